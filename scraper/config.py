@@ -1,0 +1,271 @@
+"""The TOML config: read, validated strictly, turned into typed settings.
+
+A wrong config is reported with the file, the key and what is wrong; unknown keys are errors so a
+typo never silently changes behaviour. The schema is data (`_HTTP_KEYS`, `_SOURCE_KEYS`, ...):
+adding a key is one line there and one field on the settings record.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scraper import __version__
+from scraper.durations import parse_duration, parse_size
+from scraper.errors import ConfigError
+from scraper.models import Source
+
+DEFAULT_CONFIG = Path("config/scraper.toml")
+DEFAULT_USER_AGENT = f"scraper/{__version__} (+https://github.com/scraper-archive/scraper)"
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class HttpSettings:
+    """How we talk to servers: identity, politeness and limits."""
+
+    user_agent: str = DEFAULT_USER_AGENT
+    allow_private_addresses: bool = False
+    timeout: float = 30.0  # total seconds for one request, body included
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    max_body_size: int = 10_000_000
+    per_host_concurrency: int = 2
+    per_host_delay: float = 1.0  # minimum seconds between request starts to one host
+    max_concurrency: int = 32
+    max_redirects: int = 10
+    retries: int = 2  # extra attempts after a transient failure
+    backoff: float = 2.0  # first retry's delay in seconds, doubled each time, with jitter
+    robots_ttl: float = 86400.0
+    obey_robots: bool = True
+
+
+@dataclass(frozen=True)
+class DaemonSettings:
+    """How `scraper run` schedules polls."""
+
+    concurrency: int = 8  # sources polled at once
+    grace_period: float = 10.0  # seconds in-flight work may take to finish after SIGTERM
+    min_interval: float = 300.0  # adaptive polling never goes below this...
+    max_interval: float = 86400.0  # ...nor above this
+    jitter: float = 0.1  # each delay is spread by up to this fraction, so hosts aren't hit in step
+
+
+DEFAULT_REVISITS = (3600.0, 21600.0, 86400.0, 259200.0, 604800.0, 2592000.0)
+
+
+@dataclass(frozen=True)
+class VersionSettings:
+    """When archived articles are fetched again to catch edits."""
+
+    revisits: tuple[float, ...] = DEFAULT_REVISITS  # seconds after first seen
+
+
+@dataclass(frozen=True)
+class ArchiveSettings:
+    path: Path
+    warc_max_size: int = 1_000_000_000
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole validated config."""
+
+    file: Path | None
+    archive: ArchiveSettings
+    http: HttpSettings = field(default_factory=HttpSettings)
+    daemon: DaemonSettings = field(default_factory=DaemonSettings)
+    versions: VersionSettings = field(default_factory=VersionSettings)
+    sources: tuple[Source, ...] = ()
+
+    def source(self, name: str) -> Source:
+        for source in self.sources:
+            if source.name == name:
+                return source
+        raise ConfigError(f"{self.file}: no source named {name!r}")
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"expected a non-empty string, got {value!r}")
+    return value.strip()
+
+
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"expected true or false, got {value!r}")
+    return value
+
+
+def _positive_int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"expected a whole number >= 1, got {value!r}")
+    return value
+
+
+def _count(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"expected a whole number >= 0, got {value!r}")
+    return value
+
+
+def _url(value: Any) -> str:
+    text = _text(value)
+    if not re.match(r"^https?://[^\s/]+", text):
+        raise ValueError(f"expected an http:// or https:// URL, got {value!r}")
+    return text
+
+
+def _name(value: Any) -> str:
+    text = _text(value)
+    if not _NAME.match(text):
+        raise ValueError(f"names use letters, digits, '_', '.' and '-' (64 at most), got {value!r}")
+    return text
+
+
+def _language(value: Any) -> str:
+    text = _text(value).lower()
+    if not re.match(r"^[a-z]{2,3}(-[a-z0-9]+)?$", text):
+        raise ValueError(f'expected a language code like "en" or "fr", got {value!r}')
+    return text
+
+
+Parser = Callable[[Any], Any]
+
+_ARCHIVE_KEYS: dict[str, Parser] = {"path": _text, "warc_max_size": parse_size}
+_HTTP_KEYS: dict[str, Parser] = {
+    "user_agent": _text,
+    "allow_private_addresses": _bool,
+    "timeout": parse_duration,
+    "connect_timeout": parse_duration,
+    "read_timeout": parse_duration,
+    "max_body_size": parse_size,
+    "per_host_concurrency": _positive_int,
+    "per_host_delay": parse_duration,
+    "max_concurrency": _positive_int,
+    "max_redirects": _count,
+    "retries": _count,
+    "backoff": parse_duration,
+    "robots_ttl": parse_duration,
+    "obey_robots": _bool,
+}
+
+
+def _fraction(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise ValueError(f"expected a number from 0 to 1, got {value!r}")
+    return float(value)
+
+
+def _durations(value: Any) -> tuple[float, ...]:
+    if not isinstance(value, list):
+        raise ValueError(f'expected a list of durations like ["1h", "1d"], got {value!r}')
+    seconds = tuple(sorted(parse_duration(v) for v in value))
+    if any(s <= 0 for s in seconds):
+        raise ValueError("revisit delays must be positive")
+    return seconds
+
+
+_VERSIONS_KEYS: dict[str, Parser] = {"revisits": _durations}
+_DAEMON_KEYS: dict[str, Parser] = {
+    "concurrency": _positive_int,
+    "grace_period": parse_duration,
+    "min_interval": parse_duration,
+    "max_interval": parse_duration,
+    "jitter": _fraction,
+}
+_SOURCE_KEYS: dict[str, Parser] = {
+    "name": _name,
+    "feed": _url,
+    "interval": parse_duration,
+    "language": _language,
+    "delay": parse_duration,
+    "revisits": _durations,
+}
+_SOURCE_REQUIRED = ("name", "feed")
+_TOP_KEYS = {"archive", "http", "daemon", "versions", "sources"}
+
+
+def _table(raw: Any, keys: Mapping[str, Parser], where: str, file: Path | str) -> dict[str, Any]:
+    """Validate one TOML table against its schema, naming the file and key on any error."""
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{file}: [{where}] must be a table")
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in keys:
+            known = ", ".join(sorted(keys))
+            raise ConfigError(f"{file}: {where}.{key}: unknown key (known keys: {known})")
+        try:
+            out[key] = keys[key](value)
+        except (ValueError, TypeError) as error:
+            raise ConfigError(f"{file}: {where}.{key}: {error}") from None
+    return out
+
+
+def parse_config(data: Mapping[str, Any], file: Path | None = None) -> Config:
+    """Build a `Config` from parsed TOML; relative paths are relative to the file's folder."""
+    label = str(file) if file else "<config>"
+    for key in data:
+        if key not in _TOP_KEYS:
+            known = ", ".join(sorted(_TOP_KEYS))
+            raise ConfigError(f"{label}: {key}: unknown key (known: {known})")
+    base = file.parent if file else Path.cwd()
+    archive = _table(data.get("archive", {}), _ARCHIVE_KEYS, "archive", label)
+    archive_path = Path(archive.pop("path", "archive")).expanduser()
+    if not archive_path.is_absolute():
+        archive_path = base / archive_path
+    http = _table(data.get("http", {}), _HTTP_KEYS, "http", label)
+    daemon = _table(data.get("daemon", {}), _DAEMON_KEYS, "daemon", label)
+    versions = _table(data.get("versions", {}), _VERSIONS_KEYS, "versions", label)
+    raw_sources = data.get("sources", [])
+    if not isinstance(raw_sources, list):
+        raise ConfigError(f"{label}: sources must be an array of tables ([[sources]])")
+    sources: list[Source] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(raw_sources):
+        where = f"sources[{index}]"
+        values = _table(raw, _SOURCE_KEYS, where, label)
+        for key in _SOURCE_REQUIRED:
+            if key not in values:
+                raise ConfigError(f"{label}: {where}.{key}: missing (every source needs it)")
+        if values["name"] in seen:
+            raise ConfigError(f"{label}: {where}.name: {values['name']!r} is used twice")
+        seen.add(values["name"])
+        sources.append(Source(**values))
+    return Config(
+        file=file,
+        archive=ArchiveSettings(path=archive_path.resolve(), **archive),
+        http=HttpSettings(**http),
+        daemon=DaemonSettings(**daemon),
+        versions=VersionSettings(**versions),
+        sources=tuple(sources),
+    )
+
+
+def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The config to use: the --config flag, else $SCRAPER_CONFIG, else config/scraper.toml."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get("SCRAPER_CONFIG")
+    return Path(env) if env else DEFAULT_CONFIG
+
+
+def load_config(path: str | os.PathLike[str] | None = None) -> Config:
+    """Read and validate the config file; every problem is a one-line `ConfigError`."""
+    file = config_path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{file}: config file not found") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{file}: cannot read the config: {error}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{file}: not valid TOML: {error}") from None
+    return parse_config(data, file.resolve())

@@ -1,0 +1,67 @@
+"""One family of errors: every message a user reads comes from one of these.
+
+Callers catch the level they care about (a `FetchError` for one URL, any `ScraperError` at the
+CLI), and `str(error)` is always one readable line.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+
+class ScraperError(Exception):
+    """Base of every error the tool reports to a user."""
+
+
+class ConfigError(ScraperError):
+    """The config file is missing, unreadable or wrong; the message names the file and key."""
+
+
+class StorageError(ScraperError):
+    """The archive could not be read or written (disk full, corrupt index, locked)."""
+
+
+class ParseError(ScraperError):
+    """Input (a feed, a page) could not be understood."""
+
+
+class FetchError(ScraperError):
+    """A URL could not be fetched; `transient` errors are worth retrying."""
+
+    transient = False
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"{reason} ({url})")
+        self.url = url
+        self.reason = reason
+
+
+class TransientFetchError(FetchError):
+    """A timeout, a reset connection or a 5xx: it may work if tried again later."""
+
+    transient = True
+
+
+class HTTPStatusError(FetchError):
+    """The server answered with an error status."""
+
+    def __init__(self, url: str, status: int, reason: str | None = None) -> None:
+        super().__init__(url, reason or f"HTTP {status}")
+        self.status = status
+        self.transient = status >= 500 and status != 501
+
+
+class RetryLaterError(FetchError):
+    """The host asked us (429/503 + Retry-After) or our own backoff says: not before `until`."""
+
+    def __init__(self, url: str, until: datetime, reason: str) -> None:
+        super().__init__(url, f"{reason}; next try after {until.isoformat(timespec='seconds')}")
+        self.until = until
+
+
+class BlockedError(FetchError):
+    """We refuse to fetch this URL: robots.txt, a private address, a scheme we don't speak."""
+
+
+class GoneError(FetchError):
+    """410 Gone: the resource is gone for good."""

@@ -1,0 +1,144 @@
+"""Typed records handed from one pipeline stage to the next.
+
+Every stage takes and returns these frozen dataclasses, never loose dicts, so a reader can follow
+what flows through config -> fetch -> feeds -> extract -> store -> export from the names alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Source:
+    """One watched source, as configured."""
+
+    name: str
+    feed: str
+    interval: float = 1800.0  # seconds between polls
+    language: str | None = None
+    delay: float | None = None  # per-source minimum delay between requests to its hosts
+    revisits: tuple[float, ...] | None = None  # seconds after first seen; None: the default
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One item of a parsed feed: what the feed tells us about an article before we fetch it."""
+
+    url: str
+    guid: str | None = None
+    title: str | None = None
+    published: datetime | None = None
+    updated: datetime | None = None
+    authors: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    summary: str | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A parsed feed; `error` holds the parser's complaint when it recovered from bad input."""
+
+    title: str | None
+    link: str | None
+    entries: tuple[FeedEntry, ...]
+    ttl: float | None = None  # seconds the feed asks us to wait between polls
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Body:
+    """The article body chosen by the body extractor."""
+
+    text: str  # plain text, paragraphs separated by blank lines
+    markdown: str  # the same body keeping headings, lists, quotes
+    error: str | None = None  # why the body is empty, when it is
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What the page says about the article, from every evidence source it offers."""
+
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    published: datetime | None = None  # timezone-aware
+    updated: datetime | None = None  # timezone-aware
+    language: str | None = None  # ISO 639-1 code
+    tags: tuple[str, ...] = ()
+    canonical_url: str | None = None
+    description: str | None = None
+    image: str | None = None
+    site_name: str | None = None
+    original_url: str | None = None  # the URL of the original this page credits, if any
+    original_source: str | None = None  # the name of the credited original, if any
+    # Attribution lines found in the page ("The original source of this article is ..."): they are
+    # metadata, and the body extractor's output is cleaned of them.
+    credit_lines: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Article:
+    """An extracted article: the body and its metadata, ready to store."""
+
+    url: str
+    text: str
+    markdown: str
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    published: datetime | None = None
+    updated: datetime | None = None
+    language: str | None = None
+    tags: tuple[str, ...] = ()
+    canonical_url: str | None = None
+    description: str | None = None
+    image: str | None = None
+    original_url: str | None = None
+    original_source: str | None = None
+    error: str | None = None  # why extraction found no body, when it did not
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One HTTP request and its response, as fetched (body decoded from its transfer encoding)."""
+
+    url: str  # the URL finally answered, after redirects
+    requested_url: str
+    status: int
+    headers: dict[str, str]
+    content: bytes
+    fetched_at: datetime
+    redirects: tuple[tuple[int, str], ...] = ()  # (status, location) of each hop followed
+    warc_file: str | None = None  # where the raw exchange was recorded
+    warc_offset: int | None = None
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """An article as the index knows it: its identity, its latest version and its history."""
+
+    id: str
+    url: str
+    source: str
+    title: str | None
+    authors: tuple[str, ...]
+    published: datetime | None
+    updated: datetime | None
+    language: str | None
+    tags: tuple[str, ...]
+    text: str
+    markdown: str
+    canonical_url: str | None
+    original_url: str | None
+    story_id: str
+    versions: int
+    first_seen: datetime
+    last_seen: datetime
+    path: str  # the article's folder, relative to the archive root
+    description: str | None = None
+    extra: dict[str, object] = field(default_factory=dict)
