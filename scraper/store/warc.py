@@ -1,0 +1,255 @@
+"""Raw HTTP exchanges as WARC: what each server sent, byte for byte, in rolling .warc.gz files.
+
+Each exchange is a request and a response record (or a revisit record when the payload is
+byte-identical to one already archived), written as whole gzip members in one `write` followed by
+`fsync`. Every process writes its own file (held with an exclusive lock), so a crash can only tear
+the tail of that file; the next writer repairs torn tails of unlocked files before it starts.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import io
+import os
+import threading
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from scraper import __version__
+
+SEALED_LIST = ".sealed"  # names of files known to end cleanly
+
+
+@dataclass(frozen=True)
+class WarcLocation:
+    """Where one exchange's response (or revisit) record lies."""
+
+    file: str  # path relative to the archive root
+    offset: int
+    length: int
+
+
+@dataclass(frozen=True)
+class HttpCapture:
+    """An HTTP exchange as it went over the wire (body still content-encoded)."""
+
+    url: str  # as sent: percent-encoded ASCII
+    method: str
+    target: str  # the request line's target (path and query), percent-encoded
+    request_headers: Sequence[tuple[str, str]]
+    http_version: str
+    status: int
+    reason: str
+    response_headers: Sequence[tuple[str, str]]
+    payload: bytes
+    fetched_at: datetime
+    ip: str | None = None
+
+
+# Looks up (uri, warc-date) of an earlier record with this payload digest; None if new.
+DigestLookup = Callable[[str], tuple[str, str] | None]
+DigestRecorder = Callable[[str, str, str], None]
+
+
+def _warc_date(when: datetime) -> str:
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _valid_length(path: Path, chunk: int = 1 << 20) -> int:
+    """How many leading bytes of a .warc.gz file are whole gzip members (whole records).
+
+    We write every record as its own gzip member, so a member that never reaches its end is
+    the torn tail of a write cut short.
+    """
+    good = 0
+    offset = 0
+    decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    with path.open("rb") as stream:
+        pending = b""
+        while True:
+            data = pending or stream.read(chunk)
+            pending = b""
+            if not data:
+                return good
+            try:
+                decoder.decompress(data)
+            except zlib.error:
+                return good
+            if decoder.eof:
+                used = len(data) - len(decoder.unused_data)
+                offset += used
+                good = offset
+                pending = decoder.unused_data
+                decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            else:
+                offset += len(data)
+
+
+class WarcWriterPool:
+    """Appends exchanges to this process's rolling WARC file inside `directory`."""
+
+    def __init__(
+        self,
+        directory: Path,
+        archive_root: Path,
+        *,
+        max_size: int = 1_000_000_000,
+        prefix: str = "scraper",
+        lookup: DigestLookup | None = None,
+        remember: DigestRecorder | None = None,
+    ) -> None:
+        self.directory = directory
+        self.root = archive_root
+        self.max_size = max_size
+        self.prefix = prefix
+        self._lookup = lookup
+        self._remember = remember
+        self._lock = threading.Lock()
+        self._file: BinaryIO | None = None
+        self._path: Path | None = None
+        self._seq = 0
+        self._token = os.urandom(3).hex()  # several writers in one process never share a file
+        directory.mkdir(parents=True, exist_ok=True)
+        self.repair_torn_files()
+
+    # -- recovery ---------------------------------------------------------------------------
+    def _sealed(self) -> set[str]:
+        try:
+            return set((self.directory / SEALED_LIST).read_text().split())
+        except FileNotFoundError:
+            return set()
+
+    def _seal(self, name: str) -> None:
+        with (self.directory / SEALED_LIST).open("a") as listing:
+            listing.write(name + "\n")
+
+    def repair_torn_files(self) -> list[str]:
+        """Cut the torn tail off every unsealed file no live writer holds; returns their names."""
+        repaired = []
+        sealed = self._sealed()
+        for path in sorted(self.directory.glob("*.warc.gz")):
+            if path.name in sealed:
+                continue
+            with path.open("r+b") as handle:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue  # another process is writing it
+                good = _valid_length(path)
+                if good < path.stat().st_size:
+                    handle.truncate(good)
+                    os.fsync(handle.fileno())
+                    repaired.append(path.name)
+                self._seal(path.name)
+        return repaired
+
+    # -- writing ----------------------------------------------------------------------------
+    def _open(self) -> BinaryIO:
+        if self._file is not None and self._path is not None:
+            if self._path.stat().st_size < self.max_size:
+                return self._file
+            self.close()
+        self._seq += 1
+        stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
+        self._path = (
+            self.directory
+            / f"{self.prefix}-{stamp}-{os.getpid()}{self._token}-{self._seq:05d}.warc.gz"
+        )
+        handle = self._path.open("ab")
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        self._file = handle
+        buffer = io.BytesIO()
+        writer = WARCWriter(buffer, gzip=True)
+        info = writer.create_warcinfo_record(
+            self._path.name,
+            {"software": f"scraper/{__version__}", "format": "WARC File Format 1.1"},
+        )
+        writer.write_record(info)
+        self._append(buffer.getvalue())
+        return handle
+
+    def _append(self, data: bytes) -> int:
+        assert self._file is not None
+        offset = self._file.seek(0, os.SEEK_END)
+        self._file.write(data)
+        self._file.flush()
+        os.fsync(self._file.fileno())
+        return offset
+
+    def write(self, capture: HttpCapture) -> WarcLocation:
+        """Record one exchange; identical payloads become revisit records."""
+        with self._lock:
+            self._open()
+            assert self._path is not None
+            buffer = io.BytesIO()
+            writer = WARCWriter(buffer, gzip=True)
+            date = _warc_date(capture.fetched_at)
+            http_headers = StatusAndHeaders(
+                f"{capture.status} {capture.reason}".strip(),
+                [(k, v) for k, v in capture.response_headers
+                 if k.lower() not in {"transfer-encoding"}],
+                protocol=capture.http_version,
+            )  # fmt: skip
+            warc_headers = {"WARC-Date": date}
+            if capture.ip:
+                warc_headers["WARC-IP-Address"] = capture.ip
+            response = writer.create_warc_record(
+                capture.url,
+                "response",
+                payload=io.BytesIO(capture.payload),
+                length=len(capture.payload),
+                http_headers=http_headers,
+                warc_headers_dict=dict(warc_headers),
+            )
+            digest = response.rec_headers.get_header("WARC-Payload-Digest")
+            earlier = self._lookup(digest) if self._lookup and digest and capture.payload else None
+            if earlier is not None:
+                response = writer.create_revisit_record(
+                    capture.url, digest, earlier[0], earlier[1],
+                    http_headers=http_headers, warc_headers_dict=dict(warc_headers),
+                )  # fmt: skip
+            request = writer.create_warc_record(
+                capture.url,
+                "request",
+                http_headers=StatusAndHeaders(
+                    f"{capture.method} {capture.target} {capture.http_version}",
+                    list(capture.request_headers),
+                    is_http_request=True,
+                ),
+                warc_headers_dict=dict(warc_headers),
+            )
+            writer.write_request_response_pair(request, response)
+            data = buffer.getvalue()
+            # The response is written first; its gzip member's length is what readers seek by.
+            response_length = self._first_member_length(data)
+            offset = self._append(data)
+            if earlier is None and digest and self._remember and capture.payload:
+                self._remember(digest, capture.url, date)
+            return WarcLocation(
+                file=str(self._path.relative_to(self.root)), offset=offset, length=response_length
+            )
+
+    @staticmethod
+    def _first_member_length(data: bytes) -> int:
+        iterator = ArchiveIterator(io.BytesIO(data))
+        for record in iterator:
+            iterator.read_to_end(record)
+            return iterator.get_record_length()
+        return len(data)
+
+    def close(self) -> None:
+        """Close the current file and mark it as ending cleanly."""
+        with self._lock:
+            if self._file is not None and self._path is not None:
+                self._file.close()
+                self._seal(self._path.name)
+            self._file = None
+            self._path = None
