@@ -1,0 +1,91 @@
+"""Body-extraction benchmark: our extractor beside trafilatura, in one process, on one corpus.
+
+    .venv/bin/python bench/extraction.py [--limit N] [--repeat N] [--corpus DIR]
+
+Prints precision, recall and F1 (the official scorer's word 4-gram shingle metric, imported
+from ../shared/bench/extraction/score.py), pages/s and failures for each extractor, on the whole
+corpus and on its even- and odd-indexed halves (we tune on one half and check on the other).
+`adapter` is the entry point for the official scorer's `--callable bench.extraction:adapter`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+SCORER = SHARED / "bench" / "extraction" / "score.py"
+CORPUS = SHARED / "corpora" / "article-extraction-benchmark"
+
+if str(ROOT) not in sys.path:  # run as a script from anywhere
+    sys.path.insert(0, str(ROOT))
+
+from scraper.extract.body import extract_body  # noqa: E402
+
+
+def adapter(html: str, url: str | None = None) -> dict[str, str]:
+    """Our extractor in the shape the official scorer calls: (html, url) -> {"text": ...}."""
+    return {"text": extract_body(html, url).text}
+
+
+def load_scorer() -> ModuleType:
+    """The official scorer as a module, so that the metric is the very same code."""
+    spec = importlib.util.spec_from_file_location("aeb_score", SCORER)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {SCORER}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def extractors(score: ModuleType) -> list[tuple[str, Callable[[str, str | None], Any]]]:
+    return [
+        ("scraper", adapter),
+        ("trafilatura", score.builtin("trafilatura")),
+        ("trafilatura-precision", score.builtin("trafilatura-precision")),
+    ]
+
+
+def _prf(score: ModuleType, per_doc: dict[str, dict[str, Any]], ids: list[str]) -> str:
+    p, r, f1 = score.corpus_prf(
+        [(per_doc[i]["tp"], per_doc[i]["fp"], per_doc[i]["fn"]) for i in ids]
+    )
+    return f"{p:.3f} | {r:.3f} | {f1:.3f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--limit", type=int, default=0, help="first N pages only")
+    ap.add_argument("--repeat", type=int, default=1, help="timed passes; pages/s is their median")
+    ap.add_argument("--corpus", type=Path, default=CORPUS, help="an aeb-layout corpus directory")
+    args = ap.parse_args(argv)
+    if not SCORER.exists() or not args.corpus.exists():
+        print(
+            f"skipped: {SCORER} or {args.corpus} not found (../shared is absent)", file=sys.stderr
+        )
+        return 0
+    score = load_scorer()
+    docs = list(score.load_aeb(args.corpus))[: args.limit or None]
+    ids = [d.id for d in docs]
+    halves = {"all": ids, "even": ids[0::2], "odd": ids[1::2]}
+    print(f"{len(docs)} pages of {args.corpus.name}; P/R/F1 per half, pages/s on the whole run\n")
+    print("| extractor | half | precision | recall | F1 | pages/s | failures |")
+    print("|---|---|---|---|---|---|---|")
+    for name, extract in extractors(score):
+        res = score.evaluate(docs, extract, rounds=0, repeat=args.repeat)
+        for half, sel in halves.items():
+            speed = f"{res['docs_per_s']:.1f}" if half == "all" else ""
+            fails = str(res["failures"]) if half == "all" else ""
+            print(f"| {name} | {half} | {_prf(score, res['per_doc'], sel)} | {speed} | {fails} |")
+        sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,264 @@
+"""Author names from the raw strings pages put in bylines and metadata.
+
+Bylines carry more than names: "By TOM KRISHER, AP Auto Writer", "Par Moon of Alabama",
+"Victor Tangermann, Futurism", "by Bryan DeArdo @BryanDeArdo Nov 18, 2019 at 9:24 pm ET",
+"Text: Лида Буслаева". `clean_authors` strips the lead-in words, dates, e-mail addresses, links
+and handles, splits on "and" in several languages and on commas, drops job titles, the site's own
+name and CMS accounts ("admin"), and dedupes, so every source of author evidence yields the same
+kind of list.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from scraper.extract.dates import find_date
+
+__all__ = [
+    "byline_names",
+    "clean_authors",
+    "in_comments",
+    "itemprop_authors",
+    "name_key",
+    "split_author",
+    "text_byline",
+]
+
+# Lead-in words of a byline, in several languages ("By", "Par", "Von", "Por", "Texto:" ...).
+_LEAD = re.compile(
+    r"^(?:(?:posted|written|reported|published|reporting|words|story|text|photos?)\s+by|"
+    r"publicado\s+por|escrito\s+por|publié\s+par|écrit\s+par|geschrieben\s+von|pubblicato\s+da|"
+    r"scritto\s+da|by|par|von|por|di|da|door|av|od|от|автор|text|texte|texto|testo|текст|"
+    r"author|authors|autor|autores|autore|auteur|auteurs|verfasser|redactie|posted|"
+    r"written|credit|credits)\b\s*[:：\-–]?\s*",
+    re.IGNORECASE,
+)
+# "and" in English, French, German, Spanish, Italian/Portuguese, Dutch, Scandinavian, Russian.
+_SPLIT = re.compile(
+    r"\s*(?:[,;|/、，•·]|\s[-–—]\s|\s(?:and|&|et|und|y|e|en|og|och|и)\s"
+    r"|(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<=\w\w)\.\s+(?=[^\W\d_]{2}))\s*",
+    re.IGNORECASE,
+)
+_JUNK = re.compile(
+    r"\S+@\S+\.\w+|https?://\S+|www\.\S+|(?<!\w)@\w+|\b(?:updated|published|min(?:ute)? read"
+    r"|read more|follow|biography|view author archive|more articles|email the author|publiziert"
+    r"|veröffentlicht|aktualisiert|publié|mis à jour|publicado|pubblicato|atualizado)\b.*$",
+    re.IGNORECASE,
+)
+_TRAIL = re.compile(r"\s+(?:at|on|le|am|à|às|um|el|il|de|du|in|the)$", re.IGNORECASE)
+_WEEKDAY = re.compile(
+    r"\b(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\b\.?,?", re.IGNORECASE
+)
+# Job titles after a name ("AP Auto Writer", "Live Science Contributor", "Opinion Columnist").
+_ROLE_WORDS = frozenset(
+    [
+        "writer",
+        "writers",
+        "correspondent",
+        "reporter",
+        "reporters",
+        "contributor",
+        "contributors",
+        "columnist",
+        "journalist",
+        "photographer",
+        "editor",
+        "editors",
+        "staff",
+        "intern",
+        "producer",
+        "contributing",
+        "senior",
+        "rédacteur",
+        "rédactrice",
+        "journaliste",
+        "redakteur",
+        "redakteurin",
+        "korrespondent",
+        "periodista",
+        "redactor",
+        "corresponsal",
+        "giornalista",
+        "jornalista",
+        "колумнист",
+        "корреспондент",
+    ]
+)
+# Accounts and labels that name no one.
+_GENERIC = frozenset(
+    [
+        "admin",
+        "administrator",
+        "administrador",
+        "webmaster",
+        "guest",
+        "гость",
+        "invité",
+        "gast",
+        "invitado",
+        "anonymous",
+        "anonyme",
+        "anónimo",
+        "unknown",
+        "editorial",
+        "rédaction",
+        "redaction",
+        "redaktion",
+        "redacción",
+        "redazione",
+        "redação",
+        "newsdesk",
+        "desk",
+        "wire",
+        "wires",
+        "team",
+        "multiple",
+        "sources",
+        "null",
+        "none",
+        "user",
+    ]
+) | {"multiple sources", "news desk", "web desk", "post wires", "with post wires"}
+
+
+def name_key(name: str) -> str:
+    """A comparison key: case, accents, punctuation, 'the' and '.com' ignored."""
+    folded = unicodedata.normalize("NFKD", name.casefold())
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    folded = re.sub(r"\.(com|net|org|info|co\.uk)\b", "", folded)
+    folded = re.sub(r"^the\s+", "", folded)
+    return re.sub(r"[\W_]+", "", folded)
+
+
+def _strip_dates(text: str) -> str:
+    for _ in range(3):
+        found = find_date(text)
+        if found is None:
+            break
+        text = text[: found.start] + " " + text[found.end :]
+    text = re.sub(r"\b[0-2]?\d[:.][0-5]\d(?:\s*[ap]\.?m\.?)?(?:\s+[A-Z]{2,4}\b)?", " ", text)
+    return _WEEKDAY.sub(" ", text)
+
+
+def _fix_case(name: str) -> str:
+    """'TOM KRISHER' -> 'Tom Krisher'; short all-caps initials ('AS') stay."""
+    if name.isupper() and len(name) > 4:
+        return " ".join(w.capitalize() if len(w) > 2 else w for w in name.title().split())
+    return name
+
+
+def _plausible(part: str) -> bool:
+    words = part.split()
+    if not words or len(words) > 6 or len(part) > 60:
+        return False
+    key = part.casefold()
+    if key in _GENERIC or "admin" in key or key.endswith(" staff"):
+        return False
+    if any(w.casefold().strip(".,") in _ROLE_WORDS for w in words):
+        return False
+    if any(c.isdigit() for c in part) and len(words) > 1:
+        return False
+    return any(c.isalpha() for c in part)
+
+
+def split_author(raw: str) -> list[str]:
+    """The names in one raw author string."""
+    text = unicodedata.normalize("NFKC", raw or "").strip()
+    if not text or re.match(r"^(https?:|www\.|/)", text) or len(text) > 300:
+        return []
+    text = _JUNK.sub(" ", text)
+    text = _strip_dates(text)
+    text = " ".join(text.split())
+    names = []
+    for part in _SPLIT.split(text):
+        part = part.strip(" .,:;-–—|·•()[]\"'")
+        for _ in range(2):  # "Posted by", "Words by:" -- lead-ins may stack
+            part = _LEAD.sub("", part).strip(" .,:;-–—|")
+        part = _TRAIL.sub("", part)
+        if _plausible(part):
+            names.append(_fix_case(part))
+    return names
+
+
+def clean_authors(raws: Iterable[str], *, exclude: Iterable[str] = ()) -> tuple[str, ...]:
+    """Cleaned, deduplicated author names; names equal to one in `exclude` (the site's own
+    name, the credited source) are dropped."""
+    excluded = {name_key(e) for e in exclude if e}
+    excluded.discard("")
+    seen: dict[str, str] = {}
+    for raw in raws:
+        for name in split_author(raw):
+            key = name_key(name)
+            if key and key not in excluded and key not in seen:
+                seen[key] = name
+    return tuple(seen.values())
+
+
+_BYLINE = etree.XPath(
+    "//*[@rel='author' or contains(@class,'byline') or contains(@class,'Byline') or "
+    "contains(@class,'author') or contains(@class,'Author') or contains(@id,'byline') or "
+    "contains(@class,'posted-by') or contains(@class,'autor') or contains(@class,'auteur')]"
+)
+_ITEMPROP_AUTHOR = etree.XPath("//*[@itemprop='author' or @itemprop='creator']")
+_BYLINE_START = re.compile(
+    r"^\s*(?:by|par|von|por|di|door|av|от|texte?|texto|текст|publicado por|posted by|"
+    r"written by|publié par)\b\s*:?\s*\S",
+    re.IGNORECASE,
+)
+
+
+def in_comments(el: lxml_html.HtmlElement) -> bool:
+    """Whether an element sits in a comment thread (whose authors are not the article's)."""
+    for anc in el.iterancestors():
+        marks = f"{anc.get('class', '')} {anc.get('id', '')}".lower()
+        if "comment" in marks or "respond" in marks:
+            return True
+    return False
+
+
+def itemprop_authors(tree: lxml_html.HtmlElement) -> list[str]:
+    """Microdata authors outside comment threads: itemprop=name inside, else content or text."""
+    out = []
+    for el in _ITEMPROP_AUTHOR(tree)[:6]:
+        if in_comments(el):
+            continue
+        named = el.xpath(".//*[@itemprop='name']")
+        target = named[0] if named else el
+        value = target.get("content") or " ".join(target.text_content().split())
+        if value:
+            out.append(value)
+    return out
+
+
+def byline_names(tree: lxml_html.HtmlElement, exclude: Iterable[str]) -> tuple[str, ...]:
+    """Names from the first byline-like element (class or rel 'author'/'byline') that has any."""
+    excluded = list(exclude)
+    found = _BYLINE(tree)[:12]
+    containers = {id(a) for el in found for a in el.iterancestors()}
+    for el in found:
+        if id(el) in containers or in_comments(el):
+            continue  # the innermost byline element holds the names without the chrome
+        text = " ".join(" ".join(el.itertext()).split())
+        if 2 <= len(text) <= 200:
+            names = clean_authors([text], exclude=excluded)
+            if names:
+                return names
+    return ()
+
+
+def text_byline(h1: lxml_html.HtmlElement | None) -> list[str]:
+    """A 'By Jane Doe' / 'Par Moon of Alabama' line among the first texts after the headline."""
+    if h1 is None:
+        return []
+    for node in h1.xpath("following::text()[normalize-space()][position() <= 25]"):
+        if _BYLINE_START.match(node):
+            parent = node.getparent()
+            block = parent.getparent() if parent is not None and parent.tag == "a" else parent
+            text = " ".join((block.text_content() if block is not None else str(node)).split())
+            return [text if len(text) <= 200 else str(node)]
+    return []

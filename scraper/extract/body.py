@@ -1,0 +1,360 @@
+"""Article body extraction: trafilatura's candidate, judged block by block, checked by readability.
+
+Trafilatura finds the article region well but keeps what sits inside it: the headline, the
+standfirst, newsletter boxes, "Related:" lists, share bars, copyright lines, date stamps. Running
+several full extractors on every page and voting costs too much time (each takes 10-20 ms), so:
+
+1. trafilatura runs once, in its fast mode, on a tree parsed once;
+2. each block is weighed on cheap evidence (`verdicts`): the page's own title and JSON-LD
+   headline, link density (navigation and teaser lists are mostly link text, prose is not),
+   `boilerplate.PHRASES` (disclaimers, subscribe/share prompts, copyright and credit lines),
+   position (a "Related" lead opens a teaser list; headings before the first prose paragraph are
+   headline, kicker or standfirst) and short date or contact lines;
+3. other candidates are paid for only when the evidence says the first one failed: trafilatura's
+   full cascade when the fast pass found (almost) nothing or dumped navigation, a JSON-LD
+   `articleBody` when both are short, and readability-lxml when the page holds far more prose
+   than we kept or our text is one undivided layout cell. Readability's cut replaces ours only
+   when the two agree: it contains ours and more, or it is a clean part of our blob.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import lxml.html
+from lxml.html import HtmlElement
+from readability import Document
+from trafilatura import bare_extraction
+from trafilatura.utils import load_html
+
+from scraper.extract.boilerplate import phrase_kind
+from scraper.extract.markdown import (
+    Block,
+    blocks_from_html,
+    blocks_from_text,
+    blocks_from_xml,
+    to_markdown,
+    to_text,
+)
+from scraper.models import Body
+
+MIN_BODY_WORDS = 5  # fewer words than this is a label or a link, not an article
+MIN_BODY_CHARS = 500  # below this the fast pass is deemed to have missed the article
+# when the page holds this many times more prose (long <p> text) than we kept, ask readability
+MISSED_RATIO = 2.0
+BLOB_CHARS = 2500  # a single unbroken block this long is a layout cell, not a paragraph
+_WORD = re.compile(r"\w+")
+_TAGS = re.compile(r"<[^>]+>")
+# a short line that is mostly a date or a time: "UPDATED: Tue., Nov. 19, 2019", "5:45 AM PST"
+_DATELINE = re.compile(r"\b((19|20)\d\d|\d{1,2}[:h]\d\d|\d{1,2}[./]\d{1,2}[./]\d{2,4})\b")
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")
+_SHORTCODE = re.compile(r"\[/\w+\]|\[\w+ \w+=")
+
+
+@dataclass(frozen=True)
+class Page:
+    """What the page says about itself that helps judge blocks."""
+
+    titles: tuple[str, ...]  # normalised title, og:title, JSON-LD headline
+    ld_body: str  # the longest JSON-LD articleBody, tags stripped ("" if none)
+
+
+def extract_body(html: str, url: str | None = None) -> Body:
+    """The article body of a page as text and Markdown; never raises (see `Body.error`)."""
+    try:
+        return _extract(html, url)
+    except Exception as err:  # any parser or extractor failure becomes a reason, not a crash
+        return Body("", "", f"extraction failed: {type(err).__name__}: {err}"[:300])
+
+
+def _extract(html: str, url: str | None) -> Body:
+    problem = _input_problem(html)
+    if problem:
+        return Body("", "", problem)
+    tree = load_html(html)
+    if tree is None or len(tree) == 0:
+        return Body("", "", "unparseable HTML")
+    page = _page_facts(tree)
+    _drop_ad_slots(tree)
+    blocks = _trafilatura_blocks(tree, url, fast=True)
+    if _chars(blocks) < MIN_BODY_CHARS or _is_dump(blocks):
+        full = _trafilatura_blocks(tree, url, fast=False)
+        if _is_dump(blocks):
+            blocks = full if _prose_share(full) > _prose_share(blocks) else blocks
+        else:
+            blocks = full if _chars(full) > _chars(blocks) else blocks
+    if _chars(blocks) < MIN_BODY_CHARS and len(page.ld_body) > _chars(blocks):
+        blocks = blocks_from_text(page.ld_body)
+    kept = select_blocks(blocks, page)
+    if _is_blob(kept) or _chars(kept) * MISSED_RATIO < _page_prose_chars(tree):
+        kept = _second_opinion(html, url, page, kept)
+    if not kept:
+        return Body("", "", "no article body found" if not blocks else "body is all boilerplate")
+    if sum(len(_WORD.findall(b.text)) for b in kept) < MIN_BODY_WORDS:
+        return Body("", "", "no article body found (only a few words)")
+    return Body(to_text(kept), to_markdown(kept), None)
+
+
+# class or id tokens that mark an ad slot: its content rotates on every visit and is never body
+_AD_TOKENS = frozenset({"ad", "ads", "advert", "adverts", "advertisement", "advertising",
+                        "sponsored", "adsbygoogle", "dfp", "gpt-ad", "ad-slot", "ad-container",
+                        "ad-wrapper", "ad-unit", "adunit", "adslot", "advertisement-block"})  # fmt: skip
+_AD_PREFIXES = ("ad-", "ads-", "advert-", "dfp-", "google-ad")
+
+
+def _is_ad_token(token: str) -> bool:
+    token = token.lower()
+    return token in _AD_TOKENS or token.startswith(_AD_PREFIXES)
+
+
+def _drop_ad_slots(tree: HtmlElement) -> None:
+    """Remove ad slots before extraction, so a rotated ad never reads as an edit."""
+    for element in tree.xpath("//*[@class or @id]"):
+        tokens = (element.get("class") or "").split() + (element.get("id") or "").split()
+        if any(_is_ad_token(t) for t in tokens) and element.getparent() is not None:
+            element.drop_tree()
+
+
+def _input_problem(html: object) -> str | None:
+    """Why the input cannot be a page, checked before parsing (None: looks like HTML)."""
+    if not isinstance(html, str):
+        return f"expected HTML as str, got {type(html).__name__}"
+    head = html[:2048]
+    if not html.strip():
+        return "empty HTML"
+    if "\x00" in head or sum(not (c.isprintable() or c.isspace()) for c in head) > len(head) // 10:
+        return "binary content, not HTML"
+    if "<" not in html:
+        return "no HTML markup"
+    return None
+
+
+def _chars(blocks: list[Block]) -> int:
+    return sum(len(b.text) for b in blocks)
+
+
+def _trafilatura_blocks(tree: HtmlElement, url: str | None, fast: bool) -> list[Block]:
+    doc = bare_extraction(
+        tree,
+        url=None,  # with a URL it resolves every link of the page; we resolve only the kept ones
+        fast=fast,
+        include_comments=False,
+        include_links=True,
+        include_formatting=True,
+        include_tables=True,
+        with_metadata=False,
+        output_format="xml",  # the "python" default also renders a text we do not use
+    )
+    body = getattr(doc, "body", None)
+    return blocks_from_xml(body, url) if body is not None else []
+
+
+def _prose_share(blocks: list[Block]) -> float:
+    """Share of the text in lines of ten words or more: low for menus, tag clouds, archives."""
+    lines = [line for b in blocks for line in b.text.split("\n")]
+    total = sum(len(line) for line in lines)
+    return sum(len(x) for x in lines if x.count(" ") >= 9) / total if total else 0.0
+
+
+def _is_dump(blocks: list[Block]) -> bool:
+    """A candidate that is a page's navigation dumped as text rather than an article."""
+    lines = sum(b.text.count("\n") + 1 for b in blocks)
+    return lines >= 50 and _prose_share(blocks) < 0.3
+
+
+def _page_prose_chars(tree: HtmlElement) -> int:
+    """Characters of the page's prose paragraphs: a ceiling on what an article body can hold."""
+    total = 0
+    for p in tree.iter("p"):
+        text = p.text_content()
+        if len(text) > 80 and text.count(" ") >= 12:
+            total += len(text)
+    return total
+
+
+def _is_blob(blocks: list[Block]) -> bool:
+    """A candidate whose text sits in one huge block (a layout cell): blocks cannot be judged."""
+    return any(len(b.text) > BLOB_CHARS and b.kind in ("paragraph", "table") for b in blocks)
+
+
+def _second_opinion(html: str, url: str | None, page: Page, ours: list[Block]) -> list[Block]:
+    """Readability's body instead of ours, when the evidence says it is the better cut.
+
+    Theirs wins when it holds ours and clearly more prose besides (we missed part of the
+    article), or when ours is one undivided blob and theirs is a clean part of it.
+    """
+    summary = Document(html, url=url).summary(html_partial=True)
+    theirs = (
+        select_blocks(blocks_from_html(lxml.html.fromstring(summary), url), page) if summary else []
+    )
+    mine, other = _shingles(ours), _shingles(theirs)
+    if not other:
+        return ours
+    if _chars(theirs) >= 1.5 * _chars(ours) and len(mine & other) >= 0.8 * len(mine):
+        return theirs
+    if _is_blob(ours) and not _is_blob(theirs) and len(mine & other) >= 0.9 * len(other):
+        return theirs if _chars(theirs) >= 0.3 * _chars(ours) else ours
+    return ours
+
+
+def _shingles(blocks: list[Block]) -> set[tuple[str, ...]]:
+    words = _WORD.findall(" ".join(b.text for b in blocks))
+    return {tuple(words[i : i + 4]) for i in range(max(0, len(words) - 3))}
+
+
+# ------------------------------------------------------------------ page facts
+
+
+def _norm(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def _page_facts(tree: HtmlElement) -> Page:
+    titles = [t.text_content() for t in tree.iterfind(".//title")][:1]
+    titles += tree.xpath("//meta[@property='og:title' or @name='twitter:title']/@content")
+    ld_bodies: list[str] = []
+    for script in tree.xpath("//script[@type='application/ld+json']"):
+        for node in _json_nodes(script.text_content()):
+            headline = node.get("headline")
+            if isinstance(headline, str):
+                titles.append(headline)
+            article_body = node.get("articleBody")
+            if isinstance(article_body, str):
+                ld_bodies.append(_TAGS.sub("\n", article_body))
+    norm_titles = tuple(t for t in {_norm(str(x)) for x in titles} if t)
+    return Page(norm_titles, max(ld_bodies, key=len, default=""))
+
+
+def _json_nodes(text: str) -> Iterator[dict[str, object]]:
+    """Every JSON object in a JSON-LD script, however nested (@graph, lists)."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            yield item
+            stack.extend(v for v in item.values() if isinstance(v, dict | list))
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+# ------------------------------------------------------------------ judging blocks
+
+
+def select_blocks(blocks: list[Block], page: Page) -> list[Block]:
+    """The blocks that are article body, judged on the evidence described in the module doc."""
+    return [b for b, why in zip(blocks, verdicts(blocks, page), strict=True) if why is None]
+
+
+def verdicts(blocks: list[Block], page: Page) -> list[str | None]:
+    """Why each block is not body (None: it is), so that every drop can be explained."""
+    norms = [_norm(b.text) for b in blocks]
+    words = [n.count(" ") + 1 if n else 0 for n in norms]
+    kinds = [phrase_kind(b.text) for b in blocks]
+    linky = [_is_linky(b, w) for b, w in zip(blocks, words, strict=True)]
+    prose = [i for i, b in enumerate(blocks) if _is_prose(b, words[i])]
+    first_prose = prose[0] if prose else len(blocks)
+    nav_lists = _link_lists(blocks, words)
+    out: list[str | None] = []
+    teasers = ""  # "strong" after a "Related" heading, "weak" after an inline "Read more: ..."
+    for i, block in enumerate(blocks):
+        why: str | None = None
+        if not norms[i] or not any(c.isalnum() for c in block.text):
+            why = "no words"
+        elif kinds[i] == "related":
+            teasers = "strong" if words[i] <= 8 else "weak"
+            out.append("related-articles lead")
+            continue
+        elif teasers and _is_teaser(block, words[i], linky[i], teasers == "strong"):
+            out.append("related-articles item")
+            continue
+        elif kinds[i] is not None:
+            why = f"boilerplate phrase ({kinds[i]})"
+        elif _repeats_title(norms[i], page.titles, i):
+            why = "repeats the title"
+        elif block.kind == "heading" and i < first_prose:
+            why = "headline, kicker or standfirst"
+        elif block.kind in ("paragraph", "quote") and _is_dateline(block.text, words[i]):
+            why = "date line"
+        elif words[i] <= 30 and _EMAIL.search(block.text):
+            why = "contact line"
+        elif _SHORTCODE.search(block.text):
+            why = "unrendered shortcode"
+        elif block.group in nav_lists:
+            why = "link list"
+        elif linky[i] and ((i > 0 and linky[i - 1]) or (i + 1 < len(blocks) and linky[i + 1])):
+            why = "run of links"
+        elif linky[i] and (i < first_prose or _shouting(block.text)):
+            why = "lone link outside the text" if i < first_prose else "link in capitals"
+        teasers = ""
+        out.append(why)
+    return out
+
+
+def _is_dateline(text: str, words: int) -> bool:
+    """A short line carrying a date or time and little else (publication or update stamps)."""
+    return words <= 9 and _DATELINE.search(text) is not None and not text.rstrip().endswith(".")
+
+
+def _is_linky(block: Block, words: int) -> bool:
+    """A short block made (almost) only of link text that is not a bare URL or citation."""
+    return (
+        block.link_density >= 0.7
+        and words <= 25
+        and block.kind != "heading"
+        and not block.text.lstrip().startswith(("http", "www.", "["))
+    )
+
+
+def _is_prose(block: Block, words: int) -> bool:
+    return block.kind in ("paragraph", "quote") and words >= 12 and block.link_density < 0.5
+
+
+def _shouting(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 12 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+def _link_lists(blocks: list[Block], words: list[int]) -> set[int]:
+    """Lists whose items are mostly links or teasers (a linked headline over a summary line)."""
+    stats: dict[int, list[int]] = {}
+    for b, w in zip(blocks, words, strict=True):
+        if b.kind == "item" and b.group:
+            s = stats.setdefault(b.group, [0, 0, 0, 0, 0])
+            s[0] += b.link_chars
+            s[1] += len(b.text)
+            s[2] += w
+            s[3] += 1
+            s[4] += _is_teaser_item(b)
+    return {
+        g
+        for g, (lc, chars, w, n, teasers) in stats.items()
+        if (lc >= 0.7 * chars and w <= 15 * n) or (n >= 3 and teasers >= 0.7 * n)
+    }
+
+
+def _is_teaser_item(block: Block) -> bool:
+    """An item whose first line is a whole link and whose rest is a short summary."""
+    first, _, rest = block.text.partition("\n")
+    return bool(rest) and first.count(" ") < 15 and block.link_chars >= 0.9 * len(first)
+
+
+def _is_teaser(block: Block, words: int, linky: bool, strong: bool) -> bool:
+    """A line of the teaser list after a "Related" lead: a link list item or a short headline."""
+    if linky or (block.kind == "item" and block.link_density > 0.5):
+        return True
+    unfinished = not block.text.rstrip().endswith((".", "!", "?", '"', "”", ":"))
+    return strong and (block.kind in ("item", "heading") or (words <= 15 and unfinished))
+
+
+def _repeats_title(norm: str, titles: tuple[str, ...], index: int) -> bool:
+    """A block that is the page's headline (the title may carry a site name around it)."""
+    if index > 5 and len(norm) < 20:
+        return False
+    return any(norm == t or (norm in t and len(norm) * 2 >= len(t)) for t in titles)

@@ -1,0 +1,187 @@
+"""The body extractor on real pages of the article-extraction benchmark (read from ../shared)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from collections import Counter
+from functools import cache
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from scraper.extract.body import extract_body
+from scraper.models import Body
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "article-extraction-benchmark"
+needs_corpus = pytest.mark.skipif(not CORPUS.exists(), reason=f"corpus not found: {CORPUS}")
+
+WORD = re.compile(r"\w+")
+DISCLAIMER = (
+    "Avis de non-responsabilité : Les opinions exprimées dans cet article n'engagent que le ou "
+    "les auteurs et ne reflètent pas nécessairement celles de la rédaction."
+)
+
+
+@cache
+def truths() -> dict[str, dict[str, str]]:
+    return json.loads((CORPUS / "ground-truth.json").read_text("utf-8"))
+
+
+def page(page_id: str) -> tuple[str, str, str]:
+    """(html, url, true body) of one corpus page."""
+    html = gzip.decompress((CORPUS / "html" / f"{page_id}.html.gz").read_bytes()).decode("utf-8")
+    item = truths()[page_id]
+    return html, item["url"], item["articleBody"]
+
+
+def _id(prefix: str) -> str:
+    """A corpus page id from its first characters."""
+    return next(i for i in truths() if i.startswith(prefix))
+
+
+def shingles(text: str) -> Counter[tuple[str, ...]]:
+    """Word 4-grams as a multiset: the benchmark's own metric."""
+    words = WORD.findall(text)
+    return Counter(tuple(words[i : i + 4]) for i in range(max(1, len(words) - 3)))
+
+
+def precision_recall(truth: str, predicted: str) -> tuple[float, float]:
+    t, p = shingles(truth), shingles(predicted)
+    tp = sum((t & p).values())
+    return tp / max(1, sum(p.values())), tp / max(1, sum(t.values()))
+
+
+def article_paragraph(html: str, truth: str) -> lxml.html.HtmlElement:
+    """The page's <p> element holding the article's first sentence, to insert blocks beside it."""
+    root = lxml.html.fromstring(html)
+    start = " ".join(truth.split()[:8])
+    for p in root.iter("p"):
+        if start in " ".join(p.text_content().split()):
+            return p
+    raise AssertionError("first paragraph of the article not found")
+
+
+@needs_corpus
+def test_sample_of_pages_reaches_high_shingle_f1() -> None:
+    ids = sorted(truths())[::6]  # 31 pages of many sites and languages
+    scores = [precision_recall(page(i)[2], extract_body(*page(i)[:2]).text) for i in ids]
+    precision = sum(p for p, _ in scores) / len(scores)
+    recall = sum(r for _, r in scores) / len(scores)
+    assert precision >= 0.95 and recall >= 0.95, (precision, recall)
+
+
+@needs_corpus
+def test_headline_is_not_repeated_in_the_body() -> None:
+    html, url, _ = page(_id("08f79376"))
+    body = extract_body(html, url)
+    assert not body.text.startswith("Browns player on Mason Rudolph's role")
+    assert body.text.startswith("The Steelers spent Monday")
+
+
+@needs_corpus
+def test_markdown_keeps_headings_lists_links_and_quotes() -> None:
+    html, url, _ = page(_id("ad9e9e59"))
+    md = extract_body(html, url).markdown
+    assert "### Summary" in md.split("\n")
+    assert re.search(r"^- Why Evidence Action Beta is promising", md, re.MULTILINE)
+    assert re.search(r"^> A key part of GiveWell", md, re.MULTILINE)
+    assert "[Evidence Action Beta](https://www.evidenceaction.org/evidence-action-beta/)" in md
+
+
+@needs_corpus
+def test_plain_text_has_no_markup_and_blank_lines_between_paragraphs() -> None:
+    html, url, _ = page(_id("ad9e9e59"))
+    text = extract_body(html, url).text
+    assert "Summary" in text.split("\n\n")
+    assert "](" not in text and "### " not in text
+    assert "\n\n\n" not in text
+
+
+@needs_corpus
+def test_disclaimer_inserted_in_the_article_is_removed() -> None:
+    html, url, truth = page(_id("0dd13570"))
+    first = article_paragraph(html, truth)
+    disclaimer = lxml.html.fragment_fromstring(f"<p><em>{DISCLAIMER}</em></p>")
+    first.addnext(disclaimer)
+    body = extract_body(lxml.html.tostring(first.getroottree(), encoding="unicode"), url)
+    assert "non-responsabilité" not in body.text and "non-responsabilité" not in body.markdown
+    assert body.text == extract_body(html, url).text
+
+
+@needs_corpus
+def test_related_links_and_share_bar_inside_the_article_are_removed() -> None:
+    html, url, truth = page(_id("0dd13570"))
+    first = article_paragraph(html, truth)
+    first.addnext(
+        lxml.html.fragment_fromstring(
+            "<div><h3>Related stories</h3><ul>"
+            '<li><a href="/a">Senate confirms new chief of the election commission</a></li>'
+            '<li><a href="/b">Governors meet over revenue allocation formula</a></li>'
+            '<li><a href="/c">Budget talks stall as lawmakers trade accusations</a></li>'
+            '</ul><p>Share this article: <a href="#">Facebook</a> <a href="#">Twitter</a></p>'
+            "</div>"
+        )
+    )
+    body = extract_body(lxml.html.tostring(first.getroottree(), encoding="unicode"), url)
+    for junk in ("Related stories", "Governors meet", "Share this article"):
+        assert junk not in body.text
+    assert body.text == extract_body(html, url).text
+
+
+@needs_corpus
+def test_missed_article_is_recovered_from_a_second_opinion() -> None:
+    # trafilatura's fast pass keeps only the first part of this long feature
+    html, url, truth = page(_id("d48aeb9c"))
+    assert precision_recall(truth, extract_body(html, url).text)[1] >= 0.9
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "",
+        "   \n ",
+        "plain words and no markup at all",
+        "\x00\x01\x02\x03 binary \x04\x05" * 50,
+        "<html></html>",
+        "<html><body><nav><a href='/'>Home</a></nav></body></html>",
+        "<<<>>><</",
+        "<html><body>" + "<div>" * 5000 + "deep" + "</div>" * 5000 + "</body></html>",
+    ],
+)
+def test_empty_garbage_or_binary_input_gives_an_empty_body_with_a_reason(html: str) -> None:
+    body = extract_body(html)
+    assert body == Body("", "", body.error)
+    assert body.error
+
+
+def test_non_string_input_gives_a_reason_instead_of_raising() -> None:
+    body = extract_body(b"<html><p>bytes</p></html>")  # type: ignore[arg-type]
+    assert body.text == "" and body.error and "str" in body.error
+
+
+@needs_corpus
+def test_truncated_real_page_never_raises() -> None:
+    html, url, _ = page(_id("0dd13570"))
+    for cut in (100, len(html) // 3, len(html) // 2):
+        body = extract_body(html[:cut], url)
+        assert isinstance(body, Body)
+        assert body.text or body.error
+
+
+def test_markdown_numbers_ordered_lists_nests_sublists_and_renders_tables() -> None:
+    html = """<html><head><title>Bread</title></head><body><article><h1>Bread</h1>
+    <p>Baking bread at home takes little more than flour, water, salt, yeast and some time.</p>
+    <h2>Steps</h2><ol><li>Mix the flour and the water.</li><li>Bake for an hour.
+    <ul><li>check often</li><li>turn once</li></ul></li><li>Serve it warm.</li></ol>
+    <table><tr><th>Loaf</th><th>Minutes</th></tr><tr><td>White</td><td>40</td></tr></table>
+    <p>Leftover bread keeps for days in a <a href="/tins">closed tin</a>, the bakers say.</p>
+    </article></body></html>"""
+    body = extract_body(html, "https://example.com/food/bread")
+    assert "## Steps\n\n1. Mix the flour and the water.\n2. Bake for an hour.\n" in body.markdown
+    assert "   - check often\n   - turn once\n3. Serve it warm." in body.markdown
+    assert "| Loaf | Minutes |\n| --- | --- |\n| White | 40 |" in body.markdown
+    assert "[closed tin](https://example.com/tins)" in body.markdown
+    assert body.text.startswith("Baking bread at home") and "Bread\n" not in body.text
