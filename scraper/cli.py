@@ -1,0 +1,306 @@
+"""The command line: argument parsing only; each command's work lives in its own module."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from scraper import __version__
+from scraper.config import Config, load_config
+from scraper.errors import ConfigError, ScraperError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def _date(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date like 2026-05-21, got {text!r}") from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _config(args: argparse.Namespace) -> Config:
+    return load_config(args.config)
+
+
+def _open_store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from scraper.store.sqlite import INDEX_NAME, SQLiteStore
+
+    config = _config(args)
+    if not (config.archive.path / INDEX_NAME).exists():
+        raise ScraperError(f"{config.archive.path}: no archive yet (run `scraper fetch` first)")
+    return SQLiteStore(config.archive.path)
+
+
+# -- commands ---------------------------------------------------------------------------------
+def cmd_fetch(args: argparse.Namespace) -> int:
+    from scraper.progress import Progress
+    from scraper.runner import fetch_once
+
+    config = _config(args)
+    sources = list(config.sources)
+    if args.source:
+        sources = [config.source(name) for name in args.source]
+    if not sources:
+        print(f"{config.file}: no sources configured", file=sys.stderr)
+        return EXIT_FAILED
+    progress = Progress(len(sources))
+    reports = asyncio.run(
+        fetch_once(config, sources, force=args.force, revisit=args.revisit, progress=progress)
+    )
+    failed = False
+    for report in reports:
+        print(report.summary())
+        for warning in report.warnings:
+            print(f"warning: {report.source}: {report.feed_url}: {warning}", file=sys.stderr)
+        if report.error:
+            print(f"error: {report.source}: {report.feed_url}: {report.error}", file=sys.stderr)
+        for problem in report.failures:
+            print(f"error: {report.source}: {problem.url}: {problem.reason}", file=sys.stderr)
+        for problem in report.skipped:
+            print(f"skipped: {report.source}: {problem.url}: {problem.reason}", file=sys.stderr)
+        failed |= not report.ok
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from scraper.daemon import run_daemon
+
+    return run_daemon(Path(args.config) if args.config else None)
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from scraper.status import collect_status, render_status
+
+    status = collect_status(_config(args))
+    if args.json:
+        print(json.dumps(status, ensure_ascii=False, indent=2))
+    else:
+        print(render_status(status))
+    return EXIT_OK
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from scraper.export import article_record
+
+    store = _open_store(args)
+    articles = list(store.iter_articles(source=args.source, newest_first=True, limit=args.limit))
+    if args.json:
+        for article in articles:
+            record = article_record(article)
+            record.pop("text")
+            print(json.dumps(record, ensure_ascii=False))
+        return EXIT_OK
+    for a in articles:
+        date = (a.published or a.first_seen).strftime("%Y-%m-%d")
+        print(f"{a.id}  {date}  {a.source:<16.16}  {(a.title or a.url)[:90]}")
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from scraper.export import article_record
+    from scraper.store.tree import render_markdown
+
+    store = _open_store(args)
+    article = store.get_article(args.article)
+    if article is None:
+        print(f"error: no archived article {args.article!r}", file=sys.stderr)
+        return EXIT_FAILED
+    if args.json:
+        record = article_record(article)
+        record["path"] = article.path
+        record["markdown"] = article.markdown
+        print(json.dumps(record, ensure_ascii=False, indent=2))
+    else:
+        print(render_markdown(article), end="")
+        print(f"\n(folder: {article.path})")
+    return EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from scraper.history import diff_versions
+
+    store = _open_store(args)
+    color = sys.stdout.isatty() and not args.no_color and not args.unified
+    print(diff_versions(store, args.article, args.v1, args.v2, color=color,
+                        unified=args.unified), end="")  # fmt: skip
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from scraper.export import export_jsonl
+
+    store = _open_store(args)
+    export_jsonl(store, sys.stdout, versions=args.versions, source=args.source, since=args.since,
+                 include_minor=args.include_minor)  # fmt: skip
+    return EXIT_OK
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from scraper.extract_command import extract_target
+
+    article = extract_target(args.target, config_path=args.config)
+    if args.json:
+        from dataclasses import asdict
+
+        data = asdict(article)
+        for key in ("published", "updated"):
+            data[key] = data[key].isoformat() if data[key] else None
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        print(f"title: {article.title}\nauthors: {', '.join(article.authors)}")
+        print(f"published: {article.published}\nlanguage: {article.language}")
+        if article.original_url:
+            print(f"original: {article.original_url}")
+        print()
+        print(article.markdown or f"(no body: {article.error})")
+    return EXIT_OK if article.text else EXIT_FAILED
+
+
+# -- parser -----------------------------------------------------------------------------------
+def _add_config(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config", metavar="PATH",
+        help="config file (default: $SCRAPER_CONFIG, else config/scraper.toml)",
+    )  # fmt: skip
+    parser.add_argument("-v", "--verbose", action="count", default=0,
+                        help="log what happens (-vv for debug detail)")  # fmt: skip
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="scraper",
+        description="Archive news feeds: fetch politely, extract articles, keep every version.",
+    )
+    parser.add_argument("--version", action="version", version=f"scraper {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def command(name: str, handler: Callable[[argparse.Namespace], int], help_text: str,
+                description: str | None = None) -> argparse.ArgumentParser:  # fmt: skip
+        sub = commands.add_parser(name, help=help_text, description=description or help_text)
+        _add_config(sub)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    fetch = command(
+        "fetch",
+        cmd_fetch,
+        "poll every source (or those named) once and archive new articles",
+        "Poll each source's feed once, fetch and extract every entry not archived yet, and store "
+        "it. Exit status: 0 when every source succeeded, 1 when any failed, 2 for a bad config.",
+    )
+    fetch.add_argument("--source", action="append", metavar="NAME",
+                       help="only this source (repeat for several)")  # fmt: skip
+    fetch.add_argument("--force", action="store_true",
+                       help="ignore Retry-After waits and disabled sources this once")  # fmt: skip
+    fetch.add_argument("--revisit", action="store_true",
+                       help="also fetch every archived article again now, keeping new versions")  # fmt: skip
+
+    run = command(
+        "run",
+        cmd_run,
+        "run the daemon: poll every source on its schedule until stopped",
+        "Run in the foreground as the archive's daemon: each source is polled at its interval "
+        "(adapted to how active it is), sources due at start are polled at once, and state "
+        "survives restarts. SIGINT/SIGTERM stop it cleanly; SIGHUP reloads the config. "
+        "One daemon per archive.",
+    )
+    run.add_argument("--log-json", action="store_true", help="log one JSON object per line")
+
+    status = command("status", cmd_status, "show each source's health, schedule and counts")
+    status.add_argument("--json", action="store_true", help="as one JSON document")
+
+    listing = command("list", cmd_list, "list recent articles, one line each")
+    listing.add_argument("--source", metavar="NAME", help="only this source")
+    listing.add_argument("--limit", type=int, default=50, help="how many (default 50)")
+    listing.add_argument("--json", action="store_true", help="one JSON object per line")
+
+    show = command("show", cmd_show, "show an article's metadata and body")
+    show.add_argument("article", metavar="ID|URL", help="the article's id or any of its URLs")
+    show.add_argument("--json", action="store_true", help="as one JSON object")
+
+    export = command(
+        "export",
+        cmd_export,
+        "write the archive to standard output for other tools",
+        "Write one JSON object per archived article (its latest version) to standard output.",
+    )
+    export.add_argument("--format", choices=["jsonl"], default="jsonl", help="output format")
+    export.add_argument("--versions", action="store_true",
+                        help="one object per version instead, adding version and fetched_at")  # fmt: skip
+    export.add_argument("--include-minor", action="store_true",
+                        help="with --versions, also the minor (whitespace/punctuation) versions")  # fmt: skip
+    export.add_argument("--source", metavar="NAME", help="only this source")
+    export.add_argument("--since", type=_date, metavar="DATE",
+                        help="only articles published (or first seen) since DATE")  # fmt: skip
+
+    diff = command(
+        "diff",
+        cmd_diff,
+        "show what changed between two versions of an article",
+        "Word-level diff of an article's title, byline, dates and body between two versions "
+        "(default: the last two). Coloured on a terminal.",
+    )
+    diff.add_argument("article", metavar="ID|URL")
+    diff.add_argument("v1", nargs="?", type=int, help="the older version (default: the one "
+                      "before the latest)")  # fmt: skip
+    diff.add_argument("v2", nargs="?", type=int, help="the newer version (default: the latest)")
+    diff.add_argument("--no-color", action="store_true", help="plain [-removed-] {+added+}")
+    diff.add_argument("--unified", action="store_true", help="a unified diff, one paragraph a line")
+
+    extract = command(
+        "extract",
+        cmd_extract,
+        "extract one page (a file or a URL) and print the article",
+    )
+    extract.add_argument("target", metavar="FILE_OR_URL")
+    extract.add_argument("--json", action="store_true", help="print the Article as JSON")
+    return parser
+
+
+def _setup_logging(args: argparse.Namespace) -> None:
+    from scraper.logs import setup_logging
+
+    verbose = getattr(args, "verbose", 0)
+    default = logging.INFO if args.command == "run" else logging.ERROR
+    level = default if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    setup_logging(level, json_lines=getattr(args, "log_json", False))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _setup_logging(args)
+    try:
+        return int(args.handler(args))
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except ScraperError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        sys.stderr.close()  # the reader went away (e.g. `| head`); nothing more to say
+        return EXIT_OK
+    except Exception as error:  # noqa: BLE001 - a bug must still read as one line
+        print(f"error: unexpected {type(error).__name__}: {error} (a bug: please report it; "
+              "-vv shows the traceback)", file=sys.stderr)  # fmt: skip
+        if getattr(args, "verbose", 0) >= 2:
+            import traceback
+
+            traceback.print_exc()
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

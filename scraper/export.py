@@ -1,0 +1,87 @@
+"""Exports of the archive for scripts and other tools (the JSONL contract lives here)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any, TextIO
+
+from scraper.models import StoredArticle
+from scraper.store.base import Store
+
+# The JSONL export's keys, in order: scripts rely on them; never rename or drop one.
+ARTICLE_KEYS = (
+    "id", "url", "source", "title", "authors", "published", "updated", "language", "tags",
+    "text", "canonical_url", "original_url", "story_id", "versions", "first_seen", "last_seen",
+)  # fmt: skip
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def article_record(article: StoredArticle) -> dict[str, Any]:
+    """One article (its latest version) as the export contract defines it."""
+    return {
+        "id": article.id,
+        "url": article.url,
+        "source": article.source,
+        "title": article.title,
+        "authors": list(article.authors),
+        "published": _iso(article.published),
+        "updated": _iso(article.updated),
+        "language": article.language,
+        "tags": list(article.tags),
+        "text": article.text,
+        "canonical_url": article.canonical_url,
+        "original_url": article.original_url,
+        "story_id": article.story_id,
+        "versions": article.versions,
+        "first_seen": _iso(article.first_seen),
+        "last_seen": _iso(article.last_seen),
+    }
+
+
+def version_records(
+    store: Store, article: StoredArticle, include_minor: bool = False
+) -> Iterator[dict[str, Any]]:
+    """One object per version: the article's record as it stood then, plus version and time."""
+    base = article_record(article)
+    for version in store.iter_versions(article.id):
+        if version.get("minor") and not include_minor:
+            continue
+        record = dict(base)
+        record.update(
+            title=version["title"],
+            authors=list(version["authors"]),  # type: ignore[call-overload]
+            published=_iso(version["published"]),  # type: ignore[arg-type]
+            updated=_iso(version["updated"]),  # type: ignore[arg-type]
+            text=version["text"],
+            version=version["version"],
+            fetched_at=_iso(version["fetched_at"]),  # type: ignore[arg-type]
+        )
+        yield record
+
+
+def export_jsonl(
+    store: Store,
+    out: TextIO,
+    *,
+    versions: bool = False,
+    source: str | None = None,
+    since: datetime | None = None,
+    include_minor: bool = False,
+) -> int:
+    """Write JSON Lines to `out`; returns how many objects were written."""
+    count = 0
+    for article in store.iter_articles(source=source, since=since):
+        records = (
+            version_records(store, article, include_minor)
+            if versions
+            else iter([article_record(article)])
+        )
+        for record in records:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            count += 1
+    return count

@@ -1,0 +1,312 @@
+"""The pipeline for one source: feed -> new entries -> pages -> extraction -> store.
+
+Plain async functions that take what they need (a fetcher, a store, a tree, an extractor, a clock)
+as arguments, so the one-off `fetch`, the daemon and the scale-out workers all run the same code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+from scraper.config import DEFAULT_REVISITS, DaemonSettings
+from scraper.encoding import decode, looks_binary
+from scraper.errors import BlockedError, FetchError, GoneError, ParseError, ScraperError
+from scraper.feeds import parse_feed
+from scraper.fetcher import PERMANENT_REDIRECTS, Fetcher
+from scraper.logs import event
+from scraper.models import Article, Exchange, FeedEntry, Source, StoredArticle
+from scraper.schedule import adapt_interval, max_age, retry_delay
+from scraper.store.base import Store
+from scraper.store.tree import ArchiveTree
+from scraper.urls import article_id, normalize_url
+from scraper.versions import Snapshot, classify_change, version_diff
+
+log = logging.getLogger("scraper.pipeline")
+
+HTML_TYPES = {"text/html", "application/xhtml+xml", ""}
+PAGES_IN_FLIGHT = 8  # per source; the fetcher's per-host limits still apply underneath
+
+ExtractFn = Callable[[str, str, FeedEntry | None, str | None], Awaitable[Article]]
+
+
+def entry_marker(entry: FeedEntry) -> str:
+    """What the feed says of an entry that, when it changes, calls for a revisit."""
+    parts = (entry.updated.isoformat() if entry.updated else "", entry.title or "",
+             entry.summary or "")  # fmt: skip
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Problem:
+    url: str
+    reason: str
+
+
+@dataclass
+class SourceReport:
+    """What one poll of one source did: the CLI prints it, the daemon logs it."""
+
+    source: str
+    feed_url: str
+    new: int = 0
+    known: int = 0
+    updated: int = 0  # known articles that got a new version this poll
+    revisited: int = 0
+    entries: int = 0
+    not_modified: bool = False
+    hint: float | None = None  # the poll interval the feed asks for (ttl, max-age), seconds
+    error: str | None = None  # the feed itself failed
+    failures: list[Problem] = field(default_factory=list)  # pages that failed
+    skipped: list[Problem] = field(default_factory=list)  # pages we chose not to fetch (robots)
+    warnings: list[str] = field(default_factory=list)
+    archived: list[StoredArticle] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and not self.failures
+
+    def summary(self) -> str:
+        if self.error:
+            return f"{self.source}: failed"
+        if self.not_modified and not self.revisited:
+            return f"{self.source}: feed not modified"
+        parts = [f"{self.new} new", f"{self.known} already archived"]
+        if self.revisited:
+            parts.append(f"{self.revisited} revisited")
+        if self.updated:
+            parts.append(f"{self.updated} updated")
+        if self.failures:
+            parts.append(f"{len(self.failures)} failed")
+        if self.skipped:
+            parts.append(f"{len(self.skipped)} skipped")
+        return f"{self.source}: {', '.join(parts)} ({self.entries} entries)"
+
+
+@dataclass
+class Pipeline:
+    """Everything a poll needs, passed in."""
+
+    fetcher: Fetcher
+    store: Store
+    tree: ArchiveTree
+    extract: ExtractFn
+    clock: Callable[[], datetime]
+    on_article: Callable[[StoredArticle], None] | None = None
+    schedule: DaemonSettings = field(default_factory=DaemonSettings)
+    revisits: tuple[float, ...] = DEFAULT_REVISITS
+    on_version: Callable[[StoredArticle, str], None] | None = None
+
+    async def poll(self, source: Source, *, force: bool = False) -> SourceReport:
+        """Poll one source's feed and archive every entry not archived yet."""
+        state = self.store.source_state(source.name)
+        feed_url = source.feed
+        if state.feed_url and state.configured_feed == source.feed:
+            feed_url = state.feed_url  # the feed moved permanently; keep following it
+        report = SourceReport(source.name, feed_url)
+        if state.disabled and state.configured_feed == source.feed and not force:
+            report.error = f"disabled: {state.disabled} (use --force to try again)"
+            return report
+        now = self.clock()
+        state = replace(state, last_poll=now, configured_feed=source.feed)
+        try:
+            await self._poll_feed(source, feed_url, report, force=force)
+        except GoneError as error:
+            state = replace(state, disabled=error.reason)
+            report.error = f"{error.reason}; the source is disabled"
+        except ScraperError as error:
+            report.error = getattr(error, "reason", None) or str(error)
+        interval = state.interval if state.interval and not report.error else source.interval
+        if report.error:
+            event(log, logging.WARNING, source.name, feed_url, f"poll failed: {report.error}")
+            failures = state.failures + 1
+            delay = retry_delay(interval, failures)
+            state = replace(state, last_error=report.error, failures=failures)
+        else:
+            interval = adapt_interval(source, self.schedule, state.interval,
+                                      new_entries=report.new, hint=report.hint)  # fmt: skip
+            delay = interval
+            state = replace(state, last_success=now, last_error=None, failures=0, disabled=None)
+        state = replace(state, interval=interval, next_poll=now + timedelta(seconds=delay))
+        if report.feed_url != feed_url or (report.error is None and state.feed_url):
+            state = replace(state, feed_url=report.feed_url)
+        self.store.save_source_state(state)
+        return report
+
+    async def _poll_feed(
+        self, source: Source, feed_url: str, report: SourceReport, *, force: bool
+    ) -> None:
+        exchange = await self.fetcher.fetch(
+            feed_url, source=source.name, kind="feed", conditional=True, force=force,
+            delay=source.delay,
+        )  # fmt: skip
+        if exchange.redirects and all(s in PERMANENT_REDIRECTS for s, _ in exchange.redirects):
+            report.feed_url = exchange.redirects[-1][1]
+            event(log, logging.WARNING, source.name, feed_url,
+                  f"feed moved permanently to {report.feed_url}; following it from now on")  # fmt: skip
+        report.hint = max_age(exchange.headers.get("cache-control"))
+        if exchange.status == 304:
+            report.not_modified = True
+            event(log, logging.INFO, source.name, feed_url, "feed not modified")
+            return
+        try:
+            feed = parse_feed(exchange.content, exchange.url, exchange.headers.get("content-type"))
+        except ParseError as error:
+            raise ParseError(f"malformed feed: {error}") from None
+        if feed.error:
+            if not feed.entries:
+                raise ParseError(f"malformed feed: {feed.error}")
+            report.warnings.append(f"feed is not well-formed ({feed.error}); used what was read")
+        if feed.ttl:
+            report.hint = max(report.hint or 0.0, feed.ttl)
+        entries = list({entry.url: entry for entry in feed.entries}.values())
+        report.entries = len(entries)
+        fresh, changed = [], []
+        for entry in entries:
+            known = self.store.find_article(entry.url, entry.guid, source.name)
+            if not known:
+                fresh.append(entry)
+                continue
+            report.known += 1
+            _, marker = self.store.revisit_state(known)
+            if marker is not None and marker != entry_marker(entry):
+                changed.append((known, entry))
+        gate = asyncio.Semaphore(PAGES_IN_FLIGHT)
+
+        async def one(entry: FeedEntry) -> None:
+            async with gate:
+                await self._archive_entry(source, entry, report, force=force)
+
+        await asyncio.gather(*(one(entry) for entry in fresh))
+        for known, entry in changed:  # the feed says these changed: look now
+            stored = self.store.get_article(known)
+            if stored is not None:
+                outcome = await self.revisit(source, stored, force=force)
+                if outcome in {"major", "minor"}:
+                    report.updated += 1
+                self.store.touch_article(known, seen_at=None, entry_marker=entry_marker(entry),
+                                         next_revisit=self.next_revisit(
+                                             source, stored.first_seen, self.clock()))  # fmt: skip
+
+    async def _archive_entry(
+        self, source: Source, entry: FeedEntry, report: SourceReport, *, force: bool
+    ) -> None:
+        try:
+            exchange = await self.fetcher.fetch(
+                entry.url, source=source.name, kind="page", force=force, delay=source.delay
+            )
+            article = await self._extract_page(source, entry, exchange)
+            stored = self._store(source, entry, exchange.url, article, exchange.fetched_at,
+                                 exchange.warc_file, exchange.warc_offset)  # fmt: skip
+        except BlockedError as error:
+            report.skipped.append(Problem(entry.url, error.reason))
+            event(log, logging.INFO, source.name, entry.url, f"skipped: {error.reason}")
+            return
+        except ScraperError as error:
+            reason = getattr(error, "reason", None) or str(error)
+            report.failures.append(Problem(entry.url, reason))
+            event(log, logging.WARNING, source.name, entry.url, f"failed: {reason}")
+            return
+        report.new += 1
+        report.archived.append(stored)
+        event(log, logging.INFO, source.name, entry.url, "archived", id=stored.id, path=stored.path)
+        if self.on_article:
+            self.on_article(stored)
+
+    async def _extract_page(
+        self, source: Source, entry: FeedEntry | None, exchange: Exchange
+    ) -> Article:
+        if exchange.status != 200 and not exchange.content:
+            raise FetchError(exchange.requested_url, f"HTTP {exchange.status} with no content")
+        if exchange.content_type not in HTML_TYPES or looks_binary(exchange.content):
+            kind = exchange.content_type or "binary"
+            raise FetchError(exchange.requested_url, f"not an HTML page ({kind})")
+        html = decode(exchange.content, exchange.headers.get("content-type"))
+        return await self.extract(html, exchange.url, entry, source.language)
+
+    def _write_files(self, stored: StoredArticle) -> None:
+        """Write an article's folder from the index's view of it (inside its transaction)."""
+        self.tree.write_article(stored, list(self.store.iter_versions(stored.id)))
+
+    def next_revisit(self, source: Source, first_seen: datetime, now: datetime) -> datetime | None:
+        """The first scheduled revisit still ahead of `now`, or None when all are done."""
+        for delay in source.revisits or self.revisits:
+            when = first_seen + timedelta(seconds=delay)
+            if when > now:
+                return when
+        return None
+
+    async def revisit(self, source: Source, article: StoredArticle, *, force: bool = False) -> str:
+        """Fetch an archived article again; store a version if a reader would see a change.
+
+        Returns what happened: "not modified", "unchanged", "minor", "major" or "failed: ...".
+        """
+        count, _ = self.store.revisit_state(article.id)
+        now = self.clock()
+        try:
+            exchange = await self.fetcher.fetch(
+                article.url, source=source.name, kind="page", conditional=True, force=force,
+                delay=source.delay,
+            )  # fmt: skip
+            if exchange.status == 304:
+                outcome = "not modified"
+            else:
+                fresh = await self._extract_page(source, None, exchange)
+                outcome = self._record_version(article, fresh, exchange)
+            seen: datetime | None = exchange.fetched_at
+        except ScraperError as error:
+            outcome = f"failed: {getattr(error, 'reason', None) or error}"
+            seen = None
+        self.store.touch_article(
+            article.id, seen_at=seen, revisits=count + 1,
+            next_revisit=self.next_revisit(source, article.first_seen, now),
+        )  # fmt: skip
+        level = logging.WARNING if outcome.startswith("failed") else logging.INFO
+        event(log, level, source.name, article.url, f"revisited: {outcome}", id=article.id)
+        return outcome
+
+    def _record_version(self, article: StoredArticle, fresh: Article, exchange: Exchange) -> str:
+        old = Snapshot(article.title, article.text, article.authors, article.published,
+                       article.updated)  # fmt: skip
+        new = Snapshot.of(fresh)
+        kind = classify_change(old, new)
+        if kind == "none":
+            return "unchanged"
+        number = article.versions + 1
+        diff = version_diff(old, new, f"v{number - 1}", f"v{number}")
+        stored = self.store.add_version(
+            article.id, fresh, fetched_at=exchange.fetched_at, minor=kind == "minor", diff=diff,
+            warc_file=exchange.warc_file, warc_offset=exchange.warc_offset,
+            before_commit=self._write_files,
+        )  # fmt: skip
+        if self.on_version:
+            self.on_version(stored, kind)
+        return kind
+
+    def _store(
+        self, source: Source, entry: FeedEntry, final_url: str, article: Article,
+        fetched_at: datetime, warc_file: str | None, warc_offset: int | None,
+    ) -> StoredArticle:  # fmt: skip
+        url = entry.url
+        ident = article_id(url)
+        when = article.published or entry.published or fetched_at
+        path = self.tree.folder_for(url, article.title or entry.title, when, ident,
+                                    self.store.path_owner)  # fmt: skip
+        aliases = tuple(u for u in (final_url, article.canonical_url) if u and
+                        self._same_site(u, url))  # fmt: skip
+        return self.store.save_article(
+            source=source.name, url=url, article=article, entry=entry, fetched_at=fetched_at,
+            path=path, aliases=aliases, warc_file=warc_file, warc_offset=warc_offset,
+            entry_marker=entry_marker(entry),
+            next_revisit=self.next_revisit(source, fetched_at, fetched_at),
+            before_commit=self._write_files,
+        )  # fmt: skip
+
+    @staticmethod
+    def _same_site(a: str, b: str) -> bool:
+        """A canonical on another site names the original, not another address of this copy."""
+        return normalize_url(a).split("/")[2] == normalize_url(b).split("/")[2]

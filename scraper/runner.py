@@ -1,0 +1,92 @@
+"""The one-off fetch: poll the chosen sources once, concurrently, and report on each."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+
+from scraper.archive import Archive
+from scraper.config import Config
+from scraper.extractor import Extractor
+from scraper.fetcher import Fetcher, utcnow
+from scraper.logs import event
+from scraper.models import Source, StoredArticle
+from scraper.pipeline import Pipeline, Problem, SourceReport
+from scraper.progress import Progress
+
+log = logging.getLogger("scraper.runner")
+
+
+async def fetch_once(
+    config: Config,
+    sources: Sequence[Source],
+    *,
+    force: bool = False,
+    revisit: bool = False,
+    progress: Progress | None = None,
+    extractor: Extractor | None = None,
+) -> list[SourceReport]:
+    """Poll each source once; one source's failure never stops another."""
+    own_extractor = extractor is None
+    extractor = extractor or Extractor()
+    archive = Archive(config)
+    try:
+        async with Fetcher(config.http, archive.store, archive.warc) as fetcher:
+            pipeline = Pipeline(
+                fetcher=fetcher,
+                store=archive.store,
+                tree=archive.tree,
+                extract=extractor,
+                clock=utcnow,
+                on_article=(lambda _: progress.article()) if progress else None,
+                schedule=config.daemon,
+                revisits=config.versions.revisits,
+            )
+
+            async def one(source: Source) -> SourceReport:
+                try:
+                    return await pipeline.poll(source, force=force)
+                except Exception as error:  # noqa: BLE001 - one source never stops the others
+                    event(
+                        log, logging.ERROR, source.name, source.feed, f"unexpected error: {error!r}"
+                    )
+                    report = SourceReport(source.name, source.feed)
+                    report.error = f"unexpected error: {error!r}"[:300]
+                    return report
+                finally:
+                    if progress:
+                        progress.finished()
+
+            reports = list(await asyncio.gather(*(one(s) for s in sources)))
+            if revisit:
+                await revisit_all(pipeline, sources, reports, force=force)
+            return reports
+    finally:
+        if own_extractor:
+            extractor.close()
+        archive.close()
+        if progress:
+            progress.close()
+
+
+async def revisit_all(
+    pipeline: Pipeline, sources: Sequence[Source], reports: list[SourceReport], *, force: bool
+) -> None:
+    """Fetch every archived article of these sources again (`scraper fetch --revisit`)."""
+    by_name = {report.source: report for report in reports}
+    gate = asyncio.Semaphore(16)
+
+    async def one(source: Source, article: StoredArticle) -> None:
+        async with gate:
+            outcome = await pipeline.revisit(source, article, force=force)
+        report = by_name[source.name]
+        report.revisited += 1
+        if outcome in {"major", "minor"}:
+            report.updated += 1
+        elif outcome.startswith("failed: "):
+            report.failures.append(Problem(article.url, outcome.removeprefix("failed: ")))
+
+    jobs = [one(source, article) for source in sources
+            for article in pipeline.store.iter_articles(source=source.name)]  # fmt: skip
+    await asyncio.gather(*jobs)

@@ -1,0 +1,136 @@
+"""The index interface every pipeline stage talks to.
+
+The stages never see SQL: they call these methods. `SQLiteStore` is the embedded default; a
+server-backed implementation (PostgreSQL, for scale-out) implements the same protocol and passes
+the same contract tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from scraper.models import Article, FeedEntry, StoredArticle
+
+
+@dataclass(frozen=True)
+class HostHold:
+    """A host we must not ask again before `until` (Retry-After, robots 5xx, backoff)."""
+
+    host: str
+    until: datetime
+    reason: str
+
+
+@dataclass(frozen=True)
+class RobotsRecord:
+    host: str
+    status: int  # HTTP status of robots.txt; 0 when unreachable
+    text: str
+    expires: datetime
+
+
+@dataclass(frozen=True)
+class FetchRecord:
+    """One line of the fetch log: every request we made, whatever came of it."""
+
+    url: str
+    source: str | None
+    fetched_at: datetime
+    status: int | None
+    error: str | None = None
+    size: int = 0
+    warc_file: str | None = None
+    warc_offset: int | None = None
+    warc_length: int | None = None
+    kind: str = "page"  # feed, page, robots
+
+
+@dataclass(frozen=True)
+class SourceState:
+    """What the index remembers of a source between polls and restarts."""
+
+    name: str
+    configured_feed: str | None = None  # the feed URL the config gave when feed_url was learned
+    feed_url: str | None = None  # where that feed lives now, after permanent redirects
+    last_poll: datetime | None = None
+    last_success: datetime | None = None
+    last_error: str | None = None
+    failures: int = 0  # consecutive failed polls
+    next_poll: datetime | None = None
+    disabled: str | None = None  # why the source is disabled (410 Gone), if it is
+    interval: float | None = None  # the adaptive poll interval in force, in seconds
+    articles: int = 0
+
+
+class Store(Protocol):
+    """The archive index."""
+
+    # -- fetch state ------------------------------------------------------------------------
+    def get_validators(self, url: str) -> tuple[str | None, str | None]: ...
+    def set_validators(self, url: str, etag: str | None, last_modified: str | None) -> None: ...
+    def get_host_hold(self, host: str) -> HostHold | None: ...
+    def set_host_hold(self, hold: HostHold) -> None: ...
+    def get_robots(self, host: str) -> RobotsRecord | None: ...
+    def set_robots(self, record: RobotsRecord) -> None: ...
+    def find_payload(self, digest: str) -> tuple[str, str] | None: ...
+    def remember_payload(self, digest: str, uri: str, date: str) -> None: ...
+    def log_fetch(self, record: FetchRecord) -> None: ...
+    def fetch_log(self, url: str | None = None, limit: int = 100) -> list[FetchRecord]: ...
+
+    # -- sources ----------------------------------------------------------------------------
+    def source_state(self, name: str) -> SourceState: ...
+    def save_source_state(self, state: SourceState) -> None: ...
+    def source_states(self) -> list[SourceState]: ...
+
+    # -- articles ---------------------------------------------------------------------------
+    def find_article(
+        self, url: str, guid: str | None = None, source: str | None = None
+    ) -> str | None: ...
+    def save_article(
+        self,
+        *,
+        source: str,
+        url: str,
+        article: Article,
+        entry: FeedEntry | None,
+        fetched_at: datetime,
+        path: str,
+        aliases: tuple[str, ...] = (),
+        warc_file: str | None = None,
+        warc_offset: int | None = None,
+        entry_marker: str | None = None,
+        next_revisit: datetime | None = None,
+        before_commit: Callable[[StoredArticle], None] | None = None,
+    ) -> StoredArticle: ...
+    def add_version(
+        self,
+        article_id: str,
+        article: Article,
+        *,
+        fetched_at: datetime,
+        minor: bool,
+        diff: str,
+        warc_file: str | None = None,
+        warc_offset: int | None = None,
+        before_commit: Callable[[StoredArticle], None] | None = None,
+    ) -> StoredArticle: ...
+    def touch_article(
+        self, article_id: str, *, seen_at: datetime | None, next_revisit: datetime | None,
+        revisits: int | None = None, entry_marker: str | None = None,
+    ) -> None: ...  # fmt: skip
+    def revisit_state(self, article_id: str) -> tuple[int, str | None]: ...
+    def due_revisits(
+        self, now: datetime, *, source: str | None = None, limit: int = 100
+    ) -> list[StoredArticle]: ...
+    def get_article(self, key: str) -> StoredArticle | None: ...
+    def path_owner(self, path: str) -> str | None: ...
+    def iter_articles(
+        self, *, source: str | None = None, since: datetime | None = None,
+        until: datetime | None = None, newest_first: bool = False, limit: int | None = None,
+    ) -> Iterator[StoredArticle]: ...  # fmt: skip
+    def iter_versions(self, article_id: str) -> Iterator[dict[str, object]]: ...
+    def count_articles(self, source: str | None = None) -> int: ...
+    def close(self) -> None: ...

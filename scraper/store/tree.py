@@ -1,0 +1,209 @@
+"""The archive as a tree a person can browse: one folder per article, Markdown and JSON inside.
+
+Every name in the tree comes from `safe_segment`, and every path is checked to stay under the
+archive root, so no URL, title or header can make us write anywhere else.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import urlsplit
+
+from scraper.errors import StorageError
+from scraper.models import StoredArticle
+
+MAX_SEGMENT = 80
+# Names Windows refuses, so an archive copied there still opens.
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
+             *(f"lpt{i}" for i in range(10))}  # fmt: skip
+
+
+def safe_segment(text: str, fallback: str = "article", max_length: int = MAX_SEGMENT) -> str:
+    """One path segment made of [a-z0-9.-_], never empty, '.', '..' or a reserved name."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    slug = "-".join(words)[:max_length].strip("-")
+    if not slug or slug in _RESERVED:
+        slug = f"{fallback}-{slug}" if slug else fallback
+    return slug
+
+
+def host_segment(url: str) -> str:
+    """The folder named after a URL's host (port kept, everything else made safe)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().rstrip(".")
+    with contextlib.suppress(UnicodeError):
+        host = host.encode("idna").decode("ascii")
+    host = re.sub(r"[^a-z0-9.-]", "_", host).strip(".")[:100].strip(".") or "unknown-host"
+    host = re.sub(r"\.{2,}", ".", host)
+    if parts.port:
+        host = f"{host}_{parts.port}"
+    return host
+
+
+def article_folder(url: str, title: str | None, when: datetime) -> PurePosixPath:
+    """`<host>/<yyyy>/<mm>/<dd>/<slug>`, relative to the archive root."""
+    path_tail = PurePosixPath(urlsplit(url).path).name
+    slug = safe_segment(title or "", fallback="") or safe_segment(path_tail)
+    return PurePosixPath(host_segment(url), f"{when:%Y}", f"{when:%m}", f"{when:%d}", slug)
+
+
+def inside(root: Path, relative: str | PurePosixPath) -> Path:
+    """`root / relative`, refusing anything that would land outside `root`."""
+    candidate = (root / str(relative)).resolve()
+    if not candidate.is_relative_to(root.resolve()):
+        raise StorageError(f"refused to write outside the archive: {relative}")
+    return candidate
+
+
+def atomic_write(path: Path, data: str | bytes) -> None:
+    """Write a file so that readers (and a crash) see the old or the new content, never half."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def article_metadata(article: StoredArticle) -> dict[str, Any]:
+    """The article's metadata as written to metadata.json (and read back by `verify`)."""
+    return {
+        "id": article.id,
+        "url": article.url,
+        "source": article.source,
+        "title": article.title,
+        "authors": list(article.authors),
+        "published": _iso(article.published),
+        "updated": _iso(article.updated),
+        "language": article.language,
+        "tags": list(article.tags),
+        "canonical_url": article.canonical_url,
+        "original_url": article.original_url,
+        "story_id": article.story_id,
+        "versions": article.versions,
+        "first_seen": _iso(article.first_seen),
+        "last_seen": _iso(article.last_seen),
+        "description": article.description,
+        **{k: v for k, v in article.extra.items() if v is not None},
+    }
+
+
+def render_markdown(article: StoredArticle) -> str:
+    """The body as Markdown behind a front-matter header a person (and YAML) can read."""
+    meta = article_metadata(article)
+    header_keys = ("title", "url", "source", "authors", "published", "updated", "language",
+                   "tags", "canonical_url", "original_url", "first_seen", "id")  # fmt: skip
+    lines = ["---"]
+    lines += [f"{key}: {json.dumps(meta[key], ensure_ascii=False)}" for key in header_keys]
+    lines += ["---", ""]
+    if article.title:
+        lines += [f"# {article.title}", ""]
+    lines.append(article.markdown.strip() or "*(no body could be extracted)*")
+    return "\n".join(lines) + "\n"
+
+
+class ArchiveTree:
+    """Writes article folders under the archive root."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def folder_for(self, url: str, title: str | None, when: datetime, ident: str,
+                   taken: Any) -> str:  # fmt: skip
+        """A free folder for a new article; `taken(path)` says which article owns a path."""
+        base = article_folder(url, title, when)
+        candidate = base
+        for attempt in range(100):
+            owner = taken(str(candidate))
+            on_disk = inside(self.root, candidate)
+            if owner in (None, ident) and not self._owned_by_other(on_disk, ident):
+                return str(candidate)
+            suffix = ident[:8] if attempt == 0 else f"{ident[:8]}-{attempt}"
+            candidate = base.with_name(f"{base.name[: MAX_SEGMENT - len(suffix) - 1]}-{suffix}")
+        raise StorageError(f"no free folder for {url}")
+
+    @staticmethod
+    def _owned_by_other(folder: Path, ident: str) -> bool:
+        meta = folder / "metadata.json"
+        if not meta.exists():
+            return False
+        try:
+            return json.loads(meta.read_text(encoding="utf-8")).get("id") != ident
+        except (OSError, ValueError):
+            return True
+
+    def write_article(
+        self, article: StoredArticle, versions: Sequence[Mapping[str, Any]] = ()
+    ) -> None:
+        """Write (or rewrite) the article's folder: article.md, metadata.json, and one
+        `vN.md` (plus `vN.diff` against the version before) per version not written yet."""
+        folder = inside(self.root, article.path)
+        listing = []
+        try:
+            for version in versions:
+                number = int(version["version"])
+                body = folder / f"v{number}.md"
+                if not body.exists():
+                    atomic_write(body, render_version(article, version))
+                diff = version.get("diff")
+                if diff and not (folder / f"v{number}.diff").exists():
+                    atomic_write(folder / f"v{number}.diff", str(diff))
+                listing.append({
+                    "version": number,
+                    "fetched_at": _iso(version.get("fetched_at")),  # type: ignore[arg-type]
+                    "minor": bool(version.get("minor")),
+                    "file": body.name,
+                    "diff": f"v{number}.diff" if diff else None,
+                    "warc_file": version.get("warc_file"),
+                    "warc_offset": version.get("warc_offset"),
+                })  # fmt: skip
+            atomic_write(folder / "article.md", render_markdown(article))
+            meta = article_metadata(article)
+            if listing:
+                meta["version_history"] = listing
+            atomic_write(
+                folder / "metadata.json", json.dumps(meta, ensure_ascii=False, indent=2) + "\n"
+            )
+        except OSError as error:
+            raise StorageError(f"cannot write {folder}: {error.strerror or error}") from None
+
+
+def render_version(article: StoredArticle, version: Mapping[str, Any]) -> str:
+    """One version's body as Markdown, behind a header saying which version and when."""
+    fetched = version.get("fetched_at")
+    lines = [
+        "---",
+        f"id: {json.dumps(article.id)}",
+        f"url: {json.dumps(article.url)}",
+        f"version: {int(version['version'])}",
+        f"fetched_at: {json.dumps(fetched.isoformat() if fetched else None)}",
+        f"minor: {json.dumps(bool(version.get('minor')))}",
+        f"title: {json.dumps(version.get('title'), ensure_ascii=False)}",
+        f"authors: {json.dumps(list(version.get('authors') or ()), ensure_ascii=False)}",
+        "---",
+        "",
+    ]
+    if version.get("title"):
+        lines += [f"# {version['title']}", ""]
+    lines.append(str(version.get("markdown") or "").strip() or "*(no body could be extracted)*")
+    return "\n".join(lines) + "\n"
