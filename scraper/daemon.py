@@ -1,0 +1,211 @@
+"""`scraper run`: the background daemon that keeps the archive current.
+
+One asyncio process; APScheduler (3.11, AsyncIOScheduler) holds one job per source, re-armed
+after each poll at the time the pipeline chose (adaptive interval, backoff) plus jitter. State
+lives in the index, so a restart resumes where it stopped. SIGINT/SIGTERM stop taking new work
+and give in-flight polls a grace period; SIGHUP reloads the config.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from scraper.archive import Archive, ArchiveLock
+from scraper.config import Config, load_config
+from scraper.errors import ScraperError
+from scraper.extractor import Extractor
+from scraper.fetcher import Fetcher, utcnow
+from scraper.logs import event
+from scraper.models import Source, StoredArticle
+from scraper.pipeline import Pipeline
+from scraper.schedule import jittered
+
+log = logging.getLogger("scraper.daemon")
+
+REVISIT_TICK = 60  # seconds between looks for due revisits
+REVISIT_BATCH = 200  # revisits started per look at most
+
+
+class Daemon:
+    """Polls every configured source on its schedule until told to stop."""
+
+    def __init__(self, config: Config, config_path: Path | None = None) -> None:
+        self.config = config
+        self.config_path = config_path
+        self.sources: dict[str, Source] = {s.name: s for s in config.sources}
+        self._stop = asyncio.Event()
+        self._running: dict[str, asyncio.Task[None]] = {}
+        self._gate = asyncio.Semaphore(config.daemon.concurrency)
+        self._scheduler: AsyncIOScheduler | None = None
+        self._pipeline: Pipeline | None = None
+        self.polls = 0  # completed polls, for tests and status
+
+    # -- lifecycle --------------------------------------------------------------------------
+    async def run(self) -> None:
+        lock = ArchiveLock(self.config.archive.path)
+        lock.acquire()
+        extractor = Extractor()
+        archive = Archive(self.config)
+        try:
+            async with Fetcher(self.config.http, archive.store, archive.warc) as fetcher:
+                self._pipeline = Pipeline(
+                    fetcher=fetcher, store=archive.store, tree=archive.tree, extract=extractor,
+                    clock=utcnow, schedule=self.config.daemon,
+                    revisits=self.config.versions.revisits,
+                )  # fmt: skip
+                self._scheduler = AsyncIOScheduler(timezone=UTC)
+                self._scheduler.start()
+                self._install_signals()
+                event(log, logging.INFO, None, None, "daemon started",
+                      archive=str(self.config.archive.path), sources=len(self.sources))  # fmt: skip
+                for source in self.sources.values():
+                    self._arm(source, self._due(source))
+                self._scheduler.add_job(
+                    self._revisit_due, "interval", seconds=REVISIT_TICK, id="revisits",
+                    next_run_time=utcnow(), coalesce=True, max_instances=1,
+                    misfire_grace_time=None,
+                )  # fmt: skip
+                await self._stop.wait()
+                await self._drain()
+        finally:
+            if self._scheduler is not None and self._scheduler.running:
+                self._scheduler.shutdown(wait=False)
+            extractor.close()
+            archive.close()
+            lock.release()
+            event(log, logging.INFO, None, None, "daemon stopped", polls=self.polls)
+
+    def stop(self) -> None:
+        """Take no new work; in-flight polls get the grace period to finish."""
+        if not self._stop.is_set():
+            event(log, logging.INFO, None, None, "stopping: finishing in-flight polls",
+                  in_flight=len(self._running))  # fmt: skip
+            if self._scheduler is not None:
+                self._scheduler.pause()
+            self._stop.set()
+
+    async def _drain(self) -> None:
+        tasks = list(self._running.values())
+        if not tasks:
+            return
+        done, pending = await asyncio.wait(tasks, timeout=self.config.daemon.grace_period)
+        for task in pending:
+            task.cancel()
+        if pending:
+            event(log, logging.WARNING, None, None, "abandoned in-flight polls after the grace "
+                  "period; they will be redone at next start", abandoned=len(pending))  # fmt: skip
+            await asyncio.gather(*pending, return_exceptions=True)
+
+    def _install_signals(self) -> None:
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, self.stop)
+        loop.add_signal_handler(signal.SIGHUP, self.reload)
+
+    # -- scheduling -------------------------------------------------------------------------
+    def _due(self, source: Source) -> datetime:
+        """When a source is next due: now if never polled, past due or its feed changed."""
+        assert self._pipeline is not None
+        state = self._pipeline.store.source_state(source.name)
+        now = utcnow()
+        if state.next_poll is None or state.configured_feed != source.feed:
+            return now
+        return max(now, state.next_poll)
+
+    def _arm(self, source: Source, when: datetime) -> None:
+        if self._scheduler is None or self._stop.is_set():
+            return
+        self._scheduler.add_job(
+            self._poll, "date", run_date=when, args=[source.name], id=source.name,
+            replace_existing=True, coalesce=True, max_instances=1, misfire_grace_time=None,
+        )  # fmt: skip
+
+    async def _poll(self, name: str) -> None:
+        source = self.sources.get(name)
+        if source is None or name in self._running or self._stop.is_set():
+            return
+        task = asyncio.current_task()
+        assert task is not None and self._pipeline is not None
+        self._running[name] = task
+        try:
+            async with self._gate:
+                report = await self._pipeline.poll(source)
+            self.polls += 1
+            state = self._pipeline.store.source_state(name)
+            if report.error is None:  # a failed poll was logged, with its reason, by the pipeline
+                event(log, logging.INFO, name, report.feed_url, report.summary(),
+                      next_poll=state.next_poll.isoformat() if state.next_poll else None)  # fmt: skip
+            for problem in report.failures:
+                event(log, logging.WARNING, name, problem.url, f"failed: {problem.reason}")
+            nxt = state.next_poll or utcnow() + timedelta(seconds=source.interval)
+            delay = max(0.0, (nxt - utcnow()).total_seconds())
+            self._arm(
+                source, utcnow() + timedelta(seconds=jittered(delay, self.config.daemon.jitter))
+            )
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # noqa: BLE001 - the daemon outlives any one poll
+            event(log, logging.ERROR, name, source.feed, f"unexpected error: {error!r}")
+            self._arm(source, utcnow() + timedelta(seconds=source.interval))
+        finally:
+            self._running.pop(name, None)
+
+    async def _revisit_due(self) -> None:
+        """Revisit the articles whose next scheduled revisit has come."""
+        assert self._pipeline is not None
+        pipeline = self._pipeline
+        due = [a for a in pipeline.store.due_revisits(utcnow(), limit=REVISIT_BATCH)
+               if a.source in self.sources]  # fmt: skip
+        if not due or self._stop.is_set():
+            return
+        task = asyncio.current_task()
+        assert task is not None
+        self._running["#revisits"] = task
+        try:
+
+            async def one(article: StoredArticle) -> None:
+                async with self._gate:
+                    if not self._stop.is_set():
+                        await pipeline.revisit(self.sources[article.source], article)
+
+            await asyncio.gather(*(one(article) for article in due))
+        except Exception as error:  # noqa: BLE001 - the daemon outlives any one revisit
+            event(log, logging.ERROR, None, None, f"revisits failed: {error!r}")
+        finally:
+            self._running.pop("#revisits", None)
+
+    # -- reload -----------------------------------------------------------------------------
+    def reload(self) -> None:
+        """Re-read the config: sources added, removed or changed take effect now."""
+        try:
+            fresh = load_config(self.config_path)
+        except ScraperError as error:
+            event(
+                log, logging.ERROR, None, None, f"reload refused, keeping the old config: {error}"
+            )
+            return
+        old, new = self.sources, {s.name: s for s in fresh.sources}
+        for name in old.keys() - new.keys():
+            if self._scheduler is not None and self._scheduler.get_job(name):
+                self._scheduler.remove_job(name)
+            event(log, logging.INFO, name, old[name].feed, "source removed")
+        self.sources = new
+        self.config = fresh
+        for name, source in new.items():
+            if old.get(name) != source:
+                self._arm(source, self._due(source))
+                event(log, logging.INFO, name, source.feed,
+                      "source added" if name not in old else "source changed")  # fmt: skip
+
+
+def run_daemon(config_path: Path | None) -> int:
+    config = load_config(config_path)
+    daemon_ = Daemon(config, config_path)
+    asyncio.run(daemon_.run())
+    return 0
