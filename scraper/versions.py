@@ -1,0 +1,162 @@
+"""What counts as a new version of an article, and what changed: pure functions over texts.
+
+A version is a change a reader would see: title, body, authors, dates. Noise that changes on
+every visit (view and comment counters, "5 minutes ago" stamps, whitespace) is normalised away
+before comparing; a change only in whitespace or punctuation is a *minor* version, kept but
+hidden by default.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from scraper.models import Article
+
+# Counters and relative stamps, in the languages we watch most: one pattern per line.
+NOISE_PATTERNS: tuple[str, ...] = (
+    r"\b\d[\d,.\s]*\s*(?:views?|reads?|comments?|shares?|likes?|replies|reactions?)\b",
+    r"\b(?:views?|comments?|shares?|likes?)\s*:?\s*\d[\d,.\s]*",
+    r"\b\d+\s*(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago\b",
+    r"\b(?:updated|posted|published)\s+(?:\d+\s+\w+\s+ago|just now|moments? ago)",
+    r"\bil y a\s+\d+\s*(?:secondes?|minutes?|min|heures?|h|jours?|semaines?)\b",
+    r"\b\d[\d\s.,]*\s*(?:vues|lectures|commentaires|partages)\b",
+    r"\bvor\s+\d+\s*(?:Sekunden|Minuten|Stunden|Tagen|Wochen)\b",
+    r"\bhace\s+\d+\s*(?:segundos?|minutos?|horas?|d[ií]as?|semanas?)\b",
+    r"\b\d[\d\s.,]*\s*(?:Aufrufe|Kommentare|visitas|comentarios)\b",
+    r"\bjust now\b|\bà l'instant\b",
+)
+_NOISE = re.compile("|".join(f"(?:{p})" for p in NOISE_PATTERNS), re.IGNORECASE)
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The reader-visible state of an article that versions compare."""
+
+    title: str | None
+    text: str
+    authors: tuple[str, ...] = ()
+    published: datetime | None = None
+    updated: datetime | None = None
+
+    @classmethod
+    def of(cls, article: Article) -> Snapshot:
+        return cls(article.title, article.text, article.authors, article.published,
+                   article.updated)  # fmt: skip
+
+
+def without_noise(text: str) -> str:
+    """The text with counters and relative timestamps removed and whitespace collapsed."""
+    text = unicodedata.normalize("NFKC", text or "")
+    return " ".join(_NOISE.sub(" ", text).split())
+
+
+def _words(text: str) -> list[str]:
+    return [w.casefold() for w in _WORD.findall(text)]
+
+
+def classify_change(old: Snapshot, new: Snapshot) -> str:
+    """ "none", "minor" (whitespace or punctuation only) or "major" (a reader would see it)."""
+    if new.text.strip() == "" and old.text.strip() != "":
+        return "none"  # an extraction failure is not an edit; keep the last good version
+    fields_old = (without_noise(old.title or ""), without_noise(old.text))
+    fields_new = (without_noise(new.title or ""), without_noise(new.text))
+    same_meta = sorted(a.casefold() for a in old.authors) == sorted(
+        a.casefold() for a in new.authors
+    ) and _same_day(old.published, new.published)
+    if fields_old == fields_new and same_meta:
+        return "none"
+    words_same = all(_words(a) == _words(b) for a, b in zip(fields_old, fields_new, strict=True))
+    if words_same and same_meta:
+        return "minor"
+    return "major"
+
+
+def _same_day(a: datetime | None, b: datetime | None) -> bool:
+    if a is None or b is None:
+        return True  # a date that appears or vanishes in extraction is not an edit
+    return abs((a - b).total_seconds()) < 60
+
+
+# -- diffs ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Change:
+    kind: str  # "equal", "delete", "insert"
+    text: str
+
+
+def word_diff(old: str, new: str) -> list[Change]:
+    """A word-level diff; whitespace runs are kept with the words they follow."""
+    a = re.findall(r"\S+\s*", old)
+    b = re.findall(r"\S+\s*", new)
+    matcher = difflib.SequenceMatcher(a=[w.strip() for w in a], b=[w.strip() for w in b],
+                                      autojunk=False)  # fmt: skip
+    changes: list[Change] = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            changes.append(Change("equal", "".join(b[j1:j2])))
+            continue
+        if op in {"delete", "replace"}:
+            changes.append(Change("delete", "".join(a[i1:i2])))
+        if op in {"insert", "replace"}:
+            changes.append(Change("insert", "".join(b[j1:j2])))
+    return changes
+
+
+RED, GREEN, RESET, STRIKE = "\x1b[31m", "\x1b[32m", "\x1b[0m", "\x1b[9m"
+
+
+def render_word_diff(changes: Sequence[Change], *, color: bool, context: int = 12) -> str:
+    """Changes inline: coloured on a terminal, `[-old-]{+new+}` otherwise; long equal runs cut."""
+    out = []
+    for index, change in enumerate(changes):
+        if change.kind == "equal":
+            words = change.text.split(" ")
+            if len(words) > 2 * context + 1:
+                head = " ".join(words[:context]) if index > 0 else ""
+                tail = " ".join(words[-context:]) if index < len(changes) - 1 else ""
+                out.append(f"{head} [...] {tail}".strip() + " ")
+            else:
+                out.append(change.text)
+        elif change.kind == "delete":
+            text = change.text.rstrip()
+            out.append(f"{RED}{STRIKE}{text}{RESET} " if color else f"[-{text}-] ")
+        else:
+            text = change.text.rstrip()
+            out.append(f"{GREEN}{text}{RESET} " if color else f"{{+{text}+}} ")
+    return "".join(out).strip() + "\n"
+
+
+def unified_diff(old: str, new: str, old_label: str, new_label: str) -> str:
+    """A classic unified diff of the two texts, one paragraph per line."""
+    lines = difflib.unified_diff(
+        [p + "\n" for p in _paragraphs(old)], [p + "\n" for p in _paragraphs(new)],
+        fromfile=old_label, tofile=new_label,
+    )  # fmt: skip
+    return "".join(lines)
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
+
+
+def describe_snapshot(snap: Snapshot) -> str:
+    """The text a version diff compares: title, authors and dates above the body."""
+    head = [f"# {snap.title or ''}".rstrip()]
+    if snap.authors:
+        head.append("By " + ", ".join(snap.authors))
+    if snap.published:
+        head.append(f"Published {snap.published.isoformat()}")
+    if snap.updated:
+        head.append(f"Updated {snap.updated.isoformat()}")
+    return "\n\n".join([*head, snap.text])
+
+
+def version_diff(old: Snapshot, new: Snapshot, old_label: str, new_label: str) -> str:
+    """The diff stored beside each version: unified, over title, byline, dates and body."""
+    return unified_diff(describe_snapshot(old), describe_snapshot(new), old_label, new_label)
