@@ -73,7 +73,9 @@ def test_due_sources_are_polled_at_start_and_sigterm_stops_cleanly(
 ) -> None:
     daemon = start(two_sources)
     try:
-        wait_for(lambda: len(site.requests_to("/a.xml")) == 1 and len(site.requests_to("/b.xml")) == 1)
+        wait_for(
+            lambda: len(site.requests_to("/a.xml")) == 1 and len(site.requests_to("/b.xml")) == 1
+        )
         wait_for(lambda: status(two_sources)["sources"][1]["last_success"] is not None)
         running = status(two_sources)
         assert running["daemon"]["running"] and running["daemon"]["pid"] == daemon.pid
