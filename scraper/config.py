@@ -171,6 +171,25 @@ def _durations(value: Any) -> tuple[float, ...]:
     return seconds
 
 
+def _css(value: Any) -> str:
+    from scraper.extract.selectors import compile_selector
+
+    text = _text(value)
+    try:
+        compile_selector(text)
+    except ConfigError as error:
+        raise ValueError(str(error)) from None
+    return text
+
+
+def _css_list(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        raise ValueError(f"expected a list of CSS selectors, got {value!r}")
+    return tuple(_css(v) for v in value)
+
+
 _VERSIONS_KEYS: dict[str, Parser] = {"revisits": _durations}
 _DAEMON_KEYS: dict[str, Parser] = {
     "concurrency": _positive_int,
@@ -186,6 +205,8 @@ _SOURCE_KEYS: dict[str, Parser] = {
     "language": _language,
     "delay": parse_duration,
     "revisits": _durations,
+    "select": _css,
+    "drop": _css_list,
 }
 _SOURCE_REQUIRED = ("name", "feed")
 _TOP_KEYS = {"archive", "http", "daemon", "versions", "sources"}

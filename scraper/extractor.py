@@ -8,14 +8,16 @@ import os
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from functools import partial
 
-from scraper.models import Article, FeedEntry
+from scraper.models import Article, FeedEntry, Source
 
 
-def _extract(html: str, url: str, entry: FeedEntry | None, language: str | None) -> Article:
+def _extract(html: str, url: str, entry: FeedEntry | None, source: Source | None) -> Article:
     from scraper.extract import extract_article
 
     try:
-        return extract_article(html, url, entry, language)
+        if source is None:
+            return extract_article(html, url, entry)
+        return extract_article(html, url, entry, source.language, source.select, source.drop)
     except Exception as error:  # noqa: BLE001 - a page must never take the pipeline down
         return Article(url=url, text="", markdown="", error=f"extraction failed: {error!r}"[:300])
 
@@ -40,11 +42,11 @@ class Extractor:
         return self._pool
 
     async def __call__(
-        self, html: str, url: str, entry: FeedEntry | None = None, language: str | None = None
+        self, html: str, url: str, entry: FeedEntry | None = None, source: Source | None = None
     ) -> Article:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
-            self._executor(), partial(_extract, html, url, entry, language)
+            self._executor(), partial(_extract, html, url, entry, source)
         )
 
     def close(self) -> None:

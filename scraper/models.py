@@ -20,6 +20,8 @@ class Source:
     language: str | None = None
     delay: float | None = None  # per-source minimum delay between requests to its hosts
     revisits: tuple[float, ...] | None = None  # seconds after first seen; None: the default
+    select: str | None = None  # CSS selector of the body, for sites users want exact
+    drop: tuple[str, ...] = ()  # CSS selectors of elements that are never body
 
 
 @dataclass(frozen=True)

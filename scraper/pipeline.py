@@ -16,10 +16,11 @@ from datetime import datetime, timedelta
 from scraper.config import DEFAULT_REVISITS, DaemonSettings
 from scraper.encoding import decode, looks_binary
 from scraper.errors import BlockedError, FetchError, GoneError, ParseError, ScraperError
+from scraper.extract.boilerplate import BoilerplateModel
 from scraper.feeds import parse_feed
 from scraper.fetcher import PERMANENT_REDIRECTS, Fetcher
 from scraper.logs import event
-from scraper.models import Article, Exchange, FeedEntry, Source, StoredArticle
+from scraper.models import Article, Body, Exchange, FeedEntry, Source, StoredArticle
 from scraper.schedule import adapt_interval, max_age, retry_delay
 from scraper.store.base import Store
 from scraper.store.tree import ArchiveTree
@@ -29,9 +30,10 @@ from scraper.versions import Snapshot, classify_change, version_diff
 log = logging.getLogger("scraper.pipeline")
 
 HTML_TYPES = {"text/html", "application/xhtml+xml", ""}
-PAGES_IN_FLIGHT = 8  # per source; the fetcher's per-host limits still apply underneath
+PAGES_IN_FLIGHT = 8
+BATCH = 32  # new entries fetched, extracted and stored together  # per source; the fetcher's per-host limits still apply underneath
 
-ExtractFn = Callable[[str, str, FeedEntry | None, str | None], Awaitable[Article]]
+ExtractFn = Callable[[str, str, FeedEntry | None, Source | None], Awaitable[Article]]
 
 
 def entry_marker(entry: FeedEntry) -> str:
@@ -39,6 +41,21 @@ def entry_marker(entry: FeedEntry) -> str:
     parts = (entry.updated.isoformat() if entry.updated else "", entry.title or "",
              entry.summary or "")  # fmt: skip
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def clean_article(article: Article, model: BoilerplateModel) -> Article:
+    """The article without the lines its source repeats on every page."""
+    body = model.clean(Body(article.text, article.markdown, article.error))
+    return replace(article, text=body.text, markdown=body.markdown)
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A page fetched and extracted, waiting to be cleaned and stored."""
+
+    entry: FeedEntry
+    exchange: Exchange
+    article: Article
 
 
 @dataclass(frozen=True)
@@ -177,11 +194,23 @@ class Pipeline:
                 changed.append((known, entry))
         gate = asyncio.Semaphore(PAGES_IN_FLIGHT)
 
-        async def one(entry: FeedEntry) -> None:
+        async def one(entry: FeedEntry) -> Fetched | None:
             async with gate:
-                await self._archive_entry(source, entry, report, force=force)
+                return await self._fetch_entry(source, entry, report, force=force)
 
-        await asyncio.gather(*(one(entry) for entry in fresh))
+        # In batches, so a large first poll stores as it goes; each batch teaches the source's
+        # boilerplate model before its pages are cleaned and stored.
+        for start in range(0, len(fresh), BATCH):
+            fetched = [f for f in await asyncio.gather(*map(one, fresh[start : start + BATCH]))
+                       if f is not None]  # fmt: skip
+            model = self._boilerplate(source.name)
+            learned = model.to_json()
+            for item in fetched:
+                model.learn(Body(item.article.text, item.article.markdown))
+            if model.to_json() != learned:
+                self.store.set_boilerplate(source.name, model.to_json())
+            for item in fetched:
+                self._store_entry(source, item, report, model)
         for known, entry in changed:  # the feed says these changed: look now
             stored = self.store.get_article(known)
             if stored is not None:
@@ -192,24 +221,41 @@ class Pipeline:
                                          next_revisit=self.next_revisit(
                                              source, stored.first_seen, self.clock()))  # fmt: skip
 
-    async def _archive_entry(
+    def _boilerplate(self, source: str) -> BoilerplateModel:
+        data = self.store.get_boilerplate(source)
+        return BoilerplateModel.from_json(data) if data else BoilerplateModel()
+
+    async def _fetch_entry(
         self, source: Source, entry: FeedEntry, report: SourceReport, *, force: bool
-    ) -> None:
+    ) -> Fetched | None:
         try:
             exchange = await self.fetcher.fetch(
                 entry.url, source=source.name, kind="page", force=force, delay=source.delay
             )
-            article = await self._extract_page(source, entry, exchange)
+            return Fetched(entry, exchange, await self._extract_page(source, entry, exchange))
+        except ScraperError as error:
+            self._problem(source, entry.url, error, report)
+            return None
+
+    def _problem(self, source: Source, url: str, error: ScraperError, report: SourceReport) -> None:
+        reason = getattr(error, "reason", None) or str(error)
+        if isinstance(error, BlockedError):
+            report.skipped.append(Problem(url, reason))
+            event(log, logging.INFO, source.name, url, f"skipped: {reason}")
+        else:
+            report.failures.append(Problem(url, reason))
+            event(log, logging.WARNING, source.name, url, f"failed: {reason}")
+
+    def _store_entry(
+        self, source: Source, item: Fetched, report: SourceReport, model: BoilerplateModel
+    ) -> None:
+        entry, exchange = item.entry, item.exchange
+        article = clean_article(item.article, model)
+        try:
             stored = self._store(source, entry, exchange.url, article, exchange.fetched_at,
                                  exchange.warc_file, exchange.warc_offset)  # fmt: skip
-        except BlockedError as error:
-            report.skipped.append(Problem(entry.url, error.reason))
-            event(log, logging.INFO, source.name, entry.url, f"skipped: {error.reason}")
-            return
         except ScraperError as error:
-            reason = getattr(error, "reason", None) or str(error)
-            report.failures.append(Problem(entry.url, reason))
-            event(log, logging.WARNING, source.name, entry.url, f"failed: {reason}")
+            self._problem(source, entry.url, error, report)
             return
         report.new += 1
         report.archived.append(stored)
@@ -226,7 +272,7 @@ class Pipeline:
             kind = exchange.content_type or "binary"
             raise FetchError(exchange.requested_url, f"not an HTML page ({kind})")
         html = decode(exchange.content, exchange.headers.get("content-type"))
-        return await self.extract(html, exchange.url, entry, source.language)
+        return await self.extract(html, exchange.url, entry, source)
 
     def _write_files(self, stored: StoredArticle) -> None:
         """Write an article's folder from the index's view of it (inside its transaction)."""
@@ -255,7 +301,9 @@ class Pipeline:
             if exchange.status == 304:
                 outcome = "not modified"
             else:
-                fresh = await self._extract_page(source, None, exchange)
+                fresh = clean_article(
+                    await self._extract_page(source, None, exchange), self._boilerplate(source.name)
+                )
                 outcome = self._record_version(article, fresh, exchange)
             seen: datetime | None = exchange.fetched_at
         except ScraperError as error:

@@ -11,6 +11,7 @@ import re
 
 from scraper.extract.body import extract_body
 from scraper.extract.metadata import extract_metadata
+from scraper.extract.selectors import apply_selectors
 from scraper.models import Article, Body, FeedEntry
 
 __all__ = ["extract_article"]
@@ -53,9 +54,15 @@ def extract_article(
     url: str | None = None,
     entry: FeedEntry | None = None,
     language: str | None = None,
+    select: str | None = None,
+    drop: tuple[str, ...] = (),
 ) -> Article:
-    """Extract body and metadata; never raises (a failure is an empty body and its reason)."""
-    body = extract_body(html, url)
+    """Extract body and metadata; never raises (a failure is an empty body and its reason).
+
+    `select` and `drop` are the source's CSS overrides; they shape the body only, the metadata
+    is read from the whole page.
+    """
+    body = extract_body(apply_selectors(html, select, drop), url)
     meta = extract_metadata(html, url, entry, body.text)
     body = strip_credit_lines(body, meta.credit_lines)
     return Article(

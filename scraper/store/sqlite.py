@@ -113,6 +113,10 @@ MIGRATIONS: tuple[str, ...] = (
         uri TEXT NOT NULL,
         date TEXT NOT NULL
     );
+    CREATE TABLE boilerplate (
+        source TEXT PRIMARY KEY,
+        model TEXT NOT NULL
+    );
     CREATE TABLE sources (
         name TEXT PRIMARY KEY,
         configured_feed TEXT,
@@ -296,6 +300,18 @@ class SQLiteStore:
             )  # fmt: skip
             for r in rows
         ]
+
+    def get_boilerplate(self, source: str) -> str | None:
+        rows = self._query("SELECT model FROM boilerplate WHERE source = ?", (source,))
+        return str(rows[0]["model"]) if rows else None
+
+    def set_boilerplate(self, source: str, model: str) -> None:
+        with self._tx() as db:
+            db.execute(
+                "INSERT INTO boilerplate (source, model) VALUES (?, ?) "
+                "ON CONFLICT (source) DO UPDATE SET model = excluded.model",
+                (source, model),
+            )
 
     # -- sources ----------------------------------------------------------------------------
     def source_state(self, name: str) -> SourceState:

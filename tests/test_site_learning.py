@@ -1,0 +1,96 @@
+"""Per-source extraction: boilerplate learned across a site's pages, and CSS overrides."""
+
+from __future__ import annotations
+
+import html as html_lib
+
+from tests.conftest import write_config
+from tests.corpus import CorpusPage, load_pages, require_corpus
+from tests.testsite import FeedItem, TestSite, rss_feed
+
+DISCLAIMER = (
+    "Avis de non-responsabilité : Les opinions exprimées dans cet article n'engagent que le ou "
+    "les auteurs. Le Centre de recherche sur la mondialisation se dégage de toute responsabilité "
+    "concernant le contenu de cet article et ne sera pas tenu responsable pour des erreurs."
+)
+COPYRIGHT = "Copyright © Agence Exemple, 2026. Tous droits réservés pour tous les pays."
+
+
+def templated(page: CorpusPage, index: int) -> str:
+    """A real article body inside one site's template, with its recurring blocks."""
+    paragraphs = "".join(f"<p>{html_lib.escape(p)}</p>" for p in page.body.split("\n") if p)
+    return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<title>Article {index} | Exemple</title></head><body>
+<nav><a href="/">Accueil</a> <a href="/monde">Monde</a> <a href="/eco">Économie</a></nav>
+<main><article><h1>Article {index}</h1>
+<div class="post-body">{paragraphs}</div>
+<p class="disclaimer">{DISCLAIMER}</p>
+<p class="legal">{COPYRIGHT}</p>
+<div class="share">Partager : Facebook · Twitter · Courriel</div>
+</article>
+<aside><h3>À lire aussi</h3><ul><li><a href="/x">Un autre article</a></li></ul></aside>
+</main></body></html>"""
+
+
+def publish(site: TestSite, pages: list[CorpusPage]) -> None:
+    items = []
+    for index, page in enumerate(pages):
+        url = site.add(f"/art/{index}.html", templated(page, index))
+        items.append(FeedItem(url, f"Article {index}", guid=url))
+    site.add("/feed.xml", rss_feed(items), content_type="application/rss+xml")
+
+
+def long_pages(count: int) -> list[CorpusPage]:
+    return [p for p in load_pages(60) if len(p.body.split()) > 300][:count]
+
+
+def test_recurring_blocks_are_learned_and_removed_from_every_page(site, tmp_path, cli) -> None:
+    require_corpus()
+    pages = long_pages(4)
+    publish(site, pages)
+    config = write_config(tmp_path, [{"name": "exemple", "feed": site.url("/feed.xml")}])
+    assert cli("fetch", "--config", str(config)).code == 0
+    records = cli("export", "--config", str(config)).jsonl()
+    assert len(records) == 4
+    for record in records:
+        assert "non-responsabilité" not in record["text"]
+        assert "Tous droits réservés" not in record["text"]
+        assert "Partager" not in record["text"]
+        page = pages[int(record["url"].rsplit("/", 1)[1].split(".")[0])]
+        first_words = " ".join(page.body.split()[:12])
+        assert first_words in " ".join(record["text"].split())
+
+
+def test_a_later_page_of_the_source_is_cleaned_with_what_was_learned(site, tmp_path, cli) -> None:
+    require_corpus()
+    pages = long_pages(5)
+    publish(site, pages[:3])
+    config = write_config(tmp_path, [{"name": "exemple", "feed": site.url("/feed.xml")}])
+    cli("fetch", "--config", str(config))
+    publish(site, pages)  # two more pages, fetched alone in a later poll
+    cli("fetch", "--config", str(config))
+    records = cli("export", "--config", str(config)).jsonl()
+    assert len(records) == 5
+    assert not any("non-responsabilité" in r["text"] for r in records)
+
+
+def test_css_overrides_select_the_body_and_drop_elements(site, tmp_path, cli) -> None:
+    require_corpus()
+    [page] = long_pages(1)
+    publish(site, [page])
+    config = write_config(
+        tmp_path,
+        [{"name": "exact", "feed": site.url("/feed.xml"), "select": "article",
+          "drop": [".disclaimer", ".legal", ".share", "h1"]}],
+    )  # fmt: skip
+    assert cli("fetch", "--config", str(config)).code == 0
+    [record] = cli("export", "--config", str(config)).jsonl()
+    assert "non-responsabilité" not in record["text"] and "droits" not in record["text"]
+    assert "Un autre article" not in record["text"]
+    assert " ".join(page.body.split()[:12]) in " ".join(record["text"].split())
+
+
+def test_an_invalid_css_selector_is_a_config_error(tmp_path, cli) -> None:
+    config = write_config(tmp_path, [{"name": "x", "feed": "https://x.org/f", "select": "p[["}])
+    result = cli("fetch", "--config", str(config))
+    assert result.code == 2 and "sources[0].select: invalid CSS selector" in result.err
