@@ -46,7 +46,10 @@ class Archive:
         if writer:
             readme = self.root / "README.md"
             if not readme.exists() or readme.read_text(encoding="utf-8") != ARCHIVE_README:
-                atomic_write(readme, ARCHIVE_README)
+                try:
+                    atomic_write(readme, ARCHIVE_README)
+                except OSError as error:
+                    raise StorageError(f"cannot write {readme}: {error.strerror}") from None
             self.warc = WarcWriterPool(
                 self.root / "warc",
                 self.root,

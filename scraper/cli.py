@@ -143,6 +143,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_verify(args: argparse.Namespace) -> int:
+    from scraper.verify import render_report, verify_archive
+
+    report = verify_archive(_config(args).archive.path, repair=args.repair)
+    if args.json:
+        print(json.dumps(report.__dict__ | {"ok": report.ok}, indent=2))
+    else:
+        print(render_report(report))
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     from scraper.extract_command import extract_target
 
@@ -254,6 +265,18 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("v2", nargs="?", type=int, help="the newer version (default: the latest)")
     diff.add_argument("--no-color", action="store_true", help="plain [-removed-] {+added+}")
     diff.add_argument("--unified", action="store_true", help="a unified diff, one paragraph a line")
+
+    verify = command(
+        "verify",
+        cmd_verify,
+        "check that the index, the article files and the WARC files agree",
+        "Check the archive: index integrity, every article's files, every logged WARC record. "
+        "Exit 0 when consistent, 1 when a problem is found. Leftovers of an interrupted run "
+        "are notes, removed with --repair.",
+    )
+    verify.add_argument("--repair", action="store_true",
+                        help="remove leftovers of interrupted runs (orphan folders, temp files)")  # fmt: skip
+    verify.add_argument("--json", action="store_true", help="the report as JSON")
 
     extract = command(
         "extract",

@@ -15,7 +15,14 @@ from datetime import datetime, timedelta
 
 from scraper.config import DEFAULT_REVISITS, DaemonSettings
 from scraper.encoding import decode, looks_binary
-from scraper.errors import BlockedError, FetchError, GoneError, ParseError, ScraperError
+from scraper.errors import (
+    BlockedError,
+    FetchError,
+    GoneError,
+    ParseError,
+    ScraperError,
+    StorageError,
+)
 from scraper.extract.boilerplate import BoilerplateModel
 from scraper.feeds import parse_feed
 from scraper.fetcher import PERMANENT_REDIRECTS, Fetcher
@@ -151,7 +158,10 @@ class Pipeline:
         state = replace(state, interval=interval, next_poll=now + timedelta(seconds=delay))
         if report.feed_url != feed_url or (report.error is None and state.feed_url):
             state = replace(state, feed_url=report.feed_url)
-        self.store.save_source_state(state)
+        try:
+            self.store.save_source_state(state)
+        except StorageError as error:
+            report.error = report.error or str(error)
         return report
 
     async def _poll_feed(

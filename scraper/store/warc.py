@@ -24,6 +24,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from scraper import __version__
+from scraper.errors import StorageError
 
 SEALED_LIST = ".sealed"  # names of files known to end cleanly
 
@@ -163,7 +164,10 @@ class WarcWriterPool:
             self.directory
             / f"{self.prefix}-{stamp}-{os.getpid()}{self._token}-{self._seq:05d}.warc.gz"
         )
-        handle = self._path.open("ab")
+        try:
+            handle = self._path.open("ab")
+        except OSError as error:
+            raise StorageError(f"cannot create {self._path}: {error.strerror or error}") from None
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         self._file = handle
         buffer = io.BytesIO()
@@ -177,11 +181,22 @@ class WarcWriterPool:
         return handle
 
     def _append(self, data: bytes) -> int:
-        assert self._file is not None
+        """Append whole records; on failure (a full disk) cut back so the file stays valid."""
+        assert self._file is not None and self._path is not None
         offset = self._file.seek(0, os.SEEK_END)
-        self._file.write(data)
-        self._file.flush()
-        os.fsync(self._file.fileno())
+        try:
+            self._file.write(data)
+            self._file.flush()
+            os.fsync(self._file.fileno())
+        except OSError as error:
+            try:
+                self._file.truncate(offset)
+                self._file.flush()
+            except OSError:
+                pass  # the torn tail is cut when the archive is next opened
+            raise StorageError(
+                f"cannot write {self._path.name}: {error.strerror or error}"
+            ) from None
         return offset
 
     def write(self, capture: HttpCapture) -> WarcLocation:

@@ -1,0 +1,150 @@
+"""`scraper verify`: do the index, the article files and the WARC files agree?
+
+Problems are what would lose or corrupt data; notes are harmless leftovers of an interrupted run
+(a folder written whose index transaction never committed, a temporary file) that `--repair`
+removes and the next run would redo anyway.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scraper.archive import ArchiveLock
+from scraper.store.sqlite import INDEX_NAME, SQLiteStore
+from scraper.store.tree import inside
+from scraper.store.warc import SEALED_LIST, _valid_length
+
+
+@dataclass
+class VerifyReport:
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    articles: int = 0
+    versions: int = 0
+    warc_files: int = 0
+    warc_records: int = 0
+    repaired: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify_archive(root: Path, *, repair: bool = False) -> VerifyReport:
+    report = VerifyReport()
+    if not (root / INDEX_NAME).exists():
+        report.problems.append(f"{root}: no index ({INDEX_NAME}) here")
+        return report
+    store = SQLiteStore(root)
+    try:
+        _check_index(store, report)
+        known_folders = _check_articles(root, store, report)
+        _check_orphans(root, known_folders, report, repair)
+        _check_warc(root, store, report)
+    finally:
+        store.close()
+    return report
+
+
+def _check_index(store: SQLiteStore, report: VerifyReport) -> None:
+    db = sqlite3.connect(store.path)
+    try:
+        result = db.execute("PRAGMA integrity_check").fetchone()[0]
+        if result != "ok":
+            report.problems.append(f"index integrity check failed: {result}")
+        dangling = db.execute(
+            "SELECT COUNT(*) FROM article_urls WHERE article_id NOT IN (SELECT id FROM articles)"
+        ).fetchone()[0]
+        if dangling:
+            report.problems.append(f"{dangling} URL aliases point at no article")
+        mismatched = db.execute(
+            "SELECT a.id FROM articles a WHERE a.versions != (SELECT COUNT(*) FROM versions v "
+            "WHERE v.article_id = a.id AND v.minor = 0)"
+        ).fetchall()
+        for (ident,) in mismatched:
+            report.problems.append(f"{ident}: version count disagrees with its version rows")
+    finally:
+        db.close()
+
+
+def _check_articles(root: Path, store: SQLiteStore, report: VerifyReport) -> set[Path]:
+    folders = set()
+    for article in store.iter_articles():
+        report.articles += 1
+        folder = inside(root, article.path)
+        folders.add(folder)
+        meta = folder / "metadata.json"
+        if not (folder / "article.md").is_file() or not meta.is_file():
+            report.problems.append(f"{article.id}: files missing in {article.path}")
+            continue
+        try:
+            data = json.loads(meta.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            report.problems.append(f"{article.id}: unreadable metadata.json: {error}")
+            continue
+        if data.get("id") != article.id:
+            report.problems.append(f"{article.id}: {article.path}/metadata.json names another id")
+        for version in store.iter_versions(article.id):
+            report.versions += 1
+            if not (folder / f"v{version['version']}.md").is_file():
+                report.problems.append(f"{article.id}: v{version['version']}.md missing")
+    return folders
+
+
+def _check_orphans(root: Path, known: set[Path], report: VerifyReport, repair: bool) -> None:
+    for meta in root.glob("*/*/*/*/*/metadata.json"):
+        folder = meta.parent
+        if folder in known:
+            continue
+        report.notes.append(f"{folder.relative_to(root)}: folder of an article never indexed "
+                            "(an interrupted run); it will be reused when the article is fetched")  # fmt: skip
+        if repair:
+            shutil.rmtree(folder)
+            report.repaired.append(str(folder.relative_to(root)))
+    for temp in root.rglob(".tmp-*"):
+        report.notes.append(f"{temp.relative_to(root)}: temporary file of an interrupted write")
+        if repair:
+            temp.unlink(missing_ok=True)
+            report.repaired.append(str(temp.relative_to(root)))
+
+
+def _check_warc(root: Path, store: SQLiteStore, report: VerifyReport) -> None:
+    directory = root / "warc"
+    files = sorted(directory.glob("*.warc.gz")) if directory.is_dir() else []
+    report.warc_files = len(files)
+    live = ArchiveLock(root).holder() is not None
+    sealed = set((directory / SEALED_LIST).read_text().split()) if (
+        directory / SEALED_LIST).exists() else set()  # fmt: skip
+    sizes = {}
+    for path in files:
+        good = _valid_length(path)
+        sizes[path.name] = good
+        if good != path.stat().st_size and (path.name in sealed or not live):
+            report.notes.append(f"warc/{path.name}: torn tail after {good} bytes (a killed "
+                                "writer); it is cut off the next time the archive is opened")  # fmt: skip
+    for record in store.fetch_log(limit=10_000_000):
+        if not record.warc_file:
+            continue
+        report.warc_records += 1
+        name = Path(record.warc_file).name
+        if name not in sizes:
+            report.problems.append(f"fetch log names a missing WARC file {record.warc_file}")
+        elif (record.warc_offset or 0) + (record.warc_length or 0) > sizes[name]:
+            report.problems.append(f"{record.url}: its WARC record lies beyond the valid end "
+                                   f"of {record.warc_file}")  # fmt: skip
+
+
+def render_report(report: VerifyReport) -> str:
+    lines = [
+        f"{report.articles} articles, {report.versions} versions, {report.warc_files} WARC files, "
+        f"{report.warc_records} logged WARC records checked",
+    ]
+    lines += [f"problem: {p}" for p in report.problems]
+    lines += [f"note: {n}" for n in report.notes]
+    lines += [f"repaired: {r}" for r in report.repaired]
+    lines.append("consistent" if report.ok else f"{len(report.problems)} problem(s) found")
+    return "\n".join(lines)
