@@ -115,8 +115,10 @@ def _count(value: Any) -> int:
 
 
 def _url(value: Any) -> str:
+    from scraper.urls import absolute_url
+
     text = _text(value)
-    if not re.match(r"^https?://[^\s/]+", text):
+    if not re.match(r"^https?://[^\s/]+", text) or absolute_url(None, text) != text:
         raise ValueError(f"expected an http:// or https:// URL, got {value!r}")
     return text
 

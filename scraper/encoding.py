@@ -55,6 +55,10 @@ def declared_encoding(content: bytes, content_type: str | None = None) -> str | 
 def decode(content: bytes, content_type: str | None = None) -> str:
     """Decode a document, trusting a declared encoding only when the bytes agree with it."""
     declared = declared_encoding(content, content_type)
+    if declared and not declared.startswith("utf") and _is_multibyte_utf8(content):
+        # Valid UTF-8 with non-ASCII sequences is almost never an accident of a legacy code
+        # page: the label lies (a common server misconfiguration), the bytes don't.
+        declared = "utf-8"
     if declared:
         try:
             text = content.decode(declared)
@@ -66,6 +70,16 @@ def decode(content: bytes, content_type: str | None = None) -> str:
     except UnicodeDecodeError:
         pass
     return content.decode(detect(content[:200_000]), errors="replace")
+
+
+def _is_multibyte_utf8(content: bytes) -> bool:
+    if content.isascii():
+        return False
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def detect(content: bytes) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 
 import feedparser
 
-from scraper.encoding import decode
+from scraper.encoding import decode, header_charset
 from scraper.errors import ParseError
 from scraper.models import Feed, FeedEntry
 from scraper.urls import absolute_url
@@ -143,7 +143,11 @@ def parse_feed(content: bytes, url: str | None = None, content_type: str | None 
     head = content[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
     if (content_type or "").split(";")[0].strip() in JSON_FEED_TYPES or head.startswith(b"{"):
         return _parse_json_feed(decode(content, content_type), url)
-    headers = {"content-type": content_type} if content_type else {}
+    headers = {"content-type": content_type or "application/xml"}
+    if content_type and content_type.startswith("text/") and not header_charset(content_type):
+        # A text/* type without charset makes feedparser assume US-ASCII (RFC 3023) and refuse
+        # feeds whose BOM or XML declaration says otherwise; browsers sniff, and so do we.
+        headers["content-type"] = "application/xml"
     if url:
         headers["content-location"] = url
     parsed = feedparser.parse(content, response_headers=headers, sanitize_html=False,

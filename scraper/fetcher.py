@@ -102,6 +102,7 @@ class Fetcher:
         *,
         clock: Callable[[], datetime] = utcnow,
         limiter: HostLimiter | None = None,
+        address_policy: Callable[[str], bool] | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
@@ -113,6 +114,7 @@ class Fetcher:
         self.robots = RobotsPolicy(
             store, self._fetch_robots, settings.user_agent, settings.robots_ttl, clock
         )
+        self._address_policy = address_policy
         self._client: httpx.AsyncClient | None = None
         self._crawl_delays: dict[str, float] = {}
 
@@ -124,7 +126,9 @@ class Fetcher:
             max_connections=self.settings.max_concurrency * 2,
             max_keepalive_connections=self.settings.max_concurrency,
             keepalive_expiry=30.0,
-            network_backend=GuardedBackend(self.settings.allow_private_addresses),
+            network_backend=GuardedBackend(
+                self.settings.allow_private_addresses, self._address_policy
+            ),
         )
         self._client = httpx.AsyncClient(
             transport=transport,

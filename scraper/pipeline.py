@@ -184,9 +184,7 @@ class Pipeline:
             feed = parse_feed(exchange.content, exchange.url, exchange.headers.get("content-type"))
         except ParseError as error:
             raise ParseError(f"malformed feed: {error}") from None
-        if feed.error:
-            if not feed.entries:
-                raise ParseError(f"malformed feed: {feed.error}")
+        if feed.error:  # feedparser recovered a feed from bad input: use what it read
             report.warnings.append(f"feed is not well-formed ({feed.error}); used what was read")
         if feed.ttl:
             report.hint = max(report.hint or 0.0, feed.ttl)

@@ -56,8 +56,15 @@ def absolute_url(base: str | None, href: str | None) -> str | None:
     """`href` resolved against `base`, or None when it is not an http(s) URL."""
     if not href:
         return None
-    url = urljoin(base or "", href.strip())
-    return url if urlsplit(url).scheme in {"http", "https"} else None
+    try:
+        url = urljoin(base or "", href.strip())
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a port that is no number or out of range
+    except ValueError:
+        return None  # "http://[", "http://host:port/": not a URL we could ever fetch
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        return None
+    return url
 
 
 def host_of(url: str) -> str:
