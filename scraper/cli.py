@@ -124,6 +124,30 @@ def cmd_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_search(args: argparse.Namespace) -> int:
+    from scraper.export import article_record
+
+    store = _open_store(args)
+    color = sys.stdout.isatty() and not args.json
+    marks = ("\x1b[1;33m", "\x1b[0m") if color else ("[", "]")
+    hits = store.search(" ".join(args.query), source=args.source, since=args.since,
+                        until=args.until, limit=args.limit, marks=marks)  # fmt: skip
+    for hit in hits:
+        if args.json:
+            record = article_record(hit.article)
+            record.pop("text")
+            record.update(snippet=hit.snippet, rank=round(hit.rank, 4))
+            print(json.dumps(record, ensure_ascii=False))
+        else:
+            a = hit.article
+            date = (a.published or a.first_seen).strftime("%Y-%m-%d")
+            print(f"{a.id}  {date}  {a.source}  {a.title or a.url}")
+            print(f"    {' '.join(hit.snippet.split())}")
+    if not hits and not args.json:
+        print("no match", file=sys.stderr)
+    return EXIT_OK if hits else EXIT_FAILED
+
+
 def cmd_diff(args: argparse.Namespace) -> int:
     from scraper.history import diff_versions
 
@@ -135,11 +159,16 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from scraper.export import export_jsonl
+    from scraper.export import export_csv, export_jsonl, export_markdown
 
     store = _open_store(args)
-    export_jsonl(store, sys.stdout, versions=args.versions, source=args.source, since=args.since,
-                 include_minor=args.include_minor)  # fmt: skip
+    if args.format == "csv":
+        export_csv(store, sys.stdout, source=args.source, since=args.since)
+    elif args.format == "markdown":
+        export_markdown(store, sys.stdout, source=args.source, since=args.since)
+    else:
+        export_jsonl(store, sys.stdout, versions=args.versions, source=args.source,
+                     since=args.since, include_minor=args.include_minor)  # fmt: skip
     return EXIT_OK
 
 
@@ -243,7 +272,8 @@ def build_parser() -> argparse.ArgumentParser:
         "write the archive to standard output for other tools",
         "Write one JSON object per archived article (its latest version) to standard output.",
     )
-    export.add_argument("--format", choices=["jsonl"], default="jsonl", help="output format")
+    export.add_argument("--format", choices=["jsonl", "csv", "markdown"], default="jsonl",
+                        help="jsonl (default): one JSON object per article; csv; markdown")  # fmt: skip
     export.add_argument("--versions", action="store_true",
                         help="one object per version instead, adding version and fetched_at")  # fmt: skip
     export.add_argument("--include-minor", action="store_true",
@@ -251,6 +281,20 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--source", metavar="NAME", help="only this source")
     export.add_argument("--since", type=_date, metavar="DATE",
                         help="only articles published (or first seen) since DATE")  # fmt: skip
+
+    search = command(
+        "search",
+        cmd_search,
+        "full-text search over titles, bodies and authors",
+        'Search the archive (SQLite FTS5): words, "exact phrases", OR, NOT, prefix*. Results '
+        "are ranked (title matches weigh most) with a snippet. Exit 1 when nothing matches.",
+    )
+    search.add_argument("query", nargs="+", help='e.g. ceasefire "Moon of Alabama"')
+    search.add_argument("--source", metavar="NAME", help="only this source")
+    search.add_argument("--since", type=_date, metavar="DATE", help="published since DATE")
+    search.add_argument("--until", type=_date, metavar="DATE", help="published before DATE")
+    search.add_argument("--limit", type=int, default=20, help="how many results (default 20)")
+    search.add_argument("--json", action="store_true", help="one JSON object per result")
 
     diff = command(
         "diff",

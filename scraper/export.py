@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Iterator
 from datetime import datetime
@@ -84,4 +85,40 @@ def export_jsonl(
         for record in records:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             count += 1
+    return count
+
+
+def export_csv(
+    store: Store, out: TextIO, *, source: str | None = None, since: datetime | None = None
+) -> int:
+    """One row per article with the JSONL keys as columns; lists joined by "; "."""
+    writer = csv.DictWriter(out, fieldnames=list(ARTICLE_KEYS), lineterminator="\n")
+    writer.writeheader()
+    count = 0
+    for article in store.iter_articles(source=source, since=since):
+        record = article_record(article)
+        record["authors"] = "; ".join(record["authors"])
+        record["tags"] = "; ".join(record["tags"])
+        writer.writerow(record)
+        count += 1
+    return count
+
+
+def export_markdown(
+    store: Store, out: TextIO, *, source: str | None = None, since: datetime | None = None
+) -> int:
+    """One Markdown document: a section per article, its metadata as a list, then its body."""
+    count = 0
+    for article in store.iter_articles(source=source, since=since):
+        record = article_record(article)
+        out.write(f"## {article.title or article.url}\n\n")
+        for key in ("url", "source", "authors", "published", "updated", "language", "tags",
+                    "canonical_url", "original_url", "id", "story_id", "versions"):  # fmt: skip
+            value = record[key]
+            if isinstance(value, list):
+                value = ", ".join(value)
+            if value not in (None, ""):
+                out.write(f"- **{key}**: {value}\n")
+        out.write("\n" + (article.markdown.strip() or "*(no body)*") + "\n\n---\n\n")
+        count += 1
     return count

@@ -7,16 +7,29 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from scraper.errors import StorageError
+from scraper.errors import ScraperError, StorageError
 from scraper.models import Article, FeedEntry, StoredArticle
 from scraper.store.base import FetchRecord, HostHold, RobotsRecord, SourceState
 from scraper.urls import article_id, normalize_url
 
 INDEX_NAME = "index.sqlite"
+
+
+class SearchSyntaxError(ScraperError):
+    """A search query FTS5 cannot read."""
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    article: StoredArticle
+    snippet: str
+    rank: float  # lower is better (bm25)
+
 
 # Each entry upgrades the schema by one version; never edit a released entry, append a new one.
 MIGRATIONS: tuple[str, ...] = (
@@ -130,7 +143,42 @@ MIGRATIONS: tuple[str, ...] = (
         interval REAL
     );
     """,
+    # 2: full-text search over title, body and authors (external content, kept by triggers).
+    """
+    CREATE VIRTUAL TABLE articles_fts USING fts5(
+        title, text, authors, content='articles', content_rowid='rowid',
+        tokenize='unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts (rowid, title, text, authors)
+        VALUES (new.rowid, new.title, new.text, new.authors);
+    END;
+    CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts (articles_fts, rowid, title, text, authors)
+        VALUES ('delete', old.rowid, old.title, old.text, old.authors);
+    END;
+    CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text, authors ON articles BEGIN
+        INSERT INTO articles_fts (articles_fts, rowid, title, text, authors)
+        VALUES ('delete', old.rowid, old.title, old.text, old.authors);
+        INSERT INTO articles_fts (rowid, title, text, authors)
+        VALUES (new.rowid, new.title, new.text, new.authors);
+    END;
+    INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
+    """,
 )
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements (triggers hold semicolons inside BEGIN ... END)."""
+    statements, pending = [], ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        statements.append(pending.strip())
+    return statements
 
 
 def _ts(value: datetime | None) -> str | None:
@@ -203,9 +251,8 @@ class SQLiteStore:
                     f"{self.path}: the index was written by a newer scraper (schema {current})"
                 )
             for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
-                for statement in script.split(";"):
-                    if statement.strip():
-                        db.execute(statement)
+                for statement in _statements(script):
+                    db.execute(statement)
                 db.execute(f"PRAGMA user_version = {version}")
 
     def close(self) -> None:
@@ -572,6 +619,40 @@ class SQLiteStore:
                 "warc_file": r["warc_file"], "warc_offset": r["warc_offset"],
                 "minor": bool(r["minor"]), "diff": r["diff"],
             }  # fmt: skip
+
+    def search(
+        self,
+        query: str,
+        *,
+        source: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 20,
+        marks: tuple[str, str] = ("[", "]"),
+    ) -> list[SearchHit]:
+        """Articles matching an FTS5 query (words, "phrases", OR, NOT, prefix*), best first."""
+        clauses, args = ["articles_fts MATCH ?"], [query]
+        if source:
+            clauses.append("a.source = ?")
+            args.append(source)
+        if since:
+            clauses.append("COALESCE(a.published, a.first_seen) >= ?")
+            args.append(_ts(since) or "")
+        if until:
+            clauses.append("COALESCE(a.published, a.first_seen) < ?")
+            args.append(_ts(until) or "")
+        sql = (
+            "SELECT a.*, bm25(articles_fts, 10.0, 1.0, 5.0) AS rank, "
+            "snippet(articles_fts, 1, ?, ?, '…', 16) AS snip "
+            "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
+            f"WHERE {' AND '.join(clauses)} ORDER BY rank LIMIT ?"
+        )
+        with self._lock:
+            try:
+                rows = self._db.execute(sql, (*marks, *args, limit)).fetchall()
+            except sqlite3.OperationalError as error:
+                raise SearchSyntaxError(f"cannot search for {query!r}: {error}") from None
+        return [SearchHit(self._row_to_article(r), r["snip"] or "", float(r["rank"])) for r in rows]
 
     def count_articles(self, source: str | None = None) -> int:
         if source:
