@@ -172,6 +172,63 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_add(args: argparse.Namespace) -> int:
+    from scraper.add_command import add_command
+
+    config = _config(args)
+    found, added = add_command(config, args.url, name=args.name, want_all=args.all)
+    for offer in found.offers:
+        title = f" {offer.title!r}" if offer.title else ""
+        print(f"found {offer.kind:<7} {offer.url}{title} ({offer.entries} entries, {offer.how})")
+    if not found.offers:
+        for problem in found.problems:
+            print(f"  tried {problem}", file=sys.stderr)
+        print(f"error: no feed, news sitemap or article list found at {args.url} "
+              f"({found.requests} requests)", file=sys.stderr)  # fmt: skip
+        return EXIT_FAILED
+    best = found.best()
+    if best is not None and best.kind != "feed":
+        instead = "news sitemap" if best.kind == "sitemap" else "page as a section page"
+        print(f"no feed found: using the {instead} instead")
+    for new, name in added:
+        if name is None:
+            print(f"already configured: {new.url}")
+        else:
+            print(f"added source {name!r}: {new.kind} = {new.url}")
+    print(f"({found.requests} requests to the site)")
+    return EXIT_OK
+
+
+def cmd_import_opml(args: argparse.Namespace) -> int:
+    from scraper.config_edit import add_sources
+    from scraper.opml import read_opml
+
+    config = _config(args)
+    assert config.file is not None
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as error:
+        raise ScraperError(f"{args.file}: cannot read: {error.strerror}") from None
+    results = add_sources(config.file, read_opml(data))
+    added = [name for _, name in results if name]
+    print(f"{len(added)} sources added, {len(results) - len(added)} already configured "
+          f"(to {config.file})")  # fmt: skip
+    return EXIT_OK
+
+
+def cmd_export_opml(args: argparse.Namespace) -> int:
+    from scraper.opml import write_opml
+
+    text = write_opml(list(_config(args).sources))
+    if args.output:
+        from scraper.store.tree import atomic_write
+
+        atomic_write(Path(args.output), text)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     from scraper.verify import render_report, verify_archive
 
@@ -309,6 +366,26 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("v2", nargs="?", type=int, help="the newer version (default: the latest)")
     diff.add_argument("--no-color", action="store_true", help="plain [-removed-] {+added+}")
     diff.add_argument("--unified", action="store_true", help="a unified diff, one paragraph a line")
+
+    add = command(
+        "add",
+        cmd_add,
+        "find a site's feeds from any of its pages and add the best one",
+        "Fetch the page (politely), find its feeds (declared, linked, usual paths, section "
+        "feeds first), check each by parsing it, and add the best to the config, keeping the "
+        "file's comments. With no feed it falls back to a news sitemap or the page itself as a "
+        "section page, and says so. A URL already configured is not added twice.",
+    )
+    add.add_argument("url", metavar="URL")
+    add.add_argument("--name", help="the new source's name (default: from the site)")
+    add.add_argument("--all", action="store_true", help="add every feed found, not the best")
+
+    import_opml = command("import-opml", cmd_import_opml,
+                          "add every feed of an OPML file (folders become tags)")  # fmt: skip
+    import_opml.add_argument("file", metavar="FILE")
+    export_opml = command("export-opml", cmd_export_opml,
+                          "write the configured feeds as OPML 2.0 for feed readers")  # fmt: skip
+    export_opml.add_argument("-o", "--output", metavar="FILE", help="file (default: stdout)")
 
     verify = command(
         "verify",

@@ -184,6 +184,12 @@ def _css(value: Any) -> str:
     return text
 
 
+def _text_list(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise ValueError(f"expected a list of strings, got {value!r}")
+    return tuple(_text(v) for v in value)
+
+
 def _css_list(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
@@ -209,8 +215,14 @@ _SOURCE_KEYS: dict[str, Parser] = {
     "revisits": _durations,
     "select": _css,
     "drop": _css_list,
+    "sitemap": _url,
+    "page": _url,
+    "links": _css,
+    "recency": parse_duration,
+    "tags": _text_list,
 }
-_SOURCE_REQUIRED = ("name", "feed")
+_SOURCE_REQUIRED = ("name",)
+_SOURCE_KINDS = ("feed", "sitemap", "page")
 _TOP_KEYS = {"archive", "http", "daemon", "versions", "sources"}
 
 
@@ -256,6 +268,13 @@ def parse_config(data: Mapping[str, Any], file: Path | None = None) -> Config:
         for key in _SOURCE_REQUIRED:
             if key not in values:
                 raise ConfigError(f"{label}: {where}.{key}: missing (every source needs it)")
+        kinds = [k for k in _SOURCE_KINDS if k in values]
+        if len(kinds) != 1:
+            problem = "missing" if not kinds else f"give only one of {', '.join(kinds)}"
+            raise ConfigError(f"{label}: {where}.feed: {problem} (a source has exactly one of "
+                              "feed, sitemap or page)")  # fmt: skip
+        if "links" in values and "page" not in values:
+            raise ConfigError(f"{label}: {where}.links: only section pages (page = ...) take it")
         if values["name"] in seen:
             raise ConfigError(f"{label}: {where}.name: {values['name']!r} is used twice")
         seen.add(values["name"])

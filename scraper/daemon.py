@@ -114,7 +114,7 @@ class Daemon:
         assert self._pipeline is not None
         state = self._pipeline.store.source_state(source.name)
         now = utcnow()
-        if state.next_poll is None or state.configured_feed != source.feed:
+        if state.next_poll is None or state.configured_feed != source.url:
             return now
         return max(now, state.next_poll)
 
@@ -151,7 +151,7 @@ class Daemon:
         except asyncio.CancelledError:
             raise
         except Exception as error:  # noqa: BLE001 - the daemon outlives any one poll
-            event(log, logging.ERROR, name, source.feed, f"unexpected error: {error!r}")
+            event(log, logging.ERROR, name, source.url, f"unexpected error: {error!r}")
             self._arm(source, utcnow() + timedelta(seconds=source.interval))
         finally:
             self._running.pop(name, None)
@@ -194,13 +194,13 @@ class Daemon:
         for name in old.keys() - new.keys():
             if self._scheduler is not None and self._scheduler.get_job(name):
                 self._scheduler.remove_job(name)
-            event(log, logging.INFO, name, old[name].feed, "source removed")
+            event(log, logging.INFO, name, old[name].url, "source removed")
         self.sources = new
         self.config = fresh
         for name, source in new.items():
             if old.get(name) != source:
                 self._arm(source, self._due(source))
-                event(log, logging.INFO, name, source.feed,
+                event(log, logging.INFO, name, source.url,
                       "source added" if name not in old else "source changed")  # fmt: skip
 
 

@@ -54,9 +54,10 @@ class HTTPStatusError(FetchError):
 class RetryLaterError(FetchError):
     """The host asked us (429/503 + Retry-After) or our own backoff says: not before `until`."""
 
-    def __init__(self, url: str, until: datetime, reason: str) -> None:
+    def __init__(self, url: str, until: datetime, reason: str, status: int | None = None) -> None:
         super().__init__(url, f"{reason}; next try after {until.isoformat(timespec='seconds')}")
         self.until = until
+        self.status = status
 
 
 class BlockedError(FetchError):

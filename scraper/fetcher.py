@@ -326,7 +326,7 @@ class Fetcher:
             until = until or now + timedelta(seconds=max(60.0, self.settings.backoff * 30))
             host = host_of(exchange.url)
             self.store.set_host_hold(HostHold(host, until, f"HTTP {status}"))
-            raise RetryLaterError(url, until, f"HTTP {status} from {host}")
+            raise RetryLaterError(url, until, f"HTTP {status} from {host}", status=status)
         if status == 410:
             raise GoneError(url, "HTTP 410 Gone: the server says it is gone for good")
         if status == 304:

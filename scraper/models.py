@@ -12,16 +12,30 @@ from datetime import datetime
 
 @dataclass(frozen=True)
 class Source:
-    """One watched source, as configured."""
+    """One watched source, as configured: a feed, a news sitemap or a section page."""
 
     name: str
-    feed: str
+    feed: str | None = None
     interval: float = 1800.0  # seconds between polls
     language: str | None = None
     delay: float | None = None  # per-source minimum delay between requests to its hosts
     revisits: tuple[float, ...] | None = None  # seconds after first seen; None: the default
     select: str | None = None  # CSS selector of the body, for sites users want exact
     drop: tuple[str, ...] = ()  # CSS selectors of elements that are never body
+    sitemap: str | None = None  # a (news) sitemap or sitemap index listing the articles
+    page: str | None = None  # a section page whose article links are harvested
+    links: str | None = None  # CSS selector narrowing a section page to its article list
+    recency: float = 7 * 86400.0  # sitemap entries older than this are not fetched
+    tags: tuple[str, ...] = ()  # the user's labels (OPML folders)
+
+    @property
+    def url(self) -> str:
+        """The URL polled for new articles, whatever the kind."""
+        return self.feed or self.sitemap or self.page or ""
+
+    @property
+    def kind(self) -> str:
+        return "feed" if self.feed else "sitemap" if self.sitemap else "page"
 
 
 @dataclass(frozen=True)

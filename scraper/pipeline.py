@@ -26,9 +26,12 @@ from scraper.errors import (
 from scraper.extract.boilerplate import BoilerplateModel
 from scraper.feeds import parse_feed
 from scraper.fetcher import PERMANENT_REDIRECTS, Fetcher
+from scraper.health import PollRecord
 from scraper.logs import event
 from scraper.models import Article, Body, Exchange, FeedEntry, Source, StoredArticle
 from scraper.schedule import adapt_interval, max_age, retry_delay
+from scraper.sections import harvest_links
+from scraper.sitemaps import parse_sitemap, recent
 from scraper.store.base import Store
 from scraper.store.tree import ArchiveTree
 from scraper.urls import article_id, normalize_url
@@ -38,7 +41,8 @@ log = logging.getLogger("scraper.pipeline")
 
 HTML_TYPES = {"text/html", "application/xhtml+xml", ""}
 PAGES_IN_FLIGHT = 8
-BATCH = 32  # new entries fetched, extracted and stored together  # per source; the fetcher's per-host limits still apply underneath
+BATCH = 32  # new entries fetched, extracted and stored together
+MAX_SITEMAP_CHILDREN = 10  # child sitemaps of an index read per poll, most recent first  # per source; the fetcher's per-host limits still apply underneath
 
 ExtractFn = Callable[[str, str, FeedEntry | None, Source | None], Awaitable[Article]]
 
@@ -84,6 +88,7 @@ class SourceReport:
     entries: int = 0
     not_modified: bool = False
     hint: float | None = None  # the poll interval the feed asks for (ttl, max-age), seconds
+    status: int | None = None  # HTTP status of the listing (feed, sitemap or page) fetch
     error: str | None = None  # the feed itself failed
     failures: list[Problem] = field(default_factory=list)  # pages that failed
     skipped: list[Problem] = field(default_factory=list)  # pages we chose not to fetch (robots)
@@ -128,15 +133,15 @@ class Pipeline:
     async def poll(self, source: Source, *, force: bool = False) -> SourceReport:
         """Poll one source's feed and archive every entry not archived yet."""
         state = self.store.source_state(source.name)
-        feed_url = source.feed
-        if state.feed_url and state.configured_feed == source.feed:
+        feed_url = source.url
+        if state.feed_url and state.configured_feed == source.url:
             feed_url = state.feed_url  # the feed moved permanently; keep following it
         report = SourceReport(source.name, feed_url)
-        if state.disabled and state.configured_feed == source.feed and not force:
+        if state.disabled and state.configured_feed == source.url and not force:
             report.error = f"disabled: {state.disabled} (use --force to try again)"
             return report
         now = self.clock()
-        state = replace(state, last_poll=now, configured_feed=source.feed)
+        state = replace(state, last_poll=now, configured_feed=source.url)
         try:
             await self._poll_feed(source, feed_url, report, force=force)
         except GoneError as error:
@@ -144,6 +149,7 @@ class Pipeline:
             report.error = f"{error.reason}; the source is disabled"
         except ScraperError as error:
             report.error = getattr(error, "reason", None) or str(error)
+            report.status = getattr(error, "status", None)
         interval = state.interval if state.interval and not report.error else source.interval
         if report.error:
             event(log, logging.WARNING, source.name, feed_url, f"poll failed: {report.error}")
@@ -160,9 +166,21 @@ class Pipeline:
             state = replace(state, feed_url=report.feed_url)
         try:
             self.store.save_source_state(state)
+            self.store.record_poll(source.name, now, PollRecord(
+                ok=report.error is None, status=report.status, entries=report.entries,
+                new=report.new))  # fmt: skip
+            if report.new:
+                self._check_health(source, report)
         except StorageError as error:
             report.error = report.error or str(error)
         return report
+
+    def _check_health(self, source: Source, report: SourceReport) -> None:
+        """Warn, with the source's name, when its pages stop extracting as they used to."""
+        flag = self.store.health(source.name).flag
+        if flag:
+            report.warnings.append(flag)
+            event(log, logging.WARNING, source.name, source.url, flag)
 
     async def _poll_feed(
         self, source: Source, feed_url: str, report: SourceReport, *, force: bool
@@ -180,15 +198,9 @@ class Pipeline:
             report.not_modified = True
             event(log, logging.INFO, source.name, feed_url, "feed not modified")
             return
-        try:
-            feed = parse_feed(exchange.content, exchange.url, exchange.headers.get("content-type"))
-        except ParseError as error:
-            raise ParseError(f"malformed feed: {error}") from None
-        if feed.error:  # feedparser recovered a feed from bad input: use what it read
-            report.warnings.append(f"feed is not well-formed ({feed.error}); used what was read")
-        if feed.ttl:
-            report.hint = max(report.hint or 0.0, feed.ttl)
-        entries = list({entry.url: entry for entry in feed.entries}.values())
+        report.status = exchange.status
+        listed = await self._entries(source, exchange, report, force=force)
+        entries = list({entry.url: entry for entry in listed}.values())
         report.entries = len(entries)
         fresh, changed = [], []
         for entry in entries:
@@ -228,6 +240,47 @@ class Pipeline:
                 self.store.touch_article(known, seen_at=None, entry_marker=entry_marker(entry),
                                          next_revisit=self.next_revisit(
                                              source, stored.first_seen, self.clock()))  # fmt: skip
+
+    async def _entries(
+        self, source: Source, exchange: Exchange, report: SourceReport, *, force: bool
+    ) -> list[FeedEntry]:
+        """The entries a listing offers: a feed's items, a sitemap's recent URLs, a page's links."""
+        content_type = exchange.headers.get("content-type")
+        if source.kind == "page":
+            html = decode(exchange.content, content_type)
+            return harvest_links(html, exchange.url, source.links)
+        if source.kind == "sitemap":
+            return await self._sitemap_entries(source, exchange, force=force)
+        try:
+            feed = parse_feed(exchange.content, exchange.url, content_type)
+        except ParseError as error:
+            raise ParseError(f"malformed feed: {error}") from None
+        if feed.error:  # feedparser recovered a feed from bad input: use what it read
+            report.warnings.append(f"feed is not well-formed ({feed.error}); used what was read")
+        if feed.ttl:
+            report.hint = max(report.hint or 0.0, feed.ttl)
+        return list(feed.entries)
+
+    async def _sitemap_entries(
+        self, source: Source, exchange: Exchange, *, force: bool
+    ) -> list[FeedEntry]:
+        """Recent entries of a sitemap, following an index to its most recent children."""
+        since = self.clock() - timedelta(seconds=source.recency)
+        sitemap = parse_sitemap(exchange.content, exchange.url)
+        entries = list(sitemap.entries)
+        children = sorted(sitemap.children, key=lambda c: c[1] or since, reverse=True)
+        for child_url, lastmod in children[:MAX_SITEMAP_CHILDREN]:
+            if lastmod is not None and lastmod < since:
+                continue  # nothing recent in there
+            try:
+                child = await self.fetcher.fetch(child_url, source=source.name, kind="feed",
+                                                 force=force, delay=source.delay)  # fmt: skip
+                nested = parse_sitemap(child.content, child.url)
+            except ScraperError as error:
+                event(log, logging.WARNING, source.name, child_url, f"sitemap skipped: {error}")
+                continue
+            entries += nested.entries  # an index of indexes goes no deeper: a bound
+        return recent(tuple(entries), since)
 
     def _boilerplate(self, source: str) -> BoilerplateModel:
         data = self.store.get_boilerplate(source)

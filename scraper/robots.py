@@ -65,6 +65,14 @@ class RobotsPolicy:
         delay = rules.crawl_delay(self._agent)
         return RobotsAnswer(rules.can_fetch(url, self._agent), float(delay) if delay else None)
 
+    async def sitemaps(self, url: str) -> list[str]:
+        """The `Sitemap:` lines of the host's robots.txt (none when it has none)."""
+        try:
+            _, rules = await self._rules(url, host_of(url))
+        except RetryLaterError:
+            return []
+        return list(rules.sitemaps) if rules is not None else []
+
     async def _rules(self, url: str, host: str) -> tuple[RobotsRecord, Protego | None]:
         now = self._clock()
         cached = self._parsed.get(host)

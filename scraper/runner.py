@@ -49,9 +49,9 @@ async def fetch_once(
                     return await pipeline.poll(source, force=force)
                 except Exception as error:  # noqa: BLE001 - one source never stops the others
                     event(
-                        log, logging.ERROR, source.name, source.feed, f"unexpected error: {error!r}"
+                        log, logging.ERROR, source.name, source.url, f"unexpected error: {error!r}"
                     )
-                    report = SourceReport(source.name, source.feed)
+                    report = SourceReport(source.name, source.url)
                     report.error = f"unexpected error: {error!r}"[:300]
                     return report
                 finally:

@@ -7,6 +7,7 @@ from typing import Any
 
 from scraper.archive import ArchiveLock
 from scraper.config import Config
+from scraper.health import Health
 from scraper.models import Source
 from scraper.store.base import SourceState
 from scraper.store.sqlite import INDEX_NAME, SQLiteStore
@@ -16,11 +17,30 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat(timespec="seconds") if value else None
 
 
-def _source_status(source: Source, state: SourceState) -> dict[str, Any]:
-    moved = state.configured_feed == source.feed and state.feed_url
+def _health(health: Health | None) -> dict[str, Any] | None:
+    if health is None:
+        return None
+    extraction = health.extraction
+    return {
+        "polls": health.polls,
+        "failed_share": round(health.failed_share, 3),
+        "last_status": health.last_status,
+        "entries_per_poll": round(health.entries_per_poll, 1),
+        "median_body_chars": extraction.median_body_chars if extraction else None,
+        "date_share": round(extraction.date_share, 3) if extraction else None,
+        "author_share": round(extraction.author_share, 3) if extraction else None,
+        "flag": health.flag,
+    }
+
+
+def _source_status(
+    source: Source, state: SourceState, health: Health | None = None
+) -> dict[str, Any]:
+    moved = state.configured_feed == source.url and state.feed_url
     return {
         "name": source.name,
-        "feed": state.feed_url if moved else source.feed,
+        "kind": source.kind,
+        "url": state.feed_url if moved else source.url,
         "polled": state.last_poll is not None,
         "last_poll": _iso(state.last_poll),
         "last_success": _iso(state.last_success),
@@ -30,6 +50,7 @@ def _source_status(source: Source, state: SourceState) -> dict[str, Any]:
         "interval_seconds": state.interval or source.interval,
         "disabled": state.disabled,
         "articles": state.articles,
+        "health": _health(health),
     }
 
 
@@ -49,7 +70,10 @@ def collect_status(config: Config) -> dict[str, Any]:
     store = SQLiteStore(root)
     try:
         result["articles"] = store.count_articles()
-        result["sources"] = [_source_status(s, store.source_state(s.name)) for s in config.sources]
+        result["sources"] = [
+            _source_status(s, store.source_state(s.name), store.health(s.name))
+            for s in config.sources
+        ]
     finally:
         store.close()
     return result
@@ -70,6 +94,11 @@ def render_status(status: dict[str, Any]) -> str:
         error = s["last_error"] or ""
         if s["disabled"]:
             error = f"DISABLED: {s['disabled']}"
+        health = s.get("health") or {}
+        if health.get("flag"):
+            error = f"FLAGGED: {health['flag']}"
+        elif health.get("last_status") in (403, 429):
+            error = f"HTTP {health['last_status']} " + error
         lines.append(
             f"{s['name']:<20.20} {s['articles']:>8}  {(s['last_success'] or '-')[:19]:<20} "
             f"{(s['next_poll'] or '-')[:19]:<20} {error[:80]}"

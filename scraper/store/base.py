@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from scraper.health import Health, PollRecord
 from scraper.models import Article, FeedEntry, StoredArticle
 
 
@@ -87,6 +88,8 @@ class Store(Protocol):
     def source_state(self, name: str) -> SourceState: ...
     def save_source_state(self, state: SourceState) -> None: ...
     def source_states(self) -> list[SourceState]: ...
+    def record_poll(self, source: str, at: datetime, poll: PollRecord) -> None: ...
+    def health(self, source: str, polls: int = 100) -> Health: ...
 
     # -- articles ---------------------------------------------------------------------------
     def find_article(

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from scraper.errors import ScraperError, StorageError
+from scraper.health import WINDOW, Health, PageRecord, PollRecord, assess
 from scraper.models import Article, FeedEntry, StoredArticle
 from scraper.store.base import FetchRecord, HostHold, RobotsRecord, SourceState
 from scraper.urls import article_id, normalize_url
@@ -164,6 +165,19 @@ MIGRATIONS: tuple[str, ...] = (
         VALUES (new.rowid, new.title, new.text, new.authors);
     END;
     INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
+    """,
+    # 3: a row per poll, for source health.
+    """
+    CREATE TABLE polls (
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL,
+        at TEXT NOT NULL,
+        ok INTEGER NOT NULL,
+        status INTEGER,
+        entries INTEGER NOT NULL DEFAULT 0,
+        new INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX polls_source ON polls (source, id);
     """,
 )
 
@@ -389,6 +403,31 @@ class SQLiteStore:
                 (state.name, state.configured_feed, state.feed_url, _ts(state.last_poll), _ts(state.last_success),
                  state.last_error, state.failures, _ts(state.next_poll), state.disabled, state.interval),
             )  # fmt: skip
+
+    def record_poll(self, source: str, at: datetime, poll: PollRecord) -> None:
+        with self._tx() as db:
+            db.execute(
+                "INSERT INTO polls (source, at, ok, status, entries, new) VALUES (?, ?, ?, ?, ?, ?)",
+                (source, _ts(at), int(poll.ok), poll.status, poll.entries, poll.new),
+            )
+
+    def health(self, source: str, polls: int = 100) -> Health:
+        """The source's health over its latest polls and pages."""
+        poll_rows = self._query(
+            "SELECT ok, status, entries, new FROM polls WHERE source = ? ORDER BY id DESC LIMIT ?",
+            (source, polls),
+        )
+        page_rows = self._query(
+            "SELECT length(text) AS chars, published IS NOT NULL AS dated, "
+            "authors != '[]' AS authored FROM articles WHERE source = ? "
+            "ORDER BY first_seen DESC, rowid DESC LIMIT ?",
+            (source, 2 * WINDOW),
+        )
+        return assess(
+            [PollRecord(bool(r["ok"]), r["status"], r["entries"], r["new"]) for r in poll_rows],
+            [PageRecord(r["chars"] or 0, bool(r["dated"]), bool(r["authored"]))
+             for r in page_rows],
+        )  # fmt: skip
 
     def source_states(self) -> list[SourceState]:
         names = [r["name"] for r in self._query("SELECT name FROM sources ORDER BY name")]
