@@ -19,6 +19,7 @@ from scraper import __version__
 from scraper.durations import parse_duration, parse_size
 from scraper.errors import ConfigError
 from scraper.models import Source
+from scraper.notify import NotifyRule
 
 DEFAULT_CONFIG = Path("config/scraper.toml")
 DEFAULT_USER_AGENT = f"scraper/{__version__} (+https://github.com/scraper-archive/scraper)"
@@ -81,6 +82,7 @@ class Config:
     http: HttpSettings = field(default_factory=HttpSettings)
     daemon: DaemonSettings = field(default_factory=DaemonSettings)
     versions: VersionSettings = field(default_factory=VersionSettings)
+    notify: tuple[NotifyRule, ...] = ()
     sources: tuple[Source, ...] = ()
 
     def source(self, name: str) -> Source:
@@ -198,6 +200,34 @@ def _css_list(value: Any) -> tuple[str, ...]:
     return tuple(_css(v) for v in value)
 
 
+def _apprise_urls(value: Any) -> tuple[str, ...]:
+    import apprise
+
+    urls = _text_list(value)
+    if not urls:
+        raise ValueError("give at least one Apprise URL")
+    for url in urls:
+        if not apprise.Apprise().add(url):
+            raise ValueError(f"{url!r} is not an Apprise URL it can use")
+    return urls
+
+
+def _events(value: Any) -> tuple[str, ...]:
+    from scraper.notify import EVENTS
+
+    events = _text_list(value)
+    for name in events:
+        if name not in EVENTS:
+            raise ValueError(f"unknown event {name!r} (known: {', '.join(EVENTS)})")
+    return events
+
+
+_NOTIFY_KEYS: dict[str, Parser] = {
+    "urls": _apprise_urls,
+    "events": _events,
+    "sources": _text_list,
+    "keywords": _text_list,
+}
 _VERSIONS_KEYS: dict[str, Parser] = {"revisits": _durations}
 _DAEMON_KEYS: dict[str, Parser] = {
     "concurrency": _positive_int,
@@ -223,7 +253,7 @@ _SOURCE_KEYS: dict[str, Parser] = {
 }
 _SOURCE_REQUIRED = ("name",)
 _SOURCE_KINDS = ("feed", "sitemap", "page")
-_TOP_KEYS = {"archive", "http", "daemon", "versions", "sources"}
+_TOP_KEYS = {"archive", "http", "daemon", "versions", "sources", "notify"}
 
 
 def _table(raw: Any, keys: Mapping[str, Parser], where: str, file: Path | str) -> dict[str, Any]:
@@ -279,8 +309,23 @@ def parse_config(data: Mapping[str, Any], file: Path | None = None) -> Config:
             raise ConfigError(f"{label}: {where}.name: {values['name']!r} is used twice")
         seen.add(values["name"])
         sources.append(Source(**values))
+    raw_notify = data.get("notify", [])
+    if not isinstance(raw_notify, list):
+        raise ConfigError(f"{label}: notify must be an array of tables ([[notify]])")
+    rules = []
+    for index, raw in enumerate(raw_notify):
+        values = _table(raw, _NOTIFY_KEYS, f"notify[{index}]", label)
+        for key in ("urls", "events"):
+            if key not in values:
+                raise ConfigError(f"{label}: notify[{index}].{key}: missing")
+        unknown = set(values.get("sources", ())) - seen
+        if unknown:
+            raise ConfigError(f"{label}: notify[{index}].sources: no source named "
+                              f"{', '.join(sorted(unknown))}")  # fmt: skip
+        rules.append(NotifyRule(**values))
     return Config(
         file=file,
+        notify=tuple(rules),
         archive=ArchiveSettings(path=archive_path.resolve(), **archive),
         http=HttpSettings(**http),
         daemon=DaemonSettings(**daemon),

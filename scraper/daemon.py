@@ -23,6 +23,7 @@ from scraper.extractor import Extractor
 from scraper.fetcher import Fetcher, utcnow
 from scraper.logs import event
 from scraper.models import Source, StoredArticle
+from scraper.notify import Notifier
 from scraper.pipeline import Pipeline
 from scraper.schedule import jittered
 
@@ -52,13 +53,16 @@ class Daemon:
         lock.acquire()
         extractor = Extractor()
         archive = Archive(self.config)
+        notifier = Notifier(self.config.notify)
         try:
             async with Fetcher(self.config.http, archive.store, archive.warc) as fetcher:
                 self._pipeline = Pipeline(
                     fetcher=fetcher, store=archive.store, tree=archive.tree, extract=extractor,
                     clock=utcnow, schedule=self.config.daemon,
                     revisits=self.config.versions.revisits,
+                    notify=notifier.emit,
                 )  # fmt: skip
+                notifier.start()
                 self._scheduler = AsyncIOScheduler(timezone=UTC)
                 self._scheduler.start()
                 self._install_signals()
@@ -73,6 +77,7 @@ class Daemon:
                 )  # fmt: skip
                 await self._stop.wait()
                 await self._drain()
+                await notifier.drain(self.config.daemon.grace_period / 2)
         finally:
             if self._scheduler is not None and self._scheduler.running:
                 self._scheduler.shutdown(wait=False)

@@ -29,18 +29,27 @@ from scraper.fetcher import PERMANENT_REDIRECTS, Fetcher
 from scraper.health import PollRecord
 from scraper.logs import event
 from scraper.models import Article, Body, Exchange, FeedEntry, Source, StoredArticle
+from scraper.notify import Notice
 from scraper.schedule import adapt_interval, max_age, retry_delay
 from scraper.sections import harvest_links
 from scraper.sitemaps import parse_sitemap, recent
 from scraper.store.base import Store
 from scraper.store.tree import ArchiveTree
 from scraper.urls import article_id, normalize_url
-from scraper.versions import Snapshot, classify_change, version_diff
+from scraper.versions import (
+    Snapshot,
+    classify_change,
+    describe_snapshot,
+    render_word_diff,
+    version_diff,
+    word_diff,
+)
 
 log = logging.getLogger("scraper.pipeline")
 
 HTML_TYPES = {"text/html", "application/xhtml+xml", ""}
 PAGES_IN_FLIGHT = 8
+FAILING_AFTER = 3  # consecutive failed polls that make a source "failing" (one notice)
 BATCH = 32  # new entries fetched, extracted and stored together
 MAX_SITEMAP_CHILDREN = 10  # child sitemaps of an index read per poll, most recent first  # per source; the fetcher's per-host limits still apply underneath
 
@@ -129,6 +138,7 @@ class Pipeline:
     schedule: DaemonSettings = field(default_factory=DaemonSettings)
     revisits: tuple[float, ...] = DEFAULT_REVISITS
     on_version: Callable[[StoredArticle, str], None] | None = None
+    notify: Callable[[Notice], None] | None = None
 
     async def poll(self, source: Source, *, force: bool = False) -> SourceReport:
         """Poll one source's feed and archive every entry not archived yet."""
@@ -155,6 +165,9 @@ class Pipeline:
             event(log, logging.WARNING, source.name, feed_url, f"poll failed: {report.error}")
             failures = state.failures + 1
             delay = retry_delay(interval, failures)
+            if failures == FAILING_AFTER and self.notify is not None:
+                self.notify(Notice("source_failing", source.name, f"{failures} polls failed in a "
+                                   f"row: {report.error}", feed_url))  # fmt: skip
             state = replace(state, last_error=report.error, failures=failures)
         else:
             interval = adapt_interval(source, self.schedule, state.interval,
@@ -323,6 +336,7 @@ class Pipeline:
         event(log, logging.INFO, source.name, entry.url, "archived", id=stored.id, path=stored.path)
         if self.on_article:
             self.on_article(stored)
+        self._notify("new_article", source.name, stored, text=stored.text)
 
     async def _extract_page(
         self, source: Source, entry: FeedEntry | None, exchange: Exchange
@@ -394,7 +408,18 @@ class Pipeline:
         )  # fmt: skip
         if self.on_version:
             self.on_version(stored, kind)
+        if kind == "major":
+            changes = render_word_diff(word_diff(describe_snapshot(old), describe_snapshot(new)),
+                                       color=False, context=6)  # fmt: skip
+            self._notify("new_version", stored.source, stored, diff=changes)
         return kind
+
+    def _notify(self, kind: str, source: str, article: StoredArticle, **extra: str) -> None:
+        if self.notify is None:
+            return
+        link = (self.tree.root / article.path / "article.md").as_uri()
+        self.notify(Notice(kind, source, article.title or article.url, article.url,
+                           archive_link=link, **extra))  # fmt: skip
 
     def _store(
         self, source: Source, entry: FeedEntry, final_url: str, article: Article,

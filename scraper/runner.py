@@ -12,10 +12,12 @@ from scraper.extractor import Extractor
 from scraper.fetcher import Fetcher, utcnow
 from scraper.logs import event
 from scraper.models import Source, StoredArticle
+from scraper.notify import Notifier
 from scraper.pipeline import Pipeline, Problem, SourceReport
 from scraper.progress import Progress
 
 log = logging.getLogger("scraper.runner")
+NOTIFY_DRAIN = 10.0  # seconds a one-off fetch waits for its notifications to go out
 
 
 async def fetch_once(
@@ -31,6 +33,8 @@ async def fetch_once(
     own_extractor = extractor is None
     extractor = extractor or Extractor()
     archive = Archive(config)
+    notifier = Notifier(config.notify)
+    notifier.start()
     try:
         async with Fetcher(config.http, archive.store, archive.warc) as fetcher:
             pipeline = Pipeline(
@@ -42,6 +46,7 @@ async def fetch_once(
                 on_article=(lambda _: progress.article()) if progress else None,
                 schedule=config.daemon,
                 revisits=config.versions.revisits,
+                notify=notifier.emit,
             )
 
             async def one(source: Source) -> SourceReport:
@@ -63,6 +68,7 @@ async def fetch_once(
                 await revisit_all(pipeline, sources, reports, force=force)
             return reports
     finally:
+        await notifier.drain(NOTIFY_DRAIN)
         if own_extractor:
             extractor.close()
         archive.close()
