@@ -16,7 +16,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import httpcore
 import httpx
 
 from scraper.config import HttpSettings
@@ -29,11 +28,12 @@ from scraper.errors import (
     TransientFetchError,
 )
 from scraper.models import Exchange
-from scraper.netguard import BlockedAddress, GuardedBackend
+from scraper.netguard import BlockedAddress
 from scraper.politeness import HostLimiter
 from scraper.robots import RobotsPolicy
 from scraper.store.base import FetchRecord, HostHold, Store
 from scraper.store.warc import HttpCapture, WarcWriterPool
+from scraper.transport import PerHostTransport
 from scraper.urls import host_of
 
 REDIRECTS = {301, 302, 303, 307, 308}
@@ -119,16 +119,10 @@ class Fetcher:
         self._crawl_delays: dict[str, float] = {}
 
     async def __aenter__(self) -> Fetcher:
-        transport = httpx.AsyncHTTPTransport(trust_env=False, retries=0)
-        # Swap in a pool whose network backend enforces the SSRF guard at connect time.
-        transport._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
-            max_connections=self.settings.max_concurrency * 2,
-            max_keepalive_connections=self.settings.max_concurrency,
-            keepalive_expiry=30.0,
-            network_backend=GuardedBackend(
-                self.settings.allow_private_addresses, self._address_policy
-            ),
+        transport = PerHostTransport(
+            self.settings.per_host_concurrency,
+            self.settings.allow_private_addresses,
+            self._address_policy,
         )
         self._client = httpx.AsyncClient(
             transport=transport,
@@ -235,10 +229,10 @@ class Fetcher:
                   self._crawl_delays.get(host, 0.0))  # fmt: skip
         fetched_at = self.clock()
         try:
-            async with self.limiter.slot(host, gap):
+            async with self.limiter.slot(host, gap) as sent:
                 fetched_at = self.clock()
                 async with asyncio.timeout(self.settings.timeout):
-                    capture, content = await self._stream(url, headers, fetched_at)
+                    capture, content = await self._stream(url, headers, fetched_at, sent)
         except FetchError as error:
             self._log(url, source, kind, fetched_at, None, error.reason)
             raise
@@ -255,7 +249,8 @@ class Fetcher:
             if isinstance(error, httpx.TransportError):
                 raise TransientFetchError(url, reason) from None
             raise FetchError(url, reason) from None
-        location = self.warc.write(capture) if self.warc is not None else None
+        # fsync blocks; a thread keeps the event loop (and every other host) moving meanwhile.
+        location = await asyncio.to_thread(self.warc.write, capture) if self.warc else None
         self._log(
             url, source, kind, fetched_at, capture.status, None, size=len(capture.payload),
             warc=(location.file, location.offset, location.length) if location else None,
@@ -269,12 +264,23 @@ class Fetcher:
         )  # fmt: skip
 
     async def _stream(
-        self, url: str, headers: dict[str, str], fetched_at: datetime
+        self, url: str, headers: dict[str, str], fetched_at: datetime, sent: Callable[[], None]
     ) -> tuple[HttpCapture, bytes]:
-        """One GET on the wire: raw body read under the size cap, then decoded under the cap."""
+        """One GET on the wire: raw body read under the size cap, then decoded under the cap.
+
+        `sent` is called the moment the request headers are on the wire: the host's minimum
+        gap is counted from then, not from when the slot was granted.
+        """
         assert self._client is not None
         limit = self.settings.max_body_size
-        async with self._client.stream("GET", url, headers=headers) as response:
+
+        async def trace(event: str, info: dict[str, object]) -> None:
+            if event.endswith("send_request_headers.complete"):
+                sent()
+
+        async with self._client.stream(
+            "GET", url, headers=headers, extensions={"trace": trace}
+        ) as response:
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > limit:
                 raise FetchError(url, f"body of {int(declared):,} bytes exceeds the "

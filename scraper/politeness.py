@@ -40,18 +40,36 @@ class HostLimiter:
         return self._hosts[host]
 
     @asynccontextmanager
-    async def slot(self, host: str, delay: float | None = None) -> AsyncIterator[None]:
-        """Wait for this host's turn, then hold one of its slots (and a global one)."""
+    async def slot(
+        self, host: str, delay: float | None = None
+    ) -> AsyncIterator[Callable[[], None]]:
+        """Wait for this host's turn, then hold one of its slots (and a global one).
+
+        Yields `sent`, to call when the request is on the wire: the host's next request may
+        start `delay` seconds after that moment (if never called, after the slot is left).
+        Until then the host's turn stays taken, so a slow connect can't shorten the gap.
+        """
         state = self._host(host)
         gap = self.delay if delay is None else delay
         async with state.slots:
-            async with state.turn:  # starts on one host happen one at a time, in order
+            await state.turn.acquire()
+            released = False
+
+            def sent() -> None:
+                nonlocal released
+                if not released:
+                    released = True
+                    state.next_start = self._clock() + gap
+                    state.turn.release()
+
+            try:
                 wait = state.next_start - self._clock()
                 if wait > 0:
                     await asyncio.sleep(wait)
                 await self._global.acquire()
-                state.next_start = self._clock() + gap
-            try:
-                yield
+                try:
+                    yield sent
+                finally:
+                    self._global.release()
             finally:
-                self._global.release()
+                sent()

@@ -1,0 +1,66 @@
+"""An httpx transport with one small connection pool per host.
+
+One shared pool scans every idle connection on each request; with hundreds of hosts that scan
+dominates the CPU, and connections are evicted before their host comes round again. A pool per
+host (as many connections as the per-host limit allows) keeps the scan tiny and lets a host's
+next request reuse its connection. Every pool connects through the SSRF-guarded backend.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+
+import httpcore
+import httpx
+
+from scraper.netguard import GuardedBackend
+
+KEEPALIVE = 30.0  # seconds an idle connection is kept for its host's next request
+MAX_POOLS = 512  # hosts whose pools are kept; the least recently used beyond are closed
+
+
+class PerHostTransport(httpx.AsyncBaseTransport):
+    def __init__(
+        self,
+        per_host: int,
+        allow_private: bool,
+        policy: Callable[[str], bool] | None = None,
+    ) -> None:
+        self._per_host = per_host
+        self._backend = GuardedBackend(allow_private, policy)
+        self._ssl = httpx.create_ssl_context(trust_env=False)
+        self._pools: OrderedDict[tuple[bytes, bytes, int | None], httpx.AsyncHTTPTransport] = (
+            OrderedDict()
+        )
+
+    def _pool_for(self, url: httpx.URL) -> httpx.AsyncHTTPTransport:
+        key = (url.raw_scheme, url.raw_host, url.port)
+        transport = self._pools.get(key)
+        if transport is None:
+            transport = httpx.AsyncHTTPTransport(trust_env=False, retries=0)
+            transport._pool = httpcore.AsyncConnectionPool(
+                ssl_context=self._ssl,
+                max_connections=self._per_host,
+                max_keepalive_connections=self._per_host,
+                keepalive_expiry=KEEPALIVE,
+                network_backend=self._backend,
+            )
+            self._pools[key] = transport
+        self._pools.move_to_end(key)
+        return transport
+
+    async def _evict(self) -> None:
+        while len(self._pools) > MAX_POOLS:
+            _, transport = self._pools.popitem(last=False)
+            await transport.aclose()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        transport = self._pool_for(request.url)
+        await self._evict()
+        return await transport.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        for transport in self._pools.values():
+            await transport.aclose()
+        self._pools.clear()
