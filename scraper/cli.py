@@ -158,6 +158,31 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_compare(args: argparse.Namespace) -> int:
+    from scraper.history import compare_articles
+
+    store = _open_store(args)
+    color = sys.stdout.isatty() and not args.no_color and not args.unified
+    print(compare_articles(store, args.first, args.second, color=color, unified=args.unified),
+          end="")  # fmt: skip
+    return EXIT_OK
+
+
+def cmd_prune(args: argparse.Namespace) -> int:
+    from scraper.prune import prune
+
+    config = _config(args)
+    config.source(args.source)  # an unknown source is a usage error
+    store = _open_store(args)
+    plan = prune(store, config.archive.path, args.source, args.before, dry_run=args.dry_run)
+    verb = "would remove" if args.dry_run else "removed"
+    for ident, url, folder in plan.articles:
+        print(f"{verb} {ident} {url} ({folder})")
+    print(f"{verb} {len(plan.articles)} articles of {args.source} first seen before "
+          f"{args.before.date()}; WARC records are kept (WARC files are append-only)")  # fmt: skip
+    return EXIT_OK
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from scraper.export import export_csv, export_jsonl, export_markdown
 
@@ -398,6 +423,27 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--repair", action="store_true",
                         help="remove leftovers of interrupted runs (orphan folders, temp files)")  # fmt: skip
     verify.add_argument("--json", action="store_true", help="the report as JSON")
+
+    compare = command(
+        "compare",
+        cmd_compare,
+        "what one article changed against another (e.g. a republication)",
+    )
+    compare.add_argument("first", metavar="ID|URL")
+    compare.add_argument("second", metavar="ID|URL")
+    compare.add_argument("--no-color", action="store_true", help="plain [-removed-] {+added+}")
+    compare.add_argument("--unified", action="store_true", help="a unified diff")
+
+    prune = command(
+        "prune",
+        cmd_prune,
+        "delete one source's articles first seen before a date",
+        "The only way anything is deleted: index rows and article folders of one source's "
+        "articles first seen before DATE. WARC records are kept. Try --dry-run first.",
+    )
+    prune.add_argument("--source", required=True, metavar="NAME")
+    prune.add_argument("--before", required=True, type=_date, metavar="DATE")
+    prune.add_argument("--dry-run", action="store_true", help="only say what would be removed")
 
     extract = command(
         "extract",

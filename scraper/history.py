@@ -83,3 +83,19 @@ def diff_versions(
 
 def _when(value: datetime | None) -> str:
     return value.isoformat(timespec="seconds") if value else "?"
+
+
+def compare_articles(store: Store, first: str, second: str, *, color: bool = False,
+                     unified: bool = False) -> str:  # fmt: skip
+    """What a republisher changed: the word diff between any two articles' latest versions."""
+    a, b = store.get_article(first), store.get_article(second)
+    for key, found in ((first, a), (second, b)):
+        if found is None:
+            raise ScraperError(f"no archived article {key!r}")
+    assert a is not None and b is not None
+    old = describe_snapshot(Snapshot(a.title, a.text, a.authors, a.published, a.updated))
+    new = describe_snapshot(Snapshot(b.title, b.text, b.authors, b.published, b.updated))
+    if unified:
+        return unified_diff(old, new, a.url, b.url) or "(no difference)\n"
+    return f"{a.id} ({a.url}) -> {b.id} ({b.url})\n" + render_word_diff(word_diff(old, new),
+                                                                       color=color)  # fmt: skip

@@ -9,6 +9,7 @@ from scraper.archive import ArchiveLock
 from scraper.config import Config
 from scraper.health import Health
 from scraper.models import Source
+from scraper.prune import archive_sizes
 from scraper.store.base import SourceState
 from scraper.store.sqlite import INDEX_NAME, SQLiteStore
 
@@ -70,6 +71,7 @@ def collect_status(config: Config) -> dict[str, Any]:
     store = SQLiteStore(root)
     try:
         result["articles"] = store.count_articles()
+        result["sizes"] = archive_sizes(root)
         result["sources"] = [
             _source_status(s, store.source_state(s.name), store.health(s.name))
             for s in config.sources
@@ -79,11 +81,17 @@ def collect_status(config: Config) -> dict[str, Any]:
     return result
 
 
+def _mb(size: int) -> str:
+    return f"{size / 1e6:.1f} MB"
+
+
 def render_status(status: dict[str, Any]) -> str:
     daemon = status["daemon"]
     lines = [
         f"archive: {status['archive']} ({status['articles']} articles)",
         f"daemon: {'running, pid ' + str(daemon['pid']) if daemon['running'] else 'not running'}",
+        "size: "
+        + ", ".join(f"{part} {_mb(size)}" for part, size in status.get("sizes", {}).items()),
         "",
         f"{'source':<20} {'articles':>8}  {'last success':<20} {'next poll':<20} last error",
     ]

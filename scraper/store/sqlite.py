@@ -404,6 +404,14 @@ class SQLiteStore:
                  state.last_error, state.failures, _ts(state.next_poll), state.disabled, state.interval),
             )  # fmt: skip
 
+    def delete_articles(self, ids: list[str]) -> None:
+        """Remove articles and everything the index holds of them, in one transaction."""
+        with self._tx() as db:
+            for ident in ids:
+                for table in ("versions", "article_urls", "article_guids"):
+                    db.execute(f"DELETE FROM {table} WHERE article_id = ?", (ident,))
+                db.execute("DELETE FROM articles WHERE id = ?", (ident,))
+
     def record_poll(self, source: str, at: datetime, poll: PollRecord) -> None:
         with self._tx() as db:
             db.execute(
