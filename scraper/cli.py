@@ -254,6 +254,17 @@ def cmd_export_opml(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_build_site(args: argparse.Namespace) -> int:
+    from scraper.site import build_site
+
+    config = _config(args)
+    store = _open_store(args)
+    report = build_site(store, config.archive.path, list(config.sources), full=args.full)
+    print(report.summary())
+    print(f"open {(config.archive.path / 'index.html').as_uri()}")
+    return EXIT_OK
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     from scraper.verify import render_report, verify_archive
 
@@ -411,6 +422,16 @@ def build_parser() -> argparse.ArgumentParser:
     export_opml = command("export-opml", cmd_export_opml,
                           "write the configured feeds as OPML 2.0 for feed readers")  # fmt: skip
     export_opml.add_argument("-o", "--output", metavar="FILE", help="file (default: stdout)")
+
+    build_site = command(
+        "build-site",
+        cmd_build_site,
+        "update the archive's static HTML site (index.html)",
+        "Write the browse site inside the archive: home, sources, days, articles with their "
+        "versions and diffs, stories. Only changed pages are rewritten unless --full. It opens "
+        "from file:// with no server, uses no script and no external asset.",
+    )
+    build_site.add_argument("--full", action="store_true", help="rewrite every page")
 
     verify = command(
         "verify",

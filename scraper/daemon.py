@@ -25,12 +25,14 @@ from scraper.logs import event
 from scraper.models import Source, StoredArticle
 from scraper.notify import Notifier
 from scraper.pipeline import Pipeline
+from scraper.runner import rebuild_site
 from scraper.schedule import jittered
 
 log = logging.getLogger("scraper.daemon")
 
 REVISIT_TICK = 60  # seconds between looks for due revisits
 REVISIT_BATCH = 200  # revisits started per look at most
+SITE_TICK = 60  # seconds between browse-site updates, when something changed
 
 
 class Daemon:
@@ -46,6 +48,7 @@ class Daemon:
         self._scheduler: AsyncIOScheduler | None = None
         self._pipeline: Pipeline | None = None
         self.polls = 0  # completed polls, for tests and status
+        self._site_dirty = True
 
     # -- lifecycle --------------------------------------------------------------------------
     async def run(self) -> None:
@@ -61,6 +64,8 @@ class Daemon:
                     clock=utcnow, schedule=self.config.daemon,
                     revisits=self.config.versions.revisits,
                     notify=notifier.emit,
+                    on_article=self._changed,
+                    on_version=lambda article, kind: self._changed(article),
                 )  # fmt: skip
                 notifier.start()
                 self._scheduler = AsyncIOScheduler(timezone=UTC)
@@ -70,6 +75,11 @@ class Daemon:
                       archive=str(self.config.archive.path), sources=len(self.sources))  # fmt: skip
                 for source in self.sources.values():
                     self._arm(source, self._due(source))
+                self._scheduler.add_job(
+                    self._update_site, "interval", seconds=SITE_TICK, id="site",
+                    next_run_time=utcnow(), coalesce=True, max_instances=1,
+                    misfire_grace_time=None, args=[archive],
+                )  # fmt: skip
                 self._scheduler.add_job(
                     self._revisit_due, "interval", seconds=REVISIT_TICK, id="revisits",
                     next_run_time=utcnow(), coalesce=True, max_instances=1,
@@ -85,6 +95,9 @@ class Daemon:
             archive.close()
             lock.release()
             event(log, logging.INFO, None, None, "daemon stopped", polls=self.polls)
+
+    def _changed(self, _: StoredArticle) -> None:
+        self._site_dirty = True
 
     def stop(self) -> None:
         """Take no new work; in-flight polls get the grace period to finish."""
@@ -160,6 +173,12 @@ class Daemon:
             self._arm(source, utcnow() + timedelta(seconds=source.interval))
         finally:
             self._running.pop(name, None)
+
+    async def _update_site(self, archive: Archive) -> None:
+        """Rebuild the browse site when polls changed something (at most once a tick)."""
+        if self._site_dirty and not self._stop.is_set():
+            self._site_dirty = False
+            await asyncio.to_thread(rebuild_site, archive, self.config)
 
     async def _revisit_due(self) -> None:
         """Revisit the articles whose next scheduled revisit has come."""

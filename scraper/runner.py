@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from scraper.archive import Archive
 from scraper.config import Config
+from scraper.errors import ScraperError
 from scraper.extractor import Extractor
 from scraper.fetcher import Fetcher, utcnow
 from scraper.logs import event
@@ -66,6 +67,7 @@ async def fetch_once(
             reports = list(await asyncio.gather(*(one(s) for s in sources)))
             if revisit:
                 await revisit_all(pipeline, sources, reports, force=force)
+            await asyncio.to_thread(rebuild_site, archive, config)
             return reports
     finally:
         await notifier.drain(NOTIFY_DRAIN)
@@ -96,3 +98,15 @@ async def revisit_all(
     jobs = [one(source, article) for source in sources
             for article in pipeline.store.iter_articles(source=source.name)]  # fmt: skip
     await asyncio.gather(*jobs)
+
+
+def rebuild_site(archive: Archive, config: Config) -> None:
+    """Bring the browse site up to date; a failure is logged, never fatal to the fetch."""
+    from scraper.site import build_site
+
+    try:
+        report = build_site(archive.store, config.archive.path, list(config.sources))
+    except (ScraperError, OSError) as error:
+        event(log, logging.ERROR, None, None, f"site update failed: {error}")
+        return
+    event(log, logging.INFO, None, None, report.summary())

@@ -22,6 +22,7 @@ from scraper.errors import StorageError
 from scraper.models import StoredArticle
 
 MAX_SEGMENT = 80
+RESERVED_TOP = {"site", "warc", "index.html", "index.sqlite", "readme.md"}  # the archive's own
 # Names Windows refuses, so an archive copied there still opens.
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
              *(f"lpt{i}" for i in range(10))}  # fmt: skip
@@ -47,6 +48,8 @@ def host_segment(url: str) -> str:
     host = re.sub(r"\.{2,}", ".", host)
     if parts.port:
         host = f"{host}_{parts.port}"
+    if host in RESERVED_TOP:
+        host += "_"  # a dotless host may not take the place of the archive's own folders
     return host
 
 

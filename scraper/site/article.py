@@ -1,0 +1,253 @@
+"""Pages of one article (metadata, body, other copies), of its versions, and of a story.
+
+Pure functions: records in, an HTML string out. Bodies come from the extractor's Markdown through
+the escaping converter; archived HTML is never used.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from scraper.models import StoredArticle
+from scraper.site import paths
+from scraper.site.catalog import Entry, Story
+from scraper.site.html import esc, ext_link, link, page, when
+from scraper.site.markdown import to_html
+from scraper.versions import Change, Snapshot, describe_snapshot, word_diff
+
+CONTEXT = 30  # words kept around each change in a diff
+
+
+def _crumbs(path: str, source: str, day: str) -> str:
+    return (
+        f"{link(path, paths.HOME, 'Home')} › {link(path, paths.source_index(source), source)}"
+        f" › {link(path, paths.day(day) + 'index.html', day)}"
+    )
+
+
+def _body(markdown: str, text: str) -> str:
+    if markdown.strip():
+        return to_html(markdown)
+    if text.strip():
+        return "".join(f"<p>{esc(p.strip())}</p>" for p in re.split(r"\n\s*\n", text) if p.strip())
+    return '<p class="muted">(no body could be extracted)</p>'
+
+
+def _lang(language: str | None) -> str:
+    """The article's language, for hyphenation and screen readers (the site's own is English)."""
+    return (
+        f' lang="{esc(language)}"'
+        if language and re.fullmatch(r"[a-zA-Z-]{2,12}", language)
+        else ""
+    )
+
+
+def _meta(rows: Sequence[tuple[str, str]]) -> str:
+    return (
+        '<dl class="meta">' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows if v) + "</dl>"
+    )
+
+
+def article_page(
+    article: StoredArticle,
+    entry: Entry,
+    story: Story | None,
+    members: Mapping[str, Entry],
+    files: str | None,
+) -> str:
+    """An article: metadata, other copies of its story, then its body.
+
+    `files` is the article's folder in the archive tree when its files are there to link to.
+    """
+    path = paths.article(article.id)
+    versions = (
+        link(path, paths.history(article.id), f"{article.versions} — see what changed")
+        if article.versions > 1
+        else "1"
+    )
+    canonical = article.canonical_url if article.canonical_url not in (None, article.url) else None
+    credited = article.original_url
+    if credited and article.extra.get("original_source"):
+        credited += f" ({article.extra['original_source']})"
+    links = ""
+    if files is not None:
+        links = (
+            f"{link(path, files + '/article.md', 'article.md')} · "
+            f"{link(path, files + '/metadata.json', 'metadata.json')}"
+        )
+    meta = _meta(
+        [
+            ("Source", link(path, paths.source_index(article.source), article.source)),
+            ("URL", ext_link(article.url)),
+            ("Canonical URL", ext_link(canonical) if canonical else ""),
+            ("Credits as original", ext_link(article.original_url, credited) if credited else ""),
+            ("Published", when(article.published)),
+            ("Updated", when(article.updated) if article.updated else ""),
+            ("Authors", esc(", ".join(article.authors))),
+            ("Language", esc(article.language or "")),
+            ("Tags", esc(", ".join(article.tags))),
+            ("First archived", when(article.first_seen)),
+            ("Last checked", when(article.last_seen)),
+            ("Versions", versions),
+            ("Files", links),
+            ("Id", f"<code>{esc(article.id)}</code>"),
+        ]
+    )
+    error = article.extra.get("extraction_error")
+    notice = f'<p class="notice">No body could be extracted: {esc(error)}</p>' if error else ""
+    lead = f'<p class="muted">{esc(article.description)}</p>' if article.description else ""
+    content = (
+        f"<article{_lang(article.language)}><h1>{esc(article.title or article.url)}</h1>"
+        f"{meta}{notice}"
+        f"{_copies(path, article.id, story, members)}{lead}"
+        f'<h2>Text</h2><div class="body">{_body(article.markdown, article.text)}</div>'
+        "</article>"
+    )
+    return page(
+        path, article.title or article.url, content, crumbs=_crumbs(path, article.source, entry.day)
+    )
+
+
+def _copies(path: str, own: str, story: Story | None, members: Mapping[str, Entry]) -> str:
+    if story is None:
+        return ""
+    others = [members[m] for m in story.members if m != own and m in members]
+    if not others:
+        return ""
+    lines = []
+    for other in others:
+        badge = ' <span class="badge orig">original</span>' if other.id == story.original else ""
+        lines.append(
+            f"<li>{link(path, paths.article(other.id), other.label)}{badge}"
+            f' <span class="small">· {esc(other.source)} · {when(other.when)} · '
+            f"{ext_link(other.url)}</span></li>"
+        )
+    mine = (
+        ' <span class="badge orig">this copy is the original</span>'
+        if story.original == own
+        else ""
+    )
+    return (
+        f"<h2>Also published at{mine}</h2><ul>{''.join(lines)}</ul>"
+        f"<p>{link(path, paths.story(story.id), f'The story: {len(story.members)} copies →')}</p>"
+    )
+
+
+def story_page(story: Story, members: Mapping[str, Entry]) -> str:
+    """Every copy of a story, the original first, each with where and when it appeared."""
+    path = paths.story(story.id)
+    found = [members[m] for m in story.members if m in members]
+    lead = members.get(story.original or "") or found[0]
+    items = []
+    for e in found:
+        role = ' <span class="badge orig">original</span>' if e.id == story.original else ""
+        source = link(path, paths.source_index(e.source), e.source)
+        items.append(
+            f"<li>{link(path, paths.article(e.id), e.label)}{role}<br>"
+            f'<span class="small">{source} · published {when(e.published)} · archived '
+            f"{when(e.first_seen)} · {ext_link(e.url)}</span></li>"
+        )
+    if story.original:
+        known = "The original is marked"
+        known += f": {esc(story.reason)}." if story.reason else "."
+    else:
+        known = "None of the copies is known to be the original."
+    body = (
+        f"<h1>{esc(lead.label)}</h1><p>One story, published {len(found)} times. {known}</p>"
+        f'<ol class="items">{"".join(items)}</ol>'
+    )
+    crumbs = (
+        f"{link(path, paths.HOME, 'Home')} › {link(path, paths.STORIES + 'index.html', 'Stories')}"
+    )
+    return page(path, f"Story: {lead.label}", body, crumbs=crumbs)
+
+
+def history_page(
+    article: StoredArticle, entry: Entry, versions: Sequence[Mapping[str, Any]]
+) -> str:
+    """Every version in a table, then each major version's changes against the one before."""
+    path = paths.history(article.id)
+    table = "".join(
+        f'<tr><td>{_version_link(v)}</td><td class="nowrap">{when(v.get("fetched_at"))}</td>'
+        f"<td>{'minor (spacing, punctuation)' if v.get('minor') else 'major'}</td>"
+        f"<td>{esc(v.get('title') or '')}</td></tr>"
+        for v in versions
+    )
+    sections = []
+    major = [v for v in versions if not v.get("minor")]
+    for before, version in zip([None, *major], major, strict=False):
+        number = int(version["version"])
+        fetched = when(version.get("fetched_at"))
+        head = f'<h2 id="v{number}">Version {number} <span class="small">{fetched}</span></h2>'
+        if before is not None:
+            changes = word_diff(
+                describe_snapshot(_snapshot(before)), describe_snapshot(_snapshot(version))
+            )
+            added = sum(len(c.text.split()) for c in changes if c.kind == "insert")
+            removed = sum(len(c.text.split()) for c in changes if c.kind == "delete")
+            head += (
+                f"<p>Changes since version {int(before['version'])}: "
+                f'<span class="added">{_words(added, "+")}</span>, '
+                f'<span class="removed">{_words(removed, "−")}</span></p>'
+                f'<div class="diff">{diff_html(changes)}</div>'
+            )
+        full = _body(str(version.get("markdown") or ""), str(version.get("text") or ""))
+        sections.append(
+            f"{head}<details><summary>Full text of version {number}</summary>"
+            f'<div class="body">{full}</div></details>'
+        )
+    body = (
+        f"<h1>Versions of “{esc(article.title or article.url)}”</h1>"
+        f"<p>{link(path, paths.article(article.id), '← Back to the article')}</p>"
+        "<table><tr><th>Version</th><th>Fetched</th><th>Kind</th><th>Title</th></tr>"
+        f"{table}</table>{''.join(reversed(sections))}"
+    )
+    return page(
+        path,
+        f"Versions: {article.title or article.url}",
+        body,
+        crumbs=_crumbs(path, article.source, entry.day),
+    )
+
+
+def _words(count: int, sign: str) -> str:
+    return f"{sign}{count} word{'' if count == 1 else 's'}"
+
+
+def _version_link(version: Mapping[str, Any]) -> str:
+    """Major versions have a section below to jump to; minor ones are only listed."""
+    number = int(version["version"])
+    return str(number) if version.get("minor") else f'<a href="#v{number}">{number}</a>'
+
+
+def _snapshot(row: Mapping[str, Any]) -> Snapshot:
+    return Snapshot(
+        row.get("title"),
+        str(row.get("text") or ""),
+        tuple(row.get("authors") or ()),
+        row.get("published"),
+        row.get("updated"),
+    )
+
+
+def diff_html(changes: Sequence[Change], context: int = CONTEXT) -> str:
+    """Insertions and deletions highlighted; long unchanged runs cut to `context` words a side."""
+    out = []
+    last = len(changes) - 1
+    for index, change in enumerate(changes):
+        if change.kind == "insert":
+            out.append(f"<ins>{esc(change.text)}</ins>")
+        elif change.kind == "delete":
+            out.append(f"<del>{esc(change.text)}</del>")
+        else:
+            words = re.findall(r"\S+\s*", change.text)
+            keep_head = context if index > 0 else 0
+            keep_tail = context if index < last else 0
+            if len(words) > keep_head + keep_tail + 10:
+                head, tail = "".join(words[:keep_head]), "".join(words[len(words) - keep_tail :])
+                out.append(f'{esc(head)}<span class="gap">[…]</span>\n{esc(tail)}')
+            else:
+                out.append(esc(change.text))
+    return "".join(out)

@@ -1,0 +1,180 @@
+"""What the site needs to know of every article, without the bodies, and how it is grouped.
+
+Lists, fingerprints and stories are computed from `Entry` records (a few hundred bytes each), so a
+build holds 100,000 of them easily; bodies are read one article at a time, only for the pages
+that are written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cached_property
+
+from scraper.models import Source, StoredArticle
+from scraper.store.base import SourceState, Store
+from scraper.urls import normalize_url
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One article as list pages show it."""
+
+    id: str
+    url: str
+    source: str
+    title: str | None
+    published: datetime | None
+    first_seen: datetime
+    last_seen: datetime
+    versions: int
+    story_id: str
+    original_url: str | None
+
+    @property
+    def label(self) -> str:
+        return self.title or self.url
+
+    @cached_property
+    def when(self) -> datetime:
+        """The date the article is filed under: published, else first archived."""
+        return _utc(self.published or self.first_seen)
+
+    @cached_property
+    def day(self) -> str:
+        return self.when.strftime("%Y-%m-%d")
+
+    @cached_property
+    def key(self) -> str:
+        """Everything a list row shows; list pages are rewritten when this changes."""
+        return f"{self.id}\x1f{self.title}\x1f{self.when}\x1f{self.source}\x1f{self.versions}"
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def entry_of(article: StoredArticle) -> Entry:
+    return Entry(
+        article.id,
+        article.url,
+        article.source,
+        article.title,
+        article.published,
+        _utc(article.first_seen),
+        _utc(article.last_seen),
+        article.versions,
+        article.story_id,
+        article.original_url,
+    )
+
+
+def load_entries(store: Store, source_names: Iterable[str]) -> list[Entry]:
+    """Every article of the index, oldest archived first.
+
+    A store may offer `iter_summaries()` (entries without bodies, one query); otherwise articles are
+    read source by source, so memory holds one source's bodies at a time, not the whole archive.
+    """
+    summaries = getattr(store, "iter_summaries", None)
+    if callable(summaries):
+        entries = [entry_of(a) if isinstance(a, StoredArticle) else a for a in summaries()]
+    else:
+        entries = list(_by_source(store, source_names))
+    entries.sort(key=lambda e: (e.first_seen, e.id))
+    return entries
+
+
+def _by_source(store: Store, source_names: Iterable[str]) -> Iterator[Entry]:
+    names = list(dict.fromkeys(source_names))
+    seen = 0
+    for name in names:
+        for article in store.iter_articles(source=name):
+            seen += 1
+            yield entry_of(article)
+    if seen != store.count_articles():  # articles of sources we were not told about
+        known = set(names)
+        for article in store.iter_articles():
+            if article.source not in known:
+                yield entry_of(article)
+
+
+@dataclass(frozen=True)
+class SourceView:
+    """A source as the home page shows it: where it is polled and what its last polls did."""
+
+    name: str
+    url: str | None  # the feed, sitemap or section page polled (where it moved to, if it did)
+    kind: str  # "feed", "sitemap" or "page"
+    state: SourceState
+
+    @property
+    def status(self) -> str:
+        if self.state.disabled:
+            return "disabled"
+        if self.state.last_poll is None:
+            return "never polled"
+        return "failing" if self.state.failures else "ok"
+
+    @property
+    def key(self) -> str:
+        s = self.state
+        fields = (self.name, self.url, s.last_poll, s.last_success, s.last_error, s.failures,
+                  s.disabled, s.articles)  # fmt: skip
+        return "\x1f".join(map(str, fields))
+
+
+def source_views(
+    store: Store, sources: Sequence[Source] | None, extra: Iterable[str]
+) -> list[SourceView]:
+    """Configured sources first (in config order), then any other the index knows."""
+    configured = {s.name: s for s in sources or ()}
+    names = list(configured)
+    names += sorted(({s.name for s in store.source_states()} | set(extra)) - set(names))
+    views = []
+    for name in names:
+        state, source = store.source_state(name), configured.get(name)
+        url = source.url if source else state.feed_url
+        if source and state.feed_url and state.configured_feed == source.url:
+            url = state.feed_url  # the feed answered with a permanent redirect
+        views.append(SourceView(name, url, source.kind if source else "feed", state))
+    return views
+
+
+@dataclass(frozen=True)
+class Story:
+    """Articles that are one story; `original` is the member the others copy, when known."""
+
+    id: str
+    members: tuple[str, ...]  # article ids: the original first, then oldest archived first
+    original: str | None
+    reason: str | None = None  # why `original` was chosen, for the reader
+
+
+def stories_from_index(entries: Sequence[Entry]) -> dict[str, Story]:
+    """Stories of more than one article, as the index records them (shared `story_id`).
+
+    The stand-in for the dedupe engine: swap this one function for the engine's stories. The
+    original is the member whose URL the other members credit as their `original_url`.
+    """
+    groups: dict[str, list[Entry]] = {}
+    for entry in entries:
+        groups.setdefault(entry.story_id, []).append(entry)
+    stories = {}
+    for story_id, members in groups.items():
+        if len(members) < 2:
+            continue
+        credited = {_normal(m.original_url) for m in members if m.original_url}
+        original = next((m.id for m in members if _normal(m.url) in credited), None)
+        ordered = sorted(members, key=lambda m: (m.id != original, m.first_seen, m.id))
+        reason = "the other copies credit it as their original" if original else None
+        stories[story_id] = Story(story_id, tuple(m.id for m in ordered), original, reason)
+    return stories
+
+
+def _normal(url: str) -> str:
+    """The URL as the index keys it; a credit line's URL may not even parse."""
+    try:
+        return normalize_url(url)
+    except ValueError:
+        return url

@@ -1,0 +1,230 @@
+"""The site in a real browser: a real archive fetched from test servers, browsed by clicking.
+
+Headless Chromium opens `index.html` from `file://`, follows links home -> source -> article ->
+its versions -> the story -> the other copy, then opens every page of the site; a hostile page's
+payloads (which would set `window.pwned` and the title) must never run, and every page must carry
+the Content-Security-Policy. Screenshots land in tests/output/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import io
+import re
+import sqlite3
+import threading
+from collections.abc import Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+try:
+    from selenium.webdriver.common.by import By
+except ImportError:  # require_browser() skips (or fails on CI) with the reason
+    By = None  # type: ignore[assignment,misc]
+
+from scraper.cli import main
+from scraper.config import load_config
+from scraper.site import build_site, paths
+from scraper.store.sqlite import INDEX_NAME, SQLiteStore
+from scraper.urls import article_id
+from tests.browser import chromium, require_browser, screenshot
+from tests.conftest import write_config
+from tests.corpus import CorpusPage, load_pages, require_corpus
+from tests.test_site_build import site_pages, site_problems
+from tests.testsite import FeedItem, TestSite, page_title, publish_corpus, rss_feed
+
+RUN = "window.pwned=1;document.title='PWNED'"
+HOSTILE_TITLE = f"Breaking: <script>{RUN}</script> news"
+HOSTILE_IMG = f'<img src=x onerror="{RUN}">'
+PROSE = (
+    "The council met on Tuesday evening to discuss the budget for the coming year, and members "
+    "spoke at length about the cost of repairs to the old library building on the main square. "
+)
+
+
+def hostile_page() -> str:
+    """A page whose title, byline and text carry script, and which ships live script too."""
+    paragraphs = "".join(
+        f"<p>{PROSE * 2}Paragraph {n} quotes the payload {html.escape(HOSTILE_IMG)} as text.</p>"
+        for n in range(4)
+    )
+    return (
+        f"<!doctype html><html lang='en'><head><title>{html.escape(HOSTILE_TITLE)}</title>"
+        f"<meta name='author' content='{html.escape(HOSTILE_IMG)}'><script>{RUN}</script></head>"
+        f'<body onload="{RUN}"><article><h1>{html.escape(HOSTILE_TITLE)}</h1>{paragraphs}'
+        f'<p>{PROSE}<a href="javascript:{RUN}">Read more</a> {HOSTILE_IMG}</p>'
+        "</article></body></html>"
+    )
+
+
+def editable_sentence(page: CorpusPage) -> str | None:
+    """A long sentence of the true body that appears verbatim in the page's HTML."""
+    for paragraph in page.body.split("\n"):
+        for sentence in re.split(r"(?<=[.!?])\s+", paragraph):
+            if len(sentence.split()) >= 12 and sentence in page.html:
+                return sentence
+    return None
+
+
+def fetch(*args: str) -> str:
+    """`scraper fetch ARGS` in-process (module fixtures cannot use the function-scoped `cli`)."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()) as err:
+        code = main(["fetch", *args])
+    assert code == 0, out.getvalue() + err.getvalue()
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """An archive of two sources, one article with two versions, a hostile page and a story."""
+    require_browser()
+    require_corpus()
+    tmp_path = tmp_path_factory.mktemp("site")
+    pages = [p for p in load_pages(60) if editable_sentence(p)][:5]
+    with TestSite() as site, TestSite("127.0.0.2") as site2:
+        alpha = publish_corpus(site, pages[:3], "/feed.xml")
+        beta = publish_corpus(site2, pages[3:5], "/feed.xml")
+        site2.add("/breaking.html", hostile_page())
+        evil = FeedItem(
+            site2.url("/breaking.html"), HOSTILE_TITLE, guid="evil", authors=(HOSTILE_IMG,)
+        )
+        items = [
+            evil,
+            *(
+                FeedItem(url, page_title(p), guid=url)
+                for url, p in zip(beta, pages[3:5], strict=True)
+            ),
+        ]
+        site2.add("/feed.xml", rss_feed(items), content_type="application/rss+xml")
+        config = write_config(
+            tmp_path,
+            [
+                {"name": "alpha", "feed": site.url("/feed.xml")},
+                {"name": "beta", "feed": site2.url("/feed.xml")},
+            ],
+        )
+        fetch("--config", str(config))
+        sentence = editable_sentence(pages[0])
+        assert sentence is not None
+        edited = sentence.replace(sentence.split()[4], "CORRECTED", 1) + " An editor's note."
+        site.add(f"/articles/{pages[0].id[:12]}.html", pages[0].html.replace(sentence, edited, 1))
+        assert "1 updated" in fetch("--revisit", "--config", str(config))
+    root = tmp_path / "archive"
+    versioned, copy = article_id(alpha[0]), article_id(beta[0])
+    db = sqlite3.connect(root / INDEX_NAME)  # until the dedupe engine writes stories itself
+    with db:
+        db.execute(
+            "UPDATE articles SET story_id = ?, original_url = ? WHERE id = ?",
+            (versioned, alpha[0], copy),
+        )
+    db.close()
+    store = SQLiteStore(root)
+    try:
+        report = build_site(store, root, list(load_config(config).sources))
+    finally:
+        store.close()
+    assert report.articles == 6
+    yield {"root": root, "versioned": versioned, "copy": copy, "evil": article_id(evil.url)}
+
+
+@pytest.fixture(scope="module")
+def driver(archive: dict[str, Any]) -> Iterator[Any]:
+    with chromium() as browser:
+        yield browser
+
+
+def assert_safe(driver: Any) -> None:
+    """No payload ran, no script element exists, and the CSP meta is there."""
+    state = driver.execute_script(
+        "return [typeof window.pwned, document.title, document.scripts.length, "
+        "document.images.length, document.querySelectorAll("
+        "'meta[http-equiv=\"Content-Security-Policy\"]').length]"
+    )
+    assert state[0] == "undefined" and state[1] != "PWNED", (driver.current_url, state)
+    assert state[2:] == [0, 0, 1], (driver.current_url, state)
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        pass
+
+
+def click(driver: Any, css: str) -> None:
+    driver.find_element(By.CSS_SELECTOR, css).click()
+    assert_safe(driver)
+
+
+def test_browsing_the_site_from_file_urls(archive: dict[str, Any], driver: Any) -> None:
+    root: Path = archive["root"]
+    assert site_problems(root) == []
+    driver.get_log("browser")  # start with an empty console
+    driver.get((root / "index.html").as_uri())
+    assert_safe(driver)
+    screenshot(driver, "site-home")
+    click(driver, f'a[href="{paths.source_index("alpha")}"]')
+    assert driver.current_url.endswith("/site/sources/alpha/index.html")
+    click(driver, f'a[href$="{archive["versioned"]}.html"]')
+    assert "CORRECTED" in driver.page_source
+    click(driver, f'a[href$="{archive["versioned"]}-history.html"]')
+    assert "CORRECTED" in " ".join(e.text for e in driver.find_elements(By.CSS_SELECTOR, "ins"))
+    screenshot(driver, "site-history")
+    click(driver, f'a[href$="{archive["versioned"]}.html"]')
+    assert "this copy is the original" in driver.page_source
+    click(driver, 'a[href*="/story/"]')
+    assert "One story, published 2 times" in driver.page_source
+    screenshot(driver, "site-story")
+    click(driver, f'a[href$="{archive["copy"]}.html"]')
+    assert "Also published at" in driver.page_source and "original</span>" in driver.page_source
+
+    driver.get((root / "index.html").as_uri())
+    click(driver, f'a[href="{paths.source_index("beta")}"]')
+    click(driver, f'a[href$="{archive["evil"]}.html"]')
+    assert driver.title.startswith(HOSTILE_TITLE), driver.title
+    assert "onerror" in driver.find_element(By.CSS_SELECTOR, ".body").text
+    screenshot(driver, "site-hostile")
+
+    for page in site_pages(root):
+        driver.get(page.as_uri())
+        assert_safe(driver)
+    assert driver.get_log("browser") == []  # no blocked load, no CSP report, no error
+    probe = "var s = document.createElement('script'); s.textContent = 'window.probe = 1';"
+    assert (
+        driver.execute_script(probe + "document.head.appendChild(s); return window.probe") is None
+    )
+    driver.get_log("browser")  # the probe's CSP report
+
+
+def test_the_site_served_by_a_static_server(archive: dict[str, Any], driver: Any) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(archive["root"])))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        driver.get_log("browser")
+        driver.get(f"http://127.0.0.1:{server.server_address[1]}/index.html")
+        assert_safe(driver)
+        click(driver, f'a[href="{paths.source_index("beta")}"]')
+        click(driver, f'a[href$="{archive["evil"]}.html"]')
+        click(driver, 'a[href$="days/index.html"]')
+        assert driver.current_url.endswith("/site/days/index.html")
+        assert driver.get_log("browser") == []
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_missing_browser_skips_here_and_fails_on_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    import tests.browser
+
+    monkeypatch.setattr(tests.browser, "CHROMIUM", Path("/nonexistent/chromium"))
+    monkeypatch.setenv("CI", "false")
+    with pytest.raises(pytest.skip.Exception, match="chromium"):
+        require_browser()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="chromium"):
+        require_browser()

@@ -1,0 +1,220 @@
+"""Building the site: every link resolves, and a rebuild rewrites only what changed."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from scraper.models import Article, Source
+from scraper.site import build_site, paths
+from scraper.site.bench import START, add_synthetic, run_bench
+from scraper.site.html import CSP
+from scraper.store.base import SourceState
+from scraper.store.sqlite import SQLiteStore
+from scraper.versions import Snapshot, version_diff
+
+HOSTILE = '<script>window.pwned=1</script><img src=x onerror="window.pwned=1">'
+FORBIDDEN_TAGS = {"script", "img", "iframe", "object", "embed", "form", "base", "frame", "svg"}
+
+
+class _Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+        self.ids: set[str] = set()
+        self.csp: list[str] = []
+        self.bad: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag in FORBIDDEN_TAGS:
+            self.bad.append(f"<{tag}> element")
+        self.bad += [f"{name}= attribute on <{tag}>" for name in values if name.startswith("on")]
+        if "src" in values:
+            self.bad.append(f"src= on <{tag}>")
+        if tag == "meta" and (values.get("http-equiv") or "").lower() == "content-security-policy":
+            self.csp.append(values.get("content") or "")
+        if "id" in values:
+            self.ids.add(values["id"] or "")
+        if tag in ("a", "link") and values.get("href") is not None:
+            self.hrefs.append(values["href"] or "")
+
+
+def site_pages(root: Path) -> list[Path]:
+    """Every page generated for the archive at `root`."""
+    return [root / "index.html", *sorted((root / "site").rglob("*.html"))]
+
+
+def site_problems(root: Path) -> list[str]:
+    """Broken links, unsafe links or markup, and pages missing the CSP, over the whole site."""
+    problems = []
+    for file in site_pages(root):
+        parser = _Page()
+        parser.feed(file.read_text(encoding="utf-8"))
+        name = file.relative_to(root)
+        problems += [f"{name}: {bad}" for bad in parser.bad]
+        if parser.csp != [CSP]:
+            problems.append(f"{name}: CSP meta is {parser.csp}")
+        for href in parser.hrefs:
+            parts = urlsplit(href)
+            if parts.scheme in ("http", "https") and parts.netloc:
+                continue
+            if parts.scheme == "data" and href == "data:,":  # the empty favicon
+                continue
+            if parts.scheme or parts.netloc or href.startswith("/"):
+                problems.append(f"{name}: link out of the site: {href!r}")
+                continue
+            target = (file.parent / unquote(parts.path)).resolve() if parts.path else file
+            if not target.is_file() or not target.is_relative_to(root.resolve()):
+                problems.append(f"{name}: broken link {href!r}")
+            elif parts.fragment and target == file and parts.fragment not in parser.ids:
+                problems.append(f"{name}: no anchor for {href!r}")
+    return problems
+
+
+@pytest.fixture
+def archive(tmp_path: Path):  # type: ignore[no-untyped-def]
+    store = SQLiteStore(tmp_path)
+    add_synthetic(store, 0, 250, sources=3)
+    store.save_source_state(SourceState("source-0", last_poll=START, last_success=START))
+    store.save_source_state(
+        SourceState(
+            "source-1", last_poll=START, failures=2, last_error="HTTP 503 <b>from</b> the feed"
+        )
+    )
+    yield store, tmp_path
+    store.close()
+
+
+SOURCES = [Source("source-0", "https://news0.example/feed"), Source("source-1", "javascript:x")]
+
+
+def _inodes(root: Path) -> dict[str, int]:
+    return {str(p.relative_to(root)): p.stat().st_ino for p in site_pages(root)}
+
+
+def _rewritten(before: dict[str, int], after: dict[str, int]) -> set[str]:
+    return {path for path, inode in after.items() if before.get(path) != inode}
+
+
+def test_a_full_build_links_every_page_and_a_second_build_writes_nothing(archive) -> None:
+    store, root = archive
+    report = build_site(store, root, SOURCES)
+    assert report.articles == 250 and report.article_pages_written == 250
+    assert report.pages == len(site_pages(root)) == report.pages_written
+    assert site_problems(root) == []
+    home = (root / "index.html").read_text(encoding="utf-8")
+    assert "HTTP 503 &lt;b&gt;from&lt;/b&gt; the feed" in home and "failing" in home
+    for name in ("source-0", "source-1", "source-2"):  # configured, polled or only in the index
+        assert home.count(f'<tr><td><a href="{paths.source_index(name)}">') == 1
+    manifest = json.loads((root / paths.MANIFEST).read_text(encoding="utf-8"))
+    assert manifest["articles"] == 250 and len(manifest["pages"]) == report.pages
+    before = _inodes(root)
+    again = build_site(store, root, SOURCES)
+    assert again.pages_written == 0 and _inodes(root) == before
+
+
+def test_new_articles_rewrite_their_pages_and_the_list_pages_they_join(archive) -> None:
+    store, root = archive
+    build_site(store, root, SOURCES)
+    before = _inodes(root)
+    add_synthetic(store, 250, 3, sources=3)
+    report = build_site(store, root, SOURCES)
+    assert report.article_pages_written == 3
+    changed = _rewritten(before, _inodes(root))
+    assert "site/all/p1.html" not in changed and "site/all/p3.html" in changed
+    assert len(changed) == report.pages_written < 25
+    assert site_problems(root) == []
+
+
+def test_a_new_version_rewrites_the_article_and_its_history(archive) -> None:
+    store, root = archive
+    build_site(store, root, SOURCES)
+    article = next(a for a in store.iter_articles() if a.versions == 1)
+    edited = Article(
+        url=article.url,
+        text=article.text + "\n\nAn editor's note: <b>fixed</b>.",
+        markdown=article.markdown + "\n\nAn editor's note.",
+        title=article.title,
+    )
+    old = Article(
+        url=article.url, text=article.text, markdown=article.markdown, title=article.title
+    )
+    store.add_version(
+        article.id,
+        edited,
+        fetched_at=article.last_seen + timedelta(hours=1),
+        minor=False,
+        diff=version_diff(Snapshot.of(old), Snapshot.of(edited), "a", "b"),
+    )
+    before = _inodes(root)
+    report = build_site(store, root, SOURCES)
+    changed = _rewritten(before, _inodes(root))
+    assert report.article_pages_written == 1
+    assert {paths.article(article.id), paths.history(article.id)} <= changed
+    history = (root / paths.history(article.id)).read_text(encoding="utf-8")
+    assert "<ins>" in history and "&lt;b&gt;fixed&lt;/b&gt;" in history
+    assert site_problems(root) == []
+
+
+def test_a_story_rewrites_its_members_and_vanishes_when_it_splits(archive) -> None:
+    store, root = archive
+    build_site(store, root, SOURCES)
+    first, second = list(store.iter_articles(limit=2))
+    with store._tx() as db:  # the dedupe engine's job, until it writes story ids itself
+        db.execute(
+            "UPDATE articles SET story_id = ?, original_url = ? WHERE id = ?",
+            (first.id, first.url, second.id),
+        )
+    report = build_site(store, root, SOURCES)
+    assert report.article_pages_written == 2
+    page = (root / paths.article(second.id)).read_text(encoding="utf-8")
+    assert "Also published at" in page and "original" in page
+    assert (root / paths.story(first.id)).is_file() and site_problems(root) == []
+    with store._tx() as db:
+        db.execute("UPDATE articles SET story_id = id WHERE id = ?", (second.id,))
+    report = build_site(store, root, SOURCES)
+    assert report.pages_removed == 1 and not (root / paths.story(first.id)).exists()
+    assert site_problems(root) == []
+
+
+def test_full_rewrites_every_page_and_hostile_metadata_stays_text(archive) -> None:
+    store, root = archive
+    hostile = Article(
+        url="https://evil.example/x",
+        text=HOSTILE,
+        markdown=f"# {HOSTILE}\n\n{HOSTILE}",
+        title=HOSTILE,
+        authors=(HOSTILE,),
+        tags=(HOSTILE,),
+        canonical_url="javascript:window.pwned=1",
+        original_url="javascript:x",
+    )
+    store.save_article(
+        source=HOSTILE,
+        url=hostile.url,
+        article=hostile,
+        entry=None,
+        fetched_at=START,
+        path="evil.example/x",
+    )
+    build_site(store, root, SOURCES)
+    report = build_site(store, root, SOURCES, full=True)
+    assert report.pages_written == report.pages == len(site_pages(root))
+    assert site_problems(root) == []
+    assert not any(
+        "javascript:" in p.read_text(encoding="utf-8")
+        and 'href="javascript' in p.read_text(encoding="utf-8")
+        for p in site_pages(root)
+    )
+
+
+def test_the_bench_measures_a_full_and_an_incremental_build(tmp_path: Path) -> None:
+    result = run_bench(120, tmp_path)
+    assert result.full_pages > 120 and 10 < result.incremental_pages < 40
+    assert result.incremental_seconds < result.full_seconds

@@ -1,0 +1,177 @@
+"""The site's pure parts: safe Markdown, escaping, links, pagination, stories, diffs."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from scraper.models import StoredArticle
+from scraper.site import paths
+from scraper.site.article import article_page, diff_html, history_page
+from scraper.site.catalog import Entry, stories_from_index
+from scraper.site.html import CSP, ext_link, rel, safe_url
+from scraper.site.lists import PER_PAGE, Listing, listing_jobs, row_of
+from scraper.site.markdown import to_html
+from scraper.versions import word_diff
+
+PAYLOADS = (
+    "<script>window.pwned=1</script>",
+    "<img src=x onerror=\"window.pwned=1;document.title='pwned'\">",
+    '"><svg onload=alert(1)>',
+    "</textarea><iframe src=javascript:alert(1)>",
+)
+T0 = datetime(2026, 3, 1, 12, tzinfo=UTC)
+
+
+def entry(number: int, **changes: object) -> Entry:
+    values: dict[str, object] = {
+        "id": f"{number:016x}", "url": f"https://example.org/{number}", "source": "s",
+        "title": f"Article {number}", "published": T0 + timedelta(hours=number),
+        "first_seen": T0 + timedelta(hours=number), "last_seen": T0 + timedelta(hours=number),
+        "versions": 1, "story_id": f"{number:016x}", "original_url": None,
+    }  # fmt: skip
+    values.update(changes)
+    return Entry(**values)  # type: ignore[arg-type]
+
+
+def stored(title: str, markdown: str, **changes: object) -> StoredArticle:
+    values: dict[str, object] = {
+        "id": "00000000000000aa", "url": "https://example.org/a", "source": "s", "title": title,
+        "authors": (PAYLOADS[1],), "published": T0, "updated": None, "language": "en",
+        "tags": (PAYLOADS[0],), "text": markdown, "markdown": markdown, "canonical_url": None,
+        "original_url": None, "story_id": "00000000000000aa", "versions": 1, "first_seen": T0,
+        "last_seen": T0, "path": "example.org/2026/03/01/a",
+    }  # fmt: skip
+    values.update(changes)
+    return StoredArticle(**values)  # type: ignore[arg-type]
+
+
+def markup_of(html: str) -> set[str]:
+    """The tag names in `html`: what a browser would build elements from."""
+    return {m.lower() for m in re.findall(r"<([a-zA-Z][a-zA-Z0-9]*)", html)}
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_markdown_escapes_every_payload(payload: str) -> None:
+    html = to_html(f"# {payload}\n\n{payload}\n\n- {payload}\n\n> {payload}\n\n| {payload} |")
+    assert markup_of(html) <= {"h2", "p", "ul", "li", "blockquote", "table", "tr", "td"}
+    assert "&lt;" in html and "onerror=" not in html.replace("onerror=&quot;", "")
+
+
+def test_markdown_keeps_structure_and_links_only_http() -> None:
+    html = to_html(
+        "## Sub\n\nText with **bold**, *em* and `code`, [ok](https://example.org/x?a=1&b=2), "
+        "[bad](javascript:alert(1)), [data](data:text/html,<b>x</b>).\n\n- one\n   - nested\n"
+        "- two\n\n1. first\n2. second\n\n> quoted\n\n```\n<b>kept as text</b>\n```"
+    )
+    assert "<h3>Sub</h3>" in html and "<strong>bold</strong>" in html and "<em>em</em>" in html
+    assert '<a href="https://example.org/x?a=1&amp;b=2" rel="noopener noreferrer nofollow">' in html
+    assert "javascript:" not in html and 'href="data' not in html
+    assert "<ul><li>one<ul><li>nested</li></ul></li><li>two</li></ul>" in html
+    assert "<ol><li>first</li><li>second</li></ol>" in html
+    assert "<blockquote><p>quoted</p></blockquote>" in html
+    assert "<pre><code>&lt;b&gt;kept as text&lt;/b&gt;</code></pre>" in html
+
+
+def test_markdown_survives_deep_quotes_and_unclosed_marks() -> None:
+    html = to_html(">" * 5000 + " deep\n\n**unclosed *marks `and [brackets](")
+    assert html.count("<blockquote>") <= 8 and "deep" in html and "unclosed" in html
+
+
+@pytest.mark.parametrize(
+    ("url", "ok"),
+    [("https://example.org/a", True), ("http://x.org", True), ("javascript:alert(1)", False),
+     ("JaVaScRiPt:alert(1)", False), ("data:text/html,x", False), ("//evil.org/x", False),
+     ("https://x.org/\x00a", False), ("java\nscript:alert(1)", False), ("/relative", False),
+     (" https://x.org", False), ("vbscript:x", False), (None, False)],
+)  # fmt: skip
+def test_only_absolute_http_urls_are_links(url: str | None, ok: bool) -> None:
+    assert (safe_url(url) is not None) is ok
+    assert ("<a " in ext_link(url)) is ok
+    if ok:
+        assert 'rel="noopener noreferrer nofollow"' in ext_link(url)
+
+
+def test_article_page_escapes_metadata_and_has_the_csp() -> None:
+    html = article_page(stored(PAYLOADS[0], PAYLOADS[1]), entry(1), None, {}, None)
+    assert f'<meta http-equiv="Content-Security-Policy" content="{CSP}">' in html
+    assert "script-src" not in CSP and "default-src 'none'" in CSP
+    body = html.split("</style>", 1)[1]
+    assert "<script" not in body and "<img" not in body
+    assert "&lt;script&gt;window.pwned=1&lt;/script&gt;" in body
+
+
+def test_relative_links_from_any_depth() -> None:
+    assert rel("index.html", "site/all/index.html") == "site/all/index.html"
+    assert rel("site/articles/ab/x.html", "index.html") == "../../../index.html"
+    assert rel("site/articles/ab/x.html", "site/articles/cd/y.html") == "../cd/y.html"
+    assert rel("site/sources/s/p2.html", "site/sources/s/p1.html") == "p1.html"
+
+
+def test_story_members_share_story_id_and_the_credited_one_is_original() -> None:
+    a = entry(1)
+    b = entry(2, story_id=a.story_id, original_url="https://www.example.org/1?utm_source=x")
+    c = entry(3, story_id=a.story_id)
+    stories = stories_from_index([c, b, a, entry(4)])
+    assert list(stories) == [a.story_id]
+    assert stories[a.story_id].original == a.id
+    assert stories[a.story_id].members == (a.id, b.id, c.id)
+    broken = entry(6, story_id="s1", original_url="http://[::1")
+    uncredited = stories_from_index([entry(5, story_id="s1"), broken])
+    assert uncredited["s1"].original is None
+
+
+def test_lists_keep_old_pages_stable_as_new_items_arrive() -> None:
+    def jobs(count: int) -> dict[str, str]:
+        rows = [row_of(entry(n)) for n in range(count)]
+        return {j.path: j.key for j in listing_jobs(Listing("site/all/", "All", rows))}
+
+    before, after = jobs(2 * PER_PAGE + 50), jobs(2 * PER_PAGE + 53)
+    assert set(before) == {f"site/all/{n}.html" for n in ("index", "p1", "p2", "p3", "pages")}
+    changed = {path for path in after if after[path] != before.get(path)}
+    assert changed == {"site/all/index.html", "site/all/p3.html", "site/all/pages.html"}
+    assert jobs(PER_PAGE).keys() == {"site/all/index.html"}
+
+
+def test_the_index_shows_the_newest_page_and_the_one_before_when_short() -> None:
+    rows = [row_of(entry(n)) for n in range(PER_PAGE + 5)]
+    index = next(iter(listing_jobs(Listing("site/all/", "All", rows)))).render()
+    assert index is not None
+    assert index.count("<li>") == PER_PAGE + 5 and "Older" not in index
+    rows = [row_of(entry(n)) for n in range(3 * PER_PAGE)]
+    index = next(iter(listing_jobs(Listing("site/all/", "All", rows)))).render()
+    assert index is not None and index.count("<li>") == PER_PAGE
+    assert 'href="p2.html">Older' in index
+
+
+def test_diff_highlights_changes_and_cuts_long_unchanged_runs() -> None:
+    old = " ".join(f"w{n}" for n in range(300))
+    new = old.replace("w150", "<b>CHANGED</b>")
+    html = diff_html(word_diff(old, new))
+    assert "<del>w150 </del>" in html and "<ins>&lt;b&gt;CHANGED&lt;/b&gt; </ins>" in html
+    assert html.count("[…]") == 2 and "w10 " not in html and "w149" in html
+
+
+def test_history_page_lists_every_version_and_diffs_major_ones() -> None:
+    article = stored("Title", "text", versions=2)
+    versions = [
+        {"version": 1, "fetched_at": T0, "title": "Title", "text": "one two three",
+         "markdown": "one two three", "authors": (), "minor": False},
+        {"version": 2, "fetched_at": T0, "title": "Title", "text": "one  two three",
+         "markdown": "one  two three", "authors": (), "minor": True},
+        {"version": 3, "fetched_at": T0, "title": "Title", "text": "one two four",
+         "markdown": "one two four", "authors": (), "minor": False},
+    ]  # fmt: skip
+    html = history_page(article, entry(1), versions)
+    assert 'id="v3"' in html and 'id="v1"' in html and 'id="v2"' not in html
+    assert "<del>three</del>" in html and "<ins>four</ins>" in html
+    assert "Changes since version 1" in html
+
+
+def test_paths_are_tame_whatever_the_ids() -> None:
+    for key in ("../../etc/passwd", "a/b", "ÄÖ", "x" * 300, "con"):
+        for path in (paths.article(key), paths.story(key), paths.history(key)):
+            assert re.fullmatch(r"site/[a-z]+/[0-9a-z_-]{1,2}/[0-9a-z_-]+\.html", path), path
+    assert paths.source("Le_Monde.fr") != paths.source("le-monde-fr")
