@@ -401,16 +401,16 @@ class Pipeline:
             return "unchanged"
         number = article.versions + 1
         diff = version_diff(old, new, f"v{number - 1}", f"v{number}")
+        changes = render_word_diff(word_diff(describe_snapshot(old), describe_snapshot(new)),
+                                   color=False, context=6)  # fmt: skip
         stored = self.store.add_version(
             article.id, fresh, fetched_at=exchange.fetched_at, minor=kind == "minor", diff=diff,
-            warc_file=exchange.warc_file, warc_offset=exchange.warc_offset,
+            word_diff=changes, warc_file=exchange.warc_file, warc_offset=exchange.warc_offset,
             before_commit=self._write_files,
         )  # fmt: skip
         if self.on_version:
             self.on_version(stored, kind)
         if kind == "major":
-            changes = render_word_diff(word_diff(describe_snapshot(old), describe_snapshot(new)),
-                                       color=False, context=6)  # fmt: skip
             self._notify("new_version", stored.source, stored, diff=changes)
         return kind
 

@@ -26,6 +26,7 @@ from scraper.errors import StorageError
 from scraper.models import Source
 from scraper.site import paths
 from scraper.site.article import article_page, history_page, story_page
+from scraper.site.atom import write_feeds
 from scraper.site.catalog import Entry, Story, load_entries, source_views, stories_from_index
 from scraper.site.html import SITE_VERSION, Job, fingerprint
 from scraper.site.indexes import home_job, list_jobs
@@ -77,6 +78,7 @@ def build_site(
             written, articles, keys = _write(root, jobs, {} if full else old)
             removed = _remove(root, set(old) - set(keys))
             _write_manifest(root, keys, len(entries))
+            write_feeds(store, root, entries, stories)
     except OSError as error:
         raise StorageError(f"{root}: cannot write the site: {error}") from None
     return BuildReport(

@@ -119,6 +119,7 @@ class Store(Protocol):
         fetched_at: datetime,
         minor: bool,
         diff: str,
+        word_diff: str | None = None,
         warc_file: str | None = None,
         warc_offset: int | None = None,
         before_commit: Callable[[StoredArticle], None] | None = None,
@@ -128,6 +129,9 @@ class Store(Protocol):
         revisits: int | None = None, entry_marker: str | None = None,
     ) -> None: ...  # fmt: skip
     def revisit_state(self, article_id: str) -> tuple[int, str | None]: ...
+    def recent_versions(
+        self, limit: int = 100
+    ) -> list[tuple[StoredArticle, dict[str, object]]]: ...
     def due_revisits(
         self, now: datetime, *, source: str | None = None, limit: int = 100
     ) -> list[StoredArticle]: ...

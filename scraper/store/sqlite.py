@@ -179,6 +179,11 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX polls_source ON polls (source, id);
     """,
+    # 4: the word diff of each version, computed once when it is stored (feeds, notices).
+    """
+    ALTER TABLE versions ADD COLUMN word_diff TEXT;
+    CREATE INDEX versions_fetched ON versions (fetched_at);
+    """,
 )
 
 
@@ -534,6 +539,7 @@ class SQLiteStore:
         fetched_at: datetime,
         minor: bool,
         diff: str,
+        word_diff: str | None = None,
         warc_file: str | None = None,
         warc_offset: int | None = None,
         before_commit: Callable[[StoredArticle], None] | None = None,
@@ -547,11 +553,11 @@ class SQLiteStore:
             ).fetchone()[0]
             db.execute(
                 "INSERT INTO versions (article_id, version, fetched_at, title, authors, published,"
-                " updated, text, markdown, warc_file, warc_offset, minor, diff) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " updated, text, markdown, warc_file, warc_offset, minor, diff, word_diff) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (article_id, number, now, article.title, json.dumps(list(article.authors)),
                  _ts(article.published), _ts(article.updated), article.text, article.markdown,
-                 warc_file, warc_offset, int(minor), diff),
+                 warc_file, warc_offset, int(minor), diff, word_diff),
             )  # fmt: skip
             if not minor:
                 db.execute(
@@ -569,6 +575,23 @@ class SQLiteStore:
             if before_commit is not None:
                 before_commit(stored)
         return stored
+
+    def recent_versions(self, limit: int = 100) -> list[tuple[StoredArticle, dict[str, object]]]:
+        """The latest edits (major versions after the first), newest first."""
+        rows = self._query(
+            "SELECT article_id, version FROM versions WHERE version > 1 AND minor = 0 "
+            "ORDER BY fetched_at DESC, article_id LIMIT ?",
+            (limit,),
+        )
+        out = []
+        for row in rows:
+            article = self.get_article(row["article_id"])
+            if article is None:
+                continue
+            for version in self.iter_versions(article.id):
+                if version["version"] == row["version"]:
+                    out.append((article, version))
+        return out
 
     def touch_article(
         self, article_id: str, *, seen_at: datetime | None, next_revisit: datetime | None,
@@ -664,7 +687,7 @@ class SQLiteStore:
                 "authors": tuple(json.loads(r["authors"])), "published": _dt(r["published"]),
                 "updated": _dt(r["updated"]), "text": r["text"], "markdown": r["markdown"],
                 "warc_file": r["warc_file"], "warc_offset": r["warc_offset"],
-                "minor": bool(r["minor"]), "diff": r["diff"],
+                "minor": bool(r["minor"]), "diff": r["diff"], "word_diff": r["word_diff"],
             }  # fmt: skip
 
     def search(
