@@ -254,6 +254,12 @@ def cmd_export_opml(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from scraper.serve import serve
+
+    return serve(_config(args).archive.path, args.port)
+
+
 def cmd_build_site(args: argparse.Namespace) -> int:
     from scraper.site import build_site
 
@@ -432,6 +438,15 @@ def build_parser() -> argparse.ArgumentParser:
         "from file:// with no server, uses no script and no external asset.",
     )
     build_site.add_argument("--full", action="store_true", help="rewrite every page")
+
+    serve = command(
+        "serve",
+        cmd_serve,
+        "browse and query the index in Datasette (read-only)",
+        "Start Datasette on the archive's index, read-only: tables with facets by source and "
+        "date, full-text search, SQL, and a JSON API. Needs pip install 'scraper[serve]'.",
+    )
+    serve.add_argument("--port", type=int, default=8001, help="port on 127.0.0.1 (default 8001)")
 
     verify = command(
         "verify",

@@ -184,6 +184,17 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE versions ADD COLUMN word_diff TEXT;
     CREATE INDEX versions_fetched ON versions (fetched_at);
     """,
+    # 5: a readable view of stories, for people browsing the index (Datasette).
+    """
+    CREATE VIEW stories AS
+    SELECT story_id,
+           COUNT(*) AS members,
+           MAX(original_url) AS original_url,
+           MIN(COALESCE(published, first_seen)) AS first_published,
+           GROUP_CONCAT(source, ', ') AS sources,
+           GROUP_CONCAT(url, ' ') AS urls
+    FROM articles GROUP BY story_id HAVING COUNT(*) > 1;
+    """,
 )
 
 

@@ -1,0 +1,73 @@
+"""`scraper serve`: Datasette over the index, read-only — a web UI and a JSON API for free.
+
+Datasette is an optional extra (`pip install 'scraper[serve]'`); the metadata written here
+titles the tables, sets facets by source and date, and points the search box at the FTS index.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from scraper.errors import ScraperError
+from scraper.store.sqlite import INDEX_NAME
+
+DATABASE = INDEX_NAME.removesuffix(".sqlite")
+
+
+def datasette_metadata() -> dict[str, Any]:
+    """Titles, descriptions, facets and full-text search for Datasette."""
+    return {
+        "title": "scraper archive",
+        "description": "The index of a scraper archive: articles, their versions and stories.",
+        "databases": {
+            DATABASE: {
+                "tables": {
+                    "articles": {
+                        "description": "One row per archived article, in its latest version.",
+                        "facets": ["source", "language", {"date": "first_seen"}],
+                        "sort_desc": "first_seen",
+                        "fts_table": "articles_fts",
+                        "fts_pk": "rowid",
+                        "searchmode": "raw",
+                    },
+                    "versions": {
+                        "description": "Every stored version of every article.",
+                        "facets": ["minor", {"date": "fetched_at"}],
+                        "sort_desc": "fetched_at",
+                    },
+                    "stories": {"description": "Articles that are one story (several copies)."},
+                    "fetch_log": {"description": "Every request made, with its WARC record."},
+                    "sources": {"description": "Each source's polling state."},
+                },
+            }
+        },
+    }
+
+
+def serve(archive: Path, port: int, host: str = "127.0.0.1") -> int:
+    """Run Datasette on the index until interrupted; returns its exit status."""
+    index = archive / INDEX_NAME
+    if not index.exists():
+        raise ScraperError(f"{archive}: no archive yet (run `scraper fetch` first)")
+    executable = shutil.which("datasette", path=str(Path(sys.executable).parent)) or shutil.which(
+        "datasette"
+    )
+    if executable is None:
+        raise ScraperError("Datasette is not installed: pip install 'scraper[serve]'")
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        json.dump(datasette_metadata(), handle)
+    # Datasette opens a mutable database read-only (mode=ro): the daemon may keep writing.
+    command = [executable, "serve", str(index), "--metadata", handle.name, "--port", str(port),
+               "--host", host, "--setting", "sql_time_limit_ms", "5000"]  # fmt: skip
+    try:
+        return subprocess.call(command)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        Path(handle.name).unlink(missing_ok=True)
