@@ -113,14 +113,62 @@ def cmd_show(args: argparse.Namespace) -> int:
     if article is None:
         print(f"error: no archived article {args.article!r}", file=sys.stderr)
         return EXIT_FAILED
+    story = store.story(article.story_id)
+    members = [m for m in story.members if m.id != article.id] if story else []
+    original = story.original_member() if story else None
     if args.json:
         record = article_record(article)
         record["path"] = article.path
         record["markdown"] = article.markdown
+        record["story"] = {
+            "original": original.url if original else None,
+            "reason": story.original.reason if story and story.original else None,
+            "tie": bool(story and story.original and story.original.tie),
+            "others": [{"id": m.id, "url": m.url, "source": m.source} for m in members],
+        }
         print(json.dumps(record, ensure_ascii=False, indent=2))
-    else:
-        print(render_markdown(article), end="")
-        print(f"\n(folder: {article.path})")
+        return EXIT_OK
+    print(render_markdown(article), end="")
+    print(f"\n(folder: {article.path})")
+    if members and story is not None:
+        why = story.original.reason if story.original else "?"
+        tie = " (a tie: " + ", ".join(story.original.tied) + ")" if (
+            story.original and story.original.tie) else ""  # fmt: skip
+        print(f"\nalso published at ({len(members)} other copies):")
+        for member in members:
+            mark = "  <- the original" if original and member.id == original.id else ""
+            print(f"  {member.id}  {member.source}  {member.url}{mark}")
+        if original and original.id == article.id:
+            print(f"this article is the original ({why}){tie}")
+        elif original:
+            print(f"the original was chosen because: {why}{tie}")
+    return EXIT_OK
+
+
+def cmd_stories(args: argparse.Namespace) -> int:
+    store = _open_store(args)
+    views = store.stories(limit=args.limit)
+    for view in views:
+        original = view.original_member()
+        choice = view.original
+        if args.json:
+            print(json.dumps({
+                "story_id": view.id,
+                "original": original.url if original else None,
+                "reason": choice.reason if choice else None,
+                "tie": bool(choice and choice.tie),
+                "members": [{"id": m.id, "url": m.url, "source": m.source, "title": m.title}
+                            for m in view.members],
+            }, ensure_ascii=False))  # fmt: skip
+            continue
+        tie = ", a tie" if choice and choice.tie else ""
+        print(f"{view.id}  {len(view.members)} copies  original: "
+              f"{original.url if original else '?'} ({choice.reason if choice else '?'}{tie})")  # fmt: skip
+        for member in view.members:
+            mark = "*" if original and member.id == original.id else " "
+            print(f"   {mark} {member.source:<16.16} {member.url}")
+    if not views and not args.json:
+        print("no story has more than one article yet", file=sys.stderr)
     return EXIT_OK
 
 
@@ -364,6 +412,14 @@ def build_parser() -> argparse.ArgumentParser:
     show = command("show", cmd_show, "show an article's metadata and body")
     show.add_argument("article", metavar="ID|URL", help="the article's id or any of its URLs")
     show.add_argument("--json", action="store_true", help="as one JSON object")
+
+    stories = command(
+        "stories",
+        cmd_stories,
+        "list stories carried by more than one article, with the original",
+    )
+    stories.add_argument("--limit", type=int, default=100, help="how many (default 100)")
+    stories.add_argument("--json", action="store_true", help="one JSON object per story")
 
     export = command(
         "export",

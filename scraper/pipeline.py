@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from scraper.config import DEFAULT_REVISITS, DaemonSettings
+from scraper.dedupe import DedupeDoc, Deduper
 from scraper.encoding import decode, looks_binary
 from scraper.errors import (
     BlockedError,
@@ -139,6 +140,7 @@ class Pipeline:
     revisits: tuple[float, ...] = DEFAULT_REVISITS
     on_version: Callable[[StoredArticle, str], None] | None = None
     notify: Callable[[Notice], None] | None = None
+    _deduper: Deduper | None = field(default=None, init=False, repr=False)
 
     async def poll(self, source: Source, *, force: bool = False) -> SourceReport:
         """Poll one source's feed and archive every entry not archived yet."""
@@ -334,6 +336,7 @@ class Pipeline:
         report.new += 1
         report.archived.append(stored)
         event(log, logging.INFO, source.name, entry.url, "archived", id=stored.id, path=stored.path)
+        stored = self._place(stored, article)
         if self.on_article:
             self.on_article(stored)
         self._notify("new_article", source.name, stored, text=stored.text)
@@ -408,11 +411,48 @@ class Pipeline:
             word_diff=changes, warc_file=exchange.warc_file, warc_offset=exchange.warc_offset,
             before_commit=self._write_files,
         )  # fmt: skip
+        if kind == "major":
+            stored = self._place(stored, fresh)  # a new text may join (or leave) a story
         if self.on_version:
             self.on_version(stored, kind)
         if kind == "major":
             self._notify("new_version", stored.source, stored, diff=changes)
         return kind
+
+    def _place(self, stored: StoredArticle, article: Article) -> StoredArticle:
+        """Join the article to the story it belongs to; a failure never loses the article."""
+        if self._deduper is None:
+            self._deduper = self.store.dedupe_engine()
+        doc = DedupeDoc(
+            id=stored.id, url=stored.url, text=stored.text, title=stored.title,
+            published=stored.published, credited_url=article.original_url,
+            canonical_url=article.canonical_url, first_seen=stored.first_seen,
+        )  # fmt: skip
+        try:
+            placement = self.store.place_article(self._deduper, doc)
+        except Exception as error:  # noqa: BLE001 - dedupe is an index over the archive
+            event(log, logging.ERROR, stored.source, stored.url, f"dedupe failed: {error!r}")
+            return stored
+        if len(placement.members) < 2:
+            return self.store.get_article(stored.id) or stored
+        for member in placement.members:  # their files name the story and its original
+            current = self.store.get_article(member)
+            if current is not None:
+                self._write_files(current)
+        story = self.store.story(placement.story)
+        original = story.original_member() if story else None
+        event(log, logging.INFO, stored.source, stored.url, "joined a story",
+              story=placement.story, members=len(placement.members),
+              original=placement.original_url, reason=placement.original.reason,
+              tie=placement.original.tie)  # fmt: skip
+        updated = self.store.get_article(stored.id) or stored
+        if original is not None:
+            copy = updated if original.id != stored.id else None
+            note = (f"Copy: {copy.url}\nOriginal: {original.url} ({placement.original.reason})"
+                    if copy else f"Original: {original.url}; copies: "
+                    + ", ".join(m.url for m in (story.members if story else ()) if m.id != original.id))  # fmt: skip
+            self._notify("new_republication", stored.source, updated, diff=note)
+        return updated
 
     def _notify(self, kind: str, source: str, article: StoredArticle, **extra: str) -> None:
         if self.notify is None:

@@ -12,10 +12,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from scraper.dedupe import DedupeDoc, Deduper, Placement, SQLiteIndex
 from scraper.errors import ScraperError, StorageError
 from scraper.health import WINDOW, Health, PageRecord, PollRecord, assess
 from scraper.models import Article, FeedEntry, StoredArticle
 from scraper.store.base import FetchRecord, HostHold, RobotsRecord, SourceState
+from scraper.store.stories import SQLiteStories, StoryView
 from scraper.urls import article_id, normalize_url
 
 INDEX_NAME = "index.sqlite"
@@ -194,6 +196,39 @@ MIGRATIONS: tuple[str, ...] = (
            GROUP_CONCAT(source, ', ') AS sources,
            GROUP_CONCAT(url, ' ') AS urls
     FROM articles GROUP BY story_id HAVING COUNT(*) > 1;
+    """,
+    # 6: republication dedupe. `credited_url` is what the page credits (extraction); the
+    # export's `original_url` becomes the story's original as dedupe decides it.
+    """
+    ALTER TABLE articles ADD COLUMN credited_url TEXT;
+    UPDATE articles SET credited_url = original_url;
+    CREATE INDEX articles_story ON articles (story_id);
+    CREATE TABLE dedupe_refs (
+        url TEXT NOT NULL,
+        doc_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        PRIMARY KEY (url, doc_id)
+    );
+    CREATE INDEX dedupe_refs_doc ON dedupe_refs (doc_id);
+    CREATE TABLE dedupe_links (
+        story_id TEXT NOT NULL,
+        source TEXT NOT NULL,
+        target TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        directed INTEGER NOT NULL,
+        shared INTEGER NOT NULL,
+        contained REAL NOT NULL,
+        covered REAL NOT NULL,
+        via TEXT,
+        PRIMARY KEY (story_id, source, target, kind)
+    );
+    CREATE TABLE dedupe_originals (
+        story_id TEXT PRIMARY KEY,
+        original_id TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        tie INTEGER NOT NULL,
+        tied TEXT NOT NULL
+    );
     """,
 )
 
@@ -420,6 +455,33 @@ class SQLiteStore:
                  state.last_error, state.failures, _ts(state.next_poll), state.disabled, state.interval),
             )  # fmt: skip
 
+    def place_article(self, deduper: Deduper, doc: DedupeDoc) -> Placement:
+        """Place an article into its story and record the outcome, in one transaction."""
+        with self._tx() as db:
+            placement = deduper.place(doc)
+            SQLiteStories(db).apply(placement)
+        return placement
+
+    def dedupe_engine(self) -> Deduper:
+        """The dedupe engine over this index (its fingerprints and stories live in this file)."""
+        with self._lock:
+            return Deduper(SQLiteIndex(self._db), SQLiteStories(self._db))
+
+    def story(self, story_id: str) -> StoryView | None:
+        """A story's members and its original, as `show` and `stories` present them."""
+        with self._lock:
+            return SQLiteStories(self._db).view(story_id)
+
+    def stories(self, limit: int = 100) -> list[StoryView]:
+        """Stories of more than one article, the most recently joined first."""
+        rows = self._query(
+            "SELECT story_id, MAX(first_seen) AS latest FROM articles GROUP BY story_id "
+            "HAVING COUNT(*) > 1 ORDER BY latest DESC LIMIT ?",
+            (limit,),
+        )
+        views = [self.story(r["story_id"]) for r in rows]
+        return [v for v in views if v is not None]
+
     def delete_articles(self, ids: list[str]) -> None:
         """Remove articles and everything the index holds of them, in one transaction."""
         with self._tx() as db:
@@ -508,14 +570,14 @@ class SQLiteStore:
                 "INSERT INTO articles (id, url, source, guid, title, authors, published, updated, "
                 "language, tags, text, markdown, canonical_url, original_url, original_source, "
                 "description, image, story_id, versions, first_seen, last_seen, path, "
-                "extraction_error, entry_marker, next_revisit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                "?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)",
+                "extraction_error, entry_marker, next_revisit, credited_url) VALUES (?, ?, ?, ?, ?, "
+                "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)",
                 (ident, url, source, guid, article.title, json.dumps(list(article.authors)),
                  _ts(article.published), _ts(article.updated), article.language,
                  json.dumps(list(article.tags)), article.text, article.markdown,
                  article.canonical_url, article.original_url, article.original_source,
                  article.description, article.image, ident, now, now, path, article.error,
-                 entry_marker, _ts(next_revisit)),
+                 entry_marker, _ts(next_revisit), article.original_url),
             )  # fmt: skip
             db.execute(
                 "INSERT INTO versions (article_id, version, fetched_at, title, authors, published,"
