@@ -8,6 +8,7 @@ import os
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from functools import partial
 
+from scraper.lifeline import PARENT_ENV, die_with_parent
 from scraper.models import Article, FeedEntry, Source
 
 
@@ -35,8 +36,11 @@ class Extractor:
             if self.processes:
                 # forkserver: children start from a clean process, not a copy of our threads.
                 context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(["scraper.extract"])
-                self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
+                os.environ[PARENT_ENV] = str(os.getpid())  # the forkserver checks it is ours
+                context.set_forkserver_preload(["scraper._forkserver_preload", "scraper.extract"])
+                self._pool = ProcessPoolExecutor(
+                    self.workers, mp_context=context, initializer=die_with_parent
+                )
             else:
                 self._pool = ThreadPoolExecutor(self.workers)
         return self._pool

@@ -24,6 +24,22 @@ def scraper(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str
                           text=True, timeout=timeout)  # fmt: skip
 
 
+def orphaned_workers() -> list[int]:
+    """Extraction processes (forkserver or worker) left without their scraper process."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes()
+            ppid = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if b"scraper._forkserver_preload" in cmdline and ppid == 1:
+            found.append(int(proc.name))
+    return found
+
+
 def exported(config: Path) -> list[dict]:
     result = scraper("export", "--config", str(config))
     return [json.loads(line) for line in result.stdout.splitlines()]
@@ -48,6 +64,8 @@ def test_kill_9_twenty_times_loses_nothing_and_duplicates_nothing(
         process.wait()
         check = scraper("verify", "--config", str(config))
         assert check.returncode == 0, check.stdout + check.stderr
+    time.sleep(0.5)
+    assert orphaned_workers() == []  # a killed fetch takes its extraction processes with it
     site.latency = 0
     final = scraper("fetch", "--config", str(config))
     assert final.returncode == 0, final.stderr
