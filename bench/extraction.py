@@ -34,6 +34,13 @@ def adapter(html: str, url: str | None = None) -> dict[str, str]:
     return {"text": extract_body(html, url).text}
 
 
+def article_adapter(html: str, url: str | None = None) -> dict[str, str]:
+    """The whole extraction (body, metadata, credit lines removed), as the pipeline runs it."""
+    from scraper.extract import extract_article
+
+    return {"text": extract_article(html, url).text}
+
+
 def load_scorer() -> ModuleType:
     """The official scorer as a module, so that the metric is the very same code."""
     spec = importlib.util.spec_from_file_location("aeb_score", SCORER)
