@@ -72,9 +72,10 @@ def test_adding_an_id_again_replaces_its_text(prints: list[Fingerprint]) -> None
     assert index.query(prints[1]) == ["d"]
 
 
-def test_a_key_every_text_shares_yields_a_bounded_number_of_candidates() -> None:
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+def test_a_key_every_text_shares_yields_a_bounded_number_of_candidates(kind: str) -> None:
     common = "Sign in to read this story and many more from our newsroom every day of the week"
-    index = MemoryIndex()
+    index = MemoryIndex() if kind == "memory" else SQLiteIndex(sqlite3.connect(":memory:"))
     for i in range(400):
         index.add(f"d{i}", fingerprint(f"{common} item number {i} of the list."))
     found = index.query(fingerprint(f"{common} item number 7 of the list."))

@@ -9,8 +9,8 @@ does not become "all" of either. Unmatched text in the middle is never left out,
 quoting one paragraph of another stays apart.
 
 Let A be the better contained text of a pair, B the other. They are linked when
-- most of one text as it is (untrimmed: a template is never most of a copy) and at least half of
-  B are found in the other (EDITED), or
+- 60% of one text as it is (untrimmed: a template is never most of a copy) and 45% of B (its
+  template trimmed) are found in the other (EDITED), or
 - A is nearly all found in B (EXCERPT_LINK) and both start with the shared text (but for LEAD
   shingles of a header, EDGE for a text ending in "Read more"): a teaser repeats the beginning
   of its article, while a quote or a press release paragraph found further down either text is
@@ -34,7 +34,7 @@ TextKind = Literal["exact", "full", "excerpt", "edited"]
 
 EDGE = 48  # unmatched shingles at each end of a text that may be a template's, not its content
 MIN_SHARED = 8  # fewer shared shingles (about a dozen words) is never a republication
-EDITED = 0.65, 0.5  # containment of the better and of the less contained text of an edited copy
+EDITED = 0.6, 0.45  # raw containment of either text, trimmed containment of B: edited copy
 EXCERPT_LINK = 0.85  # containment of an excerpt in its article
 LEAD = 24  # an excerpt and its article share text from one of their first LEAD shingles
 FULL = 0.8  # containment of the less contained text of a full republication

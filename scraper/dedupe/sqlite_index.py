@@ -21,6 +21,7 @@ from scraper.dedupe.index import CANDIDATES, POSTING_CAP, rank
 from scraper.dedupe.text import Fingerprint
 
 HOT = 10_000  # a key's texts are counted up to this many (its weight is then negligible)
+_ROWS = 16  # rows per key read at once; more, and each key is read on its own
 
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS dedupe_docs (
@@ -77,28 +78,50 @@ class SQLiteIndex:
         )
         self.db.execute("DELETE FROM dedupe_docs WHERE num = ?", (num,))
 
-    def query(self, fingerprint: Fingerprint, limit: int = CANDIDATES) -> list[str]:
-        keys = fingerprint.query_keys.view(np.int64).tolist()
-        found_docs: list[int] = []
-        found_keys: list[int] = []
-        counts = np.zeros(len(keys), dtype=np.float64)
-        for i, key in enumerate(keys):
-            nums = [
-                n
-                for (n,) in self.db.execute(
+    def _postings(self, keys: list[int]) -> dict[int, list[int]]:
+        """Each key's texts, newest first, POSTING_CAP + 1 at most (more: the key is hot)."""
+        marks = ",".join("?" * len(keys))
+        cap = _ROWS * len(keys)
+        rows = self.db.execute(
+            f"SELECT key, num FROM dedupe_keys WHERE key IN ({marks}) LIMIT ?", (*keys, cap)
+        ).fetchall()
+        postings: dict[int, list[int]] = {}
+        if len(rows) < cap:  # one statement was enough (no key is hot)
+            for key, num in rows:
+                postings.setdefault(key, []).append(num)
+            return {key: nums[::-1][: POSTING_CAP + 1] for key, nums in postings.items()}
+        for key in keys:  # some key has many texts: read each one's newest only
+            postings[key] = [
+                num
+                for (num,) in self.db.execute(
                     "SELECT num FROM dedupe_keys WHERE key = ? ORDER BY num DESC LIMIT ?",
                     (key, POSTING_CAP + 1),
                 )
             ]
+        return postings
+
+    def _count(self, key: int) -> int:
+        return int(
+            self.db.execute(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM dedupe_keys WHERE key = ? LIMIT ?)",
+                (key, HOT),
+            ).fetchone()[0]
+        )
+
+    def query(self, fingerprint: Fingerprint, limit: int = CANDIDATES) -> list[str]:
+        keys = fingerprint.query_keys.view(np.int64).tolist()
+        counts = np.zeros(len(keys), dtype=np.float64)
+        postings = self._postings(keys)
+        found_docs: list[int] = []
+        found_keys: list[int] = []
+        for i, key in enumerate(keys):
+            nums = postings.get(key)
             if not nums:
                 continue
             counts[i] = len(nums)
             if len(nums) > POSTING_CAP:
+                counts[i] = self._count(key)
                 nums = nums[:POSTING_CAP]
-                counts[i] = self.db.execute(
-                    "SELECT COUNT(*) FROM (SELECT 1 FROM dedupe_keys WHERE key = ? LIMIT ?)",
-                    (key, HOT),
-                ).fetchone()[0]
             found_docs += nums
             found_keys += [i] * len(nums)
         if not found_docs:

@@ -245,6 +245,7 @@ class Network:
     docs: list[DedupeDoc] = field(default_factory=list)
     truth: dict[str, str] = field(default_factory=dict)  # doc id -> story (the original's id)
     kind: dict[str, str] = field(default_factory=dict)  # doc id -> what it was made as
+    hard: dict[str, int] = field(default_factory=dict)  # hard negatives built in, by kind
 
 
 def build_network(bodies: list[tuple[str, str]], seed: int = 7, stress: bool = False) -> Network:
@@ -256,10 +257,12 @@ def build_network(bodies: list[tuple[str, str]], seed: int = 7, stress: bool = F
     rng = random.Random(seed)
     sites = make_sites(rng, stress=stress)
     texts = [text for _, text in bodies]
+    hard = {"wire lines": 0, "quoted paragraphs": 0, "shared press releases": 0}
     for i in range(len(texts)):  # wire lines, shared by many unrelated stories
         if rng.random() < 0.35:
             a, b = rng.sample(NAMES, 2)
             texts[i] += "\n\n" + rng.choice(WIRE).format(a=a, b=b, y=2024)
+            hard["wire lines"] += 1
     for i in rng.sample(range(len(texts)), len(texts) // 6):  # a long quote of another article
         j = rng.randrange(len(texts))
         quotes = [p for p in paragraphs(texts[j]) if 40 <= len(p.split()) <= 130]
@@ -272,6 +275,7 @@ def build_network(bodies: list[tuple[str, str]], seed: int = 7, stress: bool = F
         paras = paragraphs(texts[i])
         paras.insert(len(paras) // 2, f"“{quote}”, {rng.choice(NAMES)} said.")
         texts[i] = "\n\n".join(paras)
+        hard["quoted paragraphs"] += 1
     for n in range(len(texts) // 12):  # a press release quoted by two articles
         release = press_release(rng, n)
         hosts = [i for i, text in enumerate(texts) if len(text.split()) >= 250 and spaced(text)]
@@ -279,8 +283,9 @@ def build_network(bodies: list[tuple[str, str]], seed: int = 7, stress: bool = F
             paras = paragraphs(texts[i])
             paras.insert(rng.choice([len(paras) // 2 + 1, len(paras)]), release)
             texts[i] = "\n\n".join(paras)
+        hard["shared press releases"] += 1
 
-    net = Network()
+    net = Network(hard=hard)
     start = datetime(2024, 1, 1, tzinfo=UTC)
     for (url, _), text in zip(bodies, texts, strict=True):
         oid = article_id(url)
