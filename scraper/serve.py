@@ -6,9 +6,10 @@ titles the tables, sets facets by source and date, and points the search box at 
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -51,7 +52,7 @@ def datasette_metadata() -> dict[str, Any]:
 
 
 def serve(archive: Path, port: int, host: str = "127.0.0.1") -> int:
-    """Run Datasette on the index until interrupted; returns its exit status."""
+    """Replace this process with Datasette serving the index; returns only on error."""
     index = archive / INDEX_NAME
     if not index.exists():
         raise ScraperError(f"{archive}: no archive yet (run `scraper fetch` first)")
@@ -60,14 +61,12 @@ def serve(archive: Path, port: int, host: str = "127.0.0.1") -> int:
     )
     if executable is None:
         raise ScraperError("Datasette is not installed: pip install 'scraper[serve]'")
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
-        json.dump(datasette_metadata(), handle)
+    # One metadata file per archive, rewritten each time (the process is replaced below).
+    digest = hashlib.sha256(str(index.resolve()).encode()).hexdigest()[:12]
+    metadata = Path(tempfile.gettempdir()) / f"scraper-datasette-{digest}.json"
+    metadata.write_text(json.dumps(datasette_metadata()), encoding="utf-8")
     # Datasette opens a mutable database read-only (mode=ro): the daemon may keep writing.
-    command = [executable, "serve", str(index), "--metadata", handle.name, "--port", str(port),
+    command = [executable, "serve", str(index), "--metadata", str(metadata), "--port", str(port),
                "--host", host, "--setting", "sql_time_limit_ms", "5000"]  # fmt: skip
-    try:
-        return subprocess.call(command)
-    except KeyboardInterrupt:
-        return 0
-    finally:
-        Path(handle.name).unlink(missing_ok=True)
+    # Become Datasette, so that stopping `scraper serve` stops the server (no orphan).
+    os.execv(executable, command)
