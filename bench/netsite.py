@@ -4,7 +4,9 @@
 127.0.N.H, one explicitly bound socket per address, all on one port. Every host serves
 /robots.txt (allow all), RSS 2.0 feeds (with ETags, so polls can be conditional) and article
 pages built from the real pages of ../shared/corpora/article-extraction-benchmark: each copy gets
-a title suffix and a paragraph naming its tag, so no two pages, URLs or bodies are equal. Pages
+a title suffix and a paragraph naming its tag, so no two pages, URLs or bodies are equal (and
+every reuse of a page after its first has the words of its paragraphs shuffled, so that no two
+bodies share 5-word shingles and dedupe sees no republications). Pages
 are built on request (5,000 copies of 170 KB pages are never held). Every response waits
 `latency` seconds; faults per (host, path) on demand; every request is logged (wall clock).
 The child is separate so its CPU is not counted as the client's, but it shares the cores.
@@ -20,6 +22,7 @@ import ctypes
 import hashlib
 import multiprocessing
 import os
+import random
 import re
 import resource
 import socket
@@ -40,14 +43,33 @@ ROBOTS = b"User-agent: *\nAllow: /\n"
 RSS = "application/rss+xml; charset=utf-8"
 _TITLE = re.compile(r"(<title[^>]*>)(.*?)(</title>)", re.IGNORECASE | re.DOTALL)
 _PARA_END = re.compile(r"</p\s*>", re.IGNORECASE)
+_MARKUP = re.compile(r"(<script\b.*?</script\s*>|<style\b.*?</style\s*>|<!--.*?-->|<[^>]*>)",
+                     re.IGNORECASE | re.DOTALL)  # fmt: skip
+_SELF_URL = re.compile(r"<link\b[^>]*\bcanonical\b[^>]*>|<meta\b[^>]*\bog:url\b[^>]*>", re.I)
+_URL_ATTR = re.compile(r"""\b(href|content)\s*=\s*(["'])[^"']*\2""", re.IGNORECASE)
 
 
 def host_address(net: int, index: int) -> str:
     return f"127.0.{net}.{index + 1}"
 
 
-def unique_html(html: str, tag: str) -> str:
-    """The page with its <title> suffixed and a paragraph naming `tag` after its first </p>."""
+def unique_html(html: str, tag: str, path: str, scramble: bool = False) -> str:
+    """The page with its <title> suffixed and a paragraph naming `tag` after its first </p>,
+    its canonical link and og:url pointing at itself (`path`), not at the corpus original.
+
+    With `scramble` (every reuse of a corpus page after the first), the words of each text in
+    <body> are also shuffled (seeded by `tag`): same markup, words and lengths, so extraction
+    does the same work, but 5-word shingles no longer match, so dedupe sees no republications.
+    """
+    if scramble:  # shuffle the words of every text between tags in <body>, scripts left alone
+        rng, start = random.Random(tag), max(0, html.lower().find("<body"))
+        parts = _MARKUP.split(html[start:])
+        for i in range(0, len(parts), 2):
+            if len(words := parts[i].split()) > 1:
+                rng.shuffle(words)
+                parts[i] = f" {' '.join(words)} "
+        html = html[:start] + "".join(parts)
+    html = _SELF_URL.sub(lambda m: _URL_ATTR.sub(rf"\1=\2{path}\2", m[0]), html)
     html = _TITLE.sub(lambda m: f"{m[1]}{m[2]} ({tag}){m[3]}", html, count=1)
     end = _PARA_END.search(html)
     at = end.end() if end else 0
@@ -65,6 +87,12 @@ class Post:
     page: int  # index into the corpus (modulo its size)
     tag: str
     published: float  # Unix time
+
+
+def page_html(pages: list[Any], post: Post) -> str:
+    """The HTML served for `post`: its corpus page, unique, scrambled after the first use."""
+    page = pages[post.page % len(pages)]
+    return unique_html(page.html, post.tag, post.path, post.page >= len(pages))
 
 
 # -- the server (child process) -------------------------------------------------------------------
@@ -116,7 +144,7 @@ class Network:
         post = self.posts.get((host, path))
         if post is None:
             return 404, "text/plain", b"not found\n", ""
-        html = unique_html(self.pages[post.page % len(self.pages)].html, post.tag)
+        html = page_html(self.pages, post)
         return 200, "text/html; charset=utf-8", html.encode(), ""
 
     @staticmethod

@@ -5,7 +5,8 @@
 
 A server process (bench/netsite.py) serves --sites hosts, 127.0.10.1 ... (one port), each with
 an RSS feed of --articles articles: real corpus pages reused round-robin, each copy made unique
-(title suffix, one paragraph), every response delayed by --latency. The real CLI,
+(title suffix, one paragraph; after a page's first use, the words of each paragraph shuffled,
+so that dedupe sees no republications), every response delayed by --latency. The real CLI,
 `scraper fetch --config <tmp>`, archives them all (per_host_delay 0s, per_host_concurrency 4,
 max_concurrency 64: politeness is not what is measured). Measured: wall time, articles in
 `scraper export`, CPU of the process tree (RUSAGE_CHILDREN; we are its subreaper), RSS of the
@@ -30,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -44,9 +46,9 @@ from bench.netsite import (  # noqa: E402
     become_subreaper,
     children_cpu,
     load_average,
+    page_html,
     process_cpu,
     reap,
-    unique_html,
 )
 
 SCRAPER = str(ROOT / ".venv" / "bin" / "scraper")
@@ -84,14 +86,12 @@ def extraction_limit(items: list[Post], site: NetSite, pages: list[Any]) -> dict
     from scraper.extract import extract_article
 
     def html(post: Post) -> tuple[str, str]:
-        return unique_html(pages[post.page % len(pages)].html, post.tag), site.url(
-            post.host, post.path
-        )
+        return page_html(pages, post), site.url(post.host, post.path)
 
     with cf.ProcessPoolExecutor(2) as pool:
         list(pool.map(extract_article, *zip(*map(html, items[:8]), strict=True)))  # warm-up
         workers = list(pool._processes)  # type: ignore[attr-defined]
-        cpu0 = sum(map(process_cpu, workers))
+        cpu0, own0 = sum(map(process_cpu, workers)), time.process_time()
         start, pending, done = time.monotonic(), set(), 0
         for post in items:  # at most 16 pages in flight, so 5,000 copies are never held at once
             if len(pending) >= 16:
@@ -101,8 +101,9 @@ def extraction_limit(items: list[Post], site: NetSite, pages: list[Any]) -> dict
         finished, _ = cf.wait(pending, timeout=600)
         done += sum(1 for f in finished if f.result() is not None)
         wall = time.monotonic() - start
-        cpu = sum(map(process_cpu, workers)) - cpu0
-    return {"rate": done / wall, "wall_s": wall, "cpu_ms": 1000 * cpu / done, "cores": cpu / wall}
+        cpu, own = sum(map(process_cpu, workers)) - cpu0, time.process_time() - own0
+    return {"rate": done / wall, "wall_s": wall, "cpu_ms": 1000 * cpu / done, "cores": cpu / wall,
+            "feeder_cpu_s": own}  # fmt: skip
 
 
 def run_fetch(config: Path, timeout: float) -> dict[str, Any]:
@@ -135,10 +136,13 @@ def run_fetch(config: Path, timeout: float) -> dict[str, Any]:
             "processes": len(meter.seen), "stderr_lines": len(errors), "stderr_head": errors[:5]}  # fmt: skip
 
 
-def export_count(config: Path) -> int:
+def export_count(config: Path) -> tuple[int, int]:
+    """Articles in `scraper export`, and how many of them dedupe put in a story with others."""
     out = subprocess.run([SCRAPER, "export", "--format", "jsonl", "--config", str(config)],
                          capture_output=True, timeout=300, check=True).stdout  # fmt: skip
-    return len({json.loads(line)["id"] for line in out.splitlines() if line.strip()})
+    records = {r["id"]: r.get("story_id") for r in map(json.loads, out.splitlines())}
+    stories = Counter(records.values())
+    return len(records), sum(1 for story in records.values() if stories[story] > 1)
 
 
 def profile(config_path: Path, count: int, folder: Path) -> dict[str, Any]:
@@ -191,6 +195,7 @@ def render(r: dict[str, Any]) -> str:
                                       f"{r['latency'] * 1000:.0f} ms"),
         ("articles archived (export) / published", f"{r['archived']} / {r['published']}"),
         ("`scraper fetch` exit code, stderr lines", f"{e['exit']}, {e['stderr_lines']}"),
+        ("articles dedupe joined to a story with others (want 0)", str(r["in_stories"])),
         ("wall time (s)", f"{e['wall_s']:.1f}"),
         ("end-to-end articles/s", f"{r['e2e_rate']:.1f}"),
         ("CPU limit: extraction only, 2 processes (articles/s)",
@@ -205,6 +210,8 @@ def render(r: dict[str, Any]) -> str:
          f"{e['cpu_forkserver_s']:.1f} + {e['cpu_workers_s']:.1f}"),
         ("cores used: end-to-end / extraction only (before, after)",
          f"{e['cpu_s'] / e['wall_s']:.2f} / {lim[0]['cores']:.2f}, {lim[1]['cores']:.2f}"),
+        ("CPU s the limit's own process spent making the pages (before, after)",
+         f"{lim[0]['feeder_cpu_s']:.1f}, {lim[1]['feeder_cpu_s']:.1f}"),
         ("CPU ms/article: end-to-end / extraction only",
          f"{r['cpu_ms_article']:.1f} / {r['limit_cpu_ms']:.1f}"),
         ("ratio by CPU cost (extraction-only CPU/article / end-to-end CPU/article)",
@@ -278,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
         fetch = run_fetch(config, args.timeout)
         s1, log = site.call("stats"), site.call("log", t0)
         after = extraction_limit(items, site, pages)
-        archived = export_count(config)
+        archived, in_stories = export_count(config)
         if args.profile_sources:
             result["profile"] = profile(config, args.profile_sources, Path(tmp))
     extra = sorted(1000 * (end - start - args.latency) for _, _, start, end, _, _ in log)
@@ -286,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
               "max_in_flight": s1["max_in_flight"]}  # fmt: skip
     limit = (before["rate"] + after["rate"]) / 2
     result.update(
-        published=len(items), archived=archived, fetch=fetch, limit=[before, after],
+        published=len(items), archived=archived, in_stories=in_stories, fetch=fetch, limit=[before, after],
         e2e_rate=archived / fetch["wall_s"], limit_rate=limit, server=server,
         ratio=archived / fetch["wall_s"] / limit, server_rps=server["requests"] / fetch["wall_s"],
         cpu_ms_article=1000 * fetch["cpu_s"] / max(archived, 1), load_end=load_average(),
