@@ -89,26 +89,15 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def article_metadata(article: StoredArticle) -> dict[str, Any]:
-    """The article's metadata as written to metadata.json (and read back by `verify`)."""
-    return {
-        "id": article.id,
-        "url": article.url,
-        "source": article.source,
-        "title": article.title,
-        "authors": list(article.authors),
-        "published": _iso(article.published),
-        "updated": _iso(article.updated),
-        "language": article.language,
-        "tags": list(article.tags),
-        "canonical_url": article.canonical_url,
-        "original_url": article.original_url,
-        "story_id": article.story_id,
-        "versions": article.versions,
-        "first_seen": _iso(article.first_seen),
-        "last_seen": _iso(article.last_seen),
-        "description": article.description,
-        **{k: v for k, v in article.extra.items() if v is not None},
-    }
+    """The article's metadata as written to metadata.json: the export record without the body,
+    plus what only the folder tells (description, image, guid, ...)."""
+    from scraper.export import article_record
+
+    record = article_record(article)
+    record.pop("text")
+    record["description"] = article.description
+    record.update({k: v for k, v in article.extra.items() if v is not None})
+    return record
 
 
 def render_markdown(article: StoredArticle) -> str:
