@@ -3,7 +3,9 @@
     .venv/bin/python bench/extraction.py [--limit N] [--repeat N] [--corpus DIR]
 
 Prints precision, recall and F1 (the official scorer's word 4-gram shingle metric, imported
-from ../shared/bench/extraction/score.py), pages/s and failures for each extractor, on the whole
+from ../shared/bench/extraction/score.py), pages/s (wall clock, the scorer's) and pages per
+CPU-second of this process (pages/s on one core, robust to other load) and failures for each
+extractor (our body extractor alone, and the whole `extract_article` as the pipeline runs it), on the whole
 corpus and on its even- and odd-indexed halves (we tune on one half and check on the other).
 `adapter` is the entry point for the official scorer's `--callable bench.extraction:adapter`.
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -54,9 +57,25 @@ def load_scorer() -> ModuleType:
 def extractors(score: ModuleType) -> list[tuple[str, Callable[[str, str | None], Any]]]:
     return [
         ("scraper", adapter),
+        ("scraper extract_article", article_adapter),
         ("trafilatura", score.builtin("trafilatura")),
         ("trafilatura-precision", score.builtin("trafilatura-precision")),
     ]
+
+
+class CpuTimed:
+    """An extractor that also counts the CPU time of this process it spends: pages per
+    CPU-second is pages/s on one core, whatever else the machine runs meanwhile."""
+
+    def __init__(self, extract: Callable[[str, str | None], Any]) -> None:
+        self.extract, self.seconds = extract, 0.0
+
+    def __call__(self, html: str, url: str | None = None) -> Any:
+        start = time.process_time()
+        try:
+            return self.extract(html, url)
+        finally:
+            self.seconds += time.process_time() - start
 
 
 def _prf(score: ModuleType, per_doc: dict[str, dict[str, Any]], ids: list[str]) -> str:
@@ -82,12 +101,14 @@ def main(argv: list[str] | None = None) -> int:
     ids = [d.id for d in docs]
     halves = {"all": ids, "even": ids[0::2], "odd": ids[1::2]}
     print(f"{len(docs)} pages of {args.corpus.name}; P/R/F1 per half, pages/s on the whole run\n")
-    print("| extractor | half | precision | recall | F1 | pages/s | failures |")
-    print("|---|---|---|---|---|---|---|")
+    print("| extractor | half | precision | recall | F1 | pages/s | pages/CPU-s | failures |")
+    print("|---|---|---|---|---|---|---|---|")
     for name, extract in extractors(score):
-        res = score.evaluate(docs, extract, rounds=0, repeat=args.repeat)
+        timed = CpuTimed(extract)
+        res = score.evaluate(docs, timed, rounds=0, repeat=args.repeat)
+        per_cpu_s = (len(docs) * max(1, args.repeat) + 1) / timed.seconds  # +1: the warm-up
         for half, sel in halves.items():
-            speed = f"{res['docs_per_s']:.1f}" if half == "all" else ""
+            speed = f"{res['docs_per_s']:.1f} | {per_cpu_s:.1f}" if half == "all" else " | "
             fails = str(res["failures"]) if half == "all" else ""
             print(f"| {name} | {half} | {_prf(score, res['per_doc'], sel)} | {speed} | {fails} |")
         sys.stdout.flush()

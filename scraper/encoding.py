@@ -102,6 +102,10 @@ _BINARY_MAGIC = (b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"%PDF", b"PK\x03\x04", b
                  b"RIFF", b"\x00\x00\x01\x00", b"OggS", b"fLaC", b"ID3", b"\x7fELF")  # fmt: skip
 
 
+# C0 controls that text never holds (tab, newlines, form feed and escape excepted)
+_CONTROL_BYTES = bytes(b for b in range(32) if b < 9 or 13 < b < 27 or 27 < b < 32)
+
+
 def looks_binary(content: bytes) -> bool:
     """True for bytes that are no text document (images, archives) whatever their label says."""
     head = content[:2048]
@@ -109,5 +113,5 @@ def looks_binary(content: bytes) -> bool:
         return False
     if head.startswith(_BINARY_MAGIC):
         return True
-    controls = sum(b < 9 or 13 < b < 27 or 27 < b < 32 for b in head)
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return controls > len(head) // 20
