@@ -12,10 +12,18 @@ from scraper.lifeline import PARENT_ENV, die_with_parent
 from scraper.models import Article, FeedEntry, Source
 
 
-def _extract(html: str, url: str, entry: FeedEntry | None, source: Source | None) -> Article:
+def _extract(
+    page: str | bytes,
+    url: str,
+    entry: FeedEntry | None,
+    source: Source | None,
+    content_type: str | None = None,
+) -> Article:
+    from scraper.encoding import decode
     from scraper.extract import extract_article
 
     try:
+        html = page if isinstance(page, str) else decode(page, content_type)
         if source is None:
             return extract_article(html, url, entry)
         return extract_article(html, url, entry, source.language, source.select, source.drop)
@@ -24,12 +32,20 @@ def _extract(html: str, url: str, entry: FeedEntry | None, source: Source | None
 
 
 class Extractor:
-    """`await extractor(html, url, entry)` -> Article, using a pool of processes (or threads)."""
+    """`await extractor(page, url, entry)` -> Article, using a pool of processes (or threads).
 
-    def __init__(self, workers: int | None = None, processes: bool = True) -> None:
+    `page` may be the raw bytes (with their Content-Type): they are decoded in the worker, so the
+    event loop neither spends that CPU nor holds the decoded text. At most `queue` pages per
+    worker are handed over at once; the others wait as bytes, which bounds the memory a large
+    poll holds.
+    """
+
+    def __init__(self, workers: int | None = None, processes: bool = True, queue: int = 2) -> None:
         self.workers = workers or max(1, os.cpu_count() or 1)
         self.processes = processes
         self._pool: Executor | None = None
+        self._slots = self.workers * queue + 1
+        self._gate: asyncio.Semaphore | None = None
 
     def _executor(self) -> Executor:
         if self._pool is None:
@@ -46,12 +62,20 @@ class Extractor:
         return self._pool
 
     async def __call__(
-        self, html: str, url: str, entry: FeedEntry | None = None, source: Source | None = None
+        self,
+        page: str | bytes,
+        url: str,
+        entry: FeedEntry | None = None,
+        source: Source | None = None,
+        content_type: str | None = None,
     ) -> Article:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(
-            self._executor(), partial(_extract, html, url, entry, source)
-        )
+        if self._gate is None:
+            self._gate = asyncio.Semaphore(self._slots)
+        async with self._gate:
+            return await loop.run_in_executor(
+                self._executor(), partial(_extract, page, url, entry, source, content_type)
+            )
 
     def close(self) -> None:
         if self._pool is not None:

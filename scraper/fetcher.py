@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import random
+import ssl
 import zlib
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -103,8 +104,10 @@ class Fetcher:
         clock: Callable[[], datetime] = utcnow,
         limiter: HostLimiter | None = None,
         address_policy: Callable[[str], bool] | None = None,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         self.settings = settings
+        self._ssl_context = ssl_context  # None: the system's trusted CAs (certifi)
         self.store = store
         self.warc = warc
         self.clock = clock
@@ -123,6 +126,7 @@ class Fetcher:
             self.settings.per_host_concurrency,
             self.settings.allow_private_addresses,
             self._address_policy,
+            self._ssl_context,
         )
         self._client = httpx.AsyncClient(
             transport=transport,

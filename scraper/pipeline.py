@@ -54,7 +54,10 @@ FAILING_AFTER = 3  # consecutive failed polls that make a source "failing" (one 
 BATCH = 32  # new entries fetched, extracted and stored together
 MAX_SITEMAP_CHILDREN = 10  # child sitemaps of an index read per poll, most recent first  # per source; the fetcher's per-host limits still apply underneath
 
-ExtractFn = Callable[[str, str, FeedEntry | None, Source | None], Awaitable[Article]]
+# (page bytes or text, url, feed entry, source, Content-Type) -> Article
+ExtractFn = Callable[
+    [str | bytes, str, FeedEntry | None, Source | None, str | None], Awaitable[Article]
+]
 
 
 def entry_marker(entry: FeedEntry) -> str:
@@ -308,7 +311,10 @@ class Pipeline:
             exchange = await self.fetcher.fetch(
                 entry.url, source=source.name, kind="page", force=force, delay=source.delay
             )
-            return Fetched(entry, exchange, await self._extract_page(source, entry, exchange))
+            article = await self._extract_page(source, entry, exchange)
+            # The page is in WARC now; holding its bytes until the batch is stored only costs
+            # memory (a batch per source, many sources at once).
+            return Fetched(entry, replace(exchange, content=b""), article)
         except ScraperError as error:
             self._problem(source, entry.url, error, report)
             return None
@@ -349,8 +355,9 @@ class Pipeline:
         if exchange.content_type not in HTML_TYPES or looks_binary(exchange.content):
             kind = exchange.content_type or "binary"
             raise FetchError(exchange.requested_url, f"not an HTML page ({kind})")
-        html = decode(exchange.content, exchange.headers.get("content-type"))
-        return await self.extract(html, exchange.url, entry, source)
+        return await self.extract(
+            exchange.content, exchange.url, entry, source, exchange.headers.get("content-type")
+        )
 
     def _write_files(self, stored: StoredArticle) -> None:
         """Write an article's folder from the index's view of it (inside its transaction)."""

@@ -178,14 +178,26 @@ class BoilerplateModel:
         lines = _lines(body.text)
         if not lines:
             return body
-        learned = {fingerprint(x) for x in lines if self.is_learned(x)}
-        words = sum(len(_WORD.findall(x)) for x in lines)
-        shared = sum(len(_WORD.findall(x)) for x in lines if fingerprint(x) in learned)
-        if shared * 2 >= words:
-            learned = set()
+        # Each distinct line is hashed and matched once (text and Markdown share most lines).
+        prints = {line: fingerprint(line) for line in set(lines)}
+        learned = {fp for fp in prints.values()
+                   if fp is not None and self.counts.get(fp, 0) >= self.min_pages}  # fmt: skip
+        if learned:
+            words = shared = 0
+            for line in lines:
+                count = len(_WORD.findall(line))
+                words += count
+                shared += count if prints[line] in learned else 0
+            if shared * 2 >= words:
+                learned = set()
+        verdicts: dict[str, bool] = {}
 
         def drop(line: str) -> bool:
-            return fingerprint(line) in learned or phrase_kind(line) is not None
+            verdict = verdicts.get(line)
+            if verdict is None:
+                fp = prints[line] if line in prints else fingerprint(line)
+                verdict = verdicts[line] = fp in learned or phrase_kind(line) is not None
+            return verdict
 
         text = _filter_paragraphs(body.text, drop)
         markdown = _filter_paragraphs(body.markdown, lambda x: drop(_strip_markdown(x)))

@@ -16,6 +16,7 @@ import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from http import HTTPStatus
 from pathlib import Path
 from typing import BinaryIO
 
@@ -28,6 +29,7 @@ from scraper.errors import StorageError
 
 SEALED_LIST = ".sealed"  # names of files known to end cleanly
 GZIP_LEVEL = 6
+_STATUSES = {status.value for status in HTTPStatus}
 
 
 @dataclass(frozen=True)
@@ -222,15 +224,24 @@ class WarcWriterPool:
             self._open()
             assert self._path is not None
             date = _warc_date(capture.fetched_at)
+            # WARC holds HTTP/1.x messages; an HTTP/2 exchange is written in that syntax (as
+            # other crawlers do, so replay tools read it) and its protocol named in WARC-Protocol.
+            protocol, h2 = capture.http_version, capture.http_version.upper() == "HTTP/2"
+            if h2:
+                protocol = "HTTP/1.1"
+            reason = capture.reason or (HTTPStatus(capture.status).phrase
+                                        if capture.status in _STATUSES else "")  # fmt: skip
             http_headers = StatusAndHeaders(
-                f"{capture.status} {capture.reason}".strip(),
+                f"{capture.status} {reason}".strip(),
                 [(k, v) for k, v in capture.response_headers
                  if k.lower() not in {"transfer-encoding"}],
-                protocol=capture.http_version,
+                protocol=protocol,
             )  # fmt: skip
             warc_headers = {"WARC-Date": date}
             if capture.ip:
                 warc_headers["WARC-IP-Address"] = capture.ip
+            if h2:
+                warc_headers["WARC-Protocol"] = "h2"
             builder = WARCWriter(io.BytesIO(), gzip=False)  # builds records; we compress them
             response = builder.create_warc_record(
                 capture.url,
@@ -251,7 +262,7 @@ class WarcWriterPool:
                 capture.url,
                 "request",
                 http_headers=StatusAndHeaders(
-                    f"{capture.method} {capture.target} {capture.http_version}",
+                    f"{capture.method} {capture.target} {protocol}",
                     list(capture.request_headers),
                     is_http_request=True,
                 ),
