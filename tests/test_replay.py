@@ -1,10 +1,11 @@
 """Replay: the CDXJ index kept current, the WACZ export, and pywb serving both, for real.
 
 One archive is built once for the module through the real `scraper fetch` from the local test
-site: three articles, then a fourth plus an edit of the first (v2), then the edit undone (v3,
-whose payload is v1's, so its WARC record is a revisit). Every output is checked by its own
+site: three articles of source `one`; then source `two` with a fourth article and a byte-for-byte
+copy of the second (its WARC record is a revisit of `one`'s), and an edit of the first (v2); then
+the edit undone (v3, whose payload is v1's: a revisit too). Every output is checked by its own
 consumer: py-wacz's validator reads the WACZ, and pywb, started on 127.0.0.1, serves pages from
-our CDXJ index over our WARC files and from the WACZ.
+our CDXJ index over our WARC files and from the WACZ files.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ class Built:
     config: Path
     archive: Path
     pages: list[CorpusPage]
-    urls: list[str]
+    urls: list[str]  # one: pages 0, 1, 2; two: page 3 and the copy of page 1
     original: bytes  # the first article's bytes as first served (v1, and v3 again)
     edited: bytes  # its bytes while edited (v2)
     stamps: list[str]  # the first article's three versions' capture times (v3 is a revisit)
@@ -91,14 +92,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
         state_after_first = CdxjIndex(archive / "warc").state()
 
         time.sleep(1.1)  # versions a second apart: replay picks captures by the second
-        publish_corpus(site, pages[3:4], "/two.xml", "rss", prefix="/two/")
+        publish_corpus(site, [pages[3], pages[1]], "/two.xml", "rss", prefix="/two/")
         site.add(urls[0].removeprefix(site.base_url), _edited_html(pages[0]))
         edited = httpx.get(urls[0]).content
         assert scraper("fetch", "--revisit", "--config", str(config)) == 0
         time.sleep(1.1)
         site.add(urls[0].removeprefix(site.base_url), pages[0].html)
         assert scraper("fetch", "--revisit", "--config", str(config)) == 0
-        urls.append(site.url("/two/" + pages[3].id[:12] + ".html"))
+        urls += [site.url(f"/two/{page.id[:12]}.html") for page in (pages[3], pages[1])]
         stamps = version_stamps(archive, urls[0])
         yield Built(site, config, archive, pages, urls, original, edited, stamps, after_first,
                     stat_after_first, state_after_first)  # fmt: skip
@@ -246,7 +247,7 @@ def test_verify_finds_an_index_pointing_past_its_warc_and_repair_rebuilds_it(
     built: Built, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     copy = tmp_path / "copy"
-    shutil.copytree(built.archive.parent, copy, ignore=shutil.ignore_patterns("output"))
+    shutil.copytree(built.archive.parent, copy)
     config = copy / "scraper.toml"
     assert scraper("verify", "--config", str(config)) == 0
     index = CdxjIndex(copy / "archive" / "warc")
@@ -274,7 +275,7 @@ def wacz_file(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Path:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "warning" not in result.stderr and result.stdout == ""
-    assert "4 articles, 6 pages" in result.stderr
+    assert "5 articles, 7 pages" in result.stderr
     return out
 
 
@@ -302,22 +303,56 @@ def test_wacz_pages_list_every_version_with_its_record(built: Built, wacz_file: 
         assert (page["url"], stamp) in captures
 
 
-def test_wacz_export_filters_and_refuses_bad_requests(built: Built, tmp_path: Path, cli) -> None:
-    out = tmp_path / "two.wacz"
-    result = cli("export", "--format", "wacz", "--source", "two", "-o", str(out),
-                 "--config", str(built.config))  # fmt: skip
-    assert result.code == 0, result.err
-    with zipfile.ZipFile(out) as wacz:
-        pages = wacz.read("pages/pages.jsonl").splitlines()[1:]
-    assert [json.loads(p)["url"] for p in pages] == [built.urls[3]]
+@pytest.fixture(scope="module")
+def two_wacz(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Source `two` alone: its copy's revisit record needs `one`'s response to replay."""
+    out = tmp_path_factory.mktemp("wacz") / "two.wacz"
+    result = subprocess.run(
+        [sys.executable, "-m", "scraper", "export", "--format", "wacz", "--source", "two",
+         "-o", str(out), "--config", str(built.config)], capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "2 articles, 2 pages" in result.stderr and "(1 revisit originals)" in result.stderr
+    return out
 
+
+def test_a_source_s_wacz_brings_the_originals_of_its_revisits(built: Built, two_wacz: Path) -> None:
+    with zipfile.ZipFile(two_wacz) as wacz:
+        pages = [json.loads(p) for p in wacz.read("pages/pages.jsonl").splitlines()[1:]]
+        index = [parse_line(x) for x in
+                 gzip.decompress(wacz.read("indexes/index.cdx.gz")).decode().splitlines()]  # fmt: skip
+    assert sorted(p["url"] for p in pages) == sorted(built.urls[3:])
+    kinds = {(x.fields["url"], x.fields["mime"]) for x in index}
+    assert (built.urls[4], "warc/revisit") in kinds  # the copy
+    assert (built.urls[1], "text/html") in kinds  # the response it refers to, from source one
+    assert not any(x.fields["url"] in (built.urls[0], built.urls[2]) for x in index)
+    validate = subprocess.run([BIN / "wacz", "validate", "-f", str(two_wacz)],
+                              capture_output=True, text=True)  # fmt: skip
+    assert validate.returncode == 0, validate.stdout
+
+
+def test_wacz_export_refuses_bad_requests_with_one_line(built: Built, tmp_path: Path, cli) -> None:
     missing = cli("export", "--format", "wacz", "--config", str(built.config))
     assert missing.code == 2 and "-o FILE" in missing.err and missing.err.count("\n") == 1
     nothing = cli("export", "--format", "wacz", "--since", "2999-01-01", "-o",
                   str(tmp_path / "none.wacz"), "--config", str(built.config))  # fmt: skip
     assert nothing.code == 1 and "no archived article matches" in nothing.err
-    assert not (tmp_path / "none.wacz").exists()
-    assert [p.name for p in tmp_path.iterdir()] == ["two.wacz"]  # no temporary file left
+    assert list(tmp_path.iterdir()) == []  # nothing written, no temporary file left
+
+
+def test_every_format_can_be_written_atomically_to_a_file(
+    built: Built, tmp_path: Path, cli
+) -> None:
+    for fmt in ("jsonl", "csv", "markdown"):
+        shown = cli("export", "--format", fmt, "--config", str(built.config))
+        written = cli("export", "--format", fmt, "-o", str(tmp_path / f"out.{fmt}"),
+                      "--config", str(built.config))  # fmt: skip
+        assert written.code == 0 and written.out == ""
+        assert (tmp_path / f"out.{fmt}").read_text(encoding="utf-8") == shown.out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv", "out.jsonl", "out.markdown"]
+    nowhere = cli("export", "-o", str(tmp_path / "no" / "such" / "dir.jsonl"),
+                  "--config", str(built.config))  # fmt: skip
+    assert nowhere.code == 1 and "cannot write" in nowhere.err and "Traceback" not in nowhere.err
 
 
 # -- pywb -------------------------------------------------------------------------------------
@@ -328,17 +363,21 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def pywb(built: Built, wacz_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def pywb(
+    built: Built, wacz_file: Path, two_wacz: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """pywb on 127.0.0.1: `live` reads our CDXJ index and WARC files as they are in the
-    archive (no re-index); `wacz` is the WACZ imported with pywb's own wb-manager."""
+    archive (no re-index); `wacz` and `two` are WACZ files imported with pywb's wb-manager."""
     root = tmp_path_factory.mktemp("pywb")
     warc = built.archive / "warc"
     (root / "config.yaml").write_text(
         f"collections:\n  live:\n    index_paths: {warc / 'indexes'}/\n    archive_paths: {warc}/\n"
     )
-    for args in (["init", "wacz"], ["add", "--unpack-wacz", "wacz", str(wacz_file)]):
-        subprocess.run([BIN / "wb-manager", *args], cwd=root, check=True,
-                       capture_output=True)  # fmt: skip
+    for coll, wacz in (("wacz", wacz_file), ("two", two_wacz)):
+        for part in ("archive", "indexes"):  # what `wb-manager init` makes, minus a process
+            (root / "collections" / coll / part).mkdir(parents=True)
+        subprocess.run([BIN / "wb-manager", "add", "--unpack-wacz", coll, str(wacz)],
+                       cwd=root, check=True, capture_output=True)  # fmt: skip
     port = _free_port()
     log = (root / "pywb.log").open("w")
     server = subprocess.Popen([BIN / "wayback", "-b", "127.0.0.1", "-p", str(port)],
@@ -383,3 +422,11 @@ def test_pywb_replays_every_version_from_the_wacz(built: Built, pywb: str) -> No
         assert reply.headers["memento-datetime"]  # a capture, not a live fetch
     missing = httpx.get(f"{pywb}/wacz/2030id_/{built.site.url('/never-archived.html')}")
     assert missing.status_code == 404
+
+
+def test_pywb_replays_a_copy_from_a_wacz_holding_its_revisit_and_the_original(
+    built: Built, pywb: str
+) -> None:
+    copy = httpx.get(f"{pywb}/two/2030id_/{built.urls[4]}")
+    assert copy.status_code == 200 and copy.content == built.pages[1].html.encode()
+    assert httpx.get(f"{pywb}/two/2030id_/{built.urls[0]}").status_code == 404

@@ -28,6 +28,7 @@ from scraper.progress import Counter
 from scraper.replay.selection import Page, RecordRef, Selection, select_records
 from scraper.store.base import Store
 from scraper.store.cdxj import CdxjIndex
+from scraper.store.tree import user_file_mode
 
 DATA_WARC = "data.warc.gz"
 
@@ -48,14 +49,15 @@ class WaczReport:
                 f"{self.size:,} bytes")  # fmt: skip
 
 
-def pages_jsonl(pages: Iterable[Page], title: str) -> str:
-    """pages.jsonl as py-wacz writes it when it extracts text (format header first)."""
+def pages_header(title: str) -> str:
+    """pages.jsonl's first line, as py-wacz writes it when it extracts text."""
     header = {"format": "json-pages-1.0", "id": "pages", "title": title, "hasText": True}
-    lines = [json.dumps(header)]
-    for page in pages:
-        lines.append(json.dumps({"id": page.id, "url": page.url, "ts": page.ts,
-                                 "title": page.title, "text": page.text}))  # fmt: skip
-    return "\n".join(lines) + "\n"
+    return json.dumps(header) + "\n"
+
+
+def page_line(page: Page) -> str:
+    return json.dumps({"id": page.id, "url": page.url, "ts": page.ts, "title": page.title,
+                       "text": page.text}) + "\n"  # fmt: skip
 
 
 def write_data_warc(root: Path, records: Iterable[RecordRef], out: Path, about: str) -> None:
@@ -107,19 +109,25 @@ def export_wacz(
     # revisits are resolved through the index; on a read-only archive what it holds must do
     with contextlib.suppress(StorageError):
         CdxjIndex(root / "warc").update()
-    selection = select_records(store, root, source=source, since=since,
-                               on_article=progress.step if progress else None)  # fmt: skip
-    if not selection.pages:
-        raise StorageError("no archived article matches: nothing written")
     title = "scraper archive" + _filters(source, since)
-    about = (f"{selection.articles} news articles archived by scraper{_filters(source, since)}: "
-             "every version's HTTP exchange")  # fmt: skip
     output = output.absolute()
     with tempfile.TemporaryDirectory(prefix="scraper-wacz-") as work:
         data = Path(work) / DATA_WARC
         pages = Path(work) / "pages.jsonl"
+        with pages.open("w", encoding="utf-8") as page_file:
+            page_file.write(pages_header(title))
+
+            def write_page(page: Page) -> None:
+                page_file.write(page_line(page))
+
+            selection = select_records(store, root, source=source, since=since,
+                                       on_page=write_page,
+                                       on_article=progress.step if progress else None)  # fmt: skip
+        if not selection.pages:
+            raise StorageError("no archived article matches: nothing written")
+        about = (f"{selection.articles} news articles archived by scraper"
+                 f"{_filters(source, since)}: every version's HTTP exchange")  # fmt: skip
         write_data_warc(root, selection.records, data, about)
-        pages.write_text(pages_jsonl(selection.pages, title), encoding="utf-8")
         _package(data, pages, output, title, about)
     return _report(output, selection)
 
@@ -135,6 +143,7 @@ def _package(data: Path, pages: Path, output: Path, title: str, about: str) -> N
                       "--title", title, "--desc", about, str(data)])  # fmt: skip
         with open(temp, "rb+") as handle:
             os.fsync(handle.fileno())
+        os.chmod(temp, user_file_mode())
         os.replace(temp, output)
     except OSError as error:
         raise StorageError(f"cannot write {output}: {error.strerror or error}") from None
@@ -151,7 +160,7 @@ def _filters(source: str | None, since: datetime | None) -> str:
 
 def _report(output: Path, selection: Selection) -> WaczReport:
     return WaczReport(
-        path=output, articles=selection.articles, pages=len(selection.pages),
+        path=output, articles=selection.articles, pages=selection.pages,
         records=len(selection.records), revisit_originals=selection.revisit_originals,
         size=output.stat().st_size, warnings=tuple(selection.warnings),
     )  # fmt: skip

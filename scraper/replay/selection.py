@@ -60,7 +60,7 @@ class Page:
 @dataclass
 class Selection:
     records: set[RecordRef] = field(default_factory=set)
-    pages: list[Page] = field(default_factory=list)
+    pages: int = 0
     articles: int = 0
     revisit_originals: int = 0
     warnings: list[str] = field(default_factory=list)
@@ -161,9 +161,11 @@ def select_records(
     *,
     source: str | None = None,
     since: datetime | None = None,
+    on_page: Callable[[Page], None],
     on_article: Callable[[], None] | None = None,
 ) -> Selection:
-    """Every record needed to replay the chosen articles (all versions), and their pages."""
+    """Every record needed to replay the chosen articles (all versions); each version's page
+    goes to `on_page` as it is found (pages carry the text: they are not kept)."""
     selection = Selection()
     reader = WarcReader(root)
     revisits: list[RecordHead] = []
@@ -171,7 +173,7 @@ def select_records(
         for article in store.iter_articles(source=source, since=since):
             selection.articles += 1
             for version in store.iter_versions(article.id):
-                head = _add_version(reader, article.id, version, selection)
+                head = _add_version(reader, article.id, version, selection, on_page)
                 if head is not None and head.type == "revisit":
                     revisits.append(head)
             if on_article:
@@ -183,7 +185,11 @@ def select_records(
 
 
 def _add_version(
-    reader: WarcReader, article_id: str, version: dict[str, object], selection: Selection
+    reader: WarcReader,
+    article_id: str,
+    version: dict[str, object],
+    selection: Selection,
+    on_page: Callable[[Page], None],
 ) -> RecordHead | None:
     file, offset = version.get("warc_file"), version.get("warc_offset")
     if not isinstance(file, str) or not isinstance(offset, int):
@@ -192,7 +198,8 @@ def _add_version(
     selection.records.add(response.ref)
     if request:
         selection.records.add(request)
-    selection.pages.append(Page(
+    selection.pages += 1
+    on_page(Page(
         id=f"{article_id}-v{version['version']}", url=response.uri, ts=response.date,
         title=str(version.get("title") or response.uri), text=str(version.get("text") or ""),
     ))  # fmt: skip

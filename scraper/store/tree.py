@@ -88,11 +88,19 @@ def atomic_write(path: Path, data: str | bytes, *, temp_suffix: str | None = Non
         raise
 
 
+def user_file_mode() -> int:
+    """The mode a file the user asked for gets from plain open(): temporary files get 0600."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 @contextlib.contextmanager
 def atomic_text_file(path: Path) -> Iterator[TextIO]:
     """A text file written in a temporary file and renamed into place only when complete."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
     try:
+        os.fchmod(fd, user_file_mode())
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             yield handle
             handle.flush()
