@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -89,9 +90,7 @@ class Daemon:
                 )  # fmt: skip
                 await self._stop.wait()
                 await self._drain()
-                if self._indexing is not None:
-                    await self._indexing
-                await asyncio.to_thread(refresh_replay_index, self.config.archive.path)
+                await self._final_index()
                 await notifier.drain(self.config.daemon.grace_period / 2)
         finally:
             if self._scheduler is not None and self._scheduler.running:
@@ -196,9 +195,19 @@ class Daemon:
 
     async def _index(self) -> None:
         self._index_again = True
-        while self._index_again:
+        while self._index_again and not self._stop.is_set():
             self._index_again = False
-            await asyncio.to_thread(refresh_replay_index, self.config.archive.path)
+            await asyncio.to_thread(refresh_replay_index, self.config.archive.path,
+                                    self._stop.is_set)  # fmt: skip
+
+    async def _final_index(self) -> None:
+        """Index the last polls' records before exit, within half the grace period (a large
+        backlog, e.g. an old archive's first index, goes on at the next start)."""
+        if self._indexing is not None:
+            await self._indexing
+        deadline = time.monotonic() + self.config.daemon.grace_period / 2
+        await asyncio.to_thread(refresh_replay_index, self.config.archive.path,
+                                lambda: time.monotonic() > deadline)  # fmt: skip
 
     async def _revisit_due(self) -> None:
         """Revisit the articles whose next scheduled revisit has come."""

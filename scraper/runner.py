@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from scraper.archive import Archive
@@ -114,15 +114,16 @@ def rebuild_site(archive: Archive, config: Config) -> None:
     event(log, logging.INFO, None, None, report.summary())
 
 
-def refresh_replay_index(root: Path) -> None:
+def refresh_replay_index(root: Path, halt: Callable[[], bool] | None = None) -> None:
     """Index the WARC bytes written since the last update; a failure is logged, never fatal."""
     from scraper.store.cdxj import update_replay_index
 
     try:
-        report = update_replay_index(root)
+        report = update_replay_index(root, halt)
     except (ScraperError, OSError) as error:
         event(log, logging.ERROR, None, None, f"replay index update failed: {error}")
         return
     for problem in report.errors:
         event(log, logging.ERROR, None, None, f"replay index: {problem}")
-    event(log, logging.INFO, None, None, report.summary())
+    if report.files:
+        event(log, logging.INFO, None, None, report.summary())

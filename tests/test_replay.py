@@ -243,6 +243,27 @@ def test_an_update_killed_before_saving_its_offset_leaves_no_duplicate(tmp_path:
     pool.close()
 
 
+def test_a_halted_update_leaves_the_remaining_files_for_the_next(tmp_path: Path) -> None:
+    require_corpus()
+    pages = load_pages(2)
+    for page in pages:  # two writers: two WARC files
+        pool = WarcWriterPool(tmp_path / "warc", tmp_path)
+        pool.write(_capture(f"http://127.0.0.1/{page.id}", page.html.encode(), datetime.now(UTC)))
+        pool.close()
+    index = CdxjIndex(tmp_path / "warc")
+    asked = 0
+
+    def halt_after_one_file() -> bool:  # asked before each file
+        nonlocal asked
+        asked += 1
+        return asked > 1
+
+    halted = index.update(halt=halt_after_one_file)
+    assert len(halted.files) == 1 and len(index.state()) == 1
+    rest = index.update()
+    assert len(rest.files) == 1 and rest.lines == 1 and len(index.state()) == 2
+
+
 def test_verify_finds_an_index_pointing_past_its_warc_and_repair_rebuilds_it(
     built: Built, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

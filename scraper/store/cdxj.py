@@ -18,7 +18,7 @@ import fcntl
 import io
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -140,8 +140,11 @@ class CdxjIndex:
         text = json.dumps({"format": 1, "files": dict(sorted(state.items()))}, indent=1)
         atomic_write(self.dir / STATE_NAME, text + "\n")
 
-    def update(self) -> IndexUpdate:
-        """Index every WARC byte written since the last update; returns what was done."""
+    def update(self, halt: Callable[[], bool] | None = None) -> IndexUpdate:
+        """Index every WARC byte written since the last update; returns what was done.
+
+        `halt` is asked between WARC files: a daemon stopping leaves the rest for next time.
+        """
         report = IndexUpdate()
         if not self.warc_dir.is_dir():
             return report
@@ -149,13 +152,13 @@ class CdxjIndex:
             self.dir.mkdir(exist_ok=True)
             with (self.dir / LOCK_NAME).open("a") as lock:
                 fcntl.flock(lock, fcntl.LOCK_EX)  # one indexer at a time (daemon and a fetch)
-                self._update_locked(report)
+                self._update_locked(report, halt or (lambda: False))
         except OSError as error:
             raise StorageError(f"cannot update the replay index in {self.dir}: "
                                f"{error.strerror or error}") from None  # fmt: skip
         return report
 
-    def _update_locked(self, report: IndexUpdate) -> None:
+    def _update_locked(self, report: IndexUpdate, halt: Callable[[], bool]) -> None:
         state = self.state()
         present = {p.name: p for p in sorted(self.warc_dir.glob("*.warc.gz"))}
         for gone in sorted(state.keys() - present.keys()):  # a WARC file removed by hand
@@ -163,6 +166,8 @@ class CdxjIndex:
             del state[gone]
             self._save_state(state)
         for name, path in present.items():
+            if halt():
+                return
             done = state.get(name, 0)
             size = path.stat().st_size
             if size == done:
@@ -237,6 +242,6 @@ class CdxjIndex:
         self.index_path(name).unlink(missing_ok=True)
 
 
-def update_replay_index(archive_root: Path) -> IndexUpdate:
+def update_replay_index(archive_root: Path, halt: Callable[[], bool] | None = None) -> IndexUpdate:
     """Bring the archive's replay index up to date (after a fetch, and by the daemon)."""
-    return CdxjIndex(archive_root / "warc").update()
+    return CdxjIndex(archive_root / "warc").update(halt)
