@@ -33,8 +33,10 @@ def safe_segment(text: str, fallback: str = "article", max_length: int = MAX_SEG
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     words = re.findall(r"[a-z0-9]+", ascii_text.lower())
     slug = "-".join(words)[:max_length].strip("-")
-    if not slug or slug in _RESERVED:
-        slug = f"{fallback}-{slug}" if slug else fallback
+    if slug in _RESERVED:
+        slug = f"{fallback or 'article'}-{slug}"  # never "-com0" when there is no fallback
+    elif not slug:
+        slug = fallback
     return slug
 
 
