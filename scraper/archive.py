@@ -27,11 +27,17 @@ with a file manager, a text editor or a web browser, and by programs.
 - `warc/`: every HTTP exchange (feeds, pages, robots.txt) exactly as the servers sent it, in
   WARC files (`*.warc.gz`, the web-archiving standard read by pywb, ReplayWeb.page and warcio).
   `.sealed` lists the files known to end cleanly.
+- `warc/indexes/`: a CDXJ index of the WARC files, for replay tools (pywb reads it as it is):
+  one sorted `.cdxj` file per WARC file, brought up to date after each `scraper fetch` and
+  each poll of the daemon by reading only the bytes written since (`indexed.json` says how
+  many bytes of each WARC file are indexed). It can always be rebuilt from the WARC files:
+  delete the folder and the next update indexes everything again.
 - `index.sqlite`: the index (SQLite) that the `scraper` commands query: articles, versions,
   URL aliases, the fetch log, HTTP validators, robots.txt cache and per-source state.
 
 Look things up with `scraper list`, `scraper show ID|URL` and
-`scraper export --format jsonl`; every command takes `--config PATH`.
+`scraper export --format jsonl`; `scraper export --format wacz -o FILE.wacz` packages the
+articles' HTTP exchanges for ReplayWeb.page and pywb. Every command takes `--config PATH`.
 """
 
 

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TextIO
 
 from scraper import __version__
 from scraper.config import Config, load_config
@@ -232,16 +233,53 @@ def cmd_prune(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.format == "wacz":
+        return _export_wacz(args)
+    store = _open_store(args)
+    if not args.output or args.output == "-":
+        _export_text(args, store, sys.stdout)
+        return EXIT_OK
+    from scraper.store.tree import atomic_text_file
+
+    try:
+        with atomic_text_file(Path(args.output)) as out:
+            _export_text(args, store, out)
+    except OSError as error:
+        raise ScraperError(f"cannot write {args.output}: {error.strerror or error}") from None
+    return EXIT_OK
+
+
+def _export_text(args: argparse.Namespace, store, out: TextIO) -> None:  # type: ignore[no-untyped-def]
     from scraper.export import export_csv, export_jsonl, export_markdown
 
-    store = _open_store(args)
     if args.format == "csv":
-        export_csv(store, sys.stdout, source=args.source, since=args.since)
+        export_csv(store, out, source=args.source, since=args.since)
     elif args.format == "markdown":
-        export_markdown(store, sys.stdout, source=args.source, since=args.since)
+        export_markdown(store, out, source=args.source, since=args.since)
     else:
-        export_jsonl(store, sys.stdout, versions=args.versions, source=args.source,
+        export_jsonl(store, out, versions=args.versions, source=args.source,
                      since=args.since, include_minor=args.include_minor)  # fmt: skip
+
+
+def _export_wacz(args: argparse.Namespace) -> int:
+    from scraper.progress import Counter
+    from scraper.replay.package import export_wacz
+
+    if not args.output or args.output == "-":
+        print("error: --format wacz needs -o FILE (a WACZ is a zip file, not text for a "
+              "terminal or a pipe)", file=sys.stderr)  # fmt: skip
+        return EXIT_USAGE
+    config = _config(args)
+    store = _open_store(args)
+    progress = Counter("articles read")
+    try:
+        report = export_wacz(store, config.archive.path, Path(args.output), source=args.source,
+                             since=args.since, progress=progress)  # fmt: skip
+    finally:
+        progress.close()
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(report.summary(), file=sys.stderr)
     return EXIT_OK
 
 
@@ -424,11 +462,16 @@ def build_parser() -> argparse.ArgumentParser:
     export = command(
         "export",
         cmd_export,
-        "write the archive to standard output for other tools",
-        "Write one JSON object per archived article (its latest version) to standard output.",
+        "write the archive to standard output (or a file) for other tools",
+        "Write one JSON object per archived article (its latest version) to standard output, "
+        "or another format; --format wacz packages the articles' HTTP exchanges (every "
+        "version) as a WACZ file for ReplayWeb.page and pywb, and needs -o FILE.",
     )
-    export.add_argument("--format", choices=["jsonl", "csv", "markdown"], default="jsonl",
-                        help="jsonl (default): one JSON object per article; csv; markdown")  # fmt: skip
+    export.add_argument("--format", choices=["jsonl", "csv", "markdown", "wacz"],
+                        default="jsonl", help="jsonl (default): one JSON object per article; "
+                        "csv; markdown; wacz: a web archive to replay (needs -o FILE)")  # fmt: skip
+    export.add_argument("-o", "--output", metavar="FILE",
+                        help="write to FILE (atomically) instead of standard output")  # fmt: skip
     export.add_argument("--versions", action="store_true",
                         help="one object per version instead, adding version and fetched_at")  # fmt: skip
     export.add_argument("--include-minor", action="store_true",
@@ -508,12 +551,13 @@ def build_parser() -> argparse.ArgumentParser:
         "verify",
         cmd_verify,
         "check that the index, the article files and the WARC files agree",
-        "Check the archive: index integrity, every article's files, every logged WARC record. "
-        "Exit 0 when consistent, 1 when a problem is found. Leftovers of an interrupted run "
-        "are notes, removed with --repair.",
+        "Check the archive: index integrity, every article's files, every logged WARC record, "
+        "the replay (CDXJ) index. Exit 0 when consistent, 1 when a problem is found. Leftovers "
+        "of an interrupted run are notes, removed with --repair.",
     )
     verify.add_argument("--repair", action="store_true",
-                        help="remove leftovers of interrupted runs (orphan folders, temp files)")  # fmt: skip
+                        help="remove leftovers of interrupted runs (orphan folders, temp files); "
+                        "rebuild a replay index that disagrees with the WARC files")  # fmt: skip
     verify.add_argument("--json", action="store_true", help="the report as JSON")
 
     compare = command(

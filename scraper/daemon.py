@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from scraper.logs import event
 from scraper.models import Source, StoredArticle
 from scraper.notify import Notifier
 from scraper.pipeline import Pipeline
-from scraper.runner import rebuild_site
+from scraper.runner import rebuild_site, refresh_replay_index
 from scraper.schedule import jittered
 
 log = logging.getLogger("scraper.daemon")
@@ -49,6 +50,8 @@ class Daemon:
         self._pipeline: Pipeline | None = None
         self.polls = 0  # completed polls, for tests and status
         self._site_dirty = True
+        self._indexing: asyncio.Task[None] | None = None
+        self._index_again = False
 
     # -- lifecycle --------------------------------------------------------------------------
     async def run(self) -> None:
@@ -87,6 +90,7 @@ class Daemon:
                 )  # fmt: skip
                 await self._stop.wait()
                 await self._drain()
+                await self._final_index()
                 await notifier.drain(self.config.daemon.grace_period / 2)
         finally:
             if self._scheduler is not None and self._scheduler.running:
@@ -161,6 +165,7 @@ class Daemon:
                       next_poll=state.next_poll.isoformat() if state.next_poll else None)  # fmt: skip
             for problem in report.failures:
                 event(log, logging.WARNING, name, problem.url, f"failed: {problem.reason}")
+            self._index_soon()
             nxt = state.next_poll or utcnow() + timedelta(seconds=source.interval)
             delay = max(0.0, (nxt - utcnow()).total_seconds())
             self._arm(
@@ -179,6 +184,30 @@ class Daemon:
         if self._site_dirty and not self._stop.is_set():
             self._site_dirty = False
             await asyncio.to_thread(rebuild_site, archive, self.config)
+
+    def _index_soon(self) -> None:
+        """Bring the replay index up to date after a poll; polls finishing meanwhile are
+        covered by one more pass, so at most one indexing thread runs."""
+        if self._indexing is not None and not self._indexing.done():
+            self._index_again = True
+            return
+        self._indexing = asyncio.create_task(self._index())
+
+    async def _index(self) -> None:
+        self._index_again = True
+        while self._index_again and not self._stop.is_set():
+            self._index_again = False
+            await asyncio.to_thread(refresh_replay_index, self.config.archive.path,
+                                    self._stop.is_set)  # fmt: skip
+
+    async def _final_index(self) -> None:
+        """Index the last polls' records before exit, within half the grace period (a large
+        backlog, e.g. an old archive's first index, goes on at the next start)."""
+        if self._indexing is not None:
+            await self._indexing
+        deadline = time.monotonic() + self.config.daemon.grace_period / 2
+        await asyncio.to_thread(refresh_replay_index, self.config.archive.path,
+                                lambda: time.monotonic() > deadline)  # fmt: skip
 
     async def _revisit_due(self) -> None:
         """Revisit the articles whose next scheduled revisit has come."""
@@ -199,6 +228,7 @@ class Daemon:
                         await pipeline.revisit(self.sources[article.source], article)
 
             await asyncio.gather(*(one(article) for article in due))
+            self._index_soon()
         except Exception as error:  # noqa: BLE001 - the daemon outlives any one revisit
             event(log, logging.ERROR, None, None, f"revisits failed: {error!r}")
         finally:

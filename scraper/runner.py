@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from scraper.archive import Archive
 from scraper.config import Config
@@ -68,6 +69,7 @@ async def fetch_once(
             if revisit:
                 await revisit_all(pipeline, sources, reports, force=force)
             await asyncio.to_thread(rebuild_site, archive, config)
+            await asyncio.to_thread(refresh_replay_index, archive.root)
             return reports
     finally:
         await notifier.drain(NOTIFY_DRAIN)
@@ -110,3 +112,18 @@ def rebuild_site(archive: Archive, config: Config) -> None:
         event(log, logging.ERROR, None, None, f"site update failed: {error}")
         return
     event(log, logging.INFO, None, None, report.summary())
+
+
+def refresh_replay_index(root: Path, halt: Callable[[], bool] | None = None) -> None:
+    """Index the WARC bytes written since the last update; a failure is logged, never fatal."""
+    from scraper.store.cdxj import update_replay_index
+
+    try:
+        report = update_replay_index(root, halt)
+    except (ScraperError, OSError) as error:
+        event(log, logging.ERROR, None, None, f"replay index update failed: {error}")
+        return
+    for problem in report.errors:
+        event(log, logging.ERROR, None, None, f"replay index: {problem}")
+    if report.files:
+        event(log, logging.INFO, None, None, report.summary())

@@ -14,6 +14,7 @@ import pytest
 from scraper.config import DaemonSettings
 from scraper.models import Source
 from scraper.schedule import adapt_interval, bounds, jittered, max_age, retry_delay
+from scraper.store.cdxj import CdxjIndex
 from tests.conftest import write_config
 from tests.corpus import load_pages, require_corpus
 from tests.testsite import TestSite, publish_corpus
@@ -123,6 +124,26 @@ def test_a_second_daemon_on_the_same_archive_exits_with_a_clear_message(
     assert second.returncode == 1
     assert f"another `scraper run` (pid {first.pid})" in second.stderr
     assert "Traceback" not in second.stderr
+
+
+def test_the_daemon_keeps_the_replay_index_current_while_it_runs(
+    site: TestSite, two_sources: Path
+) -> None:
+    index = CdxjIndex(two_sources.parent / "archive" / "warc")
+
+    def indexed_articles() -> set[str]:
+        return {str(line.fields["url"]) for line in index.lines()
+                if "/a/" in str(line.fields["url"]) or "/b/" in str(line.fields["url"])}  # fmt: skip
+
+    daemon = start(two_sources)
+    try:
+        wait_for(lambda: len(indexed_articles()) == 4)  # after its polls, not at exit
+    finally:
+        code, err = stop(daemon)
+    assert code == 0, err
+    [warc] = (two_sources.parent / "archive" / "warc").glob("*.warc.gz")
+    assert index.state() == {warc.name: warc.stat().st_size}
+    assert {r["url"] for r in export(two_sources)} == indexed_articles()
 
 
 def test_sighup_reloads_the_config_and_polls_a_new_source(

@@ -12,10 +12,10 @@ import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, TextIO
 from urllib.parse import urlsplit
 
 from scraper.errors import StorageError
@@ -33,8 +33,10 @@ def safe_segment(text: str, fallback: str = "article", max_length: int = MAX_SEG
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     words = re.findall(r"[a-z0-9]+", ascii_text.lower())
     slug = "-".join(words)[:max_length].strip("-")
-    if not slug or slug in _RESERVED:
-        slug = f"{fallback}-{slug}" if slug else fallback
+    if slug in _RESERVED:
+        slug = f"{fallback or 'article'}-{slug}"  # never "-com0" when there is no fallback
+    elif not slug:
+        slug = fallback
     return slug
 
 
@@ -68,14 +70,41 @@ def inside(root: Path, relative: str | PurePosixPath) -> Path:
     return candidate
 
 
-def atomic_write(path: Path, data: str | bytes) -> None:
-    """Write a file so that readers (and a crash) see the old or the new content, never half."""
+def atomic_write(path: Path, data: str | bytes, *, temp_suffix: str | None = None) -> None:
+    """Write a file so that readers (and a crash) see the old or the new content, never half.
+
+    `temp_suffix` names the temporary file differently where readers pick files by suffix.
+    """
     payload = data.encode("utf-8") if isinstance(data, str) else data
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    suffix = path.suffix if temp_suffix is None else temp_suffix
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=suffix)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def user_file_mode() -> int:
+    """The mode a file the user asked for gets from plain open(): temporary files get 0600."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+@contextlib.contextmanager
+def atomic_text_file(path: Path) -> Iterator[TextIO]:
+    """A text file written in a temporary file and renamed into place only when complete."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    try:
+        os.fchmod(fd, user_file_mode())
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

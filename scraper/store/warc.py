@@ -67,16 +67,18 @@ def _warc_date(when: datetime) -> str:
     return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def _valid_length(path: Path, chunk: int = 1 << 20) -> int:
+def _valid_length(path: Path, chunk: int = 1 << 20, start: int = 0) -> int:
     """How many leading bytes of a .warc.gz file are whole gzip members (whole records).
 
     We write every record as its own gzip member, so a member that never reaches its end is
-    the torn tail of a write cut short.
+    the torn tail of a write cut short (or, in a file being written, the record in flight).
+    `start` (a member boundary) skips members already known to be whole.
     """
-    good = 0
-    offset = 0
+    good = start
+    offset = start
     decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
     with path.open("rb") as stream:
+        stream.seek(start)
         pending = b""
         while True:
             data = pending or stream.read(chunk)

@@ -1,0 +1,1 @@
+"""Replay: the archive's HTTP exchanges packaged for web-archive players (WACZ)."""
