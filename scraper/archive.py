@@ -9,7 +9,7 @@ from typing import IO
 
 from scraper.config import Config
 from scraper.errors import StorageError
-from scraper.store.sqlite import SQLiteStore
+from scraper.store import open_store
 from scraper.store.tree import ArchiveTree, atomic_write
 from scraper.store.warc import WarcWriterPool
 
@@ -40,7 +40,7 @@ class Archive:
 
     def __init__(self, config: Config, *, writer: bool = True) -> None:
         self.root: Path = config.archive.path
-        self.store = SQLiteStore(self.root)
+        self.store = open_store(config, create=True)
         self.tree = ArchiveTree(self.root)
         self.warc: WarcWriterPool | None = None
         if writer:

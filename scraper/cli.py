@@ -10,10 +10,14 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scraper import __version__
 from scraper.config import Config, load_config
 from scraper.errors import ConfigError, ScraperError
+
+if TYPE_CHECKING:
+    from scraper.store.base import Store
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -30,13 +34,10 @@ def _config(args: argparse.Namespace) -> Config:
     return load_config(args.config)
 
 
-def _open_store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from scraper.store.sqlite import INDEX_NAME, SQLiteStore
+def _open_store(args: argparse.Namespace) -> Store:
+    from scraper.store import open_store
 
-    config = _config(args)
-    if not (config.archive.path / INDEX_NAME).exists():
-        raise ScraperError(f"{config.archive.path}: no archive yet (run `scraper fetch` first)")
-    return SQLiteStore(config.archive.path)
+    return open_store(_config(args))
 
 
 # -- commands ---------------------------------------------------------------------------------
@@ -305,7 +306,11 @@ def cmd_export_opml(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from scraper.serve import serve
 
-    return serve(_config(args).archive.path, args.port)
+    config = _config(args)
+    if config.index.url:
+        raise ConfigError(f"{config.file}: index.url: `scraper serve` (Datasette) reads only the "
+                          "embedded SQLite index, not PostgreSQL")  # fmt: skip
+    return serve(config.archive.path, args.port)
 
 
 def cmd_build_site(args: argparse.Namespace) -> int:
@@ -322,7 +327,7 @@ def cmd_build_site(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     from scraper.verify import render_report, verify_archive
 
-    report = verify_archive(_config(args).archive.path, repair=args.repair)
+    report = verify_archive(_config(args), repair=args.repair)
     if args.json:
         print(json.dumps(report.__dict__ | {"ok": report.ok}, indent=2))
     else:
