@@ -82,47 +82,38 @@ class PostgresIndex:
         keys = np.frombuffer(bytes(blob), dtype=np.int64).tolist()
         conn.execute("DELETE FROM dedupe_keys WHERE key = ANY(%s) AND num = %s", (keys, num))
 
-    def _postings(self, conn: Any, keys: list[int]) -> dict[int, list[int]]:
-        """Each key's texts, newest first, POSTING_CAP + 1 at most (more: the key is hot)."""
+    def _postings(self, conn: Any, keys: list[int]) -> tuple[dict[int, tuple[list[int], int]], int]:
+        """Each key's newest texts (POSTING_CAP + 1 at most) and its number of texts (counted
+        up to HOT when it has more than POSTING_CAP), and the largest text number: one
+        statement, one round trip."""
         rows = conn.execute(
-            "SELECT k.key, d.num FROM unnest(%s::bigint[]) AS k (key), LATERAL ("
-            "SELECT num FROM dedupe_keys WHERE key = k.key ORDER BY num DESC LIMIT %s) AS d",
-            (sorted(set(keys)), POSTING_CAP + 1),
+            "SELECT k.key, d.nums, CASE WHEN cardinality(d.nums) > %(cap)s THEN ("
+            "SELECT COUNT(*) FROM (SELECT 1 FROM dedupe_keys WHERE key = k.key LIMIT %(hot)s) "
+            "AS s) END, (SELECT MAX(num) FROM dedupe_docs) "
+            "FROM unnest(%(keys)s::bigint[]) AS k (key), LATERAL ("
+            "SELECT array_agg(num ORDER BY num DESC) AS nums FROM (SELECT num FROM dedupe_keys "
+            "WHERE key = k.key ORDER BY num DESC LIMIT %(cap)s + 1) AS newest) AS d",
+            {"keys": sorted(set(keys)), "cap": POSTING_CAP, "hot": HOT},
         ).fetchall()
-        postings: dict[int, list[int]] = {}
-        for key, num in rows:
-            postings.setdefault(key, []).append(num)
-        return postings
-
-    def _counts(self, conn: Any, keys: list[int]) -> dict[int, int]:
-        """How many texts each (hot) key has, counted up to HOT."""
-        rows = conn.execute(
-            "SELECT k.key, (SELECT COUNT(*) FROM (SELECT 1 FROM dedupe_keys "
-            "WHERE key = k.key LIMIT %s) AS s) FROM unnest(%s::bigint[]) AS k (key)",
-            (HOT, keys),
-        ).fetchall()
-        return {key: int(count) for key, count in rows}
+        postings = {key: (nums, count or len(nums)) for key, nums, count, _ in rows if nums}
+        return postings, int(rows[0][3] or 1) if rows else 1
 
     def query(self, fingerprint: Fingerprint, limit: int = CANDIDATES) -> list[str]:
         keys = fingerprint.query_keys.view(np.int64).tolist()
         with self.db.connection() as conn:
-            postings = self._postings(conn, keys)
-            hot = [key for key, nums in postings.items() if len(nums) > POSTING_CAP]
-            counted = self._counts(conn, hot) if hot else {}
+            postings, total = self._postings(conn, keys)
             counts = np.zeros(len(keys), dtype=np.float64)
             found_docs: list[int] = []
             found_keys: list[int] = []
             for i, key in enumerate(keys):
-                nums = postings.get(key)
-                if not nums:
+                if key not in postings:
                     continue
-                counts[i] = counted.get(key, len(nums))
+                nums, counts[i] = postings[key]
                 nums = nums[:POSTING_CAP]
                 found_docs += nums
                 found_keys += [i] * len(nums)
             if not found_docs:
                 return []
-            total = conn.execute("SELECT MAX(num) FROM dedupe_docs").fetchone()[0] or 1
             best = rank(
                 np.array(found_keys, dtype=np.int64),
                 np.array(found_docs, dtype=np.int64),
