@@ -64,6 +64,14 @@ def postgres_schema() -> Iterator[str]:
         _drop(schema)
 
 
+def reopen(store: Store) -> Store:
+    """Another handle on the same index, as a second process would open it."""
+    if isinstance(store, SQLiteStore):
+        return SQLiteStore(store.path.parent)
+    assert isinstance(store, PostgresStore)
+    return PostgresStore(store.url, schema=store.schema)
+
+
 @contextmanager
 def open_backend(kind: str, folder: Path) -> Iterator[Store]:
     """A fresh, empty index of the given kind."""

@@ -18,7 +18,7 @@ from scraper.store.base import FetchRecord, HostHold, RobotsRecord, SourceState,
 from scraper.store.postgres import PostgresStore
 from scraper.store.search import SearchSyntaxError
 from scraper.urls import article_id
-from tests.stores import BACKENDS, POSTGRES_URL, open_backend, postgres_schema
+from tests.stores import BACKENDS, POSTGRES_URL, open_backend, postgres_schema, reopen
 
 T0 = datetime(2024, 5, 1, 12, 0, 0, tzinfo=UTC)
 TRUTH = (
@@ -48,6 +48,20 @@ def save(
         fetched_at=at, path=f"site/{article_id(url)}", aliases=aliases,  # type: ignore[arg-type]
         warc_file="warc/a.warc.gz", warc_offset=10, next_revisit=next_revisit,  # type: ignore[arg-type]
     )  # fmt: skip
+
+
+def test_reopening_migrates_nothing_again_and_keeps_everything(store: Store) -> None:
+    stored = save(store, "https://a.example/1", title="One")
+    version = store.schema_version
+    assert version >= 1
+    other = reopen(store)
+    try:
+        assert other.schema_version == version
+        assert other.get_article(stored.id) == stored
+        save(other, "https://a.example/2")  # what one writes, the other reads at once
+        assert store.count_articles() == 2
+    finally:
+        other.close()
 
 
 # -- fetch state ----------------------------------------------------------------------------
