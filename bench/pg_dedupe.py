@@ -127,8 +127,10 @@ def load_postgres(url: str, schema: str, chunks: list[tuple[np.ndarray, int]]) -
                             (first + i, f"{first + i:016x}", row.view(np.int64).tobytes())
                         )
         conn.execute("ALTER TABLE dedupe_keys ADD PRIMARY KEY (key, num)")
-        conn.execute("ANALYZE dedupe_keys")
-        conn.execute("ANALYZE dedupe_docs")
+        # As autovacuum leaves an insert-only table: its visibility map set, so that counting a
+        # key's texts is an index-only scan rather than one heap read per entry.
+        conn.execute("VACUUM ANALYZE dedupe_keys")
+        conn.execute("VACUUM ANALYZE dedupe_docs")
     return time.perf_counter() - t0
 
 

@@ -24,6 +24,7 @@ from scraper.store.sqlite import SQLiteStore
 
 POSTGRES_URL = os.environ.get("SCRAPER_TEST_POSTGRES", "postgresql://127.0.0.1:5432/test")
 BACKENDS = ("sqlite", "postgres")
+UNREACHABLE = "PostgreSQL not reachable at"  # how every such skip begins (see conftest)
 
 
 @functools.cache
@@ -41,7 +42,7 @@ def require_postgres() -> str:
     """The test server's URL; the test is skipped (failed under CI) when it is unreachable."""
     reason = _unreachable()
     if reason is not None:
-        message = f"PostgreSQL not reachable at {POSTGRES_URL} ($SCRAPER_TEST_POSTGRES): {reason}"
+        message = f"{UNREACHABLE} {POSTGRES_URL} ($SCRAPER_TEST_POSTGRES): {reason}"
         if os.environ.get("CI") == "true":
             pytest.fail(f"{message} (CI=true: the PostgreSQL tests must run)", pytrace=False)
         pytest.skip(message)

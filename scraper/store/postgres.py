@@ -173,11 +173,16 @@ class PostgresStore:
         # once; DDL is transactional, so a failed migration leaves the previous version.
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
-            if self.schema:
-                conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"')
-            conn.execute(VERSION_TABLE)
+            # Nothing is created that exists: a worker's role may lack the right to create.
+            found = conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (self.schema,))
+            if self.schema and found.fetchone() is None:
+                conn.execute(f'CREATE SCHEMA "{self.schema}"')
+            if not _has_schema(conn):
+                conn.execute(VERSION_TABLE)
             row = conn.execute("SELECT version FROM scraper_schema").fetchone()
             current = int(row[0]) if row else 0
+            if current == len(MIGRATIONS):
+                return
             if current > len(MIGRATIONS):
                 raise StorageError(
                     f"{self.label}: the index was written by a newer scraper (schema {current})"
