@@ -28,7 +28,8 @@ with a file manager, a text editor or a web browser, and by programs.
   WARC files (`*.warc.gz`, the web-archiving standard read by pywb, ReplayWeb.page and warcio).
   `.sealed` lists the files known to end cleanly.
 - `index.sqlite`: the index (SQLite) that the `scraper` commands query: articles, versions,
-  URL aliases, the fetch log, HTTP validators, robots.txt cache and per-source state.
+  URL aliases, the fetch log, HTTP validators, robots.txt cache and per-source state. (When
+  the config's `[index] url` names a PostgreSQL database, the index lives there instead.)
 
 Look things up with `scraper list`, `scraper show ID|URL` and
 `scraper export --format jsonl`; every command takes `--config PATH`.

@@ -16,7 +16,7 @@ from scraper.health import PollRecord
 from scraper.models import Article, FeedEntry, StoredArticle
 from scraper.store.base import FetchRecord, HostHold, RobotsRecord, SourceState, Store
 from scraper.store.postgres import PostgresStore
-from scraper.store.search import SearchSyntaxError
+from scraper.store.search import SearchSyntaxError, to_tsquery_text
 from scraper.urls import article_id
 from tests.stores import BACKENDS, POSTGRES_URL, open_backend, postgres_schema, reopen
 
@@ -314,6 +314,14 @@ def test_search_reads_phrases_or_not_prefixes_and_filters(
     for bad in ('"unbalanced', "NOT truce", "truce OR", "(truce"):
         with pytest.raises(SearchSyntaxError, match="cannot search"):
             store.search(bad)
+
+
+def test_the_fts5_syntax_becomes_a_tsquery_with_no_punctuation_left_as_syntax() -> None:
+    assert to_tsquery_text('"rival plans" OR cease* NOT farm') == (
+        "('rival' <-> 'plans') | 'cease':* & ! 'farm'"
+    )
+    assert to_tsquery_text("(a OR b) c") == "( 'a' | 'b' ) & 'c'"
+    assert to_tsquery_text("it's a:b|c\\") == "'it''s' & 'a:b|c\\\\'"
 
 
 # -- stories --------------------------------------------------------------------------------
