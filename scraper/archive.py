@@ -9,7 +9,7 @@ from typing import IO
 
 from scraper.config import Config
 from scraper.errors import StorageError
-from scraper.store.sqlite import SQLiteStore
+from scraper.store import open_store
 from scraper.store.tree import ArchiveTree, atomic_write
 from scraper.store.warc import WarcWriterPool
 
@@ -33,7 +33,8 @@ with a file manager, a text editor or a web browser, and by programs.
   many bytes of each WARC file are indexed). It can always be rebuilt from the WARC files:
   delete the folder and the next update indexes everything again.
 - `index.sqlite`: the index (SQLite) that the `scraper` commands query: articles, versions,
-  URL aliases, the fetch log, HTTP validators, robots.txt cache and per-source state.
+  URL aliases, the fetch log, HTTP validators, robots.txt cache and per-source state. (When
+  the config's `[index] url` names a PostgreSQL database, the index lives there instead.)
 
 Look things up with `scraper list`, `scraper show ID|URL` and
 `scraper export --format jsonl`; `scraper export --format wacz -o FILE.wacz` packages the
@@ -46,7 +47,7 @@ class Archive:
 
     def __init__(self, config: Config, *, writer: bool = True) -> None:
         self.root: Path = config.archive.path
-        self.store = SQLiteStore(self.root)
+        self.store = open_store(config, create=True)
         self.tree = ArchiveTree(self.root)
         self.warc: WarcWriterPool | None = None
         if writer:

@@ -10,11 +10,14 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from scraper import __version__
-from scraper.config import Config, load_config
+from scraper.config import Config, _identifier, _positive_int, _postgres_url, load_config
 from scraper.errors import ConfigError, ScraperError
+
+if TYPE_CHECKING:
+    from scraper.store.base import Store
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -27,17 +30,31 @@ def _date(text: str) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
+def _checked(parse: Callable[[str], object]) -> Callable[[str], object]:
+    """An argparse type from a config value parser (the same rules as the config file)."""
+
+    def check(text: str) -> object:
+        try:
+            return parse(text)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    return check
+
+
 def _config(args: argparse.Namespace) -> Config:
     return load_config(args.config)
 
 
-def _open_store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from scraper.store.sqlite import INDEX_NAME, SQLiteStore
+_opened: list[Store] = []  # closed when the command ends (a PostgreSQL pool has threads)
 
-    config = _config(args)
-    if not (config.archive.path / INDEX_NAME).exists():
-        raise ScraperError(f"{config.archive.path}: no archive yet (run `scraper fetch` first)")
-    return SQLiteStore(config.archive.path)
+
+def _open_store(args: argparse.Namespace) -> Store:
+    from scraper.store import open_store
+
+    store = open_store(_config(args))
+    _opened.append(store)
+    return store
 
 
 # -- commands ---------------------------------------------------------------------------------
@@ -249,7 +266,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _export_text(args: argparse.Namespace, store, out: TextIO) -> None:  # type: ignore[no-untyped-def]
+def _export_text(args: argparse.Namespace, store: Store, out: TextIO) -> None:
     from scraper.export import export_csv, export_jsonl, export_markdown
 
     if args.format == "csv":
@@ -343,7 +360,11 @@ def cmd_export_opml(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from scraper.serve import serve
 
-    return serve(_config(args).archive.path, args.port)
+    config = _config(args)
+    if config.index.url:
+        raise ConfigError(f"{config.file}: index.url: `scraper serve` (Datasette) reads only the "
+                          "embedded SQLite index, not PostgreSQL")  # fmt: skip
+    return serve(config.archive.path, args.port)
 
 
 def cmd_build_site(args: argparse.Namespace) -> int:
@@ -360,12 +381,34 @@ def cmd_build_site(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     from scraper.verify import render_report, verify_archive
 
-    report = verify_archive(_config(args).archive.path, repair=args.repair)
+    report = verify_archive(_config(args), repair=args.repair)
     if args.json:
         print(json.dumps(report.__dict__ | {"ok": report.ok}, indent=2))
     else:
         print(render_report(report))
     return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from scraper.migrate import config_lines, migrate_index
+
+    config = _config(args)
+
+    def progress(table: str, done: int, total: int) -> None:
+        print(f"{table}: {done}/{total} rows copied", file=sys.stderr, flush=True)
+
+    report = migrate_index(config, args.to, schema=args.schema, batch=args.batch,
+                           progress=progress)  # fmt: skip
+    print(f"{'table':<18} {'sqlite':>10} {'postgresql':>10}")
+    for table, source, target in report.counts:
+        mark = "" if source == target else "  <- differs"
+        print(f"{table:<18} {source:>10} {target:>10}{mark}")
+    if not report.ok:
+        print("error: the row counts differ; run `scraper migrate` again", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"\n{report.copied} rows copied; every table's count agrees. To use the PostgreSQL "
+          f"index, add to {config.file}:\n\n{config_lines(args.to, args.schema)}")  # fmt: skip
+    return EXIT_OK
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -581,6 +624,22 @@ def build_parser() -> argparse.ArgumentParser:
     prune.add_argument("--before", required=True, type=_date, metavar="DATE")
     prune.add_argument("--dry-run", action="store_true", help="only say what would be removed")
 
+    migrate = command(
+        "migrate",
+        cmd_migrate,
+        "copy the archive's SQLite index into PostgreSQL (for scaling out)",
+        "Copy every table of the SQLite index into a PostgreSQL database, in batches. "
+        "Resumable: run it again after an interruption and it copies only what is missing. "
+        "Row counts are compared at the end; the article files and WARC stay where they are.",
+    )
+    migrate.add_argument("--to", required=True, metavar="URL", type=_checked(_postgres_url),
+                         help="the database, e.g. postgresql://user@host:5432/db")  # fmt: skip
+    migrate.add_argument("--schema", type=_checked(_identifier), help="a PostgreSQL schema for the tables (default: the "
+                         "server's, usually public)")  # fmt: skip
+    migrate.add_argument(
+        "--batch", type=_checked(_positive_int), default=2000, help="rows per transaction"
+    )
+
     extract = command(
         "extract",
         cmd_extract,
@@ -626,6 +685,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             traceback.print_exc()
         return EXIT_FAILED
+    finally:
+        while _opened:
+            _opened.pop().close()
 
 
 if __name__ == "__main__":

@@ -74,11 +74,20 @@ class ArchiveSettings:
 
 
 @dataclass(frozen=True)
+class IndexSettings:
+    """Where the index lives: the embedded SQLite file (default) or a PostgreSQL database."""
+
+    url: str | None = None  # postgresql://user@host:port/db; None: <archive>/index.sqlite
+    schema: str | None = None  # PostgreSQL schema holding the tables (default: the server's)
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole validated config."""
 
     file: Path | None
     archive: ArchiveSettings
+    index: IndexSettings = field(default_factory=IndexSettings)
     http: HttpSettings = field(default_factory=HttpSettings)
     daemon: DaemonSettings = field(default_factory=DaemonSettings)
     versions: VersionSettings = field(default_factory=VersionSettings)
@@ -139,9 +148,24 @@ def _language(value: Any) -> str:
     return text
 
 
+def _postgres_url(value: Any) -> str:
+    text = _text(value)
+    if not re.match(r"^postgres(ql)?://", text):
+        raise ValueError(f"expected a postgresql:// URL, got {value!r}")
+    return text
+
+
+def _identifier(value: Any) -> str:
+    text = _text(value)
+    if not re.match(r"^[a-z_][a-z0-9_]{0,62}$", text):
+        raise ValueError(f"expected a lower-case SQL name (letters, digits, _), got {value!r}")
+    return text
+
+
 Parser = Callable[[Any], Any]
 
 _ARCHIVE_KEYS: dict[str, Parser] = {"path": _text, "warc_max_size": parse_size}
+_INDEX_KEYS: dict[str, Parser] = {"url": _postgres_url, "schema": _identifier}
 _HTTP_KEYS: dict[str, Parser] = {
     "user_agent": _text,
     "allow_private_addresses": _bool,
@@ -253,7 +277,7 @@ _SOURCE_KEYS: dict[str, Parser] = {
 }
 _SOURCE_REQUIRED = ("name",)
 _SOURCE_KINDS = ("feed", "sitemap", "page")
-_TOP_KEYS = {"archive", "http", "daemon", "versions", "sources", "notify"}
+_TOP_KEYS = {"archive", "index", "http", "daemon", "versions", "sources", "notify"}
 
 
 def _table(raw: Any, keys: Mapping[str, Parser], where: str, file: Path | str) -> dict[str, Any]:
@@ -284,6 +308,9 @@ def parse_config(data: Mapping[str, Any], file: Path | None = None) -> Config:
     archive_path = Path(archive.pop("path", "archive")).expanduser()
     if not archive_path.is_absolute():
         archive_path = base / archive_path
+    index_table = _table(data.get("index", {}), _INDEX_KEYS, "index", label)
+    if "schema" in index_table and "url" not in index_table:
+        raise ConfigError(f"{label}: index.schema: only with index.url (a PostgreSQL index)")
     http = _table(data.get("http", {}), _HTTP_KEYS, "http", label)
     daemon = _table(data.get("daemon", {}), _DAEMON_KEYS, "daemon", label)
     versions = _table(data.get("versions", {}), _VERSIONS_KEYS, "versions", label)
@@ -327,6 +354,7 @@ def parse_config(data: Mapping[str, Any], file: Path | None = None) -> Config:
         file=file,
         notify=tuple(rules),
         archive=ArchiveSettings(path=archive_path.resolve(), **archive),
+        index=IndexSettings(**index_table),
         http=HttpSettings(**http),
         daemon=DaemonSettings(**daemon),
         versions=VersionSettings(**versions),

@@ -21,6 +21,10 @@ class StorageError(ScraperError):
     """The archive could not be read or written (disk full, corrupt index, locked)."""
 
 
+class NoArchiveError(StorageError):
+    """The config's index does not exist yet (nothing was fetched)."""
+
+
 class ParseError(ScraperError):
     """Input (a feed, a page) could not be understood."""
 

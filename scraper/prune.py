@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from scraper.store.sqlite import SQLiteStore
+from scraper.store.base import Store
 from scraper.store.tree import inside
 
 
@@ -21,7 +21,7 @@ class PrunePlan:
     removed: bool = False
 
 
-def prune(store: SQLiteStore, root: Path, source: str, before: datetime, *,
+def prune(store: Store, root: Path, source: str, before: datetime, *,
           dry_run: bool) -> PrunePlan:  # fmt: skip
     plan = PrunePlan()
     for article in store.iter_articles(source=source):

@@ -10,8 +10,8 @@ from scraper.config import Config
 from scraper.health import Health
 from scraper.models import Source
 from scraper.prune import archive_sizes
+from scraper.store import index_exists, open_store
 from scraper.store.base import SourceState
-from scraper.store.sqlite import INDEX_NAME, SQLiteStore
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -65,10 +65,10 @@ def collect_status(config: Config) -> dict[str, Any]:
         "articles": 0,
         "sources": [],
     }
-    if not (root / INDEX_NAME).exists():
+    if not index_exists(config):
         result["sources"] = [_source_status(s, SourceState(s.name)) for s in config.sources]
         return result
-    store = SQLiteStore(root)
+    store = open_store(config)
     try:
         result["articles"] = store.count_articles()
         result["sizes"] = archive_sizes(root)

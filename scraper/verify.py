@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from scraper.archive import ArchiveLock
+from scraper.config import Config
+from scraper.store import Store, index_exists, index_label, open_store
 from scraper.store.cdxj import CdxjIndex
-from scraper.store.sqlite import INDEX_NAME, SQLiteStore
 from scraper.store.tree import inside
 from scraper.store.warc import SEALED_LIST, _valid_length
 
@@ -35,12 +35,13 @@ class VerifyReport:
         return not self.problems
 
 
-def verify_archive(root: Path, *, repair: bool = False) -> VerifyReport:
+def verify_archive(config: Config, *, repair: bool = False) -> VerifyReport:
     report = VerifyReport()
-    if not (root / INDEX_NAME).exists():
-        report.problems.append(f"{root}: no index ({INDEX_NAME}) here")
+    root = config.archive.path
+    if not index_exists(config):
+        report.problems.append(f"{root}: no index ({index_label(config)}) here")
         return report
-    store = SQLiteStore(root)
+    store = open_store(config)
     try:
         _check_index(store, report)
         known_folders = _check_articles(root, store, report)
@@ -52,28 +53,11 @@ def verify_archive(root: Path, *, repair: bool = False) -> VerifyReport:
     return report
 
 
-def _check_index(store: SQLiteStore, report: VerifyReport) -> None:
-    db = sqlite3.connect(store.path)
-    try:
-        result = db.execute("PRAGMA integrity_check").fetchone()[0]
-        if result != "ok":
-            report.problems.append(f"index integrity check failed: {result}")
-        dangling = db.execute(
-            "SELECT COUNT(*) FROM article_urls WHERE article_id NOT IN (SELECT id FROM articles)"
-        ).fetchone()[0]
-        if dangling:
-            report.problems.append(f"{dangling} URL aliases point at no article")
-        mismatched = db.execute(
-            "SELECT a.id FROM articles a WHERE a.versions != (SELECT COUNT(*) FROM versions v "
-            "WHERE v.article_id = a.id AND v.minor = 0)"
-        ).fetchall()
-        for (ident,) in mismatched:
-            report.problems.append(f"{ident}: version count disagrees with its version rows")
-    finally:
-        db.close()
+def _check_index(store: Store, report: VerifyReport) -> None:
+    report.problems += store.check_integrity()
 
 
-def _check_articles(root: Path, store: SQLiteStore, report: VerifyReport) -> set[Path]:
+def _check_articles(root: Path, store: Store, report: VerifyReport) -> set[Path]:
     folders = set()
     for article in store.iter_articles():
         report.articles += 1
@@ -114,7 +98,7 @@ def _check_orphans(root: Path, known: set[Path], report: VerifyReport, repair: b
             report.repaired.append(str(temp.relative_to(root)))
 
 
-def _check_warc(root: Path, store: SQLiteStore, report: VerifyReport) -> dict[str, int]:
+def _check_warc(root: Path, store: Store, report: VerifyReport) -> dict[str, int]:
     """Check every logged WARC record lies in a whole part of its file; returns valid sizes."""
     directory = root / "warc"
     files = sorted(directory.glob("*.warc.gz")) if directory.is_dir() else []

@@ -11,7 +11,18 @@ from typing import Any
 import pytest
 
 from scraper.cli import main
+from tests.stores import UNREACHABLE
 from tests.testsite import TestSite
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Every test skipped for want of PostgreSQL is reported from one place: one summary line."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    longrepr = report.longrepr
+    if report.skipped and isinstance(longrepr, tuple) and UNREACHABLE in str(longrepr[2]):
+        report.longrepr = (str(Path(__file__).with_name("stores.py")), 1, longrepr[2])
 
 
 @pytest.fixture

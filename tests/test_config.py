@@ -75,3 +75,18 @@ def test_durations_and_sizes_read_like_people_write_them() -> None:
     assert parse_size("512KiB") == 524_288
     with pytest.raises(ValueError):
         parse_duration("-3m")
+
+
+def test_the_index_is_sqlite_unless_a_postgresql_url_is_given(tmp_path: Path) -> None:
+    assert load_config(write(tmp_path, "")).index.url is None
+    url = "postgresql://scraper@db.example.org:5432/news"
+    config = load_config(write(tmp_path, f'[index]\nurl = "{url}"\nschema = "scraper"\n'))
+    assert (config.index.url, config.index.schema) == (url, "scraper")
+    for text, where in (
+        ('[index]\nurl = "mysql://db/news"\n', "index.url: expected a postgresql:// URL"),
+        ('[index]\nurl = "postgres://db/n"\nschema = "Bad-Name"\n', "index.schema: expected"),
+        ('[index]\nschema = "scraper"\n', "index.schema: only with index.url"),
+        ('[index]\nhost = "db"\n', "index.host: unknown key"),
+    ):
+        with pytest.raises(ConfigError, match=where):
+            load_config(write(tmp_path, text))

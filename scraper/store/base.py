@@ -1,8 +1,8 @@
 """The index interface every pipeline stage talks to.
 
-The stages never see SQL: they call these methods. `SQLiteStore` is the embedded default; a
-server-backed implementation (PostgreSQL, for scale-out) implements the same protocol and passes
-the same contract tests.
+The stages never see SQL: they call these methods. `SQLiteStore` is the embedded default;
+`PostgresStore` (scale-out) implements the same protocol, and both pass one contract test suite
+(tests/test_store_contract.py). `scraper.store.open_store(config)` opens the configured one.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Protocol
 from scraper.dedupe import DedupeDoc, Deduper, Placement
 from scraper.health import Health, PollRecord
 from scraper.models import Article, FeedEntry, StoredArticle
+from scraper.store.search import SearchHit
 from scraper.store.stories import StoryView
 
 
@@ -70,6 +71,8 @@ class SourceState:
 
 class Store(Protocol):
     """The archive index."""
+
+    label: str  # how messages name it: a file path, or a URL without its password
 
     # -- fetch state ------------------------------------------------------------------------
     def get_validators(self, url: str) -> tuple[str | None, str | None]: ...
@@ -145,6 +148,14 @@ class Store(Protocol):
     ) -> Iterator[StoredArticle]: ...  # fmt: skip
     def iter_versions(self, article_id: str) -> Iterator[dict[str, object]]: ...
     def count_articles(self, source: str | None = None) -> int: ...
+    def delete_articles(self, ids: list[str]) -> None: ...
+    def search(
+        self, query: str, *, source: str | None = None, since: datetime | None = None,
+        until: datetime | None = None, limit: int = 20, marks: tuple[str, str] = ("[", "]"),
+    ) -> list[SearchHit]: ...  # fmt: skip
+    def check_integrity(self) -> list[str]: ...
+    @property
+    def schema_version(self) -> int: ...
     def close(self) -> None: ...
 
     # -- stories (republication dedupe) ------------------------------------------------------

@@ -7,31 +7,22 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from scraper.dedupe import DedupeDoc, Deduper, Placement, SQLiteIndex
-from scraper.errors import ScraperError, StorageError
+from scraper.errors import StorageError
 from scraper.health import WINDOW, Health, PageRecord, PollRecord, assess
 from scraper.models import Article, FeedEntry, StoredArticle
 from scraper.store.base import FetchRecord, HostHold, RobotsRecord, SourceState
+from scraper.store.search import SearchHit, SearchSyntaxError
 from scraper.store.stories import SQLiteStories, StoryView
 from scraper.urls import article_id, normalize_url
 
+__all__ = ["INDEX_NAME", "SQLiteStore", "SearchHit", "SearchSyntaxError"]
+
 INDEX_NAME = "index.sqlite"
-
-
-class SearchSyntaxError(ScraperError):
-    """A search query FTS5 cannot read."""
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    article: StoredArticle
-    snippet: str
-    rank: float  # lower is better (bm25)
 
 
 # Each entry upgrades the schema by one version; never edit a released entry, append a new one.
@@ -263,6 +254,7 @@ class SQLiteStore:
 
     def __init__(self, archive: Path) -> None:
         self.path = archive / INDEX_NAME
+        self.label = str(self.path)
         try:
             archive.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(
@@ -323,6 +315,25 @@ class SQLiteStore:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+    def check_integrity(self) -> list[str]:
+        """Problems in the index itself: a damaged file, aliases to no article, version counts
+        that disagree with the version rows."""
+        problems = []
+        result = self._query("PRAGMA integrity_check")[0][0]
+        if result != "ok":
+            problems.append(f"index integrity check failed: {result}")
+        dangling = self._query(
+            "SELECT COUNT(*) FROM article_urls WHERE article_id NOT IN (SELECT id FROM articles)"
+        )[0][0]
+        if dangling:
+            problems.append(f"{dangling} URL aliases point at no article")
+        for row in self._query(
+            "SELECT a.id FROM articles a WHERE a.versions != (SELECT COUNT(*) FROM versions v "
+            "WHERE v.article_id = a.id AND v.minor = 0) ORDER BY a.id"
+        ):
+            problems.append(f"{row[0]}: version count disagrees with its version rows")
+        return problems
 
     # -- fetch state ------------------------------------------------------------------------
     def get_validators(self, url: str) -> tuple[str | None, str | None]:
@@ -476,7 +487,7 @@ class SQLiteStore:
         """Stories of more than one article, the most recently joined first."""
         rows = self._query(
             "SELECT story_id, MAX(first_seen) AS latest FROM articles GROUP BY story_id "
-            "HAVING COUNT(*) > 1 ORDER BY latest DESC LIMIT ?",
+            "HAVING COUNT(*) > 1 ORDER BY latest DESC, story_id LIMIT ?",
             (limit,),
         )
         views = [self.story(r["story_id"]) for r in rows]
@@ -695,7 +706,7 @@ class SQLiteStore:
             where += " AND source = ?"
             args.append(source)
         rows = self._query(
-            f"SELECT * FROM articles WHERE {where} ORDER BY next_revisit LIMIT ?",
+            f"SELECT * FROM articles WHERE {where} ORDER BY next_revisit, id LIMIT ?",
             (*args, limit),
         )
         return [self._row_to_article(r) for r in rows]

@@ -122,6 +122,8 @@ class SQLiteStories:
             [(url, doc_id, kind) for url, kind in placement.refers],
         )
         for old in placement.merged:
+            if old == story:  # the surviving story keeps its links (as `StoryBook` does)
+                continue
             db.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (story, old))
             db.execute("UPDATE OR IGNORE dedupe_links SET story_id = ? WHERE story_id = ?",
                        (story, old))  # fmt: skip
