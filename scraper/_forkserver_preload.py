@@ -6,3 +6,9 @@ from scraper.lifeline import PARENT_ENV, die_with_parent
 
 _parent = os.environ.get(PARENT_ENV, "")
 die_with_parent(int(_parent) if _parent.isdigit() else None)
+
+# The language model (~70 MB of arrays) is loaded here once: every extraction worker forked
+# from this server shares its pages instead of loading a copy of its own.
+from scraper.extract.language import _identifier  # noqa: E402
+
+_identifier()

@@ -50,7 +50,7 @@ class HttpSettings:
 class DaemonSettings:
     """How `scraper run` schedules polls."""
 
-    concurrency: int = 8  # sources polled at once
+    concurrency: int = 64  # sources polled at once (a poll mostly waits: on hosts, on workers)
     grace_period: float = 10.0  # seconds in-flight work may take to finish after SIGTERM
     min_interval: float = 300.0  # adaptive polling never goes below this...
     max_interval: float = 86400.0  # ...nor above this

@@ -50,6 +50,7 @@ class Daemon:
         self._pipeline: Pipeline | None = None
         self.polls = 0  # completed polls, for tests and status
         self._site_dirty = True
+        self._again: set[str] = set()  # sources that came due while still being polled
         self._indexing: asyncio.Task[None] | None = None
         self._index_again = False
 
@@ -143,14 +144,21 @@ class Daemon:
     def _arm(self, source: Source, when: datetime) -> None:
         if self._scheduler is None or self._stop.is_set():
             return
+        # Two instances: a poll re-arms its source before it returns, and when the next poll
+        # is due at once (the poll took longer than the interval), one instance would make
+        # APScheduler skip that run, and a skipped date job never runs: the source went silent.
+        # `_poll` itself never lets two polls of one source run together.
         self._scheduler.add_job(
             self._poll, "date", run_date=when, args=[source.name], id=source.name,
-            replace_existing=True, coalesce=True, max_instances=1, misfire_grace_time=None,
+            replace_existing=True, coalesce=True, max_instances=2, misfire_grace_time=None,
         )  # fmt: skip
 
     async def _poll(self, name: str) -> None:
         source = self.sources.get(name)
-        if source is None or name in self._running or self._stop.is_set():
+        if source is None or self._stop.is_set():
+            return
+        if name in self._running:  # due again while its last poll finishes: poll right after
+            self._again.add(name)
             return
         task = asyncio.current_task()
         assert task is not None and self._pipeline is not None
@@ -178,6 +186,11 @@ class Daemon:
             self._arm(source, utcnow() + timedelta(seconds=source.interval))
         finally:
             self._running.pop(name, None)
+            if name in self._again:
+                self._again.discard(name)
+                current = self.sources.get(name)  # a reload may have removed or changed it
+                if current is not None:
+                    self._arm(current, utcnow())
 
     async def _update_site(self, archive: Archive) -> None:
         """Rebuild the browse site when polls changed something (at most once a tick)."""

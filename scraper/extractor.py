@@ -40,7 +40,7 @@ class Extractor:
     poll holds.
     """
 
-    def __init__(self, workers: int | None = None, processes: bool = True, queue: int = 2) -> None:
+    def __init__(self, workers: int | None = None, processes: bool = True, queue: int = 4) -> None:
         self.workers = workers or max(1, os.cpu_count() or 1)
         self.processes = processes
         self._pool: Executor | None = None

@@ -249,6 +249,14 @@ class Pipeline:
                 self.store.set_boilerplate(source.name, model.to_json())
             for item in fetched:
                 self._store_entry(source, item, report, model)
+                # Storing is synchronous; between articles the loop hands extraction results
+                # back and new pages to the workers, which would otherwise idle for the batch.
+                await asyncio.sleep(0)
+        if report.failures:
+            # A page that failed is in the feed still, but an unchanged feed answers 304 and
+            # would never list it again: forget the feed's validators, so the next poll reads
+            # the whole feed and fetches what is missing.
+            self.store.set_validators(feed_url, None, None)
         for known, entry in changed:  # the feed says these changed: look now
             stored = self.store.get_article(known)
             if stored is not None:

@@ -220,3 +220,21 @@ def test_jitter_and_cache_control() -> None:
     assert all(90 <= v <= 110 for v in values) and len(set(values)) > 50
     assert max_age("public, max-age=600") == 600
     assert max_age("no-cache") is None
+
+
+def test_a_source_whose_poll_outlasts_its_interval_keeps_being_polled(
+    site: TestSite, tmp_path: Path
+) -> None:
+    require_corpus()
+    publish_corpus(site, load_pages(1), "/slow.xml", "rss", prefix="/s/")
+    site.fault("/slow.xml", "latency", seconds=1.2)  # each poll takes longer than the interval
+    config = write_config(tmp_path, [{"name": "slow", "feed": site.url("/slow.xml"),
+                                      "interval": "1s"}])  # fmt: skip
+    with config.open("a", encoding="utf-8") as text:
+        text.write('\n[daemon]\nmin_interval = "1s"\njitter = 0.0\n')
+    daemon = start(config)
+    try:
+        wait_for(lambda: len(site.requests_to("/slow.xml")) >= 4, timeout=20)
+    finally:
+        _, err = stop(daemon)
+    assert "skipped" not in err  # APScheduler never dropped a run of the source

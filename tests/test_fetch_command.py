@@ -223,3 +223,23 @@ def test_commands_on_a_missing_archive_say_so(tmp_path, cli, command) -> None:
     config = write_config(tmp_path, [])
     result = cli(command, "--config", str(config))
     assert result.code == 1 and "no archive yet" in result.err
+
+
+def test_a_page_that_failed_is_fetched_at_the_next_poll_though_the_feed_is_unchanged(
+    site, tmp_path, cli
+) -> None:
+    require_corpus()
+    urls = publish_corpus(site, load_pages(3), "/feed.xml", "rss", etag="feed-v1")
+    failing = urls[1].removeprefix(site.base_url)
+    site.fault(failing, "status", status=500)
+    config = write_config(tmp_path, [{"name": "flaky", "feed": site.url("/feed.xml")}],
+                          http={"retries": 0})  # fmt: skip
+    first = cli("fetch", "--config", str(config))
+    assert first.code == 1 and "HTTP 500" in first.err
+    site.fault(failing, None)
+    second = cli("fetch", "--config", str(config))
+    assert second.code == 0, second.err
+    exported = cli("export", "--config", str(config)).out.splitlines()
+    assert len(exported) == 3
+    third = cli("fetch", "--config", str(config))  # nothing missing: the feed may be a 304 again
+    assert "not modified" in third.out

@@ -944,8 +944,10 @@ def publish_corpus(
     kind: Literal["rss", "atom", "json"] = "rss",
     prefix: str = "/articles/",
     now: datetime | None = None,
+    etag: str | None = None,
 ) -> list[str]:
-    """Serve each page at ``prefix + id[:12] + ".html"`` plus a feed of them at ``feed_path``.
+    """Serve each page at ``prefix + id[:12] + ".html"`` plus a feed of them at ``feed_path``
+    (with ``etag``, the feed answers conditional GETs with 304).
 
     Items come newest first, published over the 7 days before ``now`` (default: current
     time), guid = article URL, summary = start of the true article body. Returns the
@@ -968,5 +970,5 @@ def publish_corpus(
     feed = builder(
         items, title=f"TestSite {site.host}", link=site.url("/"), feed_url=site.url(feed_path)
     )
-    site.add(feed_path, feed, content_type=content_type)
+    site.add(feed_path, feed, content_type=content_type, etag=etag)
     return urls

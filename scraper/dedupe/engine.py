@@ -60,9 +60,11 @@ def _site(url: str) -> str:
 class Deduper:
     """Places articles into stories; holds nothing but a small cache of fingerprints."""
 
-    def __init__(self, index: FingerprintIndex, state: StoryState, cache: int = 4096) -> None:
+    def __init__(self, index: FingerprintIndex, state: StoryState, cache: int = 512) -> None:
         self.index = index
         self.state = state
+        # ~16 bytes per word of each text: 512 articles are a few MB, 4,096 were ~120 MB in a
+        # long-running daemon, for few more hits.
         self._cache: OrderedDict[str, Fingerprint] = OrderedDict()
         self._cache_size = cache
 
