@@ -23,6 +23,7 @@ from scraper.errors import ScraperError
 from scraper.extractor import Extractor
 from scraper.fetcher import Fetcher, utcnow
 from scraper.logs import event
+from scraper.memory import release_free_memory
 from scraper.models import Source, StoredArticle
 from scraper.notify import Notifier
 from scraper.pipeline import Pipeline
@@ -197,6 +198,7 @@ class Daemon:
         if self._site_dirty and not self._stop.is_set():
             self._site_dirty = False
             await asyncio.to_thread(rebuild_site, archive, self.config)
+        release_free_memory()  # each tick: a daemon's memory stays flat, not at its peaks
 
     def _index_soon(self) -> None:
         """Bring the replay index up to date after a poll; polls finishing meanwhile are
