@@ -13,6 +13,7 @@ from scraper.errors import ScraperError
 from scraper.extractor import Extractor
 from scraper.fetcher import Fetcher, utcnow
 from scraper.logs import event
+from scraper.memory import release_free_memory
 from scraper.models import Source, StoredArticle
 from scraper.notify import Notifier
 from scraper.pipeline import Pipeline, Problem, SourceReport
@@ -62,6 +63,7 @@ async def fetch_once(
                     report.error = f"unexpected error: {error!r}"[:300]
                     return report
                 finally:
+                    release_free_memory()  # a source's pages are done with: the heap shrinks
                     if progress:
                         progress.finished()
 
