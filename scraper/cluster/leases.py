@@ -52,7 +52,7 @@ SENT = (
 )
 RELEASE = "UPDATE cluster_hosts SET leases = leases - %s::text WHERE host = %s"
 POLL = 0.25  # longest sleep between two asks for a refused lease
-LEASE_MARGIN = 10.0  # seconds a lease outlives the request timeout
+LEASE_MARGIN = 2.0  # seconds a lease outlives the request timeout (which bounds the request)
 
 
 class ClusterLimiter(HostLimiter):

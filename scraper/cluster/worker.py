@@ -57,15 +57,18 @@ def parse_queues(text: str) -> tuple[str, ...]:
     return names
 
 
-def conninfo(config: Config) -> str:
-    """The libpq connection string of the config's PostgreSQL index (schema first on the path)."""
+def conninfo(config: Config, name: str) -> str:
+    """The libpq connection string of the config's PostgreSQL index (schema first on the path),
+    naming this worker (`application_name`, as `pg_stat_activity` shows it)."""
     url = config.index.url
     if not url or not url.startswith(("postgresql://", "postgres://")):
         raise ConfigError(
             f"{config.file or 'config'}: [index] url: `scraper worker` needs a PostgreSQL index "
             '(url = "postgresql://..."); see Scaling out in the README'
         )
-    return make_conninfo(**connect_kwargs(url, config.index.schema))
+    params = connect_kwargs(url, config.index.schema)
+    params["application_name"] = f"scraper worker {name}"[:63]
+    return make_conninfo(**params)
 
 
 def build_app(info: str) -> procrastinate.App:
@@ -90,8 +93,8 @@ async def serve(
     name: str | None = None,
 ) -> int:  # fmt: skip
     """Run one worker until stopped; returns the number of polls it ran."""
-    info = conninfo(config)
     name = name or worker_id()
+    info = conninfo(config, name)
     archive = Archive(config, warc_prefix=f"scraper-{name}")  # also creates the index's tables
     prepare_database(info, safe_url(config.index.url or ""))
     app = build_app(info)

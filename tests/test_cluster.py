@@ -1,0 +1,209 @@
+"""`scraper worker`: several real worker processes on the real PostgreSQL server, polling the
+local test sites (which record every request they see, with its start time)."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+
+from tests.conftest import write_config
+from tests.corpus import load_pages
+from tests.stores import POSTGRES_URL, postgres_schema
+from tests.testsite import LoggedRequest, TestSite, publish_corpus
+
+INTERVAL = 4.0  # every source's poll interval (kept fixed: min and max interval alike)
+GAP = 0.15  # per-host minimum gap between request starts
+PER_HOST = 2  # per-host requests in flight
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def cluster_config(folder: Path, schema: str, sources: list[dict[str, Any]], **http: Any) -> Path:
+    path = write_config(folder, sources, http={"per_host_delay": f"{GAP}s",
+                                               "per_host_concurrency": PER_HOST, **http})  # fmt: skip
+    extra = (f'[index]\nurl = "{POSTGRES_URL}"\nschema = "{schema}"\n\n[daemon]\n'
+             f'min_interval = "{INTERVAL:g}s"\nmax_interval = "{INTERVAL:g}s"\n'
+             'grace_period = "5s"\n\n')  # fmt: skip
+    path.write_text(path.read_text().replace("[http]", extra + "[http]", 1))
+    return path
+
+
+class Workers:
+    """`scraper worker` processes, each logging to its own file."""
+
+    def __init__(self, config: Path, folder: Path) -> None:
+        self.config = config
+        self.folder = folder
+        self.procs: list[subprocess.Popen[bytes]] = []
+
+    def start(self) -> subprocess.Popen[bytes]:
+        log = (self.folder / f"worker{len(self.procs)}.log").open("wb")
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "scraper", "worker", "--config", str(self.config), "-v"],
+            stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
+        )  # fmt: skip
+        self.procs.append(proc)
+        return proc
+
+    def log(self, index: int) -> str:
+        return (self.folder / f"worker{index}.log").read_text(errors="replace")
+
+    def wait_started(self, index: int, timeout: float = 30.0) -> None:
+        wait_for(lambda: "worker started" in self.log(index), timeout, self.log(index))
+
+    def stop(self) -> list[int | None]:
+        for proc in self.procs:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        codes = []
+        for proc in self.procs:
+            try:
+                codes.append(proc.wait(20))
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                codes.append(None)
+        return codes
+
+
+def wait_for(condition: Callable[[], bool], timeout: float, what: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:g}s\n{what[-3000:]}")
+        time.sleep(0.1)
+
+
+def query(schema: str, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    with psycopg.connect(POSTGRES_URL, options=f"-csearch_path={schema}", autocommit=True) as db:
+        return db.execute(sql, params).fetchall()  # type: ignore[arg-type]
+
+
+def starts(site: TestSite, path: str | None = None) -> list[float]:
+    records: list[LoggedRequest] = site.requests if path is None else site.requests_to(path)
+    return sorted(r.started for r in records)
+
+
+def gaps(times: list[float]) -> list[float]:
+    return [b - a for a, b in zip(times, times[1:], strict=False)]
+
+
+@pytest.fixture
+def schema() -> Iterator[str]:
+    with postgres_schema() as name:
+        yield name
+
+
+@pytest.fixture
+def sites() -> Iterator[list[TestSite]]:
+    with ExitStack() as stack:
+        yield [stack.enter_context(TestSite(f"127.0.0.{n}")) for n in (1, 2, 3)]
+
+
+def test_three_workers_poll_each_due_source_once_per_interval_within_host_limits(
+    tmp_path: Path, schema: str, sites: list[TestSite]
+) -> None:
+    pages = load_pages(24)
+    if len(pages) < 24:
+        pytest.skip("the shared article corpus (../shared/corpora) is absent")
+    sources = []
+    for h, site in enumerate(sites):
+        site.latency = 0.05  # every answer takes a little while: requests overlap
+        for s in range(4):
+            feed = f"/feed{s}.xml"
+            chunk = pages[(h * 4 + s) * 2 : (h * 4 + s) * 2 + 2]
+            publish_corpus(site, chunk, feed, prefix=f"/s{s}/")
+            sources.append({"name": f"h{h}s{s}", "feed": site.url(feed), "interval": "4s"})
+    sites[0].fault("/feed3.xml", "status", status=500)  # a failing source backs off
+    names = [source["name"] for source in sources]
+    workers = Workers(cluster_config(tmp_path, schema, sources), tmp_path)
+    began = time.monotonic()
+    try:
+        for _ in range(3):
+            workers.start()
+        for index in range(3):
+            workers.wait_started(index)
+        time.sleep(14)
+    finally:
+        codes = workers.stop()
+    elapsed = time.monotonic() - began
+    assert codes == [0, 0, 0], [workers.log(i)[-2000:] for i in range(3)]
+
+    for site in sites:  # cluster-wide politeness, as each host saw it
+        assert site.max_in_flight <= PER_HOST
+        assert min(gaps(starts(site))) >= GAP - 0.01, (site.host, gaps(starts(site)))
+    # Each source polled when due, and only once per interval: poll starts are kept to the
+    # second, and a poll is due `INTERVAL` after the last one started (also kept to the second).
+    starts_of = {name: [float(at) for (at,) in query(schema, "SELECT extract(epoch FROM at) "
+                 "FROM polls WHERE source = %s ORDER BY at", name)] for name in names}  # fmt: skip
+    for name, polls in starts_of.items():
+        assert len(polls) >= 2, (name, polls)
+        assert min(gaps(polls)) >= INTERVAL - 1, (name, polls)
+    for h, site in enumerate(sites):  # and the sites saw one feed request per poll
+        for s in range(4):
+            if (h, s) != (0, 3):  # (the failing one's retries are requests too)
+                assert len(starts(site, f"/feed{s}.xml")) == len(starts_of[f"h{h}s{s}"])
+
+    rows = query(schema, "SELECT count(*), count(DISTINCT url), coalesce(max(versions), 0) "
+                         "FROM articles")  # fmt: skip
+    assert rows == [(22, 22, 1)]  # 11 working sources x 2 pages, each stored once
+    assert query(schema, "SELECT count(*) FROM versions") == [(22,)]
+    folders = list((tmp_path / "archive").glob("127.0.0.*/*/*/*/*/article.md"))
+    assert len(folders) == 22
+    page_fetches = [r for site in sites for r in site.requests if r.path.startswith("/s")]
+    assert len(page_fetches) == 22  # no page fetched twice: polls never overlapped
+
+    # Each periodic tick was deferred once, though three schedulers asked for it.
+    ticks = query(schema, "SELECT count(*), count(DISTINCT defer_timestamp) FROM "
+                          "procrastinate_periodic_defers WHERE task_name = 'scraper:tick'")  # fmt: skip
+    assert ticks[0][0] == ticks[0][1] <= elapsed / 2 + 2
+    # Every lease was given back; every worker wrote WARC files of its own.
+    assert query(schema, "SELECT count(*) FROM cluster_hosts WHERE leases != '{}'") == [(0,)]
+    writers = {proc.pid for proc in workers.procs
+               for path in (tmp_path / "archive" / "warc").glob("scraper-*.warc.gz")
+               if f"-{proc.pid}-" in path.name}  # fmt: skip
+    assert len(writers) >= 2  # the work was spread, each worker's records in its own files
+
+
+def test_a_worker_killed_mid_poll_has_its_job_finished_by_another_within_15s(
+    tmp_path: Path, schema: str, site: TestSite
+) -> None:
+    pages = load_pages(3)
+    if len(pages) < 3:
+        pytest.skip("the shared article corpus (../shared/corpora) is absent")
+    urls = publish_corpus(site, pages, "/feed.xml", prefix="/a/")
+    slow = urls[0].removeprefix(site.url(""))
+    site.fault("/" + slow.lstrip("/"), "latency", seconds=2.0)
+    config = cluster_config(tmp_path, schema, [{"name": "slow", "feed": site.url("/feed.xml"),
+                                                "interval": "1h"}], timeout="5s")  # fmt: skip
+    workers = Workers(config, tmp_path)
+    try:
+        first = workers.start()
+        wait_for(lambda: bool(site.requests_to("/" + slow.lstrip("/"))), 30, workers.log(0))
+        workers.start()
+        workers.wait_started(1)
+        assert not query(schema, "SELECT 1 FROM polls"), "the poll ended before the kill"
+        first.send_signal(signal.SIGKILL)
+        first.wait(5)
+        killed = time.monotonic()
+        wait_for(lambda: query(schema, "SELECT count(*) FROM polls") == [(1,)], 15,
+                 workers.log(1))  # fmt: skip
+        recovered = time.monotonic() - killed
+    finally:
+        codes = workers.stop()
+    assert codes[1] == 0 and recovered <= 15
+    assert query(schema, "SELECT count(*), count(DISTINCT url), max(versions) FROM articles") == [
+        (3, 3, 1)
+    ]
+    assert query(schema, "SELECT count(*) FROM versions") == [(3,)]
+    assert len(list((tmp_path / "archive").glob("127.0.0.1*/*/*/*/*/article.md"))) == 3
+    taken = query(schema, "SELECT task_name, attempts FROM cluster_recoveries")
+    assert ("scraper:poll", 1) in taken
+    assert "job taken back" in workers.log(1)
