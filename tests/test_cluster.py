@@ -4,6 +4,7 @@ local test sites (which record every request they see, with its start time)."""
 from __future__ import annotations
 
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -75,10 +76,17 @@ class Workers:
 
 def wait_for(condition: Callable[[], bool], timeout: float, what: str = "") -> None:
     deadline = time.monotonic() + timeout
-    while not condition():
+    while not _holds(condition):
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout:g}s\n{what[-3000:]}")
         time.sleep(0.1)
+
+
+def _holds(condition: Callable[[], bool]) -> bool:
+    try:
+        return condition()
+    except psycopg.errors.UndefinedTable:  # the workers have not created the tables yet
+        return False
 
 
 def query(schema: str, sql: str, *params: Any) -> list[tuple[Any, ...]]:
@@ -130,7 +138,7 @@ def test_three_workers_poll_each_due_source_once_per_interval_within_host_limits
             workers.start()
         for index in range(3):
             workers.wait_started(index)
-        time.sleep(14)
+        time.sleep(11)
     finally:
         codes = workers.stop()
     elapsed = time.monotonic() - began
@@ -207,3 +215,52 @@ def test_a_worker_killed_mid_poll_has_its_job_finished_by_another_within_15s(
     taken = query(schema, "SELECT task_name, attempts FROM cluster_recoveries")
     assert ("scraper:poll", 1) in taken
     assert "job taken back" in workers.log(1)
+
+
+def test_workers_reconnect_and_carry_on_when_their_database_connections_are_cut(
+    tmp_path: Path, schema: str, site: TestSite
+) -> None:
+    """The server restarting, as each worker sees it: every connection of theirs dropped at
+    once (only theirs: the server is shared with other work, so it is not restarted here)."""
+    pages = load_pages(3)
+    if len(pages) < 3:
+        pytest.skip("the shared article corpus (../shared/corpora) is absent")
+    for n, page in enumerate(pages):
+        publish_corpus(site, [page], f"/feed{n}.xml", prefix=f"/s{n}/")
+    names = [f"s{n}" for n in range(3)]
+    config = cluster_config(tmp_path, schema, [{"name": name, "feed": site.url(f"/feed{n}.xml"),
+                                                "interval": "4s"} for n, name in enumerate(names)])  # fmt: skip
+    workers = Workers(config, tmp_path)
+    polled_ok = "SELECT count(DISTINCT source) FROM polls WHERE ok AND at > %s"
+    try:
+        procs = [workers.start(), workers.start()]
+        wait_for(lambda: query(schema, polled_ok, "-infinity") == [(3,)], 30, workers.log(0))
+        (cut,) = query(schema, "SELECT date_trunc('second', now()) + interval '1 second'")[0]
+        dropped = query(schema, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+                        "application_name = ANY(%s)", [f"scraper worker {n}" for n in
+                        (f"{socket.gethostname()}-{p.pid}" for p in procs)])  # fmt: skip
+        assert len(dropped) >= 4  # each worker's queue, listener, leases and index connections
+        wait_for(lambda: query(schema, polled_ok, cut) == [(3,)], 25,
+                 workers.log(0) + workers.log(1))  # fmt: skip
+    finally:
+        codes = workers.stop()
+    assert codes == [0, 0], workers.log(0)[-2000:] + workers.log(1)[-2000:]
+    assert query(schema, "SELECT count(*), max(versions) FROM articles") == [(3, 1)]
+
+
+def test_worker_without_a_postgresql_index_says_so_in_one_line(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    config = write_config(tmp_path, [{"name": "a", "feed": "http://127.0.0.1:9/feed.xml"}])
+    result = cli("worker", "--config", str(config))
+    assert result.code == 2
+    assert result.err.count("\n") == 1 and "needs a PostgreSQL index" in result.err
+    assert not (tmp_path / "archive").exists()  # nothing written
+
+
+def test_worker_refuses_an_unknown_queue(tmp_path: Path, cli, capsys) -> None:  # type: ignore[no-untyped-def]
+    config = write_config(tmp_path, [{"name": "a", "feed": "http://127.0.0.1:9/feed.xml"}])
+    with pytest.raises(SystemExit) as exit_:
+        cli("worker", "--config", str(config), "--queues", "poll,crawl")
+    assert (
+        exit_.value.code == 2
+        and "expected queues among poll,fetch,extract" in capsys.readouterr().err
+    )

@@ -4,3 +4,5 @@ procrastinate (on the `[index]` PostgreSQL database) is the work queue; our own 
 what it should not: each source's next poll (the index's `sources` table, claimed by a periodic
 tick) and per-host request leases (cluster-wide politeness).
 """
+
+QUEUES = ("poll", "fetch", "extract")  # `scraper worker --queues`: all three by default

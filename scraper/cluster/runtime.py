@@ -31,6 +31,7 @@ TICK_BATCH = 1000  # sources claimed per tick at most
 REVISIT_BATCH = 500  # revisits claimed per look at most
 HEARTBEAT = 2.0  # seconds between a worker's heartbeats
 STALLED_AFTER = 8.0  # a worker silent this long is dead; its `doing` jobs are taken back
+RETRY_SOON = 30.0  # seconds: a poll broken by a lost connection (say) is tried again this soon
 MAX_RECOVERIES = 3  # a job taken back from this many dead workers is failed, with the reason
 
 RECORD_RECOVERY = """
@@ -92,21 +93,19 @@ class Runtime:
         if source is None:
             event(log, logging.INFO, name, None, "not in this worker's config; poll dropped")
             return
-        hold = self.pipeline.store.get_host_hold(host_of(source.url))
-        if hold is not None and hold.until > utcnow():  # Retry-After: come back then, not now
-            await self._later(job, name, hold.until)
-            return
         try:
+            hold = self.pipeline.store.get_host_hold(host_of(source.url))
+            if hold is not None and hold.until > utcnow():  # Retry-After: come back then
+                await self._later(name, hold.until)
+                return
             report = await self.pipeline.poll(source)
         except Exception as error:
             event(log, logging.ERROR, name, source.url, f"unexpected error: {error!r}")
-            await self._reschedule(name, source.interval)
+            await self._reschedule(name, min(source.interval, RETRY_SOON))
             raise
         self.polls += 1
         if report.error is None:  # a failed poll was logged, with its reason, by the pipeline
-            state = self.pipeline.store.source_state(name)
             event(log, logging.INFO, name, report.feed_url, report.summary(),
-                  next_poll=state.next_poll.isoformat() if state.next_poll else None,
                   worker=self.worker_id)  # fmt: skip
 
     async def _reschedule(self, name: str, delay: float) -> None:
@@ -117,7 +116,7 @@ class Runtime:
         except Exception as error:  # noqa: BLE001 - the claim's end brings it back anyway
             event(log, logging.WARNING, name, None, f"could not reschedule: {error!r}")
 
-    async def _later(self, job: Job, name: str, when: datetime) -> None:
+    async def _later(self, name: str, when: datetime) -> None:
         deferrer = self.app.tasks[f"{NAMESPACE}:poll"]
         try:
             await deferrer.configure(queueing_lock=f"poll:{name}", schedule_at=when).defer_async(

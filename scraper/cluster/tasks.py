@@ -15,7 +15,6 @@ from procrastinate import Blueprint, JobContext
 if TYPE_CHECKING:
     from scraper.cluster.runtime import Runtime
 
-QUEUES = ("poll", "fetch", "extract")
 TICK_CRON = "* * * * * */2"  # claim due sources every 2 s
 RECOVER_CRON = "* * * * * */3"  # look for jobs of dead workers every 3 s
 REVISIT_CRON = "* * * * * */30"  # claim due revisits every 30 s

@@ -15,7 +15,9 @@ import logging
 import os
 import socket
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
+from urllib.parse import quote
 
 import procrastinate
 import psycopg
@@ -23,10 +25,10 @@ from psycopg.conninfo import make_conninfo
 from psycopg_pool import AsyncConnectionPool
 
 from scraper.archive import Archive
+from scraper.cluster import QUEUES
 from scraper.cluster.leases import LEASE_MARGIN, ClusterLimiter
 from scraper.cluster.runtime import HEARTBEAT, NAMESPACE, STALLED_AFTER, Runtime
 from scraper.cluster.schema import apply_schema
-from scraper.cluster.tasks import QUEUES, blueprint
 from scraper.config import Config
 from scraper.errors import ConfigError, StorageError
 from scraper.extractor import Extractor
@@ -57,21 +59,30 @@ def parse_queues(text: str) -> tuple[str, ...]:
     return names
 
 
-def conninfo(config: Config, name: str) -> str:
-    """The libpq connection string of the config's PostgreSQL index (schema first on the path),
-    naming this worker (`application_name`, as `pg_stat_activity` shows it)."""
+def named_index(config: Config, name: str) -> Config:
+    """The config with its PostgreSQL URL naming this worker, so each of its connections shows
+    in `pg_stat_activity` as `scraper worker <id>` (unless the URL names itself already)."""
     url = config.index.url
     if not url or not url.startswith(("postgresql://", "postgres://")):
         raise ConfigError(
             f"{config.file or 'config'}: [index] url: `scraper worker` needs a PostgreSQL index "
             '(url = "postgresql://..."); see Scaling out in the README'
         )
-    params = connect_kwargs(url, config.index.schema)
-    params["application_name"] = f"scraper worker {name}"[:63]
-    return make_conninfo(**params)
+    if "application_name=" not in url:
+        url += ("&" if "?" in url else "?") + "application_name=" + quote(f"scraper worker {name}")
+    return replace(config, index=replace(config.index, url=url))
+
+
+def conninfo(config: Config) -> str:
+    """The libpq connection string of the config's index, its schema first on the path."""
+    return make_conninfo(**connect_kwargs(config.index.url or "", config.index.schema))
 
 
 def build_app(info: str) -> procrastinate.App:
+    from scraper.cluster.tasks import (
+        blueprint,
+    )  # (registering them logs: after run_worker's set-up)
+
     app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=info))
     app.add_tasks_from(blueprint, namespace=NAMESPACE)
     return app
@@ -94,7 +105,8 @@ async def serve(
 ) -> int:  # fmt: skip
     """Run one worker until stopped; returns the number of polls it ran."""
     name = name or worker_id()
-    info = conninfo(config, name)
+    config = named_index(config, name)
+    info = conninfo(config)
     archive = Archive(config, warc_prefix=f"scraper-{name}")  # also creates the index's tables
     prepare_database(info, safe_url(config.index.url or ""))
     app = build_app(info)
