@@ -188,28 +188,32 @@ def test_a_worker_killed_mid_poll_has_its_job_finished_by_another_within_15s(
         pytest.skip("the shared article corpus (../shared/corpora) is absent")
     urls = publish_corpus(site, pages, "/feed.xml", prefix="/a/")
     slow = urls[0].removeprefix(site.url(""))
-    site.fault("/" + slow.lstrip("/"), "latency", seconds=2.0)
+    slow = "/" + slow.lstrip("/")
+    site.fault(slow, "latency", seconds=10.0)  # the first worker is killed while it waits
     config = cluster_config(tmp_path, schema, [{"name": "slow", "feed": site.url("/feed.xml"),
-                                                "interval": "1h"}], timeout="5s")  # fmt: skip
+                                                "interval": "1h", "revisits": ["3s"]}],
+                            timeout="5s")  # fmt: skip
     workers = Workers(config, tmp_path)
     try:
         first = workers.start()
-        wait_for(lambda: bool(site.requests_to("/" + slow.lstrip("/"))), 30, workers.log(0))
+        wait_for(lambda: bool(site.requests_to(slow)), 30, workers.log(0))
         workers.start()
         workers.wait_started(1)
         assert not query(schema, "SELECT 1 FROM polls"), "the poll ended before the kill"
         first.send_signal(signal.SIGKILL)
         first.wait(5)
         killed = time.monotonic()
+        site.fault(slow, None)
         wait_for(lambda: query(schema, "SELECT count(*) FROM polls") == [(1,)], 15,
                  workers.log(1))  # fmt: skip
         recovered = time.monotonic() - killed
+        revisited = "SELECT count(*) FROM articles WHERE revisits > 0"  # each once, 3 s after
+        wait_for(lambda: query(schema, revisited) == [(3,)], 15, workers.log(1))
     finally:
         codes = workers.stop()
     assert codes[1] == 0 and recovered <= 15
-    assert query(schema, "SELECT count(*), count(DISTINCT url), max(versions) FROM articles") == [
-        (3, 3, 1)
-    ]
+    assert query(schema, "SELECT count(*), count(DISTINCT url), max(versions), max(revisits) "
+                         "FROM articles") == [(3, 3, 1, 1)]  # fmt: skip
     assert query(schema, "SELECT count(*) FROM versions") == [(3,)]
     assert len(list((tmp_path / "archive").glob("127.0.0.1*/*/*/*/*/article.md"))) == 3
     taken = query(schema, "SELECT task_name, attempts FROM cluster_recoveries")

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 TICK_CRON = "* * * * * */2"  # claim due sources every 2 s
 RECOVER_CRON = "* * * * * */3"  # look for jobs of dead workers every 3 s
-REVISIT_CRON = "* * * * * */30"  # claim due revisits every 30 s
+REVISIT_CRON = "* * * * * */5"  # claim due revisits every 5 s
 
 blueprint = Blueprint()
 
