@@ -54,12 +54,15 @@ RETURNING a.id
 
 
 async def claim_due_sources(
-    conn: AsyncConnection[Any], sources: Sequence[Source], limit: int, hold: float = CLAIM_HOLD
-) -> list[str]:
-    """The names of up to `limit` configured sources due a poll, now claimed."""
+    conn: AsyncConnection[Any], sources: Sequence[Source], limit: int, hold: float = CLAIM_HOLD,
+    *, ensure: bool = True,
+) -> list[str]:  # fmt: skip
+    """The names of up to `limit` configured sources due a poll, now claimed; with `ensure`,
+    sources never seen before get their row first (due at once)."""
     names = [s.name for s in sources]
     async with conn.transaction():
-        await conn.execute(ENSURE_SOURCES, (names,))
+        if ensure:
+            await conn.execute(ENSURE_SOURCES, (names,))
         cursor = await conn.execute(CLAIM_SOURCES, {
             "names": names, "feeds": [s.url for s in sources], "limit": limit, "hold": hold})  # fmt: skip
         return [row[0] for row in await cursor.fetchall()]

@@ -58,6 +58,7 @@ class Runtime:
         self.sources = {s.name: s for s in sources}
         self.worker_id = worker_id
         self.polls = 0
+        self._ensured = False
 
     # -- deferring ------------------------------------------------------------------------------
     async def _defer(self, task: str, lock_prefix: str, key: str, values: Sequence[str]) -> int:
@@ -83,7 +84,9 @@ class Runtime:
     # -- tasks ----------------------------------------------------------------------------------
     async def tick(self) -> None:
         async with self.pool.connection() as conn:
-            names = await claim_due_sources(conn, list(self.sources.values()), TICK_BATCH)
+            names = await claim_due_sources(conn, list(self.sources.values()), TICK_BATCH,
+                                            ensure=not self._ensured)  # fmt: skip
+            self._ensured = True  # this worker's sources have their rows now
         if names:
             deferred = await self._defer("poll", "poll", "source", names)
             event(log, logging.DEBUG, None, None, "tick", claimed=len(names), deferred=deferred)
