@@ -91,7 +91,8 @@ def _holds(condition: Callable[[], bool]) -> bool:
 
 def query(schema: str, sql: str, *params: Any) -> list[tuple[Any, ...]]:
     with psycopg.connect(POSTGRES_URL, options=f"-csearch_path={schema}", autocommit=True) as db:
-        return db.execute(sql, params).fetchall()  # type: ignore[arg-type]
+        cursor = db.execute(sql, params)  # type: ignore[arg-type]
+        return cursor.fetchall() if cursor.description else []
 
 
 def starts(site: TestSite, path: str | None = None) -> list[float]:
@@ -268,3 +269,32 @@ def test_worker_refuses_an_unknown_queue(tmp_path: Path, cli, capsys) -> None:  
         exit_.value.code == 2
         and "expected queues among poll,fetch,extract" in capsys.readouterr().err
     )
+
+
+async def test_site_is_built_again_only_after_the_archive_changed(schema: str) -> None:
+    from psycopg.conninfo import make_conninfo
+    from psycopg_pool import AsyncConnectionPool
+
+    from scraper.cluster.runtime import Runtime
+    from scraper.cluster.schema import apply_schema
+    from scraper.store.postgres import PostgresStore, connect_kwargs
+
+    PostgresStore(POSTGRES_URL, schema=schema).close()  # the index's tables
+    info = make_conninfo(**connect_kwargs(POSTGRES_URL, schema))
+    with psycopg.connect(info, autocommit=True) as conn:
+        apply_schema(conn)
+        assert not apply_schema(conn)  # a second worker finds it done
+    builds: list[int] = []
+    pool: AsyncConnectionPool[Any] = AsyncConnectionPool(info, kwargs={"autocommit": True},
+                                                         open=False)  # fmt: skip
+    await pool.open()
+    try:
+        runtime = Runtime(None, pool, None, [], "test", build=lambda: builds.append(1))  # type: ignore[arg-type]
+        await runtime.update_site()
+        await runtime.update_site()
+        assert builds == [1]  # built once, then nothing changed
+        query(schema, "UPDATE cluster_marks SET value = 'an older archive'")
+        await runtime.update_site()
+        assert builds == [1, 1]
+    finally:
+        await pool.close()

@@ -8,8 +8,9 @@ WARC payloads already written are recorded as revisit records (by content hash).
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -40,6 +41,10 @@ ON CONFLICT (job_id) DO UPDATE SET attempts = cluster_recoveries.attempts + 1,
     last_error = excluded.last_error, at = now()
 RETURNING attempts
 """
+ARCHIVE_MARK = "SELECT coalesce(max(fetched_at)::text, '') FROM versions"  # changes with any store
+READ_MARK = "SELECT value FROM cluster_marks WHERE name = 'site'"
+SAVE_MARK = ("INSERT INTO cluster_marks (name, value) VALUES ('site', %s) "
+             "ON CONFLICT (name) DO UPDATE SET value = excluded.value")  # fmt: skip
 RESCHEDULE = (
     "UPDATE sources SET next_poll = now() + make_interval(secs => %s::float8) WHERE name = %s"
 )
@@ -50,13 +55,14 @@ class Runtime:
 
     def __init__(
         self, app: App, pool: AsyncConnectionPool[Any], pipeline: Pipeline,
-        sources: Sequence[Source], worker_id: str,
+        sources: Sequence[Source], worker_id: str, build: Callable[[], None] | None = None,
     ) -> None:  # fmt: skip
         self.app = app
         self.pool = pool
         self.pipeline = pipeline
         self.sources = {s.name: s for s in sources}
         self.worker_id = worker_id
+        self.build = build  # updates the browse site and the replay index (blocking)
         self.polls = 0
         self._ensured = False
 
@@ -141,6 +147,19 @@ class Runtime:
         if article is None or source is None:
             return
         await self.pipeline.revisit(source, article)
+
+    async def update_site(self) -> None:
+        """Run `build` (in a thread) when articles or versions were stored since it last ran."""
+        if self.build is None:
+            return
+        async with self.pool.connection() as conn:
+            mark = (await (await conn.execute(ARCHIVE_MARK)).fetchone() or ("",))[0]
+            built = await (await conn.execute(READ_MARK)).fetchone()
+        if built is not None and built[0] == mark:
+            return
+        await asyncio.to_thread(self.build)
+        async with self.pool.connection() as conn:
+            await conn.execute(SAVE_MARK, (mark,))
 
     async def recover(self) -> None:
         """Retry the `doing` jobs of dead workers; fail a job after `MAX_RECOVERIES`."""

@@ -26,6 +26,10 @@ CREATE TABLE IF NOT EXISTS cluster_recoveries (
     last_error TEXT,
     at TIMESTAMPTZ NOT NULL DEFAULT now()
 );
+CREATE TABLE IF NOT EXISTS cluster_marks (
+    name TEXT PRIMARY KEY,                       -- e.g. 'site': the archive as last built
+    value TEXT NOT NULL
+);
 """
 
 

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 TICK_CRON = "* * * * * */2"  # claim due sources every 2 s
 RECOVER_CRON = "* * * * * */3"  # look for jobs of dead workers every 3 s
 REVISIT_CRON = "* * * * * */5"  # claim due revisits every 5 s
+SITE_CRON = "* * * * *"  # bring the browse site and the replay index up to date every minute
 
 blueprint = Blueprint()
 
@@ -56,3 +57,11 @@ async def recover(context: JobContext, timestamp: int) -> None:
     """Give the jobs of workers that stopped heart-beating to the living (never `lock=`: a
     lock would be held by the very jobs that are stuck)."""
     await _runtime(context).recover()
+
+
+@blueprint.periodic(cron=SITE_CRON)
+@blueprint.task(name="site", queue="fetch", pass_context=True, queueing_lock="site", lock="site")
+async def site(context: JobContext, timestamp: int) -> None:
+    """Update the browse site and the replay index when articles changed (one at a time
+    cluster-wide: `lock`; a dead worker's lock is freed by `recover`, which takes none)."""
+    await _runtime(context).update_site()

@@ -36,6 +36,7 @@ from scraper.fetcher import Fetcher, utcnow
 from scraper.logs import event
 from scraper.notify import Notifier
 from scraper.pipeline import Pipeline
+from scraper.runner import rebuild_site, refresh_replay_index
 from scraper.store.postgres import connect_kwargs, safe_url
 
 log = logging.getLogger("scraper.worker")
@@ -128,7 +129,8 @@ async def serve(
                 clock=utcnow, schedule=config.daemon, revisits=config.versions.revisits,
                 notify=notifier.emit,
             )  # fmt: skip
-            runtime = Runtime(app, pool, pipeline, config.sources, name)
+            runtime = Runtime(app, pool, pipeline, config.sources, name,
+                              build=lambda: build_site_and_index(archive, config))  # fmt: skip
             notifier.start()
             event(log, logging.INFO, None, None, "worker started", worker=name,
                   queues=",".join(queues), archive=str(config.archive.path))  # fmt: skip
@@ -148,6 +150,12 @@ async def serve(
         event(log, logging.INFO, None, None, "worker stopped", worker=name,
               polls=runtime.polls if runtime else 0)  # fmt: skip
     return runtime.polls if runtime else 0
+
+
+def build_site_and_index(archive: Archive, config: Config) -> None:
+    """The browse site and the replay index, as the daemon keeps them (failures are logged)."""
+    rebuild_site(archive, config)
+    refresh_replay_index(archive.root)
 
 
 def run_worker(config: Config, queues: Sequence[str], concurrency: int | None) -> int:
