@@ -147,7 +147,9 @@ def test_three_workers_poll_each_due_source_once_per_interval_within_host_limits
 
     for site in sites:  # cluster-wide politeness, as each host saw it
         assert site.max_in_flight <= PER_HOST
-        assert min(gaps(starts(site))) >= GAP - 0.01, (site.host, gaps(starts(site)))
+        # (a start is noted when the site's thread has read the request: on a loaded machine a
+        # few ms late, which shortens the gap after it; unlimited workers show gaps near 0)
+        assert min(gaps(starts(site))) >= GAP - 0.03, (site.host, gaps(starts(site)))
     # Each source polled when due, and only once per interval: poll starts are kept to the
     # second, and a poll is due `INTERVAL` after the last one started (also kept to the second).
     starts_of = {name: [float(at) for (at,) in query(schema, "SELECT extract(epoch FROM at) "
