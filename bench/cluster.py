@@ -1,6 +1,6 @@
 """Scale-out throughput: `scraper worker` processes over a local network of news sites.
 
-    .venv/bin/python bench/cluster.py [--feeds 1500] [--hosts 100] [--latency 0.05]
+    .venv/bin/python bench/cluster.py [--feeds 1000] [--hosts 100] [--latency 0.05]
         [--workers 1,2,4] [--concurrency 32] [--ticks 10000] [--timeout 600] [--json]
         [--profile FILE]
 
@@ -187,7 +187,7 @@ async def scheduler_rate(n: int) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--feeds", type=int, default=1500)
+    parser.add_argument("--feeds", type=int, default=1000)
     parser.add_argument("--hosts", type=int, default=100)
     parser.add_argument("--latency", type=float, default=0.05, help="seconds per response")
     parser.add_argument("--workers", default="1,2,4", help="worker counts to run, in order")
