@@ -12,7 +12,8 @@ and a fresh archive folder; that many `scraper worker` processes (the real CLI, 
 concurrency --concurrency, per-host politeness 2 in flight and 0.1 s apart, cluster-wide) are
 started, and once all have said "worker started" the clock runs until every article is in the
 index. Measured: end-to-end articles/s and poll jobs/s, the scaling ratio against one worker,
-and what the sites saw (requests, most in flight at once).
+CPU seconds of the workers' process trees (we are their subreaper) and of the sites, the load
+average after, and what the sites saw (requests, most in flight at once).
 
 Then the scheduler alone (in-process, no fetching): --ticks sources in the `sources` table,
 all due, claimed by the tick (`FOR UPDATE SKIP LOCKED`, a provisional next poll) and
@@ -42,7 +43,7 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
 
 import psycopg  # noqa: E402
 
-from bench.netsite import NetSite, Post, load_average  # noqa: E402
+from bench.netsite import NetSite, Post, become_subreaper, children_cpu, load_average  # noqa: E402
 
 POSTGRES_URL = os.environ.get("SCRAPER_TEST_POSTGRES", "postgresql://127.0.0.1:5432/test")
 HOSTS_PER_SERVER = 250
@@ -84,6 +85,18 @@ def write_config(
     return path
 
 
+def reap_orphans(seconds: float = 3.0) -> None:
+    """Wait for the workers' orphaned descendants (forkservers; we are their subreaper), so
+    their CPU reaches RUSAGE_CHILDREN."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                time.sleep(0.05)
+        except ChildProcessError:
+            return
+
+
 def count(schema: str, sql: str) -> int:
     try:
         with psycopg.connect(POSTGRES_URL, options=f"-csearch_path={schema}") as db:
@@ -105,6 +118,7 @@ def run_cluster(
     schema = f"bench_cluster_{os.getpid()}_{workers}"
     drop(schema)
     stats0 = [site.call("stats") for site in sites]
+    cpu0 = children_cpu()
     with tempfile.TemporaryDirectory(prefix="bench-cluster-") as tmp:
         folder = Path(tmp)
         config = write_config(folder, schema, sources, args.concurrency)
@@ -132,15 +146,19 @@ def run_cluster(
             for proc in procs:
                 proc.send_signal(signal.SIGTERM)
             codes = [proc.wait(60) for proc in procs]
+            reap_orphans()
         warc = sum(p.stat().st_size for p in (folder / "archive" / "warc").glob("*.warc.gz"))
         files = len(list((folder / "archive" / "warc").glob("*.warc.gz")))
+    cpu = children_cpu() - cpu0  # the workers and their extraction processes, start to stop
     stats1 = [site.call("stats") for site in sites]
     drop(schema)
     requests = sum(b["requests"] - a["requests"] for a, b in zip(stats0, stats1, strict=True))
     return {"workers": workers, "archived": archived, "wall_s": wall, "articles_s": archived / wall,
             "polls": polls, "polls_s": polls / wall, "requests": requests, "exit_codes": codes,
             "max_in_flight": max(s["max_in_flight"] for s in stats1), "warc_files": files,
-            "warc_mb": warc / 1e6}  # fmt: skip
+            "warc_mb": warc / 1e6, "workers_cpu_s": cpu,
+            "sites_cpu_s": sum(b["cpu_s"] - a["cpu_s"] for a, b in zip(stats0, stats1, strict=True)),
+            "load_end": load_average()}  # fmt: skip
 
 
 async def scheduler_rate(n: int) -> dict[str, Any]:
@@ -169,10 +187,13 @@ async def scheduler_rate(n: int) -> dict[str, Any]:
     try:
         async with app.open_async():
             runtime = Runtime(app, pool, None, sources, "bench")  # type: ignore[arg-type]
+            await runtime.start()  # the sources' rows, as a worker starting inserts them
             start, ticks = time.monotonic(), 0
             while count(schema, "SELECT count(*) FROM procrastinate_jobs") < n:
                 await runtime.tick()
                 ticks += 1
+                if ticks > n:
+                    raise SystemExit("the tick claims nothing")
             wall = time.monotonic() - start
             async with pool.connection() as conn:  # one more claim, the queue now full
                 again = time.monotonic()
@@ -190,7 +211,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--feeds", type=int, default=1000)
     parser.add_argument("--hosts", type=int, default=100)
     parser.add_argument("--latency", type=float, default=0.05, help="seconds per response")
-    parser.add_argument("--workers", default="1,2,4", help="worker counts to run, in order")
+    parser.add_argument("--workers", default="1,2,4",
+                        help="worker counts to run, in order ('': the scheduler only)")  # fmt: skip
     parser.add_argument("--concurrency", type=int, default=32, help="jobs at once per worker")
     parser.add_argument("--ticks", type=int, default=10000, help="sources for the tick alone")
     parser.add_argument("--timeout", type=float, default=600, help="per run, seconds")
@@ -204,6 +226,7 @@ def main(argv: list[str] | None = None) -> int:
             "the corpus ../shared/corpora/article-extraction-benchmark is absent", file=sys.stderr
         )
         return 2
+    become_subreaper()
     result: dict[str, Any] = {"feeds": args.feeds, "hosts": args.hosts, "latency": args.latency,
                               "load_start": load_average(), "runs": []}  # fmt: skip
     with ExitStack() as stack:
@@ -214,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
         sources, posts = feeds_and_posts(sites, args.feeds)
         for site, mine in zip(sites, posts, strict=True):
             site.call("publish", mine)
-        for workers in (int(w) for w in args.workers.split(",")):
+        for workers in (int(w) for w in args.workers.split(",") if w.strip()):
             run = run_cluster(workers, sources, sites, args)
             result["runs"].append(run)
             print(f"{workers} worker(s): {run['archived']} articles in {run['wall_s']:.1f} s = "
@@ -229,10 +252,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print(f"{args.feeds} feeds (one article each) over {args.hosts} hosts, latency "
           f"{args.latency * 1000:.0f} ms; load {result['load_start']} -> {result['load_end']}")  # fmt: skip
-    print("workers  articles  wall s  articles/s  ratio  polls/s  requests  max in flight  exit")
+    print("workers  articles  wall s  articles/s  ratio  polls/s  requests  max in flight  "
+          "CPU s (workers, sites)  load after  exit")  # fmt: skip
     for r in result["runs"]:
         print(f"{r['workers']:>7}  {r['archived']:>8}  {r['wall_s']:>6.1f}  {r['articles_s']:>10.1f}  "
               f"{r['ratio']:>5.2f}  {r['polls_s']:>7.1f}  {r['requests']:>8}  {r['max_in_flight']:>13}  "
+              f"{r['workers_cpu_s']:>12.0f} {r['sites_cpu_s']:>9.0f}  {r['load_end']:>10}  "
               f"{r['exit_codes']}")  # fmt: skip
     s = result["scheduler"]
     if s:

@@ -53,16 +53,17 @@ RETURNING a.id
 """
 
 
+async def ensure_sources(conn: AsyncConnection[Any], sources: Sequence[Source]) -> None:
+    """Give the sources never seen before their row (due at once), as a worker starts."""
+    await conn.execute(ENSURE_SOURCES, ([s.name for s in sources],))
+
+
 async def claim_due_sources(
-    conn: AsyncConnection[Any], sources: Sequence[Source], limit: int, hold: float = CLAIM_HOLD,
-    *, ensure: bool = True,
-) -> list[str]:  # fmt: skip
-    """The names of up to `limit` configured sources due a poll, now claimed; with `ensure`,
-    sources never seen before get their row first (due at once)."""
+    conn: AsyncConnection[Any], sources: Sequence[Source], limit: int, hold: float = CLAIM_HOLD
+) -> list[str]:
+    """The names of up to `limit` configured sources due a poll, now claimed."""
     names = [s.name for s in sources]
     async with conn.transaction():
-        if ensure:
-            await conn.execute(ENSURE_SOURCES, (names,))
         cursor = await conn.execute(CLAIM_SOURCES, {
             "names": names, "feeds": [s.url for s in sources], "limit": limit, "hold": hold})  # fmt: skip
         return [row[0] for row in await cursor.fetchall()]

@@ -15,10 +15,10 @@ from datetime import datetime
 from typing import Any
 
 from procrastinate import App, exceptions
-from procrastinate.jobs import Job, Status
+from procrastinate.jobs import Status
 from psycopg_pool import AsyncConnectionPool
 
-from scraper.cluster.claims import claim_due_revisits, claim_due_sources
+from scraper.cluster.claims import claim_due_revisits, claim_due_sources, ensure_sources
 from scraper.fetcher import utcnow
 from scraper.logs import event
 from scraper.models import Source
@@ -64,7 +64,6 @@ class Runtime:
         self.worker_id = worker_id
         self.build = build  # updates the browse site and the replay index (blocking)
         self.polls = 0
-        self._ensured = False
 
     # -- deferring ------------------------------------------------------------------------------
     async def _defer(self, task: str, lock_prefix: str, key: str, values: Sequence[str]) -> int:
@@ -87,17 +86,20 @@ class Runtime:
                     pass
             return deferred
 
+    async def start(self) -> None:
+        """Before taking jobs: this worker's sources have their rows (whoever runs the ticks)."""
+        async with self.pool.connection() as conn:
+            await ensure_sources(conn, list(self.sources.values()))
+
     # -- tasks ----------------------------------------------------------------------------------
     async def tick(self) -> None:
         async with self.pool.connection() as conn:
-            names = await claim_due_sources(conn, list(self.sources.values()), TICK_BATCH,
-                                            ensure=not self._ensured)  # fmt: skip
-            self._ensured = True  # this worker's sources have their rows now
+            names = await claim_due_sources(conn, list(self.sources.values()), TICK_BATCH)
         if names:
             deferred = await self._defer("poll", "poll", "source", names)
             event(log, logging.DEBUG, None, None, "tick", claimed=len(names), deferred=deferred)
 
-    async def poll(self, name: str, job: Job) -> None:
+    async def poll(self, name: str) -> None:
         source = self.sources.get(name)
         if source is None:
             event(log, logging.INFO, name, None, "not in this worker's config; poll dropped")

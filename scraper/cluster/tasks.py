@@ -36,7 +36,7 @@ async def tick(context: JobContext, timestamp: int) -> None:
 
 @blueprint.task(name="poll", queue="poll", pass_context=True)
 async def poll(context: JobContext, source: str) -> None:
-    await _runtime(context).poll(source, context.job)
+    await _runtime(context).poll(source)
 
 
 @blueprint.periodic(cron=REVISIT_CRON)

@@ -109,7 +109,11 @@ async def serve(
     config = named_index(config, name)
     info = conninfo(config)
     archive = Archive(config, warc_prefix=f"scraper-{name}")  # also creates the index's tables
-    prepare_database(info, safe_url(config.index.url or ""))
+    try:
+        prepare_database(info, safe_url(config.index.url or ""))
+    except StorageError:
+        archive.close()
+        raise
     app = build_app(info)
     pool: AsyncConnectionPool[Any] = AsyncConnectionPool(
         info, min_size=1, max_size=POOL_SIZE, kwargs={"autocommit": True}, open=False,
@@ -131,6 +135,7 @@ async def serve(
             )  # fmt: skip
             runtime = Runtime(app, pool, pipeline, config.sources, name,
                               build=lambda: build_site_and_index(archive, config))  # fmt: skip
+            await runtime.start()
             notifier.start()
             event(log, logging.INFO, None, None, "worker started", worker=name,
                   queues=",".join(queues), archive=str(config.archive.path))  # fmt: skip
