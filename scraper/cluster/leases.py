@@ -43,8 +43,11 @@ ACQUIRE = (
     "WHERE h.next_start <= clock_timestamp() AND " + LIVE.format(now=NOW) + " < %(per_host)s "
     "RETURNING true"
 )
-WAIT = (
-    "SELECT extract(epoch FROM next_start - clock_timestamp()) FROM cluster_hosts WHERE host = %s"
+# One round trip per ask: granted or not, and (when not) how long until the host's next start
+# as the statement found it (a data-modifying WITH runs whether or not it is read).
+ASK = (
+    f"WITH granted AS ({ACQUIRE}) SELECT (SELECT count(*) FROM granted), (SELECT extract(epoch "
+    "FROM next_start - clock_timestamp()) FROM cluster_hosts WHERE host = %(host)s)"
 )
 SENT = (
     "UPDATE cluster_hosts SET next_start = clock_timestamp() + make_interval(secs => %s::float8) "
@@ -69,6 +72,7 @@ class ClusterLimiter(HostLimiter):
         super().__init__(per_host, delay, global_limit)
         self.pool = pool
         self.lease_ttl = lease_ttl
+        self.asks = self.granted = 0  # leases asked for and given (for the worker's last line)
         self._local: dict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(per_host))
 
     async def _execute(self, query: str, params: Any) -> list[tuple[Any, ...]]:
@@ -87,10 +91,14 @@ class ClusterLimiter(HostLimiter):
 
     async def _acquire(self, host: str, token: str) -> None:
         params = {"host": host, "token": token, "ttl": self.lease_ttl, "per_host": self.per_host}
-        while not await self._execute(ACQUIRE, params):
-            rows = await self._execute(WAIT, (host,))
-            wait = float(rows[0][0]) if rows and rows[0][0] is not None else POLL
-            await asyncio.sleep(min(max(wait, 0.01), POLL) * random.uniform(0.8, 1.2))
+        while True:
+            self.asks += 1
+            ((granted, wait),) = await self._execute(ASK, params)
+            if granted:
+                self.granted += 1
+                return
+            wait = float(wait) if wait is not None else POLL
+            await asyncio.sleep(min(max(wait, 0.01), POLL) * random.uniform(1.0, 1.2))
 
     @asynccontextmanager
     async def slot(

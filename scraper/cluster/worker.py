@@ -153,7 +153,8 @@ async def serve(
         extractor.close()
         archive.close()
         event(log, logging.INFO, None, None, "worker stopped", worker=name,
-              polls=runtime.polls if runtime else 0)  # fmt: skip
+              polls=runtime.polls if runtime else 0, host_leases=limiter.granted,
+              lease_asks=limiter.asks)  # fmt: skip
     return runtime.polls if runtime else 0
 
 
