@@ -3,6 +3,7 @@ local test sites (which record every request they see, with its start time)."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import signal
 import socket
@@ -303,4 +304,75 @@ async def test_site_is_built_again_only_after_the_archive_changed(schema: str) -
         await runtime.update_site()
         assert builds == [1, 1]
     finally:
+        await pool.close()
+
+
+async def open_pool(schema: str) -> Any:
+    """An autocommit pool on the schema, with the index's and the queue's tables in it."""
+    from psycopg.conninfo import make_conninfo
+    from psycopg_pool import AsyncConnectionPool
+
+    from scraper.cluster.schema import apply_schema
+    from scraper.store.postgres import PostgresStore, connect_kwargs
+
+    PostgresStore(POSTGRES_URL, schema=schema).close()
+    info = make_conninfo(**connect_kwargs(POSTGRES_URL, schema))
+    with psycopg.connect(info, autocommit=True) as conn:
+        apply_schema(conn)
+    pool: AsyncConnectionPool[Any] = AsyncConnectionPool(info, kwargs={"autocommit": True},
+                                                         open=False)  # fmt: skip
+    await pool.open()
+    return pool
+
+
+async def test_a_dead_workers_host_lease_expires_and_frees_the_host(schema: str) -> None:
+    from scraper.cluster.leases import ClusterLimiter
+
+    pool = await open_pool(schema)
+    try:
+        dead = ClusterLimiter(pool, per_host=1, delay=0.0, lease_ttl=1.0)
+        await dead._acquire("news.example", "a-worker-killed-mid-request")  # never released
+        alive = ClusterLimiter(pool, per_host=1, delay=0.0, lease_ttl=1.0)
+        start = time.monotonic()
+        async with asyncio.timeout(5), alive.slot("news.example") as sent:
+            waited = time.monotonic() - start
+            sent()
+        assert 0.7 <= waited <= 3.0  # refused until the dead one's lease ran out
+        rows = query(schema, "SELECT leases FROM cluster_hosts")
+        assert rows == [({},)]  # the expired lease went with the next grant; ours was returned
+    finally:
+        await pool.close()
+
+
+async def test_a_poll_whose_host_asked_to_wait_is_queued_again_for_then(schema: str) -> None:
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from psycopg.conninfo import make_conninfo
+
+    from scraper.cluster.runtime import Runtime
+    from scraper.cluster.worker import build_app
+    from scraper.fetcher import utcnow
+    from scraper.models import Source
+    from scraper.store.base import HostHold
+    from scraper.store.postgres import PostgresStore, connect_kwargs
+
+    pool = await open_pool(schema)
+    store = PostgresStore(POSTGRES_URL, schema=schema)
+    until = (utcnow() + timedelta(minutes=5)).replace(microsecond=0)
+    store.set_host_hold(HostHold("news.example", until, "HTTP 429"))
+    app = build_app(make_conninfo(**connect_kwargs(POSTGRES_URL, schema)))
+    try:
+        async with app.open_async():
+            source = Source("busy", feed="https://news.example/feed.xml")
+            pipeline = SimpleNamespace(store=store)  # the poll must not start: no fetcher at all
+            runtime = Runtime(app, pool, pipeline, [source], "test")  # type: ignore[arg-type]
+            await runtime.poll("busy")
+            await runtime.poll("busy")  # asked again meanwhile: still one job waiting
+        jobs = query(schema, "SELECT task_name, args, queueing_lock, status, scheduled_at "
+                             "FROM procrastinate_jobs")  # fmt: skip
+        assert jobs == [("scraper:poll", {"source": "busy"}, "poll:busy", "todo", until)]
+        assert runtime.polls == 0
+    finally:
+        store.close()
         await pool.close()
