@@ -45,6 +45,11 @@ ARCHIVE_MARK = "SELECT coalesce(max(fetched_at)::text, '') FROM versions"  # cha
 READ_MARK = "SELECT value FROM cluster_marks WHERE name = 'site'"
 SAVE_MARK = ("INSERT INTO cluster_marks (name, value) VALUES ('site', %s) "
              "ON CONFLICT (name) DO UPDATE SET value = excluded.value")  # fmt: skip
+FIRST_RUN = """
+INSERT INTO cluster_marks (name, value) VALUES (%s, %s) ON CONFLICT (name) DO UPDATE
+SET value = excluded.value WHERE cluster_marks.value::bigint < excluded.value::bigint
+RETURNING 1
+"""
 RESCHEDULE = (
     "UPDATE sources SET next_poll = now() + make_interval(secs => %s::float8) WHERE name = %s"
 )
@@ -85,6 +90,17 @@ class Runtime:
                 except exceptions.AlreadyEnqueued:
                     pass
             return deferred
+
+    async def first_run(self, task: str, timestamp: int) -> bool:
+        """Whether this periodic job's time is later than any run of its task so far (and is
+        now the latest): a late scheduler's stale copy is skipped."""
+        async with self.pool.connection() as conn:
+            row = await (
+                await conn.execute(FIRST_RUN, (f"periodic:{task}", str(timestamp)))
+            ).fetchone()
+        event(log, logging.DEBUG, None, None, f"periodic {task} " + ("runs" if row else "skipped: "
+              "ran already"), timestamp=timestamp, worker=self.worker_id)  # fmt: skip
+        return row is not None
 
     async def start(self) -> None:
         """Before taking jobs: this worker's sources have their rows (whoever runs the ticks)."""

@@ -3,7 +3,10 @@
 Queues: `poll` (the tick, source polls, stalled-job recovery), `fetch` (article revisits) and
 `extract` (named for the contract; extraction runs in each worker's own process pool).
 Periodic tasks are deferred by every worker's scheduler; procrastinate records each
-(task, timestamp) once (`procrastinate_periodic_defers`), so each tick runs once cluster-wide.
+(task, timestamp) once in `procrastinate_periodic_defers`, but keeps only the latest row per
+task, so a worker whose scheduler lags (a busy machine) defers timestamps already run elsewhere
+again. Each periodic job therefore first claims its timestamp (`Runtime.first_run`): the same
+tick never runs twice, whichever worker is late.
 """
 
 from __future__ import annotations
@@ -31,7 +34,8 @@ def _runtime(context: JobContext) -> Runtime:
 @blueprint.task(name="tick", queue="poll", pass_context=True, queueing_lock="tick")
 async def tick(context: JobContext, timestamp: int) -> None:
     """Claim the sources due a poll and defer a `poll` job for each."""
-    await _runtime(context).tick()
+    if await _runtime(context).first_run("tick", timestamp):
+        await _runtime(context).tick()
 
 
 @blueprint.task(name="poll", queue="poll", pass_context=True)
@@ -43,7 +47,8 @@ async def poll(context: JobContext, source: str) -> None:
 @blueprint.task(name="revisits", queue="fetch", pass_context=True, queueing_lock="revisits")
 async def revisits(context: JobContext, timestamp: int) -> None:
     """Claim the articles due a revisit and defer a `revisit` job for each."""
-    await _runtime(context).claim_revisits()
+    if await _runtime(context).first_run("revisits", timestamp):
+        await _runtime(context).claim_revisits()
 
 
 @blueprint.task(name="revisit", queue="fetch", pass_context=True)
@@ -56,7 +61,8 @@ async def revisit(context: JobContext, article: str) -> None:
 async def recover(context: JobContext, timestamp: int) -> None:
     """Give the jobs of workers that stopped heart-beating to the living (never `lock=`: a
     lock would be held by the very jobs that are stuck)."""
-    await _runtime(context).recover()
+    if await _runtime(context).first_run("recover", timestamp):
+        await _runtime(context).recover()
 
 
 @blueprint.periodic(cron=SITE_CRON)
@@ -64,4 +70,5 @@ async def recover(context: JobContext, timestamp: int) -> None:
 async def site(context: JobContext, timestamp: int) -> None:
     """Update the browse site and the replay index when articles changed (one at a time
     cluster-wide: `lock`; a dead worker's lock is freed by `recover`, which takes none)."""
-    await _runtime(context).update_site()
+    if await _runtime(context).first_run("site", timestamp):
+        await _runtime(context).update_site()

@@ -43,6 +43,7 @@ log = logging.getLogger("scraper.worker")
 
 FETCH_POLL = 1.0  # seconds between looks for jobs (LISTEN/NOTIFY wakes workers sooner)
 POOL_SIZE = 4  # connections of our own (ticks, leases) per worker
+WARM_UP = "<html><head><title>warm-up</title></head><body><p>Warm-up page.</p></body></html>"
 
 
 def worker_id() -> str:
@@ -136,6 +137,9 @@ async def serve(
             runtime = Runtime(app, pool, pipeline, config.sources, name,
                               build=lambda: build_site_and_index(archive, config))  # fmt: skip
             await runtime.start()
+            # The extraction processes start (and load their models) before the first job, not
+            # inside it: a first poll would otherwise wait on them, its host lease held.
+            await extractor(WARM_UP, "http://localhost/warm-up")
             notifier.start()
             event(log, logging.INFO, None, None, "worker started", worker=name,
                   queues=",".join(queues), archive=str(config.archive.path))  # fmt: skip
