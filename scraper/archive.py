@@ -45,7 +45,9 @@ articles' HTTP exchanges for ReplayWeb.page and pywb. Every command takes `--con
 class Archive:
     """Opens (creating if needed) the archive folder a config names."""
 
-    def __init__(self, config: Config, *, writer: bool = True) -> None:
+    def __init__(
+        self, config: Config, *, writer: bool = True, warc_prefix: str = "scraper"
+    ) -> None:
         self.root: Path = config.archive.path
         self.store = open_store(config, create=True)
         self.tree = ArchiveTree(self.root)
@@ -61,6 +63,7 @@ class Archive:
                 self.root / "warc",
                 self.root,
                 max_size=config.archive.warc_max_size,
+                prefix=warc_prefix,
                 lookup=self.store.find_payload,
                 remember=self.store.remember_payload,
             )

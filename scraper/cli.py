@@ -42,6 +42,12 @@ def _checked(parse: Callable[[str], object]) -> Callable[[str], object]:
     return check
 
 
+def _queues(text: str) -> tuple[str, ...]:
+    from scraper.cluster.worker import parse_queues
+
+    return parse_queues(text)
+
+
 def _config(args: argparse.Namespace) -> Config:
     return load_config(args.config)
 
@@ -92,6 +98,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     from scraper.daemon import run_daemon
 
     return run_daemon(Path(args.config) if args.config else None)
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from scraper.cluster.worker import run_worker
+
+    return run_worker(_config(args), args.queues, args.concurrency)
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -482,6 +494,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--log-json", action="store_true", help="log one JSON object per line")
 
+    worker = command(
+        "worker",
+        cmd_worker,
+        "serve the work queue: poll sources with other workers, on any machine",
+        "Run one worker of a cluster sharing the [index] PostgreSQL database (and the archive "
+        "folder, on a shared volume): sources due are claimed by a periodic tick and polled by "
+        "whichever worker is free, with per-host limits held across all workers. SIGINT/SIGTERM "
+        "stop it cleanly. Start one or more on each machine (see Scaling out).",
+    )
+    worker.add_argument("--queues", type=_checked(_queues), default=("poll", "fetch", "extract"),
+                        metavar="poll,fetch,extract",
+                        help="the queues this worker serves (default: all three)")  # fmt: skip
+    worker.add_argument("--concurrency", type=_checked(_positive_int), metavar="N",
+                        help="jobs run at once (default: [daemon] concurrency)")  # fmt: skip
+    worker.add_argument("--log-json", action="store_true", help="log one JSON object per line")
+
     status = command("status", cmd_status, "show each source's health, schedule and counts")
     status.add_argument("--json", action="store_true", help="as one JSON document")
 
@@ -654,7 +682,7 @@ def _setup_logging(args: argparse.Namespace) -> None:
     from scraper.logs import setup_logging
 
     verbose = getattr(args, "verbose", 0)
-    default = logging.INFO if args.command == "run" else logging.ERROR
+    default = logging.INFO if args.command in {"run", "worker"} else logging.ERROR
     level = default if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     setup_logging(level, json_lines=getattr(args, "log_json", False))
 
