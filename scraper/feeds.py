@@ -9,11 +9,13 @@ from __future__ import annotations
 import calendar
 import json
 import re
+import threading
 import time
 from datetime import UTC, datetime
 from typing import Any
 
 import feedparser
+import feedparser.api
 
 from scraper.encoding import decode, header_charset
 from scraper.errors import ParseError
@@ -138,6 +140,28 @@ def _parse_json_feed(text: str, base: str | None) -> Feed:
     )
 
 
+_LOOSE_ONLY = threading.Lock()
+
+
+def _feedparser(content: bytes, headers: dict[str, str]) -> Any:
+    """feedparser, whose strict (XML) parser lets a few errors escape on damaged input (a
+    namespace URI cut by a space raises ValueError): those bytes are read again by its loose
+    parser, as it does itself for XML errors, so a damaged feed still yields what it holds."""
+    options: dict[str, Any] = {"response_headers": headers, "sanitize_html": False,
+                               "resolve_relative_uris": False}  # fmt: skip
+    try:
+        return feedparser.parse(content, **options)
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError) as error:
+        with _LOOSE_ONLY:  # the switch is module state: one loose-only parse at a time
+            feedparser.api._XML_AVAILABLE = False
+            try:
+                parsed = feedparser.parse(content, **options)
+            finally:
+                feedparser.api._XML_AVAILABLE = True
+        parsed["bozo"], parsed["bozo_exception"] = 1, error
+        return parsed
+
+
 def parse_feed(content: bytes, url: str | None = None, content_type: str | None = None) -> Feed:
     """Parse feed bytes of any supported format into a `Feed`."""
     head = content[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
@@ -150,8 +174,7 @@ def parse_feed(content: bytes, url: str | None = None, content_type: str | None 
         headers["content-type"] = "application/xml"
     if url:
         headers["content-location"] = url
-    parsed = feedparser.parse(content, response_headers=headers, sanitize_html=False,
-                              resolve_relative_uris=False)  # fmt: skip
+    parsed = _feedparser(content, headers)
     error = None
     if parsed.get("bozo"):
         exc = parsed.get("bozo_exception")

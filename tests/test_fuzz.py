@@ -48,6 +48,16 @@ def test_arbitrary_bytes_are_a_feed_or_a_parse_error(data: bytes, content_type) 
         parse_feed(data, "http://example.org/feed", content_type)
 
 
+def test_a_namespace_cut_by_a_stray_byte_is_read_by_the_loose_parser() -> None:
+    # Found by the fuzz test below: feedparser's strict parser raised ValueError on this.
+    damaged = (b'<rss version="2.0" xmlns:dc="h\xa0tp://purl.org/dc/elements/1.1/"><channel>'
+               b"<title>T</title><dc:contributor>C</dc:contributor><item><title>One</title>"
+               b"<link>http://example.org/a</link></item></channel></rss>")  # fmt: skip
+    feed = parse_feed(damaged, "http://example.org/feed", "text/xml")
+    assert [e.url for e in feed.entries] == ["http://example.org/a"]
+    assert feed.error
+
+
 @FUZZ
 @given(st.sampled_from(FEEDS), st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)),
                                         max_size=20), st.integers(0, 5000))  # fmt: skip
