@@ -77,17 +77,8 @@ def atomic_write(path: Path, data: str | bytes, *, temp_suffix: str | None = Non
     """
     payload = data.encode("utf-8") if isinstance(data, str) else data
     path.parent.mkdir(parents=True, exist_ok=True)
-    suffix = path.suffix if temp_suffix is None else temp_suffix
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=suffix)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with _replacing(path, path.suffix if temp_suffix is None else temp_suffix) as handle:
+        handle.write(payload)
 
 
 def user_file_mode() -> int:
@@ -100,10 +91,22 @@ def user_file_mode() -> int:
 @contextlib.contextmanager
 def atomic_text_file(path: Path) -> Iterator[TextIO]:
     """A text file written in a temporary file and renamed into place only when complete."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    with _replacing(path, path.suffix, text=True, mode=user_file_mode()) as handle:
+        yield handle
+
+
+@contextlib.contextmanager
+def _replacing(
+    path: Path, suffix: str, *, text: bool = False, mode: int | None = None
+) -> Iterator[Any]:
+    """A temporary file beside `path`, synced to disk and renamed over `path` when the block
+    ends without error, removed when it does not: readers see the old file or the new."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=suffix)
     try:
-        os.fchmod(fd, user_file_mode())
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        if mode is not None:
+            os.fchmod(fd, mode)
+        opened = os.fdopen(fd, "w", encoding="utf-8", newline="") if text else os.fdopen(fd, "wb")
+        with opened as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
