@@ -431,6 +431,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
         from dataclasses import asdict
 
         data = asdict(article)
+        data.pop("facts", None)  # the workers' note to the event loop, not the article
         for key in ("published", "updated"):
             data[key] = data[key].isoformat() if data[key] else None
         print(json.dumps(data, ensure_ascii=False, indent=2))

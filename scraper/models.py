@@ -6,6 +6,7 @@ what flows through config -> fetch -> feeds -> extract -> store -> export from t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -74,6 +75,17 @@ class Body:
 
 
 @dataclass(frozen=True)
+class LineFacts:
+    """What boilerplate cleaning asks of a body's lines, worked out where the body is extracted
+    (a worker process), so that learning and cleaning in the event loop only look them up: the
+    whole text's fingerprint, and each distinct line's fingerprint and whether it is a known
+    boilerplate phrase (Markdown lines as their plain words)."""
+
+    page: str | None
+    lines: Mapping[str, tuple[str | None, bool]]
+
+
+@dataclass(frozen=True)
 class Metadata:
     """What the page says about the article, from every evidence source it offers."""
 
@@ -113,6 +125,7 @@ class Article:
     original_url: str | None = None
     original_source: str | None = None
     error: str | None = None  # why extraction found no body, when it did not
+    facts: LineFacts | None = field(default=None, compare=False, repr=False)  # of this body
 
 
 @dataclass(frozen=True)

@@ -69,8 +69,8 @@ def entry_marker(entry: FeedEntry) -> str:
 
 def clean_article(article: Article, model: BoilerplateModel) -> Article:
     """The article without the lines its source repeats on every page."""
-    body = model.clean(Body(article.text, article.markdown, article.error))
-    return replace(article, text=body.text, markdown=body.markdown)
+    body = model.clean(Body(article.text, article.markdown, article.error), article.facts)
+    return replace(article, text=body.text, markdown=body.markdown, facts=None)
 
 
 @dataclass(frozen=True)
@@ -244,7 +244,7 @@ class Pipeline:
             model = self._boilerplate(source.name)
             learned = model.to_json()
             for item in fetched:
-                model.learn(Body(item.article.text, item.article.markdown))
+                model.learn(Body(item.article.text, item.article.markdown), item.article.facts)
             if model.to_json() != learned:
                 self.store.set_boilerplate(source.name, model.to_json())
             for item in fetched:

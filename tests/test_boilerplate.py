@@ -177,3 +177,32 @@ def test_cleaning_keeps_markdown_in_step_with_text() -> None:
 def test_a_body_made_only_of_boilerplate_comes_back_empty_with_a_reason() -> None:
     cleaned = BoilerplateModel().clean(Body("Share this article\n\nAdvertisement", "x"))
     assert cleaned.text == "" and cleaned.markdown == "" and cleaned.error
+
+
+@needs_corpus
+def test_cleaning_with_the_workers_line_facts_gives_what_cleaning_without_them_gives() -> None:
+    from scraper.extract.boilerplate import line_facts
+
+    bodies = [extract_body(site_page(t, f"Story {i}")) for i, t in enumerate(article_bodies(6))]
+    plain, informed = BoilerplateModel(), BoilerplateModel()
+    for body in bodies[:4]:
+        plain.learn(body)
+        informed.learn(body, line_facts(body))
+    assert informed.counts == plain.counts and informed.pages == plain.pages
+    for body in bodies:
+        assert informed.clean(body, line_facts(body)) == plain.clean(body)
+        assert plain.clean(body) != body  # there was template to take out
+
+
+def test_the_model_stays_small_over_many_pages_and_still_learns_a_template_line() -> None:
+    def word(i: int) -> str:  # digits are folded when lines are compared: spell numbers out
+        return "".join("abcdefghij"[int(d)] for d in str(i))
+
+    model = BoilerplateModel()
+    for i in range(3000):
+        model.learn(f"Unique line of story {word(i)}.\n\nAnother line, {word(i)}x.")
+        assert len(model.counts) <= model.max_lines
+    for i in range(2):
+        model.learn(f"Story {word(i)} after the trim.\n\nSupport the Courier today.")
+    assert model.is_learned("Support the Courier today.")
+    assert len(model.to_json()) < 200_000

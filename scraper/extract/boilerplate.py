@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from scraper.models import Body
+from scraper.models import Body, LineFacts
 
 # (what it is, pattern). Patterns are matched at the start of a block, lower-cased, with
 # typographic quotes made plain; a pattern ending in "$" must cover the whole block.
@@ -144,16 +144,32 @@ class BoilerplateModel:
     counts: dict[str, int] = field(default_factory=dict)  # line fingerprint -> distinct pages
     pages: list[str] = field(default_factory=list)  # fingerprints of the pages learned
     max_pages: int = 200  # the page list only guards against learning one page twice
+    max_lines: int = 5000  # line counts kept; beyond, `_forget` trims them
 
-    def learn(self, text: str | Body) -> None:
-        """Count each distinct line of one page's body (learning the same page twice is a no-op)."""
+    def learn(self, text: str | Body, facts: LineFacts | None = None) -> None:
+        """Count each distinct line of one page's body (learning the same page twice is a no-op).
+        `facts`, when given, are this body's (`line_facts`): nothing is hashed again."""
         body = text.text if isinstance(text, Body) else text
-        page = fingerprint(body)
+        page = facts.page if facts is not None else fingerprint(body)
         if page is None or page in self.pages:
             return
         self.pages = [*self.pages, page][-self.max_pages :]
-        for fp in {f for f in map(fingerprint, _lines(body)) if f}:
+        known = dict(facts.lines) if facts is not None else {}
+        for fp in {_fact(known, line)[0] for line in _lines(body)} - {None}:
+            assert fp is not None
             self.counts[fp] = self.counts.get(fp, 0) + 1
+        if len(self.counts) > self.max_lines:
+            self._forget()
+
+    def _forget(self) -> None:
+        """Keep the model small (it is read and written at every batch): lines seen on one page
+        only are forgotten first, then the least repeated; a line that is template comes back on
+        the next pages it is seen on."""
+        kept = {fp: n for fp, n in self.counts.items() if n >= self.min_pages}
+        if len(kept) > self.max_lines // 2:
+            ranked = sorted(kept.items(), key=lambda item: -item[1])[: self.max_lines // 2]
+            kept = dict(ranked)
+        self.counts = kept
 
     def learn_all(self, bodies: Iterable[str | Body]) -> BoilerplateModel:
         for body in bodies:
@@ -169,17 +185,19 @@ class BoilerplateModel:
         """True for a built-in boilerplate phrase or a line this source repeats."""
         return phrase_kind(paragraph) is not None or self.is_learned(paragraph)
 
-    def clean(self, body: Body) -> Body:
+    def clean(self, body: Body, facts: LineFacts | None = None) -> Body:
         """The body without its boilerplate lines, in both text and Markdown.
 
         Learned lines are only removed when they are a minority of the body: a page made mostly
-        of lines seen elsewhere is a republished or updated article, not template.
+        of lines seen elsewhere is a republished or updated article, not template. `facts`, when
+        given, are this body's (`line_facts`): each line's hash and phrase verdict come from them.
         """
         lines = _lines(body.text)
         if not lines:
             return body
         # Each distinct line is hashed and matched once (text and Markdown share most lines).
-        prints = {line: fingerprint(line) for line in set(lines)}
+        known: dict[str, tuple[str | None, bool]] = dict(facts.lines) if facts is not None else {}
+        prints = {line: _fact(known, line)[0] for line in set(lines)}
         learned = {fp for fp in prints.values()
                    if fp is not None and self.counts.get(fp, 0) >= self.min_pages}  # fmt: skip
         if learned:
@@ -190,14 +208,10 @@ class BoilerplateModel:
                 shared += count if prints[line] in learned else 0
             if shared * 2 >= words:
                 learned = set()
-        verdicts: dict[str, bool] = {}
 
         def drop(line: str) -> bool:
-            verdict = verdicts.get(line)
-            if verdict is None:
-                fp = prints[line] if line in prints else fingerprint(line)
-                verdict = verdicts[line] = fp in learned or phrase_kind(line) is not None
-            return verdict
+            fp, phrase = _fact(known, line)
+            return phrase or fp in learned
 
         text = _filter_paragraphs(body.text, drop)
         markdown = _filter_paragraphs(body.markdown, lambda x: drop(_strip_markdown(x)))
@@ -222,6 +236,25 @@ class BoilerplateModel:
 
 _MD_PREFIX = re.compile(r"^\s*(#{1,6} |[-*+] |\d+[.)] |> ?)+")
 _MD_LINK = re.compile(r"\]\((?:[^()\s]|\([^()\s]*\))*\)")
+
+
+def line_facts(body: Body) -> LineFacts:
+    """The fingerprints and phrase verdicts `learn` and `clean` need for this body."""
+    lines = set(_lines(body.text))
+    lines.update(_strip_markdown(line) for line in body.markdown.split("\n") if line.strip())
+    return LineFacts(fingerprint(body.text), {line: _judge(line) for line in lines})
+
+
+def _judge(line: str) -> tuple[str | None, bool]:
+    return fingerprint(line), phrase_kind(line) is not None
+
+
+def _fact(known: dict[str, tuple[str | None, bool]], line: str) -> tuple[str | None, bool]:
+    """A line's (fingerprint, is a phrase), from `known` or worked out (and kept there)."""
+    fact = known.get(line)
+    if fact is None:
+        fact = known[line] = _judge(line)
+    return fact
 
 
 def _strip_markdown(line: str) -> str:
