@@ -16,7 +16,7 @@ from scraper.archive import ArchiveLock
 from scraper.config import Config
 from scraper.store import Store, index_exists, index_label, open_store
 from scraper.store.cdxj import CdxjIndex
-from scraper.store.tree import inside
+from scraper.store.tree import ArchiveTree, inside
 from scraper.store.warc import SEALED_LIST, _valid_length
 
 
@@ -44,7 +44,7 @@ def verify_archive(config: Config, *, repair: bool = False) -> VerifyReport:
     store = open_store(config)
     try:
         _check_index(store, report)
-        known_folders = _check_articles(root, store, report)
+        known_folders = _check_articles(root, store, report, repair)
         _check_orphans(root, known_folders, report, repair)
         sizes = _check_warc(root, store, report)
         _check_replay_index(root, sizes, report, repair)
@@ -57,28 +57,60 @@ def _check_index(store: Store, report: VerifyReport) -> None:
     report.problems += store.check_integrity()
 
 
-def _check_articles(root: Path, store: Store, report: VerifyReport) -> set[Path]:
+def _check_articles(root: Path, store: Store, report: VerifyReport, repair: bool) -> set[Path]:
+    tree = ArchiveTree(root)
     folders = set()
     for article in store.iter_articles():
         report.articles += 1
         folder = inside(root, article.path)
         folders.add(folder)
-        meta = folder / "metadata.json"
-        if not (folder / "article.md").is_file() or not meta.is_file():
-            report.problems.append(f"{article.id}: files missing in {article.path}")
-            continue
-        try:
-            data = json.loads(meta.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:
-            report.problems.append(f"{article.id}: unreadable metadata.json: {error}")
-            continue
-        if data.get("id") != article.id:
+        versions = list(store.iter_versions(article.id))
+        report.versions += len(versions)
+        owner = _metadata_id(folder / "metadata.json")
+        if owner not in (None, article.id):
             report.problems.append(f"{article.id}: {article.path}/metadata.json names another id")
-        for version in store.iter_versions(article.id):
-            report.versions += 1
-            if not (folder / f"v{version['version']}.md").is_file():
-                report.problems.append(f"{article.id}: v{version['version']}.md missing")
+            continue
+        damaged = _damaged_files(folder, versions, owner is None)
+        if not damaged:
+            continue
+        if not repair:
+            report.problems.append(f"{article.id}: {', '.join(damaged)} in {article.path} "
+                                   "(`verify --repair` writes them again from the index)")  # fmt: skip
+            continue
+        for name in damaged:  # the folder is derived from the index: write it again
+            (folder / name.split(" ")[0]).unlink(missing_ok=True)
+        tree.write_article(article, versions)
+        report.repaired.append(f"{article.path} ({', '.join(damaged)}: written from the index)")
     return folders
+
+
+def _metadata_id(meta: Path) -> str | None:
+    """The id a folder's metadata.json names; None when it is missing, empty or unreadable."""
+    try:
+        data = json.loads(meta.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data.get("id") if isinstance(data, dict) and data.get("id") else None
+
+
+def _damaged_files(folder: Path, versions: list[dict[str, object]], bad_meta: bool) -> list[str]:
+    """The article files missing or empty (what a power cut before the page cache reached the
+    disk leaves), each as "name missing" / "name empty"."""
+    names = ["article.md", *(f"v{v['version']}.md" for v in versions)]
+    names += [f"v{v['version']}.diff" for v in versions if v.get("diff")]
+    damaged = []
+    for name in names:
+        try:
+            size = (folder / name).stat().st_size
+        except OSError:
+            damaged.append(f"{name} missing")
+            continue
+        if size == 0:
+            damaged.append(f"{name} empty")
+    if bad_meta:
+        state = "missing" if not (folder / "metadata.json").exists() else "unreadable"
+        damaged.append(f"metadata.json {state}")
+    return damaged
 
 
 def _check_orphans(root: Path, known: set[Path], report: VerifyReport, repair: bool) -> None:

@@ -149,3 +149,27 @@ def test_an_injected_write_error_is_a_clear_error_and_leaves_no_corrupt_file(
 def _no_stray_mounts(tmp_path: Path):
     yield
     shutil.rmtree(tmp_path / "disk", ignore_errors=True)
+
+
+def test_article_files_a_power_cut_left_empty_or_missing_are_found_and_written_again(
+    site: TestSite, tmp_path: Path, cli
+) -> None:
+    """Article files are not synced one by one (the index and the WARC files are): after a
+    power cut some may be empty or gone; `verify` says which and `--repair` rewrites them."""
+    require_corpus()
+    publish_corpus(site, load_pages(3), "/feed.xml", "rss")
+    config = write_config(tmp_path, [{"name": "s", "feed": site.url("/feed.xml")}])
+    assert cli("fetch", "--config", str(config)).code == 0
+    folders = sorted(p.parent for p in (tmp_path / "archive").rglob("metadata.json"))
+    before = {p: p.read_bytes() for f in folders for p in f.iterdir()}
+    (folders[0] / "article.md").write_bytes(b"")
+    (folders[0] / "metadata.json").write_bytes(b"")
+    (folders[1] / "v1.md").unlink()
+    check = cli("verify", "--config", str(config))
+    assert check.code != 0
+    assert "article.md empty" in check.out and "v1.md missing" in check.out
+    assert "metadata.json unreadable" in check.out
+    repaired = cli("verify", "--repair", "--config", str(config))
+    assert "written from the index" in repaired.out
+    assert cli("verify", "--config", str(config)).code == 0
+    assert {p: p.read_bytes() for f in folders for p in f.iterdir()} == before

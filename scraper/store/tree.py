@@ -70,14 +70,19 @@ def inside(root: Path, relative: str | PurePosixPath) -> Path:
     return candidate
 
 
-def atomic_write(path: Path, data: str | bytes, *, temp_suffix: str | None = None) -> None:
+def atomic_write(
+    path: Path, data: str | bytes, *, temp_suffix: str | None = None, sync: bool = True
+) -> None:
     """Write a file so that readers (and a crash) see the old or the new content, never half.
 
     `temp_suffix` names the temporary file differently where readers pick files by suffix.
+    `sync=False` skips the fsync, for files that can be written again from the index: a killed
+    process still leaves the old or the new file; only a power cut can leave one empty.
     """
     payload = data.encode("utf-8") if isinstance(data, str) else data
     path.parent.mkdir(parents=True, exist_ok=True)
-    with _replacing(path, path.suffix if temp_suffix is None else temp_suffix) as handle:
+    suffix = path.suffix if temp_suffix is None else temp_suffix
+    with _replacing(path, suffix, sync=sync) as handle:
         handle.write(payload)
 
 
@@ -97,7 +102,7 @@ def atomic_text_file(path: Path) -> Iterator[TextIO]:
 
 @contextlib.contextmanager
 def _replacing(
-    path: Path, suffix: str, *, text: bool = False, mode: int | None = None
+    path: Path, suffix: str, *, text: bool = False, mode: int | None = None, sync: bool = True
 ) -> Iterator[Any]:
     """A temporary file beside `path`, synced to disk and renamed over `path` when the block
     ends without error, removed when it does not: readers see the old file or the new."""
@@ -108,8 +113,9 @@ def _replacing(
         opened = os.fdopen(fd, "w", encoding="utf-8", newline="") if text else os.fdopen(fd, "wb")
         with opened as handle:
             yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
+            if sync:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -180,7 +186,10 @@ class ArchiveTree:
         self, article: StoredArticle, versions: Sequence[Mapping[str, Any]] = ()
     ) -> None:
         """Write (or rewrite) the article's folder: article.md, metadata.json, and one
-        `vN.md` (plus `vN.diff` against the version before) per version not written yet."""
+        `vN.md` (plus `vN.diff` against the version before) per version not written yet.
+
+        Not synced one by one: they are all derived from the index and the WARC files (which
+        are), and `verify --repair` writes any a power cut left empty or missing again."""
         folder = inside(self.root, article.path)
         listing = []
         try:
@@ -188,10 +197,10 @@ class ArchiveTree:
                 number = int(version["version"])
                 body = folder / f"v{number}.md"
                 if not body.exists():
-                    atomic_write(body, render_version(article, version))
+                    atomic_write(body, render_version(article, version), sync=False)
                 diff = version.get("diff")
                 if diff and not (folder / f"v{number}.diff").exists():
-                    atomic_write(folder / f"v{number}.diff", str(diff))
+                    atomic_write(folder / f"v{number}.diff", str(diff), sync=False)
                 listing.append({
                     "version": number,
                     "fetched_at": _iso(version.get("fetched_at")),  # type: ignore[arg-type]
@@ -201,13 +210,12 @@ class ArchiveTree:
                     "warc_file": version.get("warc_file"),
                     "warc_offset": version.get("warc_offset"),
                 })  # fmt: skip
-            atomic_write(folder / "article.md", render_markdown(article))
+            atomic_write(folder / "article.md", render_markdown(article), sync=False)
             meta = article_metadata(article)
             if listing:
                 meta["version_history"] = listing
-            atomic_write(
-                folder / "metadata.json", json.dumps(meta, ensure_ascii=False, indent=2) + "\n"
-            )
+            text = json.dumps(meta, ensure_ascii=False, indent=2) + "\n"
+            atomic_write(folder / "metadata.json", text, sync=False)
         except OSError as error:
             raise StorageError(f"cannot write {folder}: {error.strerror or error}") from None
 
