@@ -265,6 +265,7 @@ class Fetcher:
             content=content, fetched_at=fetched_at,
             warc_file=location.file if location else None,
             warc_offset=location.offset if location else None,
+            warc_revisit=location.revisit if location else False,
         )  # fmt: skip
 
     async def _stream(
@@ -329,6 +330,7 @@ class Fetcher:
             url=exchange.url, requested_url=url, status=status, headers=exchange.headers,
             content=exchange.content, fetched_at=exchange.fetched_at, redirects=tuple(hops),
             warc_file=exchange.warc_file, warc_offset=exchange.warc_offset,
+            warc_revisit=exchange.warc_revisit,
         )  # fmt: skip
         if status in {429, 503} or (status >= 500 and "retry-after" in exchange.headers):
             now = self.clock()

@@ -141,6 +141,7 @@ class Exchange:
     redirects: tuple[tuple[int, str], ...] = ()  # (status, location) of each hop followed
     warc_file: str | None = None  # where the raw exchange was recorded
     warc_offset: int | None = None
+    warc_revisit: bool = False  # recorded as a revisit: the payload is in an earlier record
 
     @property
     def content_type(self) -> str:

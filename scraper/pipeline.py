@@ -58,6 +58,9 @@ MAX_SITEMAP_CHILDREN = 10  # child sitemaps of an index read per poll, most rece
 ExtractFn = Callable[
     [str | bytes, str, FeedEntry | None, Source | None, str | None], Awaitable[Article]
 ]
+# Hands a fetched page (in WARC already) to another tier for extraction: the cluster's
+# `extract` queue. It calls `Pipeline.archive_page` there.
+Handoff = Callable[[Source, FeedEntry, Exchange], Awaitable[None]]
 
 
 def entry_marker(entry: FeedEntry) -> str:
@@ -107,6 +110,7 @@ class SourceReport:
     skipped: list[Problem] = field(default_factory=list)  # pages we chose not to fetch (robots)
     warnings: list[str] = field(default_factory=list)
     archived: list[StoredArticle] = field(default_factory=list)
+    queued: int = 0  # pages fetched and handed to the extraction tier (`Pipeline.handoff`)
 
     @property
     def ok(self) -> bool:
@@ -118,6 +122,8 @@ class SourceReport:
         if self.not_modified and not self.revisited:
             return f"{self.source}: feed not modified"
         parts = [f"{self.new} new", f"{self.known} already archived"]
+        if self.queued:
+            parts.append(f"{self.queued} queued for extraction")
         if self.revisited:
             parts.append(f"{self.revisited} revisited")
         if self.updated:
@@ -143,6 +149,7 @@ class Pipeline:
     revisits: tuple[float, ...] = DEFAULT_REVISITS
     on_version: Callable[[StoredArticle, str], None] | None = None
     notify: Callable[[Notice], None] | None = None
+    handoff: Handoff | None = None  # None: pages are extracted by `extract`, in this process
     _deduper: Deduper | None = field(default=None, init=False, repr=False)
 
     async def poll(self, source: Source, *, force: bool = False) -> SourceReport:
@@ -176,7 +183,8 @@ class Pipeline:
             state = replace(state, last_error=report.error, failures=failures)
         else:
             interval = adapt_interval(source, self.schedule, state.interval,
-                                      new_entries=report.new, hint=report.hint)  # fmt: skip
+                                      new_entries=report.new + report.queued,
+                                      hint=report.hint)  # fmt: skip
             delay = interval
             state = replace(state, last_success=now, last_error=None, failures=0, disabled=None)
         state = replace(state, interval=interval, next_poll=now + timedelta(seconds=delay))
@@ -241,17 +249,7 @@ class Pipeline:
         for start in range(0, len(fresh), BATCH):
             fetched = [f for f in await asyncio.gather(*map(one, fresh[start : start + BATCH]))
                        if f is not None]  # fmt: skip
-            model = self._boilerplate(source.name)
-            learned = model.to_json()
-            for item in fetched:
-                model.learn(Body(item.article.text, item.article.markdown), item.article.facts)
-            if model.to_json() != learned:
-                self.store.set_boilerplate(source.name, model.to_json())
-            for item in fetched:
-                self._store_entry(source, item, report, model)
-                # Storing is synchronous; between articles the loop hands extraction results
-                # back and new pages to the workers, which would otherwise idle for the batch.
-                await asyncio.sleep(0)
+            await self._store_batch(source, fetched, report)
         if report.failures:
             # A page that failed is in the feed still, but an unchanged feed answers 304 and
             # would never list it again: forget the feed's validators, so the next poll reads
@@ -308,6 +306,42 @@ class Pipeline:
             entries += nested.entries  # an index of indexes goes no deeper: a bound
         return recent(tuple(entries), since)
 
+    async def _store_batch(
+        self, source: Source, fetched: list[Fetched], report: SourceReport
+    ) -> None:
+        """Teach the source's boilerplate model these pages, then clean and store each."""
+        if not fetched:
+            return
+        model = self._boilerplate(source.name)
+        learned = model.to_json()
+        for item in fetched:
+            model.learn(Body(item.article.text, item.article.markdown), item.article.facts)
+        if model.to_json() != learned:
+            self.store.set_boilerplate(source.name, model.to_json())
+        for item in fetched:
+            self._store_entry(source, item, report, model)
+            # Storing is synchronous; between articles the loop hands extraction results
+            # back and new pages to the workers, which would otherwise idle for the batch.
+            await asyncio.sleep(0)
+
+    async def archive_page(
+        self, source: Source, entry: FeedEntry, exchange: Exchange
+    ) -> SourceReport:
+        """Extract, clean and store one page another process fetched and handed off (with its
+        bytes in `exchange.content`). Idempotent: a page archived already is left alone."""
+        report = SourceReport(source.name, source.url)
+        if self.store.find_article(entry.url, entry.guid, source.name):
+            report.known += 1
+            return report
+        try:
+            article = await self._extract_page(source, entry, exchange)
+        except ScraperError as error:
+            self._problem(source, entry.url, error, report)
+            return report
+        await self._store_batch(source, [Fetched(entry, replace(exchange, content=b""), article)],
+                                report)  # fmt: skip
+        return report
+
     def _boilerplate(self, source: str) -> BoilerplateModel:
         data = self.store.get_boilerplate(source)
         return BoilerplateModel.from_json(data) if data else BoilerplateModel()
@@ -319,6 +353,11 @@ class Pipeline:
             exchange = await self.fetcher.fetch(
                 entry.url, source=source.name, kind="page", force=force, delay=source.delay
             )
+            if self.handoff is not None:
+                self._check_page(exchange)
+                await self.handoff(source, entry, exchange)
+                report.queued += 1
+                return None
             article = await self._extract_page(source, entry, exchange)
             # The page is in WARC now; holding its bytes until the batch is stored only costs
             # memory (a batch per source, many sources at once).
@@ -358,14 +397,19 @@ class Pipeline:
     async def _extract_page(
         self, source: Source, entry: FeedEntry | None, exchange: Exchange
     ) -> Article:
+        self._check_page(exchange)
+        return await self.extract(
+            exchange.content, exchange.url, entry, source, exchange.headers.get("content-type")
+        )
+
+    @staticmethod
+    def _check_page(exchange: Exchange) -> None:
+        """Refuse what is not an article page, before anyone spends extraction on it."""
         if exchange.status != 200 and not exchange.content:
             raise FetchError(exchange.requested_url, f"HTTP {exchange.status} with no content")
         if exchange.content_type not in HTML_TYPES or looks_binary(exchange.content):
             kind = exchange.content_type or "binary"
             raise FetchError(exchange.requested_url, f"not an HTML page ({kind})")
-        return await self.extract(
-            exchange.content, exchange.url, entry, source, exchange.headers.get("content-type")
-        )
 
     def _write_files(self, stored: StoredArticle) -> None:
         """Write an article's folder from the index's view of it (inside its transaction)."""

@@ -49,10 +49,11 @@ class Workers:
         self.folder = folder
         self.procs: list[subprocess.Popen[bytes]] = []
 
-    def start(self) -> subprocess.Popen[bytes]:
+    def start(self, *args: str) -> subprocess.Popen[bytes]:
         log = (self.folder / f"worker{len(self.procs)}.log").open("wb")
         proc = subprocess.Popen(
-            [sys.executable, "-m", "scraper", "worker", "--config", str(self.config), self.verbosity],
+            [sys.executable, "-m", "scraper", "worker", "--config", str(self.config),
+             self.verbosity, *args],
             stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
         )  # fmt: skip
         self.procs.append(proc)
@@ -380,3 +381,58 @@ async def test_a_poll_whose_host_asked_to_wait_is_queued_again_for_then(schema: 
     finally:
         store.close()
         await pool.close()
+
+
+def extraction_processes(pid: int) -> list[int]:
+    """The forkserver and extraction workers started by the process `pid`."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            stat = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+            cmdline = (proc / "cmdline").read_bytes()
+        except (OSError, IndexError):
+            continue
+        if int(stat[1]) == pid and b"forkserver" in cmdline:
+            found.append(int(proc.name))
+    return found
+
+
+def test_pages_a_poll_worker_fetched_are_extracted_and_stored_by_the_extract_tier(
+    tmp_path: Path, schema: str, sites: list[TestSite]
+) -> None:
+    pages = load_pages(4)
+    if len(pages) < 4:
+        pytest.skip("the shared article corpus (../shared/corpora) is absent")
+    site = sites[0]
+    # The same pages under two sources: the second copy of each is a WARC revisit record
+    # (identical payload), whose bytes are not in its own record: they travel in the job.
+    urls = publish_corpus(site, pages, "/a.xml", prefix="/a/")
+    urls += publish_corpus(site, pages, "/b.xml", prefix="/b/")
+    sources = [{"name": "a", "feed": site.url("/a.xml"), "interval": "4s"},
+               {"name": "b", "feed": site.url("/b.xml"), "interval": "4s"}]  # fmt: skip
+    workers = Workers(cluster_config(tmp_path, schema, sources), tmp_path)
+    poller = workers.start("--queues", "poll,fetch")
+    workers.start("--queues", "extract")
+    try:
+        workers.wait_started(0)
+        workers.wait_started(1)
+        wait_for(lambda: query(schema, "SELECT count(*) FROM articles")[0][0] == len(urls), 60,
+                 workers.log(0) + workers.log(1))  # fmt: skip
+        assert extraction_processes(poller.pid) == []  # the poll tier never extracts
+    finally:
+        codes = workers.stop()
+    assert codes == [0, 0]
+    rows = query(schema, "SELECT url, length(text) FROM articles")
+    assert sorted(url for url, _ in rows) == sorted(urls)
+    assert all(length > 200 for _, length in rows)  # real bodies, from the WARC bytes
+    polled, extracted = workers.log(0), workers.log(1)
+    assert "queued for extraction" in polled and " archived " not in polled
+    assert extracted.count(" archived ") == len(urls)
+    assert "Traceback" not in polled + extracted
+    from warcio.archiveiterator import ArchiveIterator
+
+    kinds = []
+    for path in (tmp_path / "archive" / "warc").glob("*.warc.gz"):
+        with path.open("rb") as handle:
+            kinds += [r.rec_type for r in ArchiveIterator(handle)]
+    assert kinds.count("revisit") == len(pages)  # those came inline; the others from WARC

@@ -19,9 +19,11 @@ from procrastinate.jobs import Status
 from psycopg_pool import AsyncConnectionPool
 
 from scraper.cluster.claims import claim_due_revisits, claim_due_sources, ensure_sources
+from scraper.cluster.pages import page_job, page_of
+from scraper.errors import ScraperError
 from scraper.fetcher import utcnow
 from scraper.logs import event
-from scraper.models import Source
+from scraper.models import Exchange, FeedEntry, Source
 from scraper.pipeline import Pipeline
 from scraper.urls import host_of
 
@@ -134,6 +136,33 @@ class Runtime:
         if report.error is None:  # a failed poll was logged, with its reason, by the pipeline
             event(log, logging.INFO, name, report.feed_url, report.summary(),
                   worker=self.worker_id)  # fmt: skip
+
+    async def handoff(self, source: Source, entry: FeedEntry, exchange: Exchange) -> None:
+        """Queue a fetched page for the `extract` tier (`Pipeline.handoff`); a page queued
+        already (a poll run twice) is not queued again."""
+        deferrer = self.app.tasks[f"{NAMESPACE}:extract"]
+        job = page_job(entry, exchange)
+        try:
+            await deferrer.configure(queueing_lock=f"extract:{entry.url}").defer_async(
+                source=source.name, page=job
+            )
+        except exceptions.AlreadyEnqueued:
+            return
+
+    async def extract(self, name: str, page: dict[str, Any]) -> None:
+        source = self.sources.get(name)
+        url = page.get("entry", {}).get("url")
+        if source is None:
+            event(log, logging.INFO, name, url, "not in this worker's config; page dropped")
+            return
+        root, limit = self.pipeline.tree.root, self.pipeline.fetcher.settings.max_body_size
+        try:
+            entry, exchange = await asyncio.to_thread(page_of, page, root, limit)
+        except ScraperError as error:  # the shared volume is not shared, say
+            event(log, logging.ERROR, name, url, f"cannot read the fetched page: {error}")
+            raise
+        report = await self.pipeline.archive_page(source, entry, exchange)
+        event(log, logging.DEBUG, name, url, report.summary(), worker=self.worker_id)
 
     async def _reschedule(self, name: str, delay: float) -> None:
         """After a poll that broke: due again in `delay` seconds, not when the claim ends."""

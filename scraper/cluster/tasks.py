@@ -1,7 +1,8 @@
 """The queue's tasks: thin wrappers that hand each job to the worker's `Runtime`.
 
 Queues: `poll` (the tick, source polls, stalled-job recovery), `fetch` (article revisits) and
-`extract` (named for the contract; extraction runs in each worker's own process pool).
+`extract` (pages fetched by a worker that does not serve `extract` itself, extracted and stored
+by one that does; a worker serving both extracts its pages in its own process pool).
 Periodic tasks are deferred by every worker's scheduler; procrastinate records each
 (task, timestamp) once in `procrastinate_periodic_defers`, but keeps only the latest row per
 task, so a worker whose scheduler lags (a busy machine) defers timestamps already run elsewhere
@@ -11,7 +12,7 @@ tick never runs twice, whichever worker is late.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from procrastinate import Blueprint, JobContext
 
@@ -41,6 +42,12 @@ async def tick(context: JobContext, timestamp: int) -> None:
 @blueprint.task(name="poll", queue="poll", pass_context=True)
 async def poll(context: JobContext, source: str) -> None:
     await _runtime(context).poll(source)
+
+
+@blueprint.task(name="extract", queue="extract", pass_context=True)
+async def extract(context: JobContext, source: str, page: dict[str, Any]) -> None:
+    """Extract, clean and store one page a poll fetched (its bytes in the shared WARC files)."""
+    await _runtime(context).extract(source, page)
 
 
 @blueprint.periodic(cron=REVISIT_CRON)

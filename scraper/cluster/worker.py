@@ -137,9 +137,12 @@ async def serve(
             runtime = Runtime(app, pool, pipeline, config.sources, name,
                               build=lambda: build_site_and_index(archive, config))  # fmt: skip
             await runtime.start()
-            # The extraction processes start (and load their models) before the first job, not
-            # inside it: a first poll would otherwise wait on them, its host lease held.
-            await extractor(WARM_UP, "http://localhost/warm-up")
+            if "extract" in queues:
+                # The extraction processes start (and load their models) before the first job,
+                # not inside it: a first poll would otherwise wait on them, its lease held.
+                await extractor(WARM_UP, "http://localhost/warm-up")
+            else:  # pages go to the workers that serve `extract`
+                pipeline.handoff = runtime.handoff
             notifier.start()
             event(log, logging.INFO, None, None, "worker started", worker=name,
                   queues=",".join(queues), archive=str(config.archive.path))  # fmt: skip

@@ -39,6 +39,7 @@ class WarcLocation:
     file: str  # path relative to the archive root
     offset: int
     length: int
+    revisit: bool = False  # a revisit record: the payload is in an earlier record
 
 
 @dataclass(frozen=True)
@@ -280,7 +281,10 @@ class WarcWriterPool:
             if earlier is None and digest and self._remember and capture.payload:
                 self._remember(digest, capture.url, date)
             return WarcLocation(
-                file=str(self._path.relative_to(self.root)), offset=offset, length=len(first)
+                file=str(self._path.relative_to(self.root)),
+                offset=offset,
+                length=len(first),
+                revisit=earlier is not None,
             )
 
     def close(self) -> None:
@@ -291,3 +295,31 @@ class WarcWriterPool:
                 self._seal(self._path.name)
             self._file = None
             self._path = None
+
+
+def read_response(root: Path, file: str, offset: int, limit: int) -> tuple[dict[str, str], bytes]:
+    """The HTTP headers (names lower-cased) and raw payload of the response record at `offset`
+    of one of the archive's WARC files: how another process reads a page it did not fetch."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    path = (root / file).resolve()
+    if not path.is_relative_to(root.resolve()):
+        raise StorageError(f"refused to read a WARC file outside the archive: {file}")
+    try:
+        with path.open("rb") as handle:
+            handle.seek(offset)
+            record = next(iter(ArchiveIterator(handle)), None)
+            if record is None or record.rec_type != "response" or record.http_headers is None:
+                kind = record.rec_type if record is not None else "nothing"
+                raise StorageError(f"{file} at offset {offset}: {kind}, not a response record")
+            payload = record.raw_stream.read(limit + 1)
+            headers = {k.lower(): v for k, v in record.http_headers.headers}
+    except OSError as error:
+        raise StorageError(f"cannot read {file}: {error.strerror or error}") from None
+    except StorageError:
+        raise
+    except Exception as error:  # noqa: BLE001 - warcio raises several kinds on bad bytes
+        raise StorageError(f"{file} at offset {offset}: not a WARC record ({error})") from None
+    if len(payload) > limit:
+        raise StorageError(f"{file} at offset {offset}: payload beyond {limit:,} bytes")
+    return headers, payload

@@ -1,0 +1,74 @@
+"""A fetched page as an `extract` job's arguments, and back.
+
+procrastinate keeps job arguments as JSON, so the page travels as its metadata and the place of
+its bytes: the WARC record the fetching worker wrote on the archive's shared volume, which the
+extracting worker reads back. Only a page recorded as a revisit (its payload lies in an earlier
+record of maybe another file) or not recorded at all travels inline, compressed.
+"""
+
+from __future__ import annotations
+
+import base64
+import zlib
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from scraper.errors import StorageError
+from scraper.fetcher import decode_content
+from scraper.models import Exchange, FeedEntry
+from scraper.store.warc import read_response
+
+
+def _when(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _parse(value: Any) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+def page_job(entry: FeedEntry, exchange: Exchange) -> dict[str, Any]:
+    """The JSON-able arguments of the `extract` job for this page."""
+    job: dict[str, Any] = {
+        "entry": {
+            "url": entry.url, "guid": entry.guid, "title": entry.title,
+            "published": _when(entry.published), "updated": _when(entry.updated),
+            "authors": list(entry.authors), "tags": list(entry.tags), "summary": entry.summary,
+            "language": entry.language,
+        },
+        "url": exchange.url, "requested_url": exchange.requested_url, "status": exchange.status,
+        "headers": exchange.headers, "fetched_at": exchange.fetched_at.isoformat(),
+        "redirects": [list(hop) for hop in exchange.redirects],
+        "warc_file": exchange.warc_file, "warc_offset": exchange.warc_offset,
+    }  # fmt: skip
+    if exchange.warc_file is None or exchange.warc_offset is None or exchange.warc_revisit:
+        job["content"] = base64.b64encode(zlib.compress(exchange.content, 1)).decode("ascii")
+    return job
+
+
+def page_of(job: dict[str, Any], root: Path, limit: int) -> tuple[FeedEntry, Exchange]:
+    """The entry and the exchange (with its decoded bytes) an `extract` job names."""
+    e = job["entry"]
+    entry = FeedEntry(
+        url=e["url"], guid=e.get("guid"), title=e.get("title"),
+        published=_parse(e.get("published")), updated=_parse(e.get("updated")),
+        authors=tuple(e.get("authors") or ()), tags=tuple(e.get("tags") or ()),
+        summary=e.get("summary"), language=e.get("language"),
+    )  # fmt: skip
+    headers = {str(k): str(v) for k, v in (job.get("headers") or {}).items()}
+    if "content" in job:
+        content = zlib.decompress(base64.b64decode(job["content"]))
+    else:
+        _, raw = read_response(root, job["warc_file"], int(job["warc_offset"]), limit)
+        content = decode_content(raw, headers.get("content-encoding", ""), limit, job["url"])
+    fetched_at = _parse(job.get("fetched_at"))
+    if fetched_at is None:
+        raise StorageError(f"extract job for {entry.url} has no fetch time")
+    exchange = Exchange(
+        url=job["url"], requested_url=job.get("requested_url") or job["url"],
+        status=int(job["status"]), headers=headers, content=content, fetched_at=fetched_at,
+        redirects=tuple((int(s), str(u)) for s, u in job.get("redirects") or ()),
+        warc_file=job.get("warc_file"), warc_offset=job.get("warc_offset"),
+    )  # fmt: skip
+    return entry, exchange
