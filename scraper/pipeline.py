@@ -59,8 +59,9 @@ ExtractFn = Callable[
     [str | bytes, str, FeedEntry | None, Source | None, str | None], Awaitable[Article]
 ]
 # Hands a fetched page (in WARC already) to another tier for extraction: the cluster's
-# `extract` queue. It calls `Pipeline.archive_page` there.
-Handoff = Callable[[Source, FeedEntry, Exchange], Awaitable[None]]
+# `extract` queue. With a feed entry, a new page (`Pipeline.archive_page` runs there); with an
+# article id, a revisit (`Pipeline.archive_version`).
+Handoff = Callable[[Source, Exchange, FeedEntry | str], Awaitable[None]]
 
 
 def entry_marker(entry: FeedEntry) -> str:
@@ -150,6 +151,8 @@ class Pipeline:
     on_version: Callable[[StoredArticle, str], None] | None = None
     notify: Callable[[Notice], None] | None = None
     handoff: Handoff | None = None  # None: pages are extracted by `extract`, in this process
+    # With `handoff`: which of these URLs are handed off already and not stored yet.
+    pending: Callable[[list[str]], Awaitable[set[str]]] | None = None
     _deduper: Deduper | None = field(default=None, init=False, repr=False)
 
     async def poll(self, source: Source, *, force: bool = False) -> SourceReport:
@@ -238,6 +241,9 @@ class Pipeline:
             _, marker = self.store.revisit_state(known)
             if marker is not None and marker != entry_marker(entry):
                 changed.append((known, entry))
+        if fresh and self.pending is not None:  # queued for extraction by an earlier poll
+            queued = await self.pending([entry.url for entry in fresh])
+            fresh = [entry for entry in fresh if entry.url not in queued]
         gate = asyncio.Semaphore(PAGES_IN_FLIGHT)
 
         async def one(entry: FeedEntry) -> Fetched | None:
@@ -355,7 +361,7 @@ class Pipeline:
             )
             if self.handoff is not None:
                 self._check_page(exchange)
-                await self.handoff(source, entry, exchange)
+                await self.handoff(source, exchange, entry)
                 report.queued += 1
                 return None
             article = await self._extract_page(source, entry, exchange)
@@ -437,6 +443,10 @@ class Pipeline:
             )  # fmt: skip
             if exchange.status == 304:
                 outcome = "not modified"
+            elif self.handoff is not None:
+                self._check_page(exchange)
+                await self.handoff(source, exchange, article.id)
+                outcome = "queued for extraction"
             else:
                 fresh = clean_article(
                     await self._extract_page(source, None, exchange), self._boilerplate(source.name)
@@ -450,6 +460,23 @@ class Pipeline:
             article.id, seen_at=seen, revisits=count + 1,
             next_revisit=self.next_revisit(source, article.first_seen, now),
         )  # fmt: skip
+        level = logging.WARNING if outcome.startswith("failed") else logging.INFO
+        event(log, level, source.name, article.url, f"revisited: {outcome}", id=article.id)
+        return outcome
+
+    async def archive_version(self, source: Source, article_id: str, exchange: Exchange) -> str:
+        """Extract a revisited page another process fetched and handed off; store a version if
+        a reader would see a change. Returns the outcome, as `revisit` does."""
+        article = self.store.get_article(article_id)
+        if article is None:
+            return "failed: the article is no longer in the archive"
+        try:
+            fresh = clean_article(
+                await self._extract_page(source, None, exchange), self._boilerplate(source.name)
+            )
+            outcome = self._record_version(article, fresh, exchange)
+        except ScraperError as error:
+            outcome = f"failed: {getattr(error, 'reason', None) or error}"
         level = logging.WARNING if outcome.startswith("failed") else logging.INFO
         event(log, level, source.name, article.url, f"revisited: {outcome}", id=article.id)
         return outcome

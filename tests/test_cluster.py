@@ -10,10 +10,12 @@ import socket
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import urlsplit
 
 import psycopg
 import pytest
@@ -408,16 +410,21 @@ def test_pages_a_poll_worker_fetched_are_extracted_and_stored_by_the_extract_tie
     # (identical payload), whose bytes are not in its own record: they travel in the job.
     urls = publish_corpus(site, pages, "/a.xml", prefix="/a/")
     urls += publish_corpus(site, pages, "/b.xml", prefix="/b/")
-    sources = [{"name": "a", "feed": site.url("/a.xml"), "interval": "4s"},
+    sources = [{"name": "a", "feed": site.url("/a.xml"), "interval": "4s", "revisits": ["2s"]},
                {"name": "b", "feed": site.url("/b.xml"), "interval": "4s"}]  # fmt: skip
+    edited = urlsplit(urls[0]).path  # changed after its first fetch: a revisit
     workers = Workers(cluster_config(tmp_path, schema, sources), tmp_path)
     poller = workers.start("--queues", "poll,fetch")
     workers.start("--queues", "extract")
     try:
         workers.wait_started(0)
         workers.wait_started(1)
+        wait_for(lambda: len(site.requests_to(edited)) > 0, 60, workers.log(0))
+        site.add(edited, pages[0].html.replace(" the ", " the edited "))  # every sentence
         wait_for(lambda: query(schema, "SELECT count(*) FROM articles")[0][0] == len(urls), 60,
                  workers.log(0) + workers.log(1))  # fmt: skip
+        versions = "SELECT versions FROM articles WHERE url = %s"
+        wait_for(lambda: query(schema, versions, urls[0]) == [(2,)], 30, workers.log(1))
         assert extraction_processes(poller.pid) == []  # the poll tier never extracts
     finally:
         codes = workers.stop()
@@ -426,13 +433,17 @@ def test_pages_a_poll_worker_fetched_are_extracted_and_stored_by_the_extract_tie
     assert sorted(url for url, _ in rows) == sorted(urls)
     assert all(length > 200 for _, length in rows)  # real bodies, from the WARC bytes
     polled, extracted = workers.log(0), workers.log(1)
-    assert "queued for extraction" in polled and " archived " not in polled
-    assert extracted.count(" archived ") == len(urls)
+    assert "queued for extraction" in polled and " archived id=" not in polled
+    assert "revisited: queued for extraction" in polled and "revisited: major" in extracted
+    assert extracted.count(" archived id=") == len(urls)
     assert "Traceback" not in polled + extracted
     from warcio.archiveiterator import ArchiveIterator
 
-    kinds = []
+    inline = set()  # pages whose bytes were in an earlier record: they came in the job
     for path in (tmp_path / "archive" / "warc").glob("*.warc.gz"):
         with path.open("rb") as handle:
-            kinds += [r.rec_type for r in ArchiveIterator(handle)]
-    assert kinds.count("revisit") == len(pages)  # those came inline; the others from WARC
+            inline |= {PurePosixPath(r.rec_headers.get_header("WARC-Target-URI")).name
+                       for r in ArchiveIterator(handle) if r.rec_type == "revisit"}  # fmt: skip
+    assert {PurePosixPath(url).name for url in urls} <= inline
+    fetches = Counter(r.path for r in site.requests if r.path.startswith(("/a/", "/b/")))
+    assert fetches[edited] >= 2 and max(n for p, n in fetches.items() if p.startswith("/b/")) == 1

@@ -28,34 +28,43 @@ def _parse(value: Any) -> datetime | None:
     return datetime.fromisoformat(value) if isinstance(value, str) and value else None
 
 
-def page_job(entry: FeedEntry, exchange: Exchange) -> dict[str, Any]:
-    """The JSON-able arguments of the `extract` job for this page."""
+def page_job(exchange: Exchange, entry: FeedEntry | str) -> dict[str, Any]:
+    """The JSON-able arguments of the `extract` job for this page: a new page (its feed entry)
+    or a revisit (the archived article's id)."""
     job: dict[str, Any] = {
-        "entry": {
-            "url": entry.url, "guid": entry.guid, "title": entry.title,
-            "published": _when(entry.published), "updated": _when(entry.updated),
-            "authors": list(entry.authors), "tags": list(entry.tags), "summary": entry.summary,
-            "language": entry.language,
-        },
         "url": exchange.url, "requested_url": exchange.requested_url, "status": exchange.status,
         "headers": exchange.headers, "fetched_at": exchange.fetched_at.isoformat(),
         "redirects": [list(hop) for hop in exchange.redirects],
         "warc_file": exchange.warc_file, "warc_offset": exchange.warc_offset,
     }  # fmt: skip
+    if isinstance(entry, str):
+        job["article"] = entry
+    else:
+        job["entry"] = {
+            "url": entry.url, "guid": entry.guid, "title": entry.title,
+            "published": _when(entry.published), "updated": _when(entry.updated),
+            "authors": list(entry.authors), "tags": list(entry.tags), "summary": entry.summary,
+            "language": entry.language,
+        }  # fmt: skip
     if exchange.warc_file is None or exchange.warc_offset is None or exchange.warc_revisit:
         job["content"] = base64.b64encode(zlib.compress(exchange.content, 1)).decode("ascii")
     return job
 
 
-def page_of(job: dict[str, Any], root: Path, limit: int) -> tuple[FeedEntry, Exchange]:
-    """The entry and the exchange (with its decoded bytes) an `extract` job names."""
-    e = job["entry"]
-    entry = FeedEntry(
-        url=e["url"], guid=e.get("guid"), title=e.get("title"),
-        published=_parse(e.get("published")), updated=_parse(e.get("updated")),
-        authors=tuple(e.get("authors") or ()), tags=tuple(e.get("tags") or ()),
-        summary=e.get("summary"), language=e.get("language"),
-    )  # fmt: skip
+def page_of(job: dict[str, Any], root: Path, limit: int) -> tuple[FeedEntry | str, Exchange]:
+    """The entry (or the revisited article's id) and the exchange, with its decoded bytes, an
+    `extract` job names."""
+    entry: FeedEntry | str
+    if "entry" in job:
+        e = job["entry"]
+        entry = FeedEntry(
+            url=e["url"], guid=e.get("guid"), title=e.get("title"),
+            published=_parse(e.get("published")), updated=_parse(e.get("updated")),
+            authors=tuple(e.get("authors") or ()), tags=tuple(e.get("tags") or ()),
+            summary=e.get("summary"), language=e.get("language"),
+        )  # fmt: skip
+    else:
+        entry = str(job["article"])
     headers = {str(k): str(v) for k, v in (job.get("headers") or {}).items()}
     if "content" in job:
         content = zlib.decompress(base64.b64decode(job["content"]))
@@ -64,7 +73,7 @@ def page_of(job: dict[str, Any], root: Path, limit: int) -> tuple[FeedEntry, Exc
         content = decode_content(raw, headers.get("content-encoding", ""), limit, job["url"])
     fetched_at = _parse(job.get("fetched_at"))
     if fetched_at is None:
-        raise StorageError(f"extract job for {entry.url} has no fetch time")
+        raise StorageError(f"extract job for {job['url']} has no fetch time")
     exchange = Exchange(
         url=job["url"], requested_url=job.get("requested_url") or job["url"],
         status=int(job["status"]), headers=headers, content=content, fetched_at=fetched_at,

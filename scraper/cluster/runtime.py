@@ -52,6 +52,9 @@ INSERT INTO cluster_marks (name, value) VALUES (%s, %s) ON CONFLICT (name) DO UP
 SET value = excluded.value WHERE cluster_marks.value::bigint < excluded.value::bigint
 RETURNING 1
 """
+# Extract jobs keep their queueing lock while running; a 'todo' one is found by its unique index.
+PENDING = ("SELECT queueing_lock FROM procrastinate_jobs WHERE queueing_lock = ANY(%s) "
+           "AND status IN ('todo', 'doing')")  # fmt: skip
 RESCHEDULE = (
     "UPDATE sources SET next_poll = now() + make_interval(secs => %s::float8) WHERE name = %s"
 )
@@ -137,21 +140,28 @@ class Runtime:
             event(log, logging.INFO, name, report.feed_url, report.summary(),
                   worker=self.worker_id)  # fmt: skip
 
-    async def handoff(self, source: Source, entry: FeedEntry, exchange: Exchange) -> None:
+    async def handoff(self, source: Source, exchange: Exchange, entry: FeedEntry | str) -> None:
         """Queue a fetched page for the `extract` tier (`Pipeline.handoff`); a page queued
         already (a poll run twice) is not queued again."""
         deferrer = self.app.tasks[f"{NAMESPACE}:extract"]
-        job = page_job(entry, exchange)
+        key = entry if isinstance(entry, str) else entry.url
         try:
-            await deferrer.configure(queueing_lock=f"extract:{entry.url}").defer_async(
-                source=source.name, page=job
+            await deferrer.configure(queueing_lock=f"extract:{key}").defer_async(
+                source=source.name, page=page_job(exchange, entry)
             )
         except exceptions.AlreadyEnqueued:
             return
 
+    async def pending(self, urls: list[str]) -> set[str]:
+        """The pages among `urls` queued for extraction or being extracted (`Pipeline.pending`):
+        a poll does not fetch them again."""
+        async with self.pool.connection() as conn:
+            cursor = await conn.execute(PENDING, ([f"extract:{url}" for url in urls],))
+            return {row[0].removeprefix("extract:") for row in await cursor.fetchall()}
+
     async def extract(self, name: str, page: dict[str, Any]) -> None:
         source = self.sources.get(name)
-        url = page.get("entry", {}).get("url")
+        url = page.get("url")
         if source is None:
             event(log, logging.INFO, name, url, "not in this worker's config; page dropped")
             return
@@ -161,6 +171,9 @@ class Runtime:
         except ScraperError as error:  # the shared volume is not shared, say
             event(log, logging.ERROR, name, url, f"cannot read the fetched page: {error}")
             raise
+        if isinstance(entry, str):
+            await self.pipeline.archive_version(source, entry, exchange)
+            return
         report = await self.pipeline.archive_page(source, entry, exchange)
         event(log, logging.DEBUG, name, url, report.summary(), worker=self.worker_id)
 

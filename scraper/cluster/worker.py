@@ -142,7 +142,7 @@ async def serve(
                 # not inside it: a first poll would otherwise wait on them, its lease held.
                 await extractor(WARM_UP, "http://localhost/warm-up")
             else:  # pages go to the workers that serve `extract`
-                pipeline.handoff = runtime.handoff
+                pipeline.handoff, pipeline.pending = runtime.handoff, runtime.pending
             notifier.start()
             event(log, logging.INFO, None, None, "worker started", worker=name,
                   queues=",".join(queues), archive=str(config.archive.path))  # fmt: skip
