@@ -431,7 +431,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
         from dataclasses import asdict
 
         data = asdict(article)
-        data.pop("facts", None)  # the workers' note to the event loop, not the article
+        for note in ("facts", "fingerprint"):  # the workers' notes to the event loop
+            data.pop(note, None)
         for key in ("published", "updated"):
             data[key] = data[key].isoformat() if data[key] else None
         print(json.dumps(data, ensure_ascii=False, indent=2))

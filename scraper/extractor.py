@@ -20,6 +20,7 @@ def _extract(
     source: Source | None,
     content_type: str | None = None,
 ) -> Article:
+    from scraper.dedupe.text import fingerprint
     from scraper.encoding import decode
     from scraper.extract import extract_article
     from scraper.extract.boilerplate import line_facts
@@ -30,8 +31,10 @@ def _extract(
             article = extract_article(html, url, entry)
         else:
             article = extract_article(html, url, entry, source.language, source.select, source.drop)
-        # The event loop learns and cleans boilerplate with these, hashing nothing itself.
-        return replace(article, facts=line_facts(Body(article.text, article.markdown)))
+        # The event loop learns and cleans boilerplate, and dedupes, with these: it hashes
+        # nothing itself.
+        facts = line_facts(Body(article.text, article.markdown))
+        return replace(article, facts=facts, fingerprint=fingerprint(article.text))
     except Exception as error:  # noqa: BLE001 - a page must never take the pipeline down
         return Article(url=url, text="", markdown="", error=f"extraction failed: {error!r}"[:300])
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,9 @@ class Article:
     original_source: str | None = None
     error: str | None = None  # why extraction found no body, when it did not
     facts: LineFacts | None = field(default=None, compare=False, repr=False)  # of this body
+    # The dedupe fingerprint of `text` (scraper.dedupe.Fingerprint), made by the extraction
+    # worker; None once the text is changed (cleaned of learned boilerplate, say).
+    fingerprint: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,9 @@ def entry_marker(entry: FeedEntry) -> str:
 def clean_article(article: Article, model: BoilerplateModel) -> Article:
     """The article without the lines its source repeats on every page."""
     body = model.clean(Body(article.text, article.markdown, article.error), article.facts)
-    return replace(article, text=body.text, markdown=body.markdown, facts=None)
+    fingerprint = article.fingerprint if body.text == article.text else None
+    return replace(article, text=body.text, markdown=body.markdown, facts=None,
+                   fingerprint=fingerprint)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -513,6 +515,7 @@ class Pipeline:
             id=stored.id, url=stored.url, text=stored.text, title=stored.title,
             published=stored.published, credited_url=article.original_url,
             canonical_url=article.canonical_url, first_seen=stored.first_seen,
+            fingerprint=article.fingerprint if stored.text == article.text else None,
         )  # fmt: skip
         try:
             placement = self.store.place_article(self._deduper, doc)

@@ -72,7 +72,7 @@ class Deduper:
         """The fingerprint of `doc` (cached by id: call `forget` when its text changes)."""
         found = self._cache.get(doc.id)
         if found is None:
-            found = fingerprint(doc.text)
+            found = doc.fingerprint if doc.fingerprint is not None else fingerprint(doc.text)
             self._cache[doc.id] = found
             if len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 LinkKind = Literal["exact", "full", "excerpt", "edited", "credit", "canonical"]
 TEXT_KINDS: tuple[LinkKind, ...] = ("exact", "full", "excerpt", "edited")
@@ -25,6 +25,7 @@ class DedupeDoc:
     first_seen: datetime | None = (
         None  # when the archive first fetched it: dates after are doubtful
     )
+    fingerprint: Any = field(default=None, compare=False, repr=False)  # of `text`, if made already
 
 
 @dataclass(frozen=True)
