@@ -51,7 +51,7 @@ log = logging.getLogger("scraper.pipeline")
 HTML_TYPES = {"text/html", "application/xhtml+xml", ""}
 PAGES_IN_FLIGHT = 8
 FAILING_AFTER = 3  # consecutive failed polls that make a source "failing" (one notice)
-BATCH = 32  # new entries fetched, extracted and stored together
+BATCH = 8  # new entries fetched, extracted and stored together
 MAX_SITEMAP_CHILDREN = 10  # child sitemaps of an index read per poll, most recent first  # per source; the fetcher's per-host limits still apply underneath
 
 # (page bytes or text, url, feed entry, source, Content-Type) -> Article
@@ -112,7 +112,6 @@ class SourceReport:
     failures: list[Problem] = field(default_factory=list)  # pages that failed
     skipped: list[Problem] = field(default_factory=list)  # pages we chose not to fetch (robots)
     warnings: list[str] = field(default_factory=list)
-    archived: list[StoredArticle] = field(default_factory=list)
     queued: int = 0  # pages fetched and handed to the extraction tier (`Pipeline.handoff`)
 
     @property
@@ -395,7 +394,6 @@ class Pipeline:
             self._problem(source, entry.url, error, report)
             return
         report.new += 1
-        report.archived.append(stored)
         event(log, logging.INFO, source.name, entry.url, "archived", id=stored.id, path=stored.path)
         stored = self._place(stored, article)
         if self.on_article:
