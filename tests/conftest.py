@@ -11,8 +11,12 @@ from typing import Any
 import pytest
 
 from scraper.cli import main
+from tests.pgserver import NO_SERVER
 from tests.stores import UNREACHABLE
 from tests.testsite import TestSite
+
+# Each kind of skip for want of PostgreSQL is reported from one place: one summary line each.
+SKIP_SOURCES = {UNREACHABLE: "stores.py", NO_SERVER: "pgserver.py"}
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -21,8 +25,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     outcome = yield
     report = outcome.get_result()  # type: ignore[attr-defined]
     longrepr = report.longrepr
-    if report.skipped and isinstance(longrepr, tuple) and UNREACHABLE in str(longrepr[2]):
-        report.longrepr = (str(Path(__file__).with_name("stores.py")), 1, longrepr[2])
+    if not (report.skipped and isinstance(longrepr, tuple)):
+        return
+    for reason, module in SKIP_SOURCES.items():
+        if reason in str(longrepr[2]):
+            report.longrepr = (str(Path(__file__).with_name(module)), 1, longrepr[2])
 
 
 @pytest.fixture

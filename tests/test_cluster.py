@@ -32,11 +32,14 @@ ROOT = Path(__file__).resolve().parents[1]
 TICK_RAN = re.compile(r"periodic tick runs timestamp=(\d+)")
 
 
-def cluster_config(folder: Path, schema: str, sources: list[dict[str, Any]], **http: Any) -> Path:
+def cluster_config(
+    folder: Path, schema: str, sources: list[dict[str, Any]], *, index_url: str = POSTGRES_URL,
+    interval: float = INTERVAL, **http: Any,
+) -> Path:  # fmt: skip
     path = write_config(folder, sources, http={"per_host_delay": f"{GAP}s",
                                                "per_host_concurrency": PER_HOST, **http})  # fmt: skip
-    extra = (f'[index]\nurl = "{POSTGRES_URL}"\nschema = "{schema}"\n\n[daemon]\n'
-             f'min_interval = "{INTERVAL:g}s"\nmax_interval = "{INTERVAL:g}s"\n'
+    extra = (f'[index]\nurl = "{index_url}"\nschema = "{schema}"\n\n[daemon]\n'
+             f'min_interval = "{interval:g}s"\nmax_interval = "{interval:g}s"\n'
              'grace_period = "5s"\n\n')  # fmt: skip
     path.write_text(path.read_text().replace("[http]", extra + "[http]", 1))
     return path
@@ -96,8 +99,8 @@ def _holds(condition: Callable[[], bool]) -> bool:
         return False
 
 
-def query(schema: str, sql: str, *params: Any) -> list[tuple[Any, ...]]:
-    with psycopg.connect(POSTGRES_URL, options=f"-csearch_path={schema}", autocommit=True) as db:
+def query(schema: str, sql: str, *params: Any, url: str = POSTGRES_URL) -> list[tuple[Any, ...]]:
+    with psycopg.connect(url, options=f"-csearch_path={schema}", autocommit=True) as db:
         cursor = db.execute(sql, params)  # type: ignore[arg-type]
         return cursor.fetchall() if cursor.description else []
 

@@ -26,6 +26,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from scraper.archive import Archive
 from scraper.cluster import QUEUES
+from scraper.cluster.connector import ReconnectingConnector
 from scraper.cluster.leases import LEASE_MARGIN, ClusterLimiter
 from scraper.cluster.runtime import HEARTBEAT, NAMESPACE, STALLED_AFTER, Runtime
 from scraper.cluster.schema import apply_schema
@@ -37,6 +38,7 @@ from scraper.logs import event
 from scraper.notify import Notifier
 from scraper.pipeline import Pipeline
 from scraper.runner import rebuild_site, refresh_replay_index
+from scraper.store.pg_connection import LiveAsyncPool, connection_lost
 from scraper.store.postgres import connect_kwargs, safe_url
 
 log = logging.getLogger("scraper.worker")
@@ -85,7 +87,7 @@ def build_app(info: str) -> procrastinate.App:
         blueprint,
     )  # (registering them logs: after run_worker's set-up)
 
-    app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=info))
+    app = procrastinate.App(connector=ReconnectingConnector(conninfo=info))
     app.add_tasks_from(blueprint, namespace=NAMESPACE)
     return app
 
@@ -116,9 +118,8 @@ async def serve(
         archive.close()
         raise
     app = build_app(info)
-    pool: AsyncConnectionPool[Any] = AsyncConnectionPool(
+    pool: AsyncConnectionPool[Any] = LiveAsyncPool(
         info, min_size=1, max_size=POOL_SIZE, kwargs={"autocommit": True}, open=False,
-        check=AsyncConnectionPool.check_connection,
     )  # fmt: skip
     extractor = Extractor()
     notifier = Notifier(config.notify)
@@ -146,14 +147,21 @@ async def serve(
             notifier.start()
             event(log, logging.INFO, None, None, "worker started", worker=name,
                   queues=",".join(queues), archive=str(config.archive.path))  # fmt: skip
-            async with app.open_async():
-                await app.run_worker_async(
-                    queues=list(queues), concurrency=concurrency or config.daemon.concurrency,
-                    name=name, additional_context={"scraper": runtime}, wait=True,
-                    update_heartbeat_interval=HEARTBEAT, stalled_worker_timeout=STALLED_AFTER,
-                    shutdown_graceful_timeout=config.daemon.grace_period,
-                    fetch_job_polling_interval=FETCH_POLL, delete_jobs="successful",
-                )  # fmt: skip
+            try:
+                async with app.open_async():
+                    await app.run_worker_async(
+                        queues=list(queues), concurrency=concurrency or config.daemon.concurrency,
+                        name=name, additional_context={"scraper": runtime}, wait=True,
+                        update_heartbeat_interval=HEARTBEAT, stalled_worker_timeout=STALLED_AFTER,
+                        shutdown_graceful_timeout=config.daemon.grace_period,
+                        fetch_job_polling_interval=FETCH_POLL, delete_jobs="successful",
+                    )  # fmt: skip
+            except procrastinate.exceptions.ConnectorException as error:
+                if not connection_lost(error.__cause__):
+                    raise
+                first = (str(error.__cause__).strip().splitlines() or ["gone"])[0]
+                raise StorageError(f"{safe_url(config.index.url or '')}: the work queue lost "
+                                   f"its database: {first}") from None  # fmt: skip
             await notifier.drain(config.daemon.grace_period / 2)
     finally:
         await pool.close()

@@ -29,7 +29,7 @@ from typing import Any
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 from psycopg.rows import dict_row
-from psycopg_pool import ConnectionPool
+from psycopg_pool import PoolTimeout
 
 from scraper.dedupe import DedupeDoc, Deduper, Placement
 from scraper.dedupe.pg_index import PostgresIndex
@@ -37,6 +37,7 @@ from scraper.errors import NoArchiveError, StorageError
 from scraper.health import WINDOW, Health, PageRecord, PollRecord, assess
 from scraper.models import Article, FeedEntry, StoredArticle
 from scraper.store.base import FetchRecord, HostHold, RobotsRecord, SourceState
+from scraper.store.pg_connection import LivePool, connection_lost
 from scraper.store.pg_schema import (
     MIGRATION_LOCK,
     MIGRATIONS,
@@ -127,7 +128,9 @@ class PostgresStore:
             raise StorageError(
                 f"{self.label}: cannot open the index: {_first_line(error)}"
             ) from None
-        self._pool = ConnectionPool(
+        # Connections are checked as they are lent: after the server restarted, the dead ones
+        # are replaced then, instead of each failing the operation that borrowed it.
+        self._pool = LivePool(
             kwargs=self._kwargs | {"autocommit": True}, min_size=1, max_size=8,
             name="scraper-index", open=True,
         )  # fmt: skip
@@ -162,11 +165,18 @@ class PostgresStore:
             raise StorageError(f"{self.label}: {_first_line(error)}") from None
 
     def _query(self, sql: str, args: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
-        try:
-            with self.connection() as conn, conn.cursor(row_factory=dict_row) as cursor:
-                return cursor.execute(sql, args).fetchall()
-        except psycopg.Error as error:
-            raise StorageError(f"{self.label}: {_first_line(error)}") from None
+        """A read; one cut by a lost connection is read once more, on a live one (not inside a
+        transaction, which was lost with it, nor after the pool found none in time)."""
+        retry = getattr(self._local, "conn", None) is None
+        while True:
+            try:
+                with self.connection() as conn, conn.cursor(row_factory=dict_row) as cursor:
+                    return cursor.execute(sql, args).fetchall()
+            except psycopg.Error as error:
+                if retry and connection_lost(error) and not isinstance(error, PoolTimeout):
+                    retry = False
+                    continue
+                raise StorageError(f"{self.label}: {_first_line(error)}") from None
 
     def _migrate(self, conn: psycopg.Connection[Any]) -> None:
         # Under an advisory lock: workers opening a new database at once apply each migration
