@@ -455,3 +455,35 @@ def test_pages_a_poll_worker_fetched_are_extracted_and_stored_by_the_extract_tie
     assert {PurePosixPath(url).name for url in urls} <= inline
     fetches = Counter(r.path for r in site.requests if r.path.startswith(("/a/", "/b/")))
     assert fetches[edited] >= 2 and max(n for p, n in fetches.items() if p.startswith("/b/")) == 1
+
+
+def test_a_worker_reads_its_sources_again_on_sighup_and_keeps_them_on_a_broken_config(
+    tmp_path: Path, schema: str, site: TestSite
+) -> None:
+    pages = load_pages(2)
+    if len(pages) < 2:
+        pytest.skip("the shared article corpus (../shared/corpora) is absent")
+    publish_corpus(site, pages[:1], "/one.xml", prefix="/one/")
+    publish_corpus(site, pages[1:], "/two.xml", prefix="/two/")
+    one = {"name": "one", "feed": site.url("/one.xml"), "interval": "4s"}
+    two = {"name": "two", "feed": site.url("/two.xml"), "interval": "4s"}
+    config = cluster_config(tmp_path, schema, [one])
+    workers = Workers(config, tmp_path)
+    proc = workers.start()
+    count = "SELECT count(*) FROM articles"
+    try:
+        workers.wait_started(0)
+        wait_for(lambda: query(schema, count) == [(1,)], 30, workers.log(0))
+        good = config.read_text()
+        config.write_text(good + "\n[[sources]]\nname = 'broken\n")
+        proc.send_signal(signal.SIGHUP)
+        wait_for(lambda: "reload refused" in workers.log(0), 10, workers.log(0))
+        assert cluster_config(tmp_path, schema, [one, two]) == config
+        proc.send_signal(signal.SIGHUP)
+        wait_for(lambda: query(schema, count) == [(2,)], 30, workers.log(0))
+        assert proc.poll() is None
+    finally:
+        codes = workers.stop()
+    assert codes == [0]
+    log = workers.log(0)
+    assert "source added" in log and "config reloaded" in log and "Traceback" not in log

@@ -12,6 +12,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from procrastinate import App, exceptions
@@ -111,6 +112,30 @@ class Runtime:
         """Before taking jobs: this worker's sources have their rows (whoever runs the ticks)."""
         async with self.pool.connection() as conn:
             await ensure_sources(conn, list(self.sources.values()))
+
+    async def reload(self, path: Path | None) -> None:
+        """SIGHUP: read the config again; its sources added, removed or changed take effect now
+        (other settings at the next start). A broken config is refused, the old one kept."""
+        from scraper.config import load_config
+
+        try:
+            fresh = await asyncio.to_thread(load_config, path)
+            async with self.pool.connection() as conn:
+                await ensure_sources(conn, list(fresh.sources))
+        except Exception as error:  # noqa: BLE001 - a reload must never stop the worker
+            event(log, logging.ERROR, None, None, "reload refused, keeping the old config: "
+                  + (str(error) if isinstance(error, ScraperError) else repr(error)))  # fmt: skip
+            return
+        old, new = self.sources, {s.name: s for s in fresh.sources}
+        self.sources = new
+        for name in sorted(old.keys() - new.keys()):
+            event(log, logging.INFO, name, old[name].url, "source removed")
+        for name, source in sorted(new.items()):
+            if old.get(name) != source:
+                event(log, logging.INFO, name, source.url,
+                      "source added" if name not in old else "source changed")  # fmt: skip
+        event(log, logging.INFO, None, None, "config reloaded (sources; other settings take "
+              "effect at the next start)", sources=len(new), worker=self.worker_id)  # fmt: skip
 
     # -- tasks ----------------------------------------------------------------------------------
     async def tick(self) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import signal
 import socket
 from collections.abc import Sequence
 from dataclasses import replace
@@ -145,6 +146,15 @@ async def serve(
             else:  # pages go to the workers that serve `extract`
                 pipeline.handoff, pipeline.pending = runtime.handoff, runtime.pending
             notifier.start()
+            reloads: set[asyncio.Task[None]] = set()
+
+            def reload() -> None:  # SIGHUP, as the daemon: the sources are read again
+                assert runtime is not None
+                task = asyncio.ensure_future(runtime.reload(config.file))
+                reloads.add(task)
+                task.add_done_callback(reloads.discard)
+
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, reload)
             event(log, logging.INFO, None, None, "worker started", worker=name,
                   queues=",".join(queues), archive=str(config.archive.path))  # fmt: skip
             try:
