@@ -26,6 +26,7 @@ from scraper.logs import event
 from scraper.memory import release_free_memory
 from scraper.models import Source, StoredArticle
 from scraper.notify import Notifier
+from scraper.page_queue import PageQueue
 from scraper.pipeline import Pipeline
 from scraper.runner import rebuild_site, refresh_replay_index
 from scraper.schedule import jittered
@@ -35,6 +36,7 @@ log = logging.getLogger("scraper.daemon")
 REVISIT_TICK = 60  # seconds between looks for due revisits
 REVISIT_BATCH = 200  # revisits started per look at most
 SITE_TICK = 60  # seconds between browse-site updates, when something changed
+PAGES_JOURNAL = ".pages-queued.jsonl"  # pages handed to the extraction stage, and their ends
 
 
 class Daemon:
@@ -49,6 +51,7 @@ class Daemon:
         self._gate = asyncio.Semaphore(config.daemon.concurrency)
         self._scheduler: AsyncIOScheduler | None = None
         self._pipeline: Pipeline | None = None
+        self._pages: PageQueue | None = None
         self.polls = 0  # completed polls, for tests and status
         self._site_dirty = True
         self._again: set[str] = set()  # sources that came due while still being polled
@@ -72,6 +75,13 @@ class Daemon:
                     on_article=self._changed,
                     on_version=lambda article, kind: self._changed(article),
                 )  # fmt: skip
+                # Polls hand their fetched pages to the extraction stage and end.
+                self._pages = PageQueue(self._pipeline, lambda: self.sources,
+                                        tasks=extractor.workers * 4, on_stored=self._index_soon,
+                                        journal=self.config.archive.path / PAGES_JOURNAL)  # fmt: skip
+                self._pipeline.handoff = self._pages.handoff
+                self._pipeline.pending = self._pages.pending
+                self._pages.start()
                 notifier.start()
                 self._scheduler = AsyncIOScheduler(timezone=UTC)
                 self._scheduler.start()
@@ -91,7 +101,8 @@ class Daemon:
                     misfire_grace_time=None,
                 )  # fmt: skip
                 await self._stop.wait()
-                await self._drain()
+                await asyncio.gather(self._drain(),
+                                     self._pages.stop(self.config.daemon.grace_period))  # fmt: skip
                 await self._final_index()
                 await notifier.drain(self.config.daemon.grace_period / 2)
         finally:

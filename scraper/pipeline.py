@@ -199,7 +199,7 @@ class Pipeline:
             self.store.record_poll(source.name, now, PollRecord(
                 ok=report.error is None, status=report.status, entries=report.entries,
                 new=report.new))  # fmt: skip
-            if report.new:
+            if report.new or report.queued:
                 self._check_health(source, report)
         except StorageError as error:
             report.error = report.error or str(error)

@@ -1,0 +1,142 @@
+"""The daemon's extraction stage: pages a poll fetched wait here for a few tasks that extract,
+dedupe and store them.
+
+A poll ends once its feed is read and its new pages are fetched (and written to WARC): a backlog
+of extraction (a first start over hundreds of sources, a burst of news) never holds a poll's
+slot nor makes the next poll of any source late. A waiting page is only the place of its bytes
+in the WARC files (`scraper.cluster.pages`, as the cluster's `extract` jobs), so a backlog holds
+no page in memory. Each page handed over is also noted in a journal in the archive, and its end
+too: pages still waiting when the daemon stops (or is killed) are in WARC but not yet in the
+index, and the next start queues them again from the journal (a feed that answers 304 would
+never list them again).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from scraper.cluster.pages import page_job, page_of
+from scraper.logs import event
+from scraper.models import Exchange, FeedEntry, Source
+from scraper.pipeline import Pipeline
+
+log = logging.getLogger("scraper.daemon")
+
+
+class PageQueue:
+    """`handoff` and `pending` for a `Pipeline`; `start` runs the extracting tasks."""
+
+    def __init__(
+        self, pipeline: Pipeline, sources: Callable[[], Mapping[str, Source]], tasks: int,
+        on_stored: Callable[[], None] | None = None, journal: Path | None = None,
+    ) -> None:  # fmt: skip
+        self.pipeline = pipeline
+        self.sources = sources
+        self.tasks = tasks
+        self.on_stored = on_stored  # after each page stored (the daemon re-indexes soon)
+        self._queue: asyncio.Queue[tuple[str, str, dict[str, Any]]] = asyncio.Queue()
+        self._waiting: set[str] = set()  # keys (URL, or article id for a revisit) queued or busy
+        self._workers: list[asyncio.Task[None]] = []
+        self._stopping = False
+        self.stored = 0
+        self.journal = journal
+        self._notes: Any = None  # the journal, open for appending
+
+    @property
+    def backlog(self) -> int:
+        return len(self._waiting)
+
+    async def handoff(self, source: Source, exchange: Exchange, entry: FeedEntry | str) -> None:
+        key = entry if isinstance(entry, str) else entry.url
+        if key in self._waiting:
+            return
+        job = page_job(exchange, entry)
+        self._note({"key": key, "source": source.name, "job": job})
+        self._waiting.add(key)
+        self._queue.put_nowait((source.name, key, job))
+
+    async def pending(self, urls: list[str]) -> set[str]:
+        return {url for url in urls if url in self._waiting}
+
+    def start(self) -> int:
+        """Queue again what the journal says is still waiting, then start; returns how many."""
+        waiting: dict[str, dict[str, Any]] = {}
+        if self.journal is not None and self.journal.exists():
+            for line in self.journal.read_text(encoding="utf-8", errors="replace").splitlines():
+                try:
+                    note = json.loads(line)
+                except ValueError:
+                    continue  # a line cut by a kill
+                if "done" in note:
+                    waiting.pop(str(note["done"]), None)
+                elif isinstance(note, dict) and {"key", "source", "job"} <= note.keys():
+                    waiting[str(note["key"])] = note
+        if self.journal is not None:
+            from scraper.store.tree import atomic_write
+
+            atomic_write(self.journal, "".join(json.dumps(n) + "\n" for n in waiting.values()))
+            self._notes = self.journal.open("a", encoding="utf-8")
+        for key, note in waiting.items():
+            self._waiting.add(key)
+            self._queue.put_nowait((str(note["source"]), key, note["job"]))
+        if waiting:
+            event(log, logging.INFO, None, None, "pages fetched before the last stop queued "
+                  "again for extraction", pages=len(waiting))  # fmt: skip
+        self._workers = [asyncio.create_task(self._work()) for _ in range(self.tasks)]
+        return len(waiting)
+
+    def _note(self, note: dict[str, Any]) -> None:
+        if self._notes is not None:
+            self._notes.write(json.dumps(note) + "\n")
+            self._notes.flush()
+
+    async def stop(self, timeout: float) -> int:
+        """Finish the pages being extracted (within `timeout`); returns how many were left."""
+        self._stopping = True
+        for _ in self._workers:
+            self._queue.put_nowait(("", "", {}))  # wakes each idle task to see it must stop
+        _, late = await asyncio.wait(self._workers, timeout=timeout) if self._workers else ((), ())
+        for task in late:
+            task.cancel()
+        await asyncio.gather(*late, return_exceptions=True)
+        left = len(self._waiting)
+        if self._notes is not None:
+            self._notes.close()
+            self._notes = None
+        if left:
+            event(log, logging.INFO, None, None, "pages fetched but not extracted yet are left "
+                  "for the next start", pages=left)  # fmt: skip
+        return left
+
+    async def _work(self) -> None:
+        root = self.pipeline.tree.root
+        limit = self.pipeline.fetcher.settings.max_body_size
+        while not self._stopping:
+            name, key, job = await self._queue.get()
+            if self._stopping or not name:
+                return
+            source = self.sources().get(name)
+            url = job.get("url")
+            try:
+                if source is None:  # removed by a reload meanwhile
+                    continue
+                entry, exchange = await asyncio.to_thread(page_of, job, root, limit)
+                if isinstance(entry, str):
+                    await self.pipeline.archive_version(source, entry, exchange)
+                else:
+                    report = await self.pipeline.archive_page(source, entry, exchange)
+                    self.stored += report.new
+                if self.on_stored is not None:
+                    self.on_stored()
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # noqa: BLE001 - one page never stops the stage
+                event(log, logging.ERROR, name, url, f"extraction stage: {error!r}")
+            finally:
+                self._waiting.discard(key)
+                self._note({"done": key})
