@@ -71,13 +71,16 @@ def article_record(r: Any, dt: TimeReader) -> StoredArticle:
     )  # fmt: skip
 
 
-def version_record(r: Any, dt: TimeReader) -> dict[str, object]:
+def version_record(r: Any, dt: TimeReader, prefix: str = "") -> dict[str, object]:
+    """A version as `iter_versions` gives it; `prefix` names its columns in a joined row."""
+    p = prefix
     return {
-        "version": r["version"], "fetched_at": dt(r["fetched_at"]), "title": r["title"],
-        "authors": tuple(json.loads(r["authors"])), "published": dt(r["published"]),
-        "updated": dt(r["updated"]), "text": r["text"], "markdown": r["markdown"],
-        "warc_file": r["warc_file"], "warc_offset": r["warc_offset"],
-        "minor": bool(r["minor"]), "diff": r["diff"], "word_diff": r["word_diff"],
+        "version": r[p + "version"], "fetched_at": dt(r[p + "fetched_at"]),
+        "title": r[p + "title"], "authors": tuple(json.loads(r[p + "authors"])),
+        "published": dt(r[p + "published"]), "updated": dt(r[p + "updated"]),
+        "text": r[p + "text"], "markdown": r[p + "markdown"], "warc_file": r[p + "warc_file"],
+        "warc_offset": r[p + "warc_offset"], "minor": bool(r[p + "minor"]),
+        "diff": r[p + "diff"], "word_diff": r[p + "word_diff"],
     }  # fmt: skip
 
 

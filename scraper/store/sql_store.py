@@ -22,7 +22,9 @@ from scraper.store.base import FetchRecord, HostHold, RobotsRecord, SourceState
 from scraper.store.search import SearchHit
 from scraper.store.sql import (
     ARTICLE_COLUMNS,
+    ARTICLE_FIELDS,
     VERSION_COLUMNS,
+    VERSION_FIELDS,
     Connection,
     article_record,
     fetch_record,
@@ -40,6 +42,10 @@ INSERT_ARTICLE = (
     "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)"
 )
 ARTICLE_BY_ID = f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?"
+# A version joined to its article: the article's columns as they are, the version's as v_*.
+RECENT_COLUMNS = ", ".join(
+    [f"a.{c}" for c in ARTICLE_FIELDS] + [f"v.{c} AS v_{c}" for c in VERSION_FIELDS]
+)
 
 
 class SQLStore(ABC):
@@ -378,21 +384,19 @@ class SQLStore(ABC):
         return stored
 
     def recent_versions(self, limit: int = 100) -> list[tuple[StoredArticle, dict[str, object]]]:
-        """The latest edits (major versions after the first), newest first."""
+        """The latest edits (major versions after the first), newest first, each with its
+        article as it is now: one statement. A version whose article is gone takes its place in
+        the limit and is left out (a LEFT JOIN)."""
         rows = self._query(
-            "SELECT article_id, version FROM versions WHERE version > 1 AND NOT minor "
-            "ORDER BY fetched_at DESC, article_id LIMIT ?",
+            f"SELECT {RECENT_COLUMNS} FROM versions v LEFT JOIN articles a ON a.id = v.article_id "
+            "WHERE v.version > 1 AND NOT v.minor ORDER BY v.fetched_at DESC, v.article_id LIMIT ?",
             (limit,),
         )
-        out = []
-        for row in rows:
-            article = self.get_article(row["article_id"])
-            if article is None:
-                continue
-            for version in self.iter_versions(article.id):
-                if version["version"] == row["version"]:
-                    out.append((article, version))
-        return out
+        return [
+            (article_record(r, self._dt), version_record(r, self._dt, prefix="v_"))
+            for r in rows
+            if r["id"] is not None
+        ]
 
     def touch_article(
         self, article_id: str, *, seen_at: datetime | None, next_revisit: datetime | None,
