@@ -40,11 +40,10 @@ from scraper.store.pg_schema import (
     SEARCH_CONFIG,
     VERSION_TABLE,
 )
-from scraper.store.pg_stories import PostgresStories
 from scraper.store.search import SearchHit, SearchSyntaxError, to_tsquery_text
 from scraper.store.sql import ARTICLE_FIELDS, Connection, article_record, to_psycopg
 from scraper.store.sql_store import INSERT_ARTICLE, SQLStore
-from scraper.store.stories import StoryView
+from scraper.store.stories import SQLStories, StoryView
 
 RANK_WEIGHTS = [0.1, 0.2, 0.5, 1.0]  # D (body), C, B (authors), A (title): FTS5's 1, 5, 10
 INSERT_NEW_ARTICLE = INSERT_ARTICLE + " ON CONFLICT (id) DO NOTHING RETURNING id"
@@ -288,6 +287,9 @@ class PostgresStore(SQLStore):
         ]
 
     # -- stories ----------------------------------------------------------------------------
+    def _stories(self) -> SQLStories:
+        return SQLStories(PsycopgStatements(self), self._dt)
+
     def place_article(self, deduper: Deduper, doc: DedupeDoc) -> Placement:
         """Place an article into its story and record the outcome, in one transaction.
 
@@ -297,16 +299,16 @@ class PostgresStore(SQLStore):
         with self._write() as db:
             db.execute("SELECT pg_advisory_xact_lock(?)", (PLACEMENT_LOCK,))
             placement = deduper.place(doc)
-            PostgresStories(self).apply(placement)
+            self._stories().apply(placement)
         return placement
 
     def dedupe_engine(self) -> Deduper:
         """The dedupe engine over this index (its fingerprints and stories live in tables)."""
-        return Deduper(PostgresIndex(self), PostgresStories(self))
+        return Deduper(PostgresIndex(self), self._stories())
 
     def story(self, story_id: str) -> StoryView | None:
         """A story's members and its original, as `show` and `stories` present them."""
         try:
-            return PostgresStories(self).view(story_id)
+            return self._stories().view(story_id)
         except psycopg.Error as error:
             raise StorageError(f"{self.label}: {_first_line(error)}") from None

@@ -15,7 +15,7 @@ from scraper.errors import StorageError
 from scraper.store.search import SearchHit, SearchSyntaxError
 from scraper.store.sql import Connection, article_record
 from scraper.store.sql_store import INSERT_ARTICLE, SQLStore
-from scraper.store.stories import SQLiteStories, StoryView
+from scraper.store.stories import SQLStories, StoryView
 
 __all__ = ["INDEX_NAME", "SQLiteStore", "SearchHit", "SearchSyntaxError"]
 
@@ -246,6 +246,12 @@ def _dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+def _aware_dt(value: str | None) -> datetime | None:
+    """A time as the stories read it: a string without a zone is in UTC."""
+    parsed = _dt(value)
+    return parsed if parsed is None or parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
 class SQLiteStore(SQLStore):
     """The `Store` interface over one SQLite file; safe to share between threads of one process."""
 
@@ -362,19 +368,22 @@ class SQLiteStore(SQLStore):
         ]
 
     # -- stories ----------------------------------------------------------------------------
+    def _stories(self) -> SQLStories:
+        return SQLStories(self._db, _aware_dt)
+
     def place_article(self, deduper: Deduper, doc: DedupeDoc) -> Placement:
         """Place an article into its story and record the outcome, in one transaction."""
-        with self._tx() as db:
+        with self._tx():
             placement = deduper.place(doc)
-            SQLiteStories(db).apply(placement)
+            self._stories().apply(placement)
         return placement
 
     def dedupe_engine(self) -> Deduper:
         """The dedupe engine over this index (its fingerprints and stories live in this file)."""
         with self._lock:
-            return Deduper(SQLiteIndex(self._db), SQLiteStories(self._db))
+            return Deduper(SQLiteIndex(self._db), self._stories())
 
     def story(self, story_id: str) -> StoryView | None:
         """A story's members and its original, as `show` and `stories` present them."""
         with self._lock:
-            return SQLiteStories(self._db).view(story_id)
+            return self._stories().view(story_id)
