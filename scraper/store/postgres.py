@@ -22,7 +22,7 @@ import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import psycopg
@@ -41,7 +41,13 @@ from scraper.store.pg_schema import (
     VERSION_TABLE,
 )
 from scraper.store.search import SearchHit, SearchSyntaxError, to_tsquery_text
-from scraper.store.sql import ARTICLE_FIELDS, Connection, article_record, to_psycopg
+from scraper.store.sql import (
+    ARTICLE_FIELDS,
+    Connection,
+    article_record,
+    to_psycopg,
+    utc_second,
+)
 from scraper.store.sql_store import INSERT_ARTICLE, SQLStore
 from scraper.store.stories import SQLStories, StoryView
 
@@ -67,15 +73,6 @@ def connect_kwargs(url: str, schema: str | None) -> dict[str, Any]:
     params.setdefault("connect_timeout", 10)
     params.setdefault("application_name", "scraper")
     return params
-
-
-def _ts(value: datetime | None) -> datetime | None:
-    """A time as the index keeps it: aware, in UTC, to the second (as SQLite's strings)."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).replace(microsecond=0)
 
 
 def _first_line(error: BaseException) -> str:
@@ -227,7 +224,7 @@ class PostgresStore(SQLStore):
 
     # -- what the shared methods ask of an index (see `SQLStore`) ---------------------------
     _insertion_order = "seq"
-    _ts = staticmethod(_ts)
+    _ts = staticmethod(utc_second)  # timestamptz: the datetime itself
 
     @staticmethod
     def _dt(value: datetime | None) -> datetime | None:

@@ -13,7 +13,7 @@ from typing import Any
 from scraper.dedupe import DedupeDoc, Deduper, Placement, SQLiteIndex
 from scraper.errors import StorageError
 from scraper.store.search import SearchHit, SearchSyntaxError
-from scraper.store.sql import Connection, article_record
+from scraper.store.sql import Connection, article_record, utc_second
 from scraper.store.sql_store import INSERT_ARTICLE, SQLStore
 from scraper.store.stories import SQLStories, StoryView
 
@@ -235,11 +235,8 @@ def _statements(script: str) -> list[str]:
 
 
 def _ts(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).isoformat(timespec="seconds")
+    kept = utc_second(value)
+    return None if kept is None else kept.isoformat(timespec="seconds")
 
 
 def _dt(value: str | None) -> datetime | None:
