@@ -222,6 +222,32 @@ def test_versions_major_and_minor(store: Store) -> None:
     assert store.check_integrity() == []
 
 
+def test_recent_versions_are_major_edits_newest_first_with_their_article(store: Store) -> None:
+    first = save(store, "https://a.example/1", title="One", text="One, first.")
+    second = save(store, "https://a.example/2", title="Two", text="Two, first.")
+
+    def edit(stored: StoredArticle, text: str, hours: int, minor: bool = False) -> None:
+        store.add_version(stored.id, article(stored.url, text, title=f"{stored.title}!"),
+                          fetched_at=T0 + timedelta(hours=hours), minor=minor, diff=f"+{text}",
+                          word_diff=None if minor else f"{{+{text}+}}",
+                          warc_file="warc/b.warc.gz", warc_offset=hours)  # fmt: skip
+
+    edit(first, "One, second.", 1)
+    edit(second, "Two, second.", 2)
+    edit(first, "One, second!", 3, minor=True)  # a minor version is no edit
+    edit(first, "One, third.", 4)
+    edit(second, "Two, third.", 4)  # at the same time: by article id
+    versions = {a.id: list(store.iter_versions(a.id)) for a in (first, second)}
+    latest = sorted([(first.id, 4), (second.id, 3)])
+    expected = [(store.get_article(i), versions[i][n - 1]) for i, n in latest]
+    expected += [(store.get_article(i), versions[i][1]) for i in (second.id, first.id)]
+    recent = store.recent_versions()
+    assert recent == expected  # the article as it is now, the version as it was stored
+    assert [v["version"] for _, v in recent] == [n for _, n in latest] + [2, 2]
+    assert store.recent_versions(limit=3) == expected[:3]
+    assert store.recent_versions(limit=0) == []
+
+
 def test_revisits_are_scheduled_touched_and_due_in_order(store: Store) -> None:
     a = save(store, "https://a.example/1", next_revisit=T0 + timedelta(hours=2))
     b = save(store, "https://a.example/2", next_revisit=T0 + timedelta(hours=1))

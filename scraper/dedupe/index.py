@@ -19,6 +19,7 @@ binary-searching the run. About 9 bytes per key, 48 keys at most per text.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from itertools import chain
 from typing import Protocol
@@ -77,6 +78,41 @@ def rank(keys: I64, docs: I64, counts: F64, total: int, limit: int) -> I64:
     scores = np.add.reduceat(weights, starts)
     best = np.argsort(-scores, kind="stable")[:limit]
     return docs[starts[best]]
+
+
+def rank_postings(
+    keys: list[int],
+    postings: Mapping[int, tuple[list[int], int]],
+    total: Callable[[], int],
+    names: Callable[[list[int]], Mapping[int, str]],
+    limit: int,
+) -> list[str]:
+    """The ids of the best texts for the query `keys`, ranked (`rank`) from what a stored index
+    read (`SQLiteIndex`, `PostgresIndex`): each key's `postings`, its newest text numbers
+    (newest first, POSTING_CAP of them are taken) and its number of texts, for the keys found;
+    `total` (asked only when a text was found), the number of indexed texts; `names`, the ids
+    of text numbers."""
+    counts = np.zeros(len(keys), dtype=np.float64)
+    found_docs: list[int] = []
+    found_keys: list[int] = []
+    for i, key in enumerate(keys):
+        if key not in postings:
+            continue
+        nums, counts[i] = postings[key]
+        nums = nums[:POSTING_CAP]
+        found_docs += nums
+        found_keys += [i] * len(nums)
+    if not found_docs:
+        return []
+    best = rank(
+        np.array(found_keys, dtype=np.int64),
+        np.array(found_docs, dtype=np.int64),
+        counts,
+        total(),
+        limit,
+    ).tolist()
+    found = names(best)
+    return [found[num] for num in best if num in found]
 
 
 def _ranges(starts: I64, lengths: I64) -> I64:

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from scraper.dedupe.index import CANDIDATES, POSTING_CAP, rank
+from scraper.dedupe.index import CANDIDATES, POSTING_CAP, rank_postings
 from scraper.dedupe.sqlite_index import HOT
 from scraper.dedupe.text import Fingerprint
 
@@ -102,28 +102,9 @@ class PostgresIndex:
         keys = fingerprint.query_keys.view(np.int64).tolist()
         with self.db.connection() as conn:
             postings, total = self._postings(conn, keys)
-            counts = np.zeros(len(keys), dtype=np.float64)
-            found_docs: list[int] = []
-            found_keys: list[int] = []
-            for i, key in enumerate(keys):
-                if key not in postings:
-                    continue
-                nums, counts[i] = postings[key]
-                nums = nums[:POSTING_CAP]
-                found_docs += nums
-                found_keys += [i] * len(nums)
-            if not found_docs:
-                return []
-            best = rank(
-                np.array(found_keys, dtype=np.int64),
-                np.array(found_docs, dtype=np.int64),
-                counts,
-                int(total),
-                limit,
-            ).tolist()
-            names = dict(
-                conn.execute(
-                    "SELECT num, doc_id FROM dedupe_docs WHERE num = ANY(%s)", (best,)
-                ).fetchall()
-            )
-        return [names[num] for num in best if num in names]
+
+            def names(nums: list[int]) -> dict[int, str]:
+                sql = "SELECT num, doc_id FROM dedupe_docs WHERE num = ANY(%s)"
+                return dict(conn.execute(sql, (nums,)).fetchall())
+
+            return rank_postings(keys, postings, lambda: total, names, limit)

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from scraper.dedupe.index import CANDIDATES, POSTING_CAP, rank
+from scraper.dedupe.index import CANDIDATES, POSTING_CAP, rank_postings
 from scraper.dedupe.text import Fingerprint
 
 HOT = 10_000  # a key's texts are counted up to this many (its weight is then negligible)
@@ -78,8 +78,9 @@ class SQLiteIndex:
         )
         self.db.execute("DELETE FROM dedupe_docs WHERE num = ?", (num,))
 
-    def _postings(self, keys: list[int]) -> dict[int, list[int]]:
-        """Each key's texts, newest first, POSTING_CAP + 1 at most (more: the key is hot)."""
+    def _postings(self, keys: list[int]) -> dict[int, tuple[list[int], int]]:
+        """Each key's texts, newest first (POSTING_CAP + 1 at most), and its number of texts
+        (counted up to HOT when it has more than POSTING_CAP), for the keys that have any."""
         marks = ",".join("?" * len(keys))
         cap = _ROWS * len(keys)
         rows = self.db.execute(
@@ -89,16 +90,21 @@ class SQLiteIndex:
         if len(rows) < cap:  # one statement was enough (no key is hot)
             for key, num in rows:
                 postings.setdefault(key, []).append(num)
-            return {key: nums[::-1][: POSTING_CAP + 1] for key, nums in postings.items()}
-        for key in keys:  # some key has many texts: read each one's newest only
-            postings[key] = [
-                num
-                for (num,) in self.db.execute(
-                    "SELECT num FROM dedupe_keys WHERE key = ? ORDER BY num DESC LIMIT ?",
-                    (key, POSTING_CAP + 1),
-                )
-            ]
-        return postings
+            postings = {key: nums[::-1][: POSTING_CAP + 1] for key, nums in postings.items()}
+        else:  # some key has many texts: read each one's newest only
+            for key in keys:
+                postings[key] = [
+                    num
+                    for (num,) in self.db.execute(
+                        "SELECT num FROM dedupe_keys WHERE key = ? ORDER BY num DESC LIMIT ?",
+                        (key, POSTING_CAP + 1),
+                    )
+                ]
+        return {
+            key: (nums, self._count(key) if len(nums) > POSTING_CAP else len(nums))
+            for key, nums in postings.items()
+            if nums
+        }
 
     def _count(self, key: int) -> int:
         return int(
@@ -108,34 +114,15 @@ class SQLiteIndex:
             ).fetchone()[0]
         )
 
+    def _total(self) -> int:
+        return int(self.db.execute("SELECT MAX(num) FROM dedupe_docs").fetchone()[0] or 1)
+
+    def _names(self, nums: list[int]) -> dict[int, str]:
+        marks = ",".join("?" * len(nums))
+        return dict(
+            self.db.execute(f"SELECT num, doc_id FROM dedupe_docs WHERE num IN ({marks})", nums)
+        )
+
     def query(self, fingerprint: Fingerprint, limit: int = CANDIDATES) -> list[str]:
         keys = fingerprint.query_keys.view(np.int64).tolist()
-        counts = np.zeros(len(keys), dtype=np.float64)
-        postings = self._postings(keys)
-        found_docs: list[int] = []
-        found_keys: list[int] = []
-        for i, key in enumerate(keys):
-            nums = postings.get(key)
-            if not nums:
-                continue
-            counts[i] = len(nums)
-            if len(nums) > POSTING_CAP:
-                counts[i] = self._count(key)
-                nums = nums[:POSTING_CAP]
-            found_docs += nums
-            found_keys += [i] * len(nums)
-        if not found_docs:
-            return []
-        total = self.db.execute("SELECT MAX(num) FROM dedupe_docs").fetchone()[0] or 1
-        best = rank(
-            np.array(found_keys, dtype=np.int64),
-            np.array(found_docs, dtype=np.int64),
-            counts,
-            int(total),
-            limit,
-        ).tolist()
-        marks = ",".join("?" * len(best))
-        names = dict(
-            self.db.execute(f"SELECT num, doc_id FROM dedupe_docs WHERE num IN ({marks})", best)
-        )
-        return [names[num] for num in best if num in names]
+        return rank_postings(keys, self._postings(keys), self._total, self._names, limit)

@@ -1,20 +1,24 @@
-"""Stories in the SQLite index: the dedupe engine's `StoryState`, persisted.
+"""Stories in the index: the dedupe engine's `StoryState`, persisted (on either engine).
 
 Mirrors `scraper.dedupe.StoryBook` (the reference): an article's story is its `story_id`
 column; the URLs it credits live in `dedupe_refs`, the links found in `dedupe_links`, and each
 story's original (with the rule that chose it, and any tie) in `dedupe_originals`. The caller
-owns the transaction: a placement is applied whole or not at all.
+owns the transaction: a placement is applied whole or not at all. Statements are the shared
+SQL of `scraper.store.sql`, run on SQLite's connection or PostgreSQL's adapter.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from scraper.dedupe import DedupeDoc, Link, LinkKind, OriginalChoice, Placement
+
+if TYPE_CHECKING:  # sql imports base, which imports this module
+    from scraper.store.sql import Connection, TimeReader
 
 
 @dataclass(frozen=True)
@@ -37,70 +41,75 @@ class StoryView:
         return next((m for m in self.members if self.original and m.id == self.original.id), None)
 
 
-def _dt(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    parsed = datetime.fromisoformat(value)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+class SQLStories:
+    """The `StoryState` the dedupe engine reads, and the writer of its placements.
 
+    `db` runs the statements (each on the caller's transaction, when one is open); `dt` reads a
+    time back as the index keeps it.
+    """
 
-class SQLiteStories:
-    """The `StoryState` the dedupe engine reads, and the writer of its placements."""
-
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: Connection, dt: TimeReader) -> None:
         self.db = db
+        self.dt = dt
 
     def doc(self, doc_id: str) -> DedupeDoc | None:
-        row = self.db.execute(
+        r = self.db.execute(
             "SELECT id, url, text, title, published, credited_url, canonical_url, first_seen "
             "FROM articles WHERE id = ?",
             (doc_id,),
         ).fetchone()
-        if row is None:
+        if r is None:
             return None
         return DedupeDoc(
-            id=row[0], url=row[1], text=row[2], title=row[3], published=_dt(row[4]),
-            credited_url=row[5], canonical_url=row[6], first_seen=_dt(row[7]),
+            id=r["id"], url=r["url"], text=r["text"], title=r["title"],
+            published=self.dt(r["published"]), credited_url=r["credited_url"],
+            canonical_url=r["canonical_url"], first_seen=self.dt(r["first_seen"]),
         )  # fmt: skip
 
     def id_for_url(self, url: str) -> str | None:
         row = self.db.execute(
             "SELECT article_id FROM article_urls WHERE url_key = ?", (url,)
         ).fetchone()
-        return str(row[0]) if row else None
+        return str(row["article_id"]) if row else None
 
     def referrers(self, url: str) -> Sequence[tuple[str, LinkKind]]:
         rows = self.db.execute(
             "SELECT doc_id, kind FROM dedupe_refs WHERE url = ? ORDER BY doc_id", (url,)
         ).fetchall()
-        return [(str(r[0]), r[1]) for r in rows]
+        return [(str(r["doc_id"]), r["kind"]) for r in rows]
 
     def story_of(self, doc_id: str) -> str | None:
         row = self.db.execute("SELECT story_id FROM articles WHERE id = ?", (doc_id,)).fetchone()
-        return str(row[0]) if row else None
+        return str(row["story_id"]) if row else None
 
     def members(self, story_id: str) -> Sequence[str]:
         rows = self.db.execute(
             "SELECT id FROM articles WHERE story_id = ? ORDER BY id", (story_id,)
         ).fetchall()
-        return [str(r[0]) for r in rows]
+        return [str(r["id"]) for r in rows]
 
     def links(self, story_id: str) -> Sequence[Link]:
         rows = self.db.execute(
             "SELECT source, target, kind, directed, shared, contained, covered, via "
-            "FROM dedupe_links WHERE story_id = ?",
+            "FROM dedupe_links WHERE story_id = ? ORDER BY source, target, kind",
             (story_id,),
         ).fetchall()
-        return [Link(r[0], r[1], r[2], bool(r[3]), r[4], r[5], r[6], r[7]) for r in rows]
+        return [
+            Link(r["source"], r["target"], r["kind"], bool(r["directed"]), r["shared"],
+                 r["contained"], r["covered"], r["via"])
+            for r in rows
+        ]  # fmt: skip
 
     def original(self, story_id: str) -> OriginalChoice | None:
-        row = self.db.execute(
+        r = self.db.execute(
             "SELECT original_id, reason, tie, tied FROM dedupe_originals WHERE story_id = ?",
             (story_id,),
         ).fetchone()
-        if row is None:
+        if r is None:
             return None
-        return OriginalChoice(row[0], row[1], bool(row[2]), tuple(json.loads(row[3])))
+        return OriginalChoice(
+            str(r["original_id"]), r["reason"], bool(r["tie"]), tuple(json.loads(r["tied"]))
+        )
 
     def view(self, story_id: str) -> StoryView | None:
         rows = self.db.execute(
@@ -110,7 +119,12 @@ class SQLiteStories:
         ).fetchall()
         if not rows:
             return None
-        members = tuple(Member(r[0], r[1], r[2], r[3], _dt(r[4]) or datetime.min) for r in rows)
+        members = tuple(
+            Member(
+                r["id"], r["url"], r["source"], r["title"], self.dt(r["first_seen"]) or datetime.min
+            )
+            for r in rows
+        )
         return StoryView(story_id, members, self.original(story_id), tuple(self.links(story_id)))
 
     def apply(self, placement: Placement) -> None:
@@ -118,29 +132,37 @@ class SQLiteStories:
         db, doc_id, story = self.db, placement.doc_id, placement.story
         db.execute("DELETE FROM dedupe_refs WHERE doc_id = ?", (doc_id,))
         db.executemany(
-            "INSERT OR REPLACE INTO dedupe_refs (url, doc_id, kind) VALUES (?, ?, ?)",
+            "INSERT INTO dedupe_refs (url, doc_id, kind) VALUES (?, ?, ?) "
+            "ON CONFLICT (url, doc_id) DO UPDATE SET kind = excluded.kind",
             [(url, doc_id, kind) for url, kind in placement.refers],
         )
         for old in placement.merged:
             if old == story:  # the surviving story keeps its links (as `StoryBook` does)
                 continue
             db.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (story, old))
-            db.execute("UPDATE OR IGNORE dedupe_links SET story_id = ? WHERE story_id = ?",
-                       (story, old))  # fmt: skip
+            db.execute(  # the links the surviving story lacks move to it; the others go
+                "INSERT INTO dedupe_links (story_id, source, target, kind, directed, shared, "
+                "contained, covered, via) SELECT ?, source, target, kind, directed, shared, "
+                "contained, covered, via FROM dedupe_links WHERE story_id = ? "
+                "ON CONFLICT DO NOTHING",
+                (story, old),
+            )
             db.execute("DELETE FROM dedupe_links WHERE story_id = ?", (old,))
             db.execute("DELETE FROM dedupe_originals WHERE story_id = ?", (old,))
         db.execute("UPDATE articles SET story_id = ? WHERE id = ?", (story, doc_id))
         db.executemany(
-            "INSERT OR IGNORE INTO dedupe_links (story_id, source, target, kind, directed, "
-            "shared, contained, covered, via) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(story, k.source, k.target, k.kind, int(k.directed), k.shared, k.contained,
-              k.covered, k.via) for k in placement.links],
+            "INSERT INTO dedupe_links (story_id, source, target, kind, directed, shared, "
+            "contained, covered, via) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            [(story, k.source, k.target, k.kind, k.directed, k.shared, k.contained, k.covered,
+              k.via) for k in placement.links],
         )  # fmt: skip
         choice = placement.original
         db.execute(
-            "INSERT OR REPLACE INTO dedupe_originals (story_id, original_id, reason, tie, tied) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (story, choice.id, choice.reason, int(choice.tie), json.dumps(list(choice.tied))),
+            "INSERT INTO dedupe_originals (story_id, original_id, reason, tie, tied) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (story_id) DO UPDATE SET "
+            "original_id = excluded.original_id, reason = excluded.reason, "
+            "tie = excluded.tie, tied = excluded.tied",
+            (story, choice.id, choice.reason, choice.tie, json.dumps(list(choice.tied))),
         )
         # The export's original_url: the story's original for every copy; for the original
         # itself, the page it credits when that page is not archived (still a republication).

@@ -1,0 +1,110 @@
+"""The SQL both indexes speak: how a shared statement is written, and how its rows read back.
+
+A statement shared by SQLite and PostgreSQL is written once, in SQLite's `?` style, and runs as
+it is on SQLite; `to_psycopg` gives psycopg's `%s` style (once per statement text: values are
+always bound, so the texts are a fixed set). It uses only what both engines read alike:
+`ON CONFLICT` upserts, `NOT flag` for booleans (SQLite keeps 0/1 and binds Python booleans so),
+named columns (PostgreSQL's articles carry a search vector no one should read by accident), and
+no `?` inside a literal. Rows are read by column name (`sqlite3.Row` and psycopg's `dict_row`
+both allow it). Times are what differs: ISO strings on SQLite, `timestamptz` on PostgreSQL, so
+the record functions take the index's own reader.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from scraper.models import StoredArticle
+from scraper.store.base import FetchRecord, SourceState
+
+TimeReader = Callable[[Any], datetime | None]  # a stored time as a datetime (None stays None)
+
+
+class Result(Protocol):
+    def fetchone(self) -> Any: ...
+    def fetchall(self) -> list[Any]: ...
+
+
+class Connection(Protocol):
+    """What shared code runs statements on: an `sqlite3.Connection`, or psycopg's adapter."""
+
+    def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> Result: ...
+    def executemany(self, sql: str, parameters: Iterable[Sequence[Any]], /) -> object: ...
+
+
+def utc_second(value: datetime | None) -> datetime | None:
+    """A time as both indexes keep it: aware, in UTC, to the second (a naive one is UTC)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).replace(microsecond=0)
+
+
+@functools.cache
+def to_psycopg(sql: str) -> str:
+    """A `?` statement in psycopg's style: `%s` for each `?`, a literal `%` doubled."""
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+# What `article_record` and `version_record` read, in the tables' order.
+ARTICLE_FIELDS = (
+    "id", "url", "source", "guid", "title", "authors", "published", "updated", "language", "tags",
+    "text", "markdown", "canonical_url", "original_url", "original_source", "description",
+    "image", "story_id", "versions", "first_seen", "last_seen", "path", "extraction_error",
+)  # fmt: skip
+VERSION_FIELDS = (
+    "version", "fetched_at", "title", "authors", "published", "updated", "text", "markdown",
+    "warc_file", "warc_offset", "minor", "diff", "word_diff",
+)  # fmt: skip
+ARTICLE_COLUMNS = ", ".join(ARTICLE_FIELDS)
+VERSION_COLUMNS = ", ".join(VERSION_FIELDS)
+
+
+def article_record(r: Any, dt: TimeReader) -> StoredArticle:
+    return StoredArticle(
+        id=r["id"], url=r["url"], source=r["source"], title=r["title"],
+        authors=tuple(json.loads(r["authors"])), published=dt(r["published"]),
+        updated=dt(r["updated"]), language=r["language"], tags=tuple(json.loads(r["tags"])),
+        text=r["text"], markdown=r["markdown"], canonical_url=r["canonical_url"],
+        original_url=r["original_url"], story_id=r["story_id"], versions=r["versions"],
+        first_seen=dt(r["first_seen"]) or datetime.min,
+        last_seen=dt(r["last_seen"]) or datetime.min, path=r["path"],
+        description=r["description"],
+        extra={"original_source": r["original_source"], "image": r["image"],
+               "guid": r["guid"], "extraction_error": r["extraction_error"]},
+    )  # fmt: skip
+
+
+def version_record(r: Any, dt: TimeReader, prefix: str = "") -> dict[str, object]:
+    """A version as `iter_versions` gives it; `prefix` names its columns in a joined row."""
+    p = prefix
+    return {
+        "version": r[p + "version"], "fetched_at": dt(r[p + "fetched_at"]),
+        "title": r[p + "title"], "authors": tuple(json.loads(r[p + "authors"])),
+        "published": dt(r[p + "published"]), "updated": dt(r[p + "updated"]),
+        "text": r[p + "text"], "markdown": r[p + "markdown"], "warc_file": r[p + "warc_file"],
+        "warc_offset": r[p + "warc_offset"], "minor": bool(r[p + "minor"]),
+        "diff": r[p + "diff"], "word_diff": r[p + "word_diff"],
+    }  # fmt: skip
+
+
+def fetch_record(r: Any, dt: TimeReader) -> FetchRecord:
+    return FetchRecord(
+        url=r["url"], source=r["source"], fetched_at=dt(r["fetched_at"]) or datetime.min,
+        status=r["status"], error=r["error"], size=r["size"], warc_file=r["warc_file"],
+        warc_offset=r["warc_offset"], warc_length=r["warc_length"], kind=r["kind"],
+    )  # fmt: skip
+
+
+def source_state_record(r: Any, dt: TimeReader, articles: int) -> SourceState:
+    return SourceState(
+        name=r["name"], configured_feed=r["configured_feed"], feed_url=r["feed_url"],
+        last_poll=dt(r["last_poll"]), last_success=dt(r["last_success"]),
+        last_error=r["last_error"], failures=r["failures"], next_poll=dt(r["next_poll"]),
+        disabled=r["disabled"], interval=r["interval"], articles=articles,
+    )  # fmt: skip
