@@ -357,7 +357,8 @@ def run_cluster(
                 proc.send_signal(signal.SIGTERM)
             codes = [proc.wait(60) for proc in procs]
             reap_orphans()
-        errors = sum(log.read_text(errors="replace").count(" ERROR ") for log in logs)
+        errors = [line for log in logs for line in log.read_text(errors="replace").splitlines()
+                  if " ERROR " in line]  # fmt: skip
     (t0, a0, p0), (t1, a1, p1) = counts[0], counts[-1]
     mid = min(counts, key=lambda c: abs(c[0] - (t0 + t1) / 2))
     wall = t1 - t0
@@ -381,7 +382,7 @@ def run_cluster(
             "total_polls": polls, "distinct_polled": polled, "failed_polls": failed,
             "feeds_requested": len(feeds), "feeds_requested_twice": sum(n > 1 for n in feeds.values()),
             "pages_requested": len(pages), "pages_requested_twice": sum(n > 1 for n in pages.values()),
-            "error_lines": errors, "exit_codes": codes,
+            "error_lines": len(errors), "errors": errors[:5], "exit_codes": codes,
             "ok": archived == distinct == by_source and polls == polled and not any(
                 n > 1 for n in [*feeds.values(), *pages.values()])}  # fmt: skip
 
@@ -513,6 +514,12 @@ def main(argv: list[str] | None = None) -> int:
               f"{r['feeds_requested']} ({r['feeds_requested_twice']} twice), pages "
               f"{r['pages_requested']} ({r['pages_requested_twice']} twice), {r['error_lines']} "
               f"ERROR lines, affinity {r['affinity']}, exit {r['exit_codes']}")  # fmt: skip
+        c, rate = r["cores"], max(r["articles_s"], 1e-9)
+        print(f"    CPU per article in the window: workers {1000 * (c['loops'] + c['pools']) / rate:.0f} ms "
+              f"(loop {1000 * c['loops'] / rate:.0f}, extraction {1000 * c['pools'] / rate:.0f}), "
+              f"sites {1000 * c['sites'] / rate:.0f} ms, PostgreSQL {1000 * (c['backends'] + c['background']) / rate:.0f} ms")  # fmt: skip
+        for line in r["errors"]:
+            print(f"    {line[:300]}")
     s = result["scheduler"]
     if s:
         print(f"scheduler: {s['sources']} due sources claimed and deferred in {s['ticks']} ticks, "
