@@ -39,6 +39,16 @@ def _extract(
         return Article(url=url, text="", markdown="", error=f"extraction failed: {error!r}"[:300])
 
 
+def usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity mask, which its children inherit), not
+    the machine's: a process confined to one core (`taskset -c 0`, a container's cpuset) gets
+    one extraction process."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # no affinity masks (macOS, Windows)
+        return max(1, os.cpu_count() or 1)
+
+
 class Extractor:
     """`await extractor(page, url, entry)` -> Article, using a pool of processes (or threads).
 
@@ -49,7 +59,7 @@ class Extractor:
     """
 
     def __init__(self, workers: int | None = None, processes: bool = True, queue: int = 4) -> None:
-        self.workers = workers or max(1, os.cpu_count() or 1)
+        self.workers = workers or usable_cpus()
         self.processes = processes
         self._pool: Executor | None = None
         self._slots = self.workers * queue + 1

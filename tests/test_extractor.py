@@ -1,0 +1,55 @@
+"""The extraction pool is sized by the CPUs the process may run on, not the machine's."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+pytestmark = pytest.mark.skipif(
+    not hasattr(os, "sched_setaffinity"), reason="no CPU affinity on this platform"
+)
+
+
+def pid_after(seconds: float) -> int:
+    """Run in a pool process: hold it busy for a while, then say which process it was."""
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def pool_processes(cpus: set[int]) -> tuple[int, int]:
+    """(Extractor().workers, distinct processes that ran 4 simultaneous tasks) in a fresh
+    Python confined to `cpus` (a child, so this test process keeps its own affinity)."""
+    script = textwrap.dedent(f"""
+        import os
+        os.sched_setaffinity(0, {sorted(cpus)!r})
+        from scraper.extractor import Extractor
+        from tests.test_extractor import pid_after
+        extractor = Extractor()
+        pool = extractor._executor()
+        pids = {{f.result() for f in [pool.submit(pid_after, 0.5) for _ in range(4)]}}
+        extractor.close()
+        print(extractor.workers, len(pids))
+    """)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, timeout=120,
+                         capture_output=True, text=True, check=True).stdout  # fmt: skip
+    workers, processes = out.split()
+    return int(workers), int(processes)
+
+
+def test_a_process_confined_to_one_cpu_starts_one_extraction_process() -> None:
+    one = min(os.sched_getaffinity(0))
+    assert pool_processes({one}) == (1, 1)
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="needs two CPUs")
+def test_a_process_on_two_cpus_starts_two() -> None:
+    assert pool_processes(set(sorted(os.sched_getaffinity(0))[:2])) == (2, 2)
