@@ -52,6 +52,7 @@ class Daemon:
         self._scheduler: AsyncIOScheduler | None = None
         self._pipeline: Pipeline | None = None
         self._pages: PageQueue | None = None
+        self._site_build: asyncio.Future[None] | None = None
         self.polls = 0  # completed polls, for tests and status
         self._site_dirty = True
         self._again: set[str] = set()  # sources that came due while still being polled
@@ -103,6 +104,8 @@ class Daemon:
                 await self._stop.wait()
                 await asyncio.gather(self._drain(),
                                      self._pages.stop(self.config.daemon.grace_period))  # fmt: skip
+                if self._site_build is not None and not self._site_build.done():
+                    await asyncio.wait([self._site_build], timeout=self.config.daemon.grace_period)
                 await self._final_index()
                 await notifier.drain(self.config.daemon.grace_period / 2)
         finally:
@@ -208,7 +211,11 @@ class Daemon:
         """Rebuild the browse site when polls changed something (at most once a tick)."""
         if self._site_dirty and not self._stop.is_set():
             self._site_dirty = False
-            await asyncio.to_thread(rebuild_site, archive, self.config)
+            # Kept and shielded: the archive is closed at exit only once this thread is done.
+            self._site_build = asyncio.ensure_future(
+                asyncio.to_thread(rebuild_site, archive, self.config)
+            )
+            await asyncio.shield(self._site_build)
         release_free_memory()  # each tick: a daemon's memory stays flat, not at its peaks
 
     def _index_soon(self) -> None:

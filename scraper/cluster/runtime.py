@@ -75,6 +75,7 @@ class Runtime:
         self.worker_id = worker_id
         self.build = build  # updates the browse site and the replay index (blocking)
         self.polls = 0
+        self._building: asyncio.Future[None] | None = None
 
     # -- deferring ------------------------------------------------------------------------------
     async def _defer(self, task: str, lock_prefix: str, key: str, values: Sequence[str]) -> int:
@@ -242,9 +243,17 @@ class Runtime:
             built = await (await conn.execute(READ_MARK)).fetchone()
         if built is not None and built[0] == mark:
             return
-        await asyncio.to_thread(self.build)
+        # Shielded: a job cancelled at shutdown leaves its thread running; `settle` waits for
+        # it before the archive (and the index's pool) is closed under it.
+        self._building = asyncio.ensure_future(asyncio.to_thread(self.build))
+        await asyncio.shield(self._building)
         async with self.pool.connection() as conn:
             await conn.execute(SAVE_MARK, (mark,))
+
+    async def settle(self, timeout: float) -> None:
+        """Wait (up to `timeout`) for a site build still running in its thread."""
+        if self._building is not None and not self._building.done():
+            await asyncio.wait([self._building], timeout=timeout)
 
     async def recover(self) -> None:
         """Retry the `doing` jobs of dead workers; fail a job after `MAX_RECOVERIES`."""

@@ -174,6 +174,8 @@ async def serve(
                                    f"its database: {first}") from None  # fmt: skip
             await notifier.drain(config.daemon.grace_period / 2)
     finally:
+        if runtime is not None:
+            await runtime.settle(config.daemon.grace_period)
         await pool.close()
         extractor.close()
         archive.close()
