@@ -102,8 +102,13 @@ class Daemon:
                     misfire_grace_time=None,
                 )  # fmt: skip
                 await self._stop.wait()
-                await asyncio.gather(self._drain(),
-                                     self._pages.stop(self.config.daemon.grace_period))  # fmt: skip
+                # Polls first (the pages they hand over meanwhile are journaled), then the
+                # extraction stage gets what is left of the grace period: what it leaves is
+                # journaled and queued again at the next start.
+                stopping = time.monotonic()
+                await self._drain()
+                grace = self.config.daemon.grace_period - (time.monotonic() - stopping)
+                await self._pages.stop(max(1.0, grace))
                 if self._site_build is not None and not self._site_build.done():
                     await asyncio.wait([self._site_build], timeout=self.config.daemon.grace_period)
                 await self._final_index()

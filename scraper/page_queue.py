@@ -123,20 +123,20 @@ class PageQueue:
             source = self.sources().get(name)
             url = job.get("url")
             try:
-                if source is None:  # removed by a reload meanwhile
-                    continue
-                entry, exchange = await asyncio.to_thread(page_of, job, root, limit)
-                if isinstance(entry, str):
-                    await self.pipeline.archive_version(source, entry, exchange)
-                else:
-                    report = await self.pipeline.archive_page(source, entry, exchange)
-                    self.stored += report.new
-                if self.on_stored is not None:
-                    self.on_stored()
-            except asyncio.CancelledError:
-                raise
+                if source is not None:  # (None: removed by a reload meanwhile)
+                    await self._archive(source, job, root, limit)
             except Exception as error:  # noqa: BLE001 - one page never stops the stage
                 event(log, logging.ERROR, name, url, f"extraction stage: {error!r}")
-            finally:
-                self._waiting.discard(key)
-                self._note({"done": key})
+            # Not reached when cancelled at shutdown: the page stays in the journal.
+            self._waiting.discard(key)
+            self._note({"done": key})
+
+    async def _archive(self, source: Source, job: dict[str, Any], root: Path, limit: int) -> None:
+        entry, exchange = await asyncio.to_thread(page_of, job, root, limit)
+        if isinstance(entry, str):
+            await self.pipeline.archive_version(source, entry, exchange)
+        else:
+            report = await self.pipeline.archive_page(source, entry, exchange)
+            self.stored += report.new
+        if self.on_stored is not None:
+            self.on_stored()

@@ -103,3 +103,39 @@ def test_pages_waiting_when_the_daemon_died_are_queued_again_at_the_next_start(
     assert requeued == len(urls) and status in (0, 304) and stored == len(urls)
     fetched = [r.path for r in site.requests if r.path.startswith("/articles/")]
     assert len(fetched) == len(urls)  # read back from WARC, not fetched again
+
+
+def test_a_page_cut_off_by_the_stop_stays_in_the_journal_for_the_next_start(
+    site: TestSite, tmp_path: Path
+) -> None:
+    require_corpus()
+    publish_corpus(site, load_pages(2), "/feed.xml")
+    config = load_config(write_config(tmp_path, [{"name": "s", "feed": site.url("/feed.xml")}],
+                                      http={"per_host_delay": "0s"}))  # fmt: skip
+    journal = tmp_path / "archive" / ".pages-queued.jsonl"
+
+    async def never_done(*_: object) -> Article:
+        await asyncio.sleep(60)  # an extraction the grace period cuts off
+        raise AssertionError("not reached")
+
+    async def scenario() -> tuple[int, int, int]:
+        archive = Archive(config)
+        sources = lambda: {s.name: s for s in config.sources}  # noqa: E731
+        try:
+            async with Fetcher(config.http, archive.store, archive.warc) as fetcher:
+                pipeline = Pipeline(fetcher, archive.store, archive.tree, never_done, utcnow)
+                stage = PageQueue(pipeline, sources, tasks=1, journal=journal)
+                pipeline.handoff, pipeline.pending = stage.handoff, stage.pending
+                stage.start()
+                await pipeline.poll(config.sources[0])
+                await asyncio.sleep(0.2)  # one page is being extracted, one waits
+                left = await stage.stop(0.2)
+                again = PageQueue(pipeline, sources, tasks=0, journal=journal)
+                requeued = again.start()
+                await again.stop(0.1)
+                return left, requeued, archive.store.count_articles()
+        finally:
+            archive.close()
+
+    left, requeued, stored = asyncio.run(scenario())
+    assert left == 2 and requeued == 2 and stored == 0
