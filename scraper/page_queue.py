@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from scraper.cluster.pages import page_job, page_of
+from scraper.cluster.pages import page_job, read_page
 from scraper.logs import event
 from scraper.models import Exchange, FeedEntry, Source
 from scraper.pipeline import Pipeline
@@ -43,7 +43,6 @@ class PageQueue:
         self._waiting: set[str] = set()  # keys (URL, or article id for a revisit) queued or busy
         self._workers: list[asyncio.Task[None]] = []
         self._stopping = False
-        self.stored = 0
         self.journal = journal
         self._notes: Any = None  # the journal, open for appending
 
@@ -114,8 +113,6 @@ class PageQueue:
         return left
 
     async def _work(self) -> None:
-        root = self.pipeline.tree.root
-        limit = self.pipeline.fetcher.settings.max_body_size
         while not self._stopping:
             name, key, job = await self._queue.get()
             if self._stopping or not name:
@@ -124,19 +121,12 @@ class PageQueue:
             url = job.get("url")
             try:
                 if source is not None:  # (None: removed by a reload meanwhile)
-                    await self._archive(source, job, root, limit)
+                    entry, exchange = await read_page(job, self.pipeline)
+                    await self.pipeline.archive_handed_off(source, exchange, entry)
+                    if self.on_stored is not None:
+                        self.on_stored()
             except Exception as error:  # noqa: BLE001 - one page never stops the stage
                 event(log, logging.ERROR, name, url, f"extraction stage: {error!r}")
             # Not reached when cancelled at shutdown: the page stays in the journal.
             self._waiting.discard(key)
             self._note({"done": key})
-
-    async def _archive(self, source: Source, job: dict[str, Any], root: Path, limit: int) -> None:
-        entry, exchange = await asyncio.to_thread(page_of, job, root, limit)
-        if isinstance(entry, str):
-            await self.pipeline.archive_version(source, entry, exchange)
-        else:
-            report = await self.pipeline.archive_page(source, entry, exchange)
-            self.stored += report.new
-        if self.on_stored is not None:
-            self.on_stored()

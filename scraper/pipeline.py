@@ -323,8 +323,9 @@ class Pipeline:
         learned = model.to_json()
         for item in fetched:
             model.learn(Body(item.article.text, item.article.markdown), item.article.facts)
-        if model.to_json() != learned:
-            self.store.set_boilerplate(source.name, model.to_json())
+        taught = model.to_json()
+        if taught != learned:
+            self.store.set_boilerplate(source.name, taught)
         for item in fetched:
             self._store_entry(source, item, report, model)
             # Storing is synchronous; between articles the loop hands extraction results
@@ -348,6 +349,15 @@ class Pipeline:
         await self._store_batch(source, [Fetched(entry, replace(exchange, content=b""), article)],
                                 report)  # fmt: skip
         return report
+
+    async def archive_handed_off(
+        self, source: Source, exchange: Exchange, entry: FeedEntry | str
+    ) -> SourceReport | str:
+        """Archive a page `handoff` gave away, where it is extracted: a new page (its feed
+        entry; `archive_page`) or a revisit (the article's id; `archive_version`)."""
+        if isinstance(entry, str):
+            return await self.archive_version(source, entry, exchange)
+        return await self.archive_page(source, entry, exchange)
 
     def _boilerplate(self, source: str) -> BoilerplateModel:
         data = self.store.get_boilerplate(source)
@@ -448,10 +458,7 @@ class Pipeline:
                 await self.handoff(source, exchange, article.id)
                 outcome = "queued for extraction"
             else:
-                fresh = clean_article(
-                    await self._extract_page(source, None, exchange), self._boilerplate(source.name)
-                )
-                outcome = self._record_version(article, fresh, exchange)
+                outcome = await self._new_version(source, article, exchange)
             seen: datetime | None = exchange.fetched_at
         except ScraperError as error:
             outcome = f"failed: {getattr(error, 'reason', None) or error}"
@@ -471,15 +478,19 @@ class Pipeline:
         if article is None:
             return "failed: the article is no longer in the archive"
         try:
-            fresh = clean_article(
-                await self._extract_page(source, None, exchange), self._boilerplate(source.name)
-            )
-            outcome = self._record_version(article, fresh, exchange)
+            outcome = await self._new_version(source, article, exchange)
         except ScraperError as error:
             outcome = f"failed: {getattr(error, 'reason', None) or error}"
         level = logging.WARNING if outcome.startswith("failed") else logging.INFO
         event(log, level, source.name, article.url, f"revisited: {outcome}", id=article.id)
         return outcome
+
+    async def _new_version(self, source: Source, article: StoredArticle, exchange: Exchange) -> str:
+        """Extract the page fetched again, clean it, and store a version if it changed."""
+        fresh = clean_article(
+            await self._extract_page(source, None, exchange), self._boilerplate(source.name)
+        )
+        return self._record_version(article, fresh, exchange)
 
     def _record_version(self, article: StoredArticle, fresh: Article, exchange: Exchange) -> str:
         old = Snapshot(article.title, article.text, article.authors, article.published,

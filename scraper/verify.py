@@ -7,7 +7,6 @@ removes and the next run would redo anyway.
 
 from __future__ import annotations
 
-import json
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +15,7 @@ from scraper.archive import ArchiveLock
 from scraper.config import Config
 from scraper.store import Store, index_exists, index_label, open_store
 from scraper.store.cdxj import CdxjIndex
-from scraper.store.tree import ArchiveTree, inside
+from scraper.store.tree import ArchiveTree, inside, metadata_id
 from scraper.store.warc import SEALED_LIST, _valid_length
 
 
@@ -66,7 +65,7 @@ def _check_articles(root: Path, store: Store, report: VerifyReport, repair: bool
         folders.add(folder)
         versions = list(store.iter_versions(article.id))
         report.versions += len(versions)
-        owner = _metadata_id(folder / "metadata.json")
+        owner = metadata_id(folder)
         if owner not in (None, article.id):
             report.problems.append(f"{article.id}: {article.path}/metadata.json names another id")
             continue
@@ -82,15 +81,6 @@ def _check_articles(root: Path, store: Store, report: VerifyReport, repair: bool
         tree.write_article(article, versions)
         report.repaired.append(f"{article.path} ({', '.join(damaged)}: written from the index)")
     return folders
-
-
-def _metadata_id(meta: Path) -> str | None:
-    """The id a folder's metadata.json names; None when it is missing, empty or unreadable."""
-    try:
-        data = json.loads(meta.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data.get("id") if isinstance(data, dict) and data.get("id") else None
 
 
 def _damaged_files(folder: Path, versions: list[dict[str, object]], bad_meta: bool) -> list[str]:

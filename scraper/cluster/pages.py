@@ -8,16 +8,20 @@ record of maybe another file) or not recorded at all travels inline, compressed.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import zlib
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scraper.errors import StorageError
 from scraper.fetcher import decode_content
 from scraper.models import Exchange, FeedEntry
 from scraper.store.warc import read_response
+
+if TYPE_CHECKING:
+    from scraper.pipeline import Pipeline
 
 
 def _when(value: datetime | None) -> str | None:
@@ -81,3 +85,9 @@ def page_of(job: dict[str, Any], root: Path, limit: int) -> tuple[FeedEntry | st
         warc_file=job.get("warc_file"), warc_offset=job.get("warc_offset"),
     )  # fmt: skip
     return entry, exchange
+
+
+async def read_page(job: dict[str, Any], pipeline: Pipeline) -> tuple[FeedEntry | str, Exchange]:
+    """`page_of` in a thread, under the pipeline's archive root and body size limit."""
+    root, limit = pipeline.tree.root, pipeline.fetcher.settings.max_body_size
+    return await asyncio.to_thread(page_of, job, root, limit)

@@ -20,7 +20,7 @@ from procrastinate.jobs import Status
 from psycopg_pool import AsyncConnectionPool
 
 from scraper.cluster.claims import claim_due_revisits, claim_due_sources, ensure_sources
-from scraper.cluster.pages import page_job, page_of
+from scraper.cluster.pages import page_job, read_page
 from scraper.errors import ScraperError
 from scraper.fetcher import utcnow
 from scraper.logs import event
@@ -191,17 +191,14 @@ class Runtime:
         if source is None:
             event(log, logging.INFO, name, url, "not in this worker's config; page dropped")
             return
-        root, limit = self.pipeline.tree.root, self.pipeline.fetcher.settings.max_body_size
         try:
-            entry, exchange = await asyncio.to_thread(page_of, page, root, limit)
+            entry, exchange = await read_page(page, self.pipeline)
         except ScraperError as error:  # the shared volume is not shared, say
             event(log, logging.ERROR, name, url, f"cannot read the fetched page: {error}")
             raise
-        if isinstance(entry, str):
-            await self.pipeline.archive_version(source, entry, exchange)
-            return
-        report = await self.pipeline.archive_page(source, entry, exchange)
-        event(log, logging.DEBUG, name, url, report.summary(), worker=self.worker_id)
+        result = await self.pipeline.archive_handed_off(source, exchange, entry)
+        if not isinstance(result, str):  # (a revisit logged its outcome)
+            event(log, logging.DEBUG, name, url, result.summary(), worker=self.worker_id)
 
     async def _reschedule(self, name: str, delay: float) -> None:
         """After a poll that broke: due again in `delay` seconds, not when the claim ends."""

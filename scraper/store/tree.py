@@ -174,13 +174,8 @@ class ArchiveTree:
 
     @staticmethod
     def _owned_by_other(folder: Path, ident: str) -> bool:
-        meta = folder / "metadata.json"
-        if not meta.exists():
-            return False
-        try:
-            return json.loads(meta.read_text(encoding="utf-8")).get("id") != ident
-        except (OSError, ValueError):
-            return True
+        """A folder whose metadata.json names another article, or cannot be read (safer)."""
+        return (folder / "metadata.json").exists() and metadata_id(folder) != ident
 
     def write_article(
         self, article: StoredArticle, versions: Sequence[Mapping[str, Any]] = ()
@@ -218,6 +213,16 @@ class ArchiveTree:
             atomic_write(folder / "metadata.json", text, sync=False)
         except OSError as error:
             raise StorageError(f"cannot write {folder}: {error.strerror or error}") from None
+
+
+def metadata_id(folder: Path) -> str | None:
+    """The article id an article folder's metadata.json names; None when it is missing, empty
+    or unreadable."""
+    try:
+        data = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data.get("id") if isinstance(data, dict) and data.get("id") else None
 
 
 def render_version(article: StoredArticle, version: Mapping[str, Any]) -> str:
