@@ -104,6 +104,7 @@ class PageQueue:
             task.cancel()
         await asyncio.gather(*late, return_exceptions=True)
         left = len(self._waiting)
+        self.pipeline.save_models()
         if self._notes is not None:
             self._notes.close()
             self._notes = None
@@ -130,3 +131,5 @@ class PageQueue:
             # Not reached when cancelled at shutdown: the page stays in the journal.
             self._waiting.discard(key)
             self._note({"done": key})
+            if self._queue.empty():  # a lull: what was learned is written back
+                self.pipeline.save_models()

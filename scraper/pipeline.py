@@ -28,6 +28,7 @@ from scraper.extract.boilerplate import BoilerplateModel
 from scraper.feeds import parse_feed
 from scraper.fetcher import PERMANENT_REDIRECTS, Fetcher
 from scraper.health import PollRecord
+from scraper.learning import SourceModels
 from scraper.logs import event
 from scraper.models import Article, Body, Exchange, FeedEntry, Source, StoredArticle
 from scraper.notify import Notice
@@ -51,7 +52,9 @@ log = logging.getLogger("scraper.pipeline")
 HTML_TYPES = {"text/html", "application/xhtml+xml", ""}
 PAGES_IN_FLIGHT = 8
 FAILING_AFTER = 3  # consecutive failed polls that make a source "failing" (one notice)
-BATCH = 8  # new entries fetched, extracted and stored together
+# Pages a source's boilerplate model learns together before any of them is stored (its first
+# poll); after that each page is stored as soon as it is extracted, taught first.
+WARM_UP = 4
 MAX_SITEMAP_CHILDREN = 10  # child sitemaps of an index read per poll, most recent first  # per source; the fetcher's per-host limits still apply underneath
 
 # (page bytes or text, url, feed entry, source, Content-Type) -> Article
@@ -155,6 +158,14 @@ class Pipeline:
     # With `handoff`: which of these URLs are handed off already and not stored yet.
     pending: Callable[[list[str]], Awaitable[set[str]]] | None = None
     _deduper: Deduper | None = field(default=None, init=False, repr=False)
+    _models: SourceModels | None = field(default=None, init=False, repr=False)
+
+    @property
+    def models(self) -> SourceModels:
+        """Each source's boilerplate model, held while its pages are stored."""
+        if self._models is None:
+            self._models = SourceModels(self.store)
+        return self._models
 
     async def poll(self, source: Source, *, force: bool = False) -> SourceReport:
         """Poll one source's feed and archive every entry not archived yet."""
@@ -176,6 +187,8 @@ class Pipeline:
         except ScraperError as error:
             report.error = getattr(error, "reason", None) or str(error)
             report.status = getattr(error, "status", None)
+        finally:
+            self.save_models(source.name)
         interval = state.interval if state.interval and not report.error else source.interval
         if report.error:
             event(log, logging.WARNING, source.name, feed_url, f"poll failed: {report.error}")
@@ -204,6 +217,14 @@ class Pipeline:
         except StorageError as error:
             report.error = report.error or str(error)
         return report
+
+    def save_models(self, source: str | None = None) -> None:
+        """Write back the boilerplate learned and not saved yet (one source's, or all); a
+        failure is logged: the model is a heuristic, the articles are stored already."""
+        try:
+            self.models.save(source)
+        except StorageError as error:
+            event(log, logging.WARNING, source, None, f"boilerplate model not saved: {error}")
 
     def _check_health(self, source: Source, report: SourceReport) -> None:
         """Warn, with the source's name, when its pages stop extracting as they used to."""
@@ -245,18 +266,7 @@ class Pipeline:
         if fresh and self.pending is not None:  # queued for extraction by an earlier poll
             queued = await self.pending([entry.url for entry in fresh])
             fresh = [entry for entry in fresh if entry.url not in queued]
-        gate = asyncio.Semaphore(PAGES_IN_FLIGHT)
-
-        async def one(entry: FeedEntry) -> Fetched | None:
-            async with gate:
-                return await self._fetch_entry(source, entry, report, force=force)
-
-        # In batches, so a large first poll stores as it goes; each batch teaches the source's
-        # boilerplate model before its pages are cleaned and stored.
-        for start in range(0, len(fresh), BATCH):
-            fetched = [f for f in await asyncio.gather(*map(one, fresh[start : start + BATCH]))
-                       if f is not None]  # fmt: skip
-            await self._store_batch(source, fetched, report)
+        await self._fetch_and_store(source, fresh, report, force=force)
         if report.failures:
             # A page that failed is in the feed still, but an unchanged feed answers 304 and
             # would never list it again: forget the feed's validators, so the next poll reads
@@ -313,19 +323,54 @@ class Pipeline:
             entries += nested.entries  # an index of indexes goes no deeper: a bound
         return recent(tuple(entries), since)
 
-    async def _store_batch(
+    async def _fetch_and_store(
+        self, source: Source, fresh: list[FeedEntry], report: SourceReport, *, force: bool
+    ) -> None:
+        """Fetch and extract the new entries' pages, storing each as soon as it is extracted.
+
+        Pages come one per politeness gap from a host: stored as they come, the index and files
+        keep pace with the network instead of piling up at the end of the poll. Only while the
+        source's model has learned fewer than `WARM_UP` pages are they held, and learned together,
+        so that the first pages of a new source are cleaned of its template too.
+        """
+        if not fresh:
+            return
+        gate = asyncio.Semaphore(PAGES_IN_FLIGHT)
+
+        async def one(entry: FeedEntry) -> Fetched | None:
+            async with gate:
+                return await self._fetch_entry(source, entry, report, force=force)
+
+        tasks = [asyncio.ensure_future(one(entry)) for entry in fresh]
+        held: list[Fetched] = []
+        warm = len(self.models.get(source.name).pages) >= WARM_UP
+        try:
+            for done in asyncio.as_completed(tasks):
+                item = await done
+                if item is None:
+                    continue
+                if warm:
+                    await self._store_items(source, [item], report)
+                    continue
+                held.append(item)
+                if len(held) + len(self.models.get(source.name).pages) >= WARM_UP:
+                    await self._store_items(source, held, report)
+                    held, warm = [], True
+            await self._store_items(source, held, report)
+        finally:
+            for task in tasks:
+                task.cancel()
+
+    async def _store_items(
         self, source: Source, fetched: list[Fetched], report: SourceReport
     ) -> None:
         """Teach the source's boilerplate model these pages, then clean and store each."""
         if not fetched:
             return
-        model = self._boilerplate(source.name)
-        learned = model.to_json()
+        model = self.models.get(source.name)
         for item in fetched:
             model.learn(Body(item.article.text, item.article.markdown), item.article.facts)
-        taught = model.to_json()
-        if taught != learned:
-            self.store.set_boilerplate(source.name, taught)
+        self.models.taught(source.name, len(fetched))
         for item in fetched:
             self._store_entry(source, item, report, model)
             # Storing is synchronous; between articles the loop hands extraction results
@@ -346,7 +391,7 @@ class Pipeline:
         except ScraperError as error:
             self._problem(source, entry.url, error, report)
             return report
-        await self._store_batch(source, [Fetched(entry, replace(exchange, content=b""), article)],
+        await self._store_items(source, [Fetched(entry, replace(exchange, content=b""), article)],
                                 report)  # fmt: skip
         return report
 
@@ -358,10 +403,6 @@ class Pipeline:
         if isinstance(entry, str):
             return await self.archive_version(source, entry, exchange)
         return await self.archive_page(source, entry, exchange)
-
-    def _boilerplate(self, source: str) -> BoilerplateModel:
-        data = self.store.get_boilerplate(source)
-        return BoilerplateModel.from_json(data) if data else BoilerplateModel()
 
     async def _fetch_entry(
         self, source: Source, entry: FeedEntry, report: SourceReport, *, force: bool
@@ -488,7 +529,7 @@ class Pipeline:
     async def _new_version(self, source: Source, article: StoredArticle, exchange: Exchange) -> str:
         """Extract the page fetched again, clean it, and store a version if it changed."""
         fresh = clean_article(
-            await self._extract_page(source, None, exchange), self._boilerplate(source.name)
+            await self._extract_page(source, None, exchange), self.models.get(source.name)
         )
         return self._record_version(article, fresh, exchange)
 

@@ -206,3 +206,31 @@ def test_the_model_stays_small_over_many_pages_and_still_learns_a_template_line(
         model.learn(f"Story {word(i)} after the trim.\n\nSupport the Courier today.")
     assert model.is_learned("Support the Courier today.")
     assert len(model.to_json()) < 200_000
+
+
+def test_a_held_model_is_written_back_every_few_pages_and_read_again_once_it_ages(
+    tmp_path,
+) -> None:
+    from scraper.learning import MAX_AGE, SAVE_EVERY, SourceModels
+    from scraper.store.sqlite import SQLiteStore
+
+    store = SQLiteStore(tmp_path)
+    now = [0.0]
+    models, other = SourceModels(store, lambda: now[0]), SourceModels(store, lambda: now[0])
+    model = models.get("site")
+    for page in range(SAVE_EVERY - 1):
+        model.learn(f"Article {'x' * page} says something.\nShare this article\nFooter line")
+        models.taught("site", 1)
+    assert store.get_boilerplate("site") is None  # not yet: one write per few pages
+    model.learn("The last page of the lot.\nShare this article\nFooter line")
+    models.taught("site", 1)
+    assert len(BoilerplateModel.from_json(store.get_boilerplate("site") or "").pages) == SAVE_EVERY
+
+    learned_elsewhere = other.get("site")  # another process sharing the index
+    learned_elsewhere.learn("A page the other process saw.\nFooter line")
+    other.taught("site", 1)
+    other.save()
+    assert len(models.get("site").pages) == SAVE_EVERY  # still the held one
+    now[0] += MAX_AGE + 1
+    assert len(models.get("site").pages) == SAVE_EVERY + 1  # read again: the other's page too
+    store.close()

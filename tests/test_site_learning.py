@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html as html_lib
+import time
 
 from tests.conftest import write_config
 from tests.corpus import CorpusPage, load_pages, require_corpus
@@ -72,6 +73,27 @@ def test_a_later_page_of_the_source_is_cleaned_with_what_was_learned(site, tmp_p
     records = cli("export", "--config", str(config)).jsonl()
     assert len(records) == 5
     assert not any("non-responsabilité" in r["text"] for r in records)
+
+
+def test_a_first_poll_stores_pages_as_they_come_and_cleans_its_first_pages_too(
+    site, tmp_path, cli
+) -> None:
+    """Pages come one per politeness gap: the first are in the archive before the last is
+    asked for (after the few the model learns together), and those are cleaned as well."""
+    require_corpus()
+    pages = long_pages(8)
+    publish(site, pages)
+    config = write_config(tmp_path, [{"name": "exemple", "feed": site.url("/feed.xml")}],
+                          http={"per_host_delay": "0.3s"})  # fmt: skip
+    assert cli("fetch", "--config", str(config)).code == 0
+    to_wall = time.time() - time.monotonic()
+    last_asked = max(r.started for r in site.requests if r.path.startswith("/art/")) + to_wall
+    written = sorted(p.stat().st_mtime for p in (tmp_path / "archive").rglob("article.md"))
+    assert len(written) == 8
+    assert sum(when < last_asked for when in written) >= 6
+    records = cli("export", "--config", str(config)).jsonl()
+    assert not any("non-responsabilité" in r["text"] or "Tous droits" in r["text"]
+                   for r in records)  # fmt: skip
 
 
 def test_css_overrides_select_the_body_and_drop_elements(site, tmp_path, cli) -> None:

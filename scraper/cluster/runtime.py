@@ -248,9 +248,11 @@ class Runtime:
             await conn.execute(SAVE_MARK, (mark,))
 
     async def settle(self, timeout: float) -> None:
-        """Wait (up to `timeout`) for a site build still running in its thread."""
+        """Wait (up to `timeout`) for a site build still running in its thread; write back the
+        boilerplate this worker learned and has not saved yet."""
         if self._building is not None and not self._building.done():
             await asyncio.wait([self._building], timeout=timeout)
+        self.pipeline.save_models()
 
     async def recover(self) -> None:
         """Retry the `doing` jobs of dead workers; fail a job after `MAX_RECOVERIES`."""
