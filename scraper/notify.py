@@ -12,8 +12,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import apprise
-
 from scraper.logs import event as log_event
 
 log = logging.getLogger("scraper.notify")
@@ -76,6 +74,8 @@ Sender = Callable[[NotifyRule, Notice], bool]
 
 def apprise_send(rule: NotifyRule, note: Notice) -> bool:
     """Deliver through Apprise; True when every URL of the rule accepted it."""
+    import apprise  # on first use: most runs notify no one, and it is slow to import
+
     client = apprise.Apprise()
     for url in rule.urls:
         client.add(url)

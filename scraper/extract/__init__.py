@@ -7,78 +7,19 @@
 
 from __future__ import annotations
 
-import re
+from typing import TYPE_CHECKING, Any
 
-from scraper.extract.body import extract_body
-from scraper.extract.metadata import extract_metadata
-from scraper.extract.selectors import apply_selectors
-from scraper.models import Article, Body, FeedEntry
+if TYPE_CHECKING:
+    from scraper.extract.article import extract_article
 
 __all__ = ["extract_article"]
 
 
-def _norm(text: str) -> str:
-    return re.sub(r"\W+", " ", text).strip().lower()
+def __getattr__(name: str) -> Any:
+    """`extract_article` is imported on first use: a process that only cleans boilerplate or
+    reads dates (the command's own) does not load trafilatura and its models at start."""
+    if name == "extract_article":
+        from scraper.extract.article import extract_article
 
-
-def _without_lines(text: str, unwanted: tuple[str, ...]) -> str:
-    """Drop paragraphs that are (or mostly are) one of the unwanted lines."""
-    targets = [_norm(line) for line in unwanted if _norm(line)]
-    if not targets:
-        return text
-    kept = []
-    for paragraph in re.split(r"\n\s*\n", text):
-        norm = _norm(paragraph)
-        if norm and any(t in norm and len(t) >= 0.6 * len(norm) for t in targets):
-            continue
-        kept.append(paragraph)
-    return "\n\n".join(kept).strip()
-
-
-def strip_credit_lines(body: Body, lines: tuple[str, ...]) -> Body:
-    if not lines:
-        return body
-    return Body(_without_lines(body.text, lines), _without_lines(body.markdown, lines), body.error)
-
-
-def _merge(*groups: tuple[str, ...]) -> tuple[str, ...]:
-    seen: dict[str, str] = {}
-    for group in groups:
-        for value in group:
-            seen.setdefault(value.casefold(), value)
-    return tuple(seen.values())
-
-
-def extract_article(
-    html: str,
-    url: str | None = None,
-    entry: FeedEntry | None = None,
-    language: str | None = None,
-    select: str | None = None,
-    drop: tuple[str, ...] = (),
-) -> Article:
-    """Extract body and metadata; never raises (a failure is an empty body and its reason).
-
-    `select` and `drop` are the source's CSS overrides; they shape the body only, the metadata
-    is read from the whole page.
-    """
-    body = extract_body(apply_selectors(html, select, drop), url)
-    meta = extract_metadata(html, url, entry, body.text)
-    body = strip_credit_lines(body, meta.credit_lines)
-    return Article(
-        url=url or "",
-        text=body.text,
-        markdown=body.markdown,
-        title=meta.title or (entry.title if entry else None),
-        authors=meta.authors or (entry.authors if entry else ()),
-        published=meta.published or (entry.published if entry else None),
-        updated=meta.updated or (entry.updated if entry else None),
-        language=meta.language or (entry.language if entry else None) or language,
-        tags=_merge(meta.tags, entry.tags if entry else ()),
-        canonical_url=meta.canonical_url,
-        description=meta.description,
-        image=meta.image,
-        original_url=meta.original_url,
-        original_source=meta.original_source,
-        error=body.error,
-    )
+        return extract_article
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
