@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -21,6 +23,8 @@ from scraper.progress import Progress
 
 log = logging.getLogger("scraper.runner")
 NOTIFY_DRAIN = 10.0  # seconds a one-off fetch waits for its notifications to go out
+KEEP_UP_EVERY = 2.0  # seconds between two catch-ups of the site and replay index, at least
+KEEP_UP_SHARE = 20  # ... and at least this many times what the last catch-up took (<= 5%)
 
 
 async def fetch_once(
@@ -40,13 +44,20 @@ async def fetch_once(
     notifier.start()
     try:
         async with Fetcher(config.http, archive.store, archive.warc) as fetcher:
+            stored = [0]
+
+            def on_article(_: StoredArticle) -> None:
+                stored[0] += 1
+                if progress:
+                    progress.article()
+
             pipeline = Pipeline(
                 fetcher=fetcher,
                 store=archive.store,
                 tree=archive.tree,
                 extract=extractor,
                 clock=utcnow,
-                on_article=(lambda _: progress.article()) if progress else None,
+                on_article=on_article,
                 schedule=config.daemon,
                 revisits=config.versions.revisits,
                 notify=notifier.emit,
@@ -67,9 +78,15 @@ async def fetch_once(
                     if progress:
                         progress.finished()
 
-            reports = list(await asyncio.gather(*(one(s) for s in sources)))
-            if revisit:
-                await revisit_all(pipeline, sources, reports, force=force)
+            done = asyncio.Event()
+            catching_up = asyncio.create_task(keep_up(archive, config, lambda: stored[0], done))
+            try:
+                reports = list(await asyncio.gather(*(one(s) for s in sources)))
+                if revisit:
+                    await revisit_all(pipeline, sources, reports, force=force)
+            finally:
+                done.set()
+                await catching_up
             await asyncio.to_thread(rebuild_site, archive, config)
             await asyncio.to_thread(refresh_replay_index, archive.root)
             return reports
@@ -80,6 +97,28 @@ async def fetch_once(
         archive.close()
         if progress:
             progress.close()
+
+
+async def keep_up(
+    archive: Archive, config: Config, stored: Callable[[], int], done: asyncio.Event
+) -> None:
+    """While a fetch runs, bring the browse site and the replay index up to date now and then.
+
+    The archive can be browsed and replayed during a long fetch, and its end has only the last
+    pages to add: sources polled together finish together (one politeness gap apart on every
+    host), and a site and index built from nothing then would hold up the whole fetch's end.
+    Catch-ups are spaced so they take at most 1/`KEEP_UP_SHARE` of the time.
+    """
+    seen, pause = 0, KEEP_UP_EVERY
+    while not done.is_set():
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(done.wait(), pause)
+        if done.is_set() or stored() == seen:
+            continue
+        seen, started = stored(), time.monotonic()
+        await asyncio.to_thread(refresh_replay_index, archive.root)
+        await asyncio.to_thread(rebuild_site, archive, config)
+        pause = max(KEEP_UP_EVERY, KEEP_UP_SHARE * (time.monotonic() - started))
 
 
 async def revisit_all(

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import html as html_lib
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 from tests.conftest import write_config
 from tests.corpus import CorpusPage, load_pages, require_corpus
@@ -116,3 +119,28 @@ def test_an_invalid_css_selector_is_a_config_error(tmp_path, cli) -> None:
     config = write_config(tmp_path, [{"name": "x", "feed": "https://x.org/f", "select": "p[["}])
     result = cli("fetch", "--config", str(config))
     assert result.code == 2 and "sources[0].select: invalid CSS selector" in result.err
+
+
+def test_a_long_fetch_brings_the_site_and_replay_index_up_to_date_as_it_goes(
+    site, tmp_path
+) -> None:
+    """The browse site and the replay index show the first pages before the last is asked for:
+    a long fetch is browsable meanwhile, and its end has only the last pages to add."""
+    require_corpus()
+    publish(site, long_pages(8))
+    config = write_config(tmp_path, [{"name": "exemple", "feed": site.url("/feed.xml")}],
+                          http={"per_host_delay": "0.5s"})  # fmt: skip
+    archive = tmp_path / "archive"
+    process = subprocess.Popen([sys.executable, "-m", "scraper", "fetch", "--config", str(config)],
+                               cwd=Path(__file__).parents[1], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)  # fmt: skip
+    shown: float | None = None  # when the site first listed 4 articles and the index held them
+    while process.poll() is None:
+        pages = list((archive / "site" / "articles").rglob("*.html"))
+        lines = sum(len(p.read_text().splitlines()) for p in archive.glob("warc/indexes/*.cdxj"))
+        if shown is None and len(pages) >= 4 and lines >= 4:
+            shown = time.monotonic()
+        time.sleep(0.05)
+    assert process.returncode == 0, process.stderr.read() if process.stderr else ""
+    last_asked = max(r.started for r in site.requests if r.path.startswith("/art/"))
+    assert shown is not None and shown < last_asked
