@@ -451,3 +451,35 @@ def test_pywb_replays_a_copy_from_a_wacz_holding_its_revisit_and_the_original(
     copy = httpx.get(f"{pywb}/two/2030id_/{built.urls[4]}")
     assert copy.status_code == 200 and copy.content == built.pages[1].html.encode()
     assert httpx.get(f"{pywb}/two/2030id_/{built.urls[0]}").status_code == 404
+
+
+def test_threads_writing_at_once_leave_one_full_record_per_payload_and_revisits(
+    tmp_path: Path,
+) -> None:
+    """Records are compressed outside the file's lock; the revisit decision is still one at a
+    time, so identical payloads written at once store their bytes once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from warcio.archiveiterator import ArchiveIterator
+
+    require_corpus()
+    pages = load_pages(4)
+    store = SQLiteStore(tmp_path)
+    pool = WarcWriterPool(tmp_path / "warc", tmp_path, lookup=store.find_payload,
+                          remember=store.remember_payload)  # fmt: skip
+    jobs = [(f"http://127.0.0.1/{p.id}-{n}", p.html.encode()) for n in range(6) for p in pages]
+    with ThreadPoolExecutor(8) as threads:
+        places = list(threads.map(lambda job: pool.write(_capture(*job, datetime.now(UTC))), jobs))
+    pool.close()
+    [warc] = list((tmp_path / "warc").glob("*.warc.gz"))
+    with warc.open("rb") as stream:
+        kinds = [r.rec_type for r in ArchiveIterator(stream) if r.rec_type != "warcinfo"]
+    assert kinds.count("response") == 4 and kinds.count("revisit") == 20
+    assert kinds.count("request") == 24
+    assert sum(not p.revisit for p in places) == 4
+    with warc.open("rb") as stream:  # each location names the start of its response record
+        data = stream.read()
+    for place in places:
+        member = gzip.decompress(data[place.offset : place.offset + place.length])
+        assert member.startswith(b"WARC/1.") and b"WARC-Type: re" in member
+    store.close()

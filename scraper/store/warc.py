@@ -222,40 +222,49 @@ class WarcWriterPool:
         return offset
 
     def write(self, capture: HttpCapture) -> WarcLocation:
-        """Record one exchange; identical payloads become revisit records."""
+        """Record one exchange; identical payloads become revisit records.
+
+        The response record is built and compressed before the file's lock is taken: threads
+        writing at once compress side by side (zlib lets go of the GIL), and only the append
+        and the revisit decision are taken one at a time.
+        """
+        date = _warc_date(capture.fetched_at)
+        # WARC holds HTTP/1.x messages; an HTTP/2 exchange is written in that syntax (as
+        # other crawlers do, so replay tools read it) and its protocol named in WARC-Protocol.
+        protocol, h2 = capture.http_version, capture.http_version.upper() == "HTTP/2"
+        if h2:
+            protocol = "HTTP/1.1"
+        reason = capture.reason or (HTTPStatus(capture.status).phrase
+                                    if capture.status in _STATUSES else "")  # fmt: skip
+        http_headers = StatusAndHeaders(
+            f"{capture.status} {reason}".strip(),
+            [(k, v) for k, v in capture.response_headers
+             if k.lower() not in {"transfer-encoding"}],
+            protocol=protocol,
+        )  # fmt: skip
+        warc_headers = {"WARC-Date": date}
+        if capture.ip:
+            warc_headers["WARC-IP-Address"] = capture.ip
+        if h2:
+            warc_headers["WARC-Protocol"] = "h2"
+        builder = WARCWriter(io.BytesIO(), gzip=False)  # builds records; we compress them
+        response = builder.create_warc_record(
+            capture.url,
+            "response",
+            payload=io.BytesIO(capture.payload),
+            length=len(capture.payload),
+            http_headers=http_headers,
+            warc_headers_dict=dict(warc_headers),
+        )
+        digest = response.rec_headers.get_header("WARC-Payload-Digest")
+        dedupe = bool(self._lookup and digest and capture.payload)
+        earlier = self._lookup(digest) if dedupe and self._lookup else None
+        full = _gzip_member(_record_bytes(response)) if earlier is None else b""
         with self._lock:
             self._open()
             assert self._path is not None
-            date = _warc_date(capture.fetched_at)
-            # WARC holds HTTP/1.x messages; an HTTP/2 exchange is written in that syntax (as
-            # other crawlers do, so replay tools read it) and its protocol named in WARC-Protocol.
-            protocol, h2 = capture.http_version, capture.http_version.upper() == "HTTP/2"
-            if h2:
-                protocol = "HTTP/1.1"
-            reason = capture.reason or (HTTPStatus(capture.status).phrase
-                                        if capture.status in _STATUSES else "")  # fmt: skip
-            http_headers = StatusAndHeaders(
-                f"{capture.status} {reason}".strip(),
-                [(k, v) for k, v in capture.response_headers
-                 if k.lower() not in {"transfer-encoding"}],
-                protocol=protocol,
-            )  # fmt: skip
-            warc_headers = {"WARC-Date": date}
-            if capture.ip:
-                warc_headers["WARC-IP-Address"] = capture.ip
-            if h2:
-                warc_headers["WARC-Protocol"] = "h2"
-            builder = WARCWriter(io.BytesIO(), gzip=False)  # builds records; we compress them
-            response = builder.create_warc_record(
-                capture.url,
-                "response",
-                payload=io.BytesIO(capture.payload),
-                length=len(capture.payload),
-                http_headers=http_headers,
-                warc_headers_dict=dict(warc_headers),
-            )
-            digest = response.rec_headers.get_header("WARC-Payload-Digest")
-            earlier = self._lookup(digest) if self._lookup and digest and capture.payload else None
+            if earlier is None and dedupe and self._lookup:
+                earlier = self._lookup(digest)  # written by another thread meanwhile
             if earlier is not None:
                 response = builder.create_revisit_record(
                     capture.url, digest, earlier[0], earlier[1],
@@ -275,7 +284,7 @@ class WarcWriterPool:
                 "WARC-Concurrent-To", response.rec_headers.get_header("WARC-Record-ID")
             )
             # The response first: its gzip member's length is what readers seek by.
-            first = _gzip_member(_record_bytes(response))
+            first = full if earlier is None else _gzip_member(_record_bytes(response))
             data = first + _gzip_member(_record_bytes(request))
             offset = self._append(data)
             if earlier is None and digest and self._remember and capture.payload:
