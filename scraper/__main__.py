@@ -1,5 +1,3 @@
-import sys
+from scraper.cli import console
 
-from scraper.cli import main
-
-sys.exit(main())
+console()

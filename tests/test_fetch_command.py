@@ -243,3 +243,24 @@ def test_a_page_that_failed_is_fetched_at_the_next_poll_though_the_feed_is_uncha
     assert len(exported) == 3
     third = cli("fetch", "--config", str(config))  # nothing missing: the feed may be a 304 again
     assert "not modified" in third.out
+
+
+def test_the_command_exits_with_its_code_and_all_its_output(site, tmp_path) -> None:
+    """`scraper` skips the interpreter's teardown at exit: what it printed still arrives whole
+    through a pipe, and its exit code is the command's."""
+    import subprocess
+    import sys
+
+    require_corpus()
+    three_feeds(site)
+    config = write_config(tmp_path, sources_for(site))
+    site.fault("/atom.xml", "status", status=500)
+    done = subprocess.run([sys.executable, "-m", "scraper", "fetch", "--config", str(config)],
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 1
+    assert [line.split(":")[0] for line in done.stdout.splitlines()] == [
+        "rss-site", "atom-site", "json-site"]  # fmt: skip
+    assert "error: atom-site: " in done.stderr and "HTTP 500" in done.stderr
+    listed = subprocess.run([sys.executable, "-m", "scraper", "list", "--json", "--config",
+                             str(config)], capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert listed.returncode == 0 and len(listed.stdout.splitlines()) == 8
