@@ -336,17 +336,25 @@ class Pipeline:
         if not fresh:
             return
         gate = asyncio.Semaphore(PAGES_IN_FLIGHT)
+        # Results come through a queue, not as the tasks' results: a finished task kept in
+        # `tasks` would hold its article (text, Markdown, line facts) until the poll's end.
+        results: asyncio.Queue[Fetched | Exception | None] = asyncio.Queue()
 
-        async def one(entry: FeedEntry) -> Fetched | None:
-            async with gate:
-                return await self._fetch_entry(source, entry, report, force=force)
+        async def one(entry: FeedEntry) -> None:
+            try:
+                async with gate:
+                    results.put_nowait(await self._fetch_entry(source, entry, report, force=force))
+            except Exception as error:  # noqa: BLE001 - raised where the results are read
+                results.put_nowait(error)
 
         tasks = [asyncio.ensure_future(one(entry)) for entry in fresh]
         held: list[Fetched] = []
         warm = len(self.models.get(source.name).pages) >= WARM_UP
         try:
-            for done in asyncio.as_completed(tasks):
-                item = await done
+            for _ in tasks:
+                item = await results.get()
+                if isinstance(item, Exception):
+                    raise item
                 if item is None:
                     continue
                 if warm:

@@ -264,3 +264,30 @@ def test_the_command_exits_with_its_code_and_all_its_output(site, tmp_path) -> N
     listed = subprocess.run([sys.executable, "-m", "scraper", "list", "--json", "--config",
                              str(config)], capture_output=True, text=True, timeout=60)  # fmt: skip
     assert listed.returncode == 0 and len(listed.stdout.splitlines()) == 8
+
+
+def test_a_poll_holds_only_the_pages_in_flight_not_every_article_it_stored(site, tmp_path) -> None:
+    """Memory of a large first poll stays flat: a stored page's article is let go at once."""
+    import asyncio
+    import gc
+
+    from scraper.config import load_config
+    from scraper.pipeline import PAGES_IN_FLIGHT, WARM_UP, Fetched
+    from scraper.runner import fetch_once
+
+    require_corpus()
+    publish_corpus(site, load_pages(40), "/many.xml", "rss", prefix="/m/")
+    config = load_config(write_config(tmp_path, [{"name": "many", "feed": site.url("/many.xml")}]))
+    held: list[int] = []
+
+    class Counting:
+        def article(self) -> None:
+            held.append(sum(isinstance(o, Fetched) for o in gc.get_objects()))
+
+        def finished(self) -> None: ...
+
+        def close(self) -> None: ...
+
+    [report] = asyncio.run(fetch_once(config, list(config.sources), progress=Counting()))  # type: ignore[arg-type]
+    assert report.new == len(held) == 40
+    assert max(held) <= PAGES_IN_FLIGHT + WARM_UP
