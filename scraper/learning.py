@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from scraper.extract.boilerplate import BoilerplateModel
 from scraper.store.base import Store
 
-SAVE_EVERY = 8  # pages taught before the model is written back
+SAVE_EVERY = 32  # pages taught before the model is written back (it is ~150 kB of JSON)
 HELD = 64  # models held at most
 MAX_AGE = 300.0  # seconds a held model is used before it is read again
 

@@ -483,3 +483,25 @@ def test_threads_writing_at_once_leave_one_full_record_per_payload_and_revisits(
         member = gzip.decompress(data[place.offset : place.offset + place.length])
         assert member.startswith(b"WARC/1.") and b"WARC-Type: re" in member
     store.close()
+
+
+@pytest.mark.parametrize("name", ["../outside.warc.gz", "/etc/hostname", "link/outside.warc.gz"])
+def test_a_warc_file_named_outside_the_archive_is_never_read(tmp_path: Path, name: str) -> None:
+    """A WARC path comes from the index or from a cluster job: one that leads out of the
+    archive (`..`, an absolute path, a symlink out) is refused, by every reader alike."""
+    from scraper.errors import StorageError
+    from scraper.replay.selection import WarcReader
+    from scraper.store.tree import inside
+    from scraper.store.warc import read_response
+
+    root = tmp_path / "archive"
+    root.mkdir()
+    (tmp_path / "outside.warc.gz").write_bytes(b"")
+    (root / "link").symlink_to(tmp_path)
+    with pytest.raises(StorageError, match="refused to read a WARC file outside the archive"):
+        read_response(root, name, 0, 1000)
+    with pytest.raises(StorageError, match="the index names a WARC file outside the archive"):
+        WarcReader(root).head(name, 0)
+    with pytest.raises(StorageError, match="refused to write outside the archive"):
+        inside(root, name)
+    assert inside(root, "warc/a.warc.gz") == root.resolve() / "warc" / "a.warc.gz"

@@ -20,6 +20,7 @@ from warcio.timeutils import iso_date_to_timestamp
 from scraper.errors import StorageError
 from scraper.store.base import Store
 from scraper.store.cdxj import CdxjIndex
+from scraper.store.tree import inside
 
 
 @dataclass(frozen=True, order=True)
@@ -75,9 +76,9 @@ class WarcReader:
 
     def _handle(self, file: str) -> BinaryIO:
         if file not in self._handles:
-            path = (self.root / file).resolve()
-            if not path.is_relative_to(self.root.resolve()):
-                raise StorageError(f"the index names a WARC file outside the archive: {file}")
+            path = inside(
+                self.root, file, refusal="the index names a WARC file outside the archive"
+            )
             try:
                 self._handles[file] = path.open("rb")
             except OSError as error:

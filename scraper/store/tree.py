@@ -7,6 +7,7 @@ archive root, so no URL, title or header can make us write anywhere else.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import re
@@ -62,12 +63,25 @@ def article_folder(url: str, title: str | None, when: datetime) -> PurePosixPath
     return PurePosixPath(host_segment(url), f"{when:%Y}", f"{when:%m}", f"{when:%d}", slug)
 
 
-def inside(root: Path, relative: str | PurePosixPath) -> Path:
-    """`root / relative`, refusing anything that would land outside `root`."""
+def inside(
+    root: Path,
+    relative: str | PurePosixPath,
+    *,
+    refusal: str = "refused to write outside the archive",
+) -> Path:
+    """`root / relative` resolved, or StorageError(f"{refusal}: {relative}") when it lands
+    outside `root` (`..`, an absolute path, a symlink out). Every path made from a URL, a title
+    or the index goes through here before anything is written or read there."""
     candidate = (root / str(relative)).resolve()
-    if not candidate.is_relative_to(root.resolve()):
-        raise StorageError(f"refused to write outside the archive: {relative}")
+    if not candidate.is_relative_to(_resolved(root)):
+        raise StorageError(f"{refusal}: {relative}")
     return candidate
+
+
+@functools.lru_cache(maxsize=16)
+def _resolved(root: Path) -> Path:
+    """The archive root, resolved once: it is asked for on every file written."""
+    return root.resolve()
 
 
 def atomic_write(

@@ -26,6 +26,7 @@ from warcio.warcwriter import WARCWriter
 
 from scraper import __version__
 from scraper.errors import StorageError
+from scraper.store.tree import inside
 
 SEALED_LIST = ".sealed"  # names of files known to end cleanly
 GZIP_LEVEL = 6
@@ -311,9 +312,7 @@ def read_response(root: Path, file: str, offset: int, limit: int) -> tuple[dict[
     of one of the archive's WARC files: how another process reads a page it did not fetch."""
     from warcio.archiveiterator import ArchiveIterator
 
-    path = (root / file).resolve()
-    if not path.is_relative_to(root.resolve()):
-        raise StorageError(f"refused to read a WARC file outside the archive: {file}")
+    path = inside(root, file, refusal="refused to read a WARC file outside the archive")
     try:
         with path.open("rb") as handle:
             handle.seek(offset)
