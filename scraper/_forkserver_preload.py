@@ -12,3 +12,12 @@ die_with_parent(int(_parent) if _parent.isdigit() else None)
 from scraper.extract.language import _identifier  # noqa: E402
 
 _identifier()
+
+# Everything a worker runs, loaded once here; then frozen, so the workers' garbage collector
+# never walks (and so writes to, and copies) the pages of what they inherit.
+import gc  # noqa: E402
+
+import scraper.extract.article  # noqa: E402, F401
+
+gc.collect()
+gc.freeze()
