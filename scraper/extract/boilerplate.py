@@ -113,9 +113,10 @@ MAX_PHRASE_WORDS = 80  # a long block starting like a disclaimer is still more l
 
 def phrase_kind(text: str) -> str | None:
     """The kind of built-in boilerplate phrase a block is (None: not boilerplate)."""
-    norm = " ".join(text.translate(_QUOTES).lower().split())
-    if not norm or len(norm.split()) > MAX_PHRASE_WORDS:
+    words = text.split()
+    if not words or len(words) > MAX_PHRASE_WORDS:  # most paragraphs: no need to normalise
         return None
+    norm = " ".join(words).translate(_QUOTES).lower()
     if _COMPILED.match(norm) is None:  # one combined regex: the common case stays fast
         return None
     return next((kind for kind, pattern in _EACH if pattern.match(norm)), "boilerplate")
