@@ -734,8 +734,22 @@ def console() -> NoReturn:
     that a user or a script waits for after each fetch. Logs and output are flushed first.
     """
     code = main()
+    _reap_forkserver()
     logging.shutdown()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             stream.flush()
     os._exit(code)
+
+
+def _reap_forkserver() -> None:
+    """Stop the extraction processes' forkserver and wait for it: it is shared by every pool of
+    the process, so it outlives `main`. Reaped, nothing of ours outlives the command, and the
+    CPU of the extraction processes (the forkserver reaps them) is counted with the command's by
+    whoever waits for it (`time`, wait4)."""
+    from multiprocessing import forkserver
+
+    stop = getattr(getattr(forkserver, "_forkserver", None), "_stop", None)
+    if stop is not None:
+        with contextlib.suppress(Exception):  # it may never have started, or be gone already
+            stop()

@@ -53,3 +53,33 @@ def test_a_process_confined_to_one_cpu_starts_one_extraction_process() -> None:
 @pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="needs two CPUs")
 def test_a_process_on_two_cpus_starts_two() -> None:
     assert pool_processes(set(sorted(os.sched_getaffinity(0))[:2])) == (2, 2)
+
+
+def test_the_command_reaps_the_extraction_forkserver_so_its_cpu_is_counted_with_its_own() -> None:
+    """The forkserver outlives the pools; at exit the command stops and waits for it, so nothing
+    of it outlives the command and `time`/wait4 see the extraction processes' CPU."""
+    script = textwrap.dedent("""
+        import asyncio, multiprocessing.forkserver as fs, os, resource
+        from scraper.cli import _reap_forkserver
+        from scraper.extractor import Extractor
+
+        extractor = Extractor(workers=1)
+        html = "<html><body><article><p>" + "Words of an article. " * 200 + "</p></article>"
+        article = asyncio.run(extractor(html, "http://example.org/a", None))
+        extractor.close()
+        server = fs._forkserver._forkserver_pid
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime
+        _reap_forkserver()
+        after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime
+        try:
+            os.kill(server, 0)
+            alive = True
+        except ProcessLookupError:
+            alive = False
+        print(len(article.text) > 1000, server is not None, alive, before, after)
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          cwd=Path(__file__).parents[1], timeout=120)  # fmt: skip
+    extracted, started, alive, before, after = done.stdout.split()
+    assert (extracted, started, alive) == ("True", "True", "False"), done.stderr
+    assert float(before) == 0.0 and float(after) > 0.2  # its preload and the page's extraction
