@@ -303,3 +303,33 @@ def test_accuracy_on_the_annotated_pages_stays_above_its_floors() -> None:
     floors = {"title": 0.93, "published": 0.93, "authors": 0.87, "original_url": 0.95}
     assert all(accuracy[f] >= floors[f] for f in floors), accuracy
     assert 1000 * cpu / len(pages) < 15, "metadata extraction got slow (budget: 8 ms a page)"
+
+
+def test_the_language_model_kept_decompressed_in_the_cache_reads_as_the_shipped_one(
+    tmp_path, monkeypatch
+) -> None:
+    """The model is decompressed once into the user's cache folder and read from there after;
+    detection is the same. An unwritable cache folder only means reading it as shipped."""
+    from py3langid import langid
+
+    from scraper.extract import language
+    from tests.corpus import load_pages, require_corpus
+
+    require_corpus()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    made = language._cached_identifier()
+    [kept] = list((tmp_path / "cache" / "scraper").glob("langid-*.npz"))
+    read = language._cached_identifier()  # from the file now
+    shipped = langid.LanguageIdentifier.from_model_file(langid.MODEL_FILE, norm_probs=True)
+    for page in load_pages(40):
+        sample = page.body[:1200]
+        assert read.classify(sample) == made.classify(sample) == shipped.classify(sample)
+    assert kept.stat().st_size > 10_000_000
+
+    (tmp_path / "blocked").write_text("a file where the cache folder should be")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "blocked"))
+    unwritable = language._cached_identifier()  # read as shipped, and no cache this time
+    assert unwritable.classify(sample) == shipped.classify(sample)
+    language._identifier.cache_clear()
+    assert language.detect_language(load_pages(1)[0].body) is not None  # as shipped
+    language._identifier.cache_clear()
