@@ -78,6 +78,8 @@ def test_due_sources_are_polled_at_start_and_sigterm_stops_cleanly(
             lambda: len(site.requests_to("/a.xml")) == 1 and len(site.requests_to("/b.xml")) == 1
         )
         wait_for(lambda: status(two_sources)["sources"][1]["last_success"] is not None)
+        # A poll ends once its pages are fetched; the extraction stage stores them after.
+        wait_for(lambda: sum(s["articles"] for s in status(two_sources)["sources"]) == 4)
         running = status(two_sources)
         assert running["daemon"]["running"] and running["daemon"]["pid"] == daemon.pid
     finally:
