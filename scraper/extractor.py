@@ -71,9 +71,7 @@ class Extractor:
                 # forkserver: children start from a clean process, not a copy of our threads.
                 context = multiprocessing.get_context("forkserver")
                 os.environ[PARENT_ENV] = str(os.getpid())  # the forkserver checks it is ours
-                context.set_forkserver_preload(
-                    ["scraper._forkserver_preload", "scraper.extract.article"]
-                )
+                context.set_forkserver_preload(["scraper._forkserver_preload"])
                 self._pool = ProcessPoolExecutor(
                     self.workers, mp_context=context, initializer=die_with_parent
                 )

@@ -349,7 +349,7 @@ class Pipeline:
 
         tasks = [asyncio.ensure_future(one(entry)) for entry in fresh]
         held: list[Fetched] = []
-        warm = len(self.models.get(source.name).pages) >= WARM_UP
+        learned = len(self.models.get(source.name).pages)
         try:
             for _ in tasks:
                 item = await results.get()
@@ -357,13 +357,10 @@ class Pipeline:
                     raise item
                 if item is None:
                     continue
-                if warm:
-                    await self._store_items(source, [item], report)
-                    continue
                 held.append(item)
-                if len(held) + len(self.models.get(source.name).pages) >= WARM_UP:
+                if learned + len(held) >= WARM_UP:  # once warm, each page goes at once
                     await self._store_items(source, held, report)
-                    held, warm = [], True
+                    learned, held = learned + len(held), []
             await self._store_items(source, held, report)
         finally:
             for task in tasks:

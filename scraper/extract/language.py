@@ -91,16 +91,20 @@ def _cached_identifier() -> Any:
                              "classes": np.asarray(classes), "nextmove": _typed(nextmove),
                              "output": np.asarray(output, np.int32), "row": _typed(row)})  # fmt: skip
             except Exception:  # noqa: BLE001 - no cache this time; the model is read already
-                return langid.LanguageIdentifier(np.asarray(ptc), np.asarray(pc), classes,
-                                                 nextmove, output, norm_probs=True, tk_row=row)  # fmt: skip
+                return _made(langid, ptc, pc, classes, nextmove, output, row)
         with np.load(path, allow_pickle=False) as data:
-            return langid.LanguageIdentifier(
-                data["ptc"], data["pc"], data["classes"].tolist(),
-                _untyped(data["nextmove"]), data["output"].tolist(), norm_probs=True,
-                tk_row=_untyped(data["row"]),
-            )  # fmt: skip
+            return _made(langid, data["ptc"], data["pc"], data["classes"].tolist(),
+                         _untyped(data["nextmove"]), data["output"].tolist(),
+                         _untyped(data["row"]))  # fmt: skip
     except Exception:  # noqa: BLE001 - a cache: any trouble and the model is read as shipped
         return None
+
+
+def _made(langid: Any, ptc: Any, pc: Any, classes: list[str], nextmove: array[int],
+          output: list[int], row: array[int]) -> Any:  # fmt: skip
+    """The identifier from its model's parts, as py3langid 0.4's `from_model_file` makes it."""
+    return langid.LanguageIdentifier(np.asarray(ptc), np.asarray(pc), classes, nextmove, output,
+                                     norm_probs=True, tk_row=row)  # fmt: skip
 
 
 def _typed(values: array) -> np.ndarray:  # type: ignore[type-arg]
