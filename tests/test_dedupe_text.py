@@ -89,3 +89,35 @@ def test_fingerprinting_a_600_word_body_takes_well_under_a_millisecond(
         fingerprint(text)
     per_text = (time.process_time() - started) / (3 * len(texts))
     assert per_text < 1e-3
+
+
+def test_the_folding_table_kept_in_the_cache_is_the_one_made_and_a_bad_cache_is_made_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The table is made once into the user's cache folder and read from there after; a damaged
+    file is made again, and an unwritable folder only means making it each time."""
+    from scraper.dedupe import text
+
+    made = text._make_tables()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    text._tables.cache_clear()
+    try:
+        first = text._tables()
+        [kept] = list((tmp_path / "cache" / "scraper").glob("textfold-*.npz"))
+        text._tables.cache_clear()
+        read = text._tables()  # from the file now
+        for tables in (first, read):
+            assert (tables[0] == made["fold"]).all() and (tables[1] == made["cjk"]).all()
+        assert token_hashes("Élan, ÉLAN élan")[0] == token_hashes("elan")[0]
+
+        kept.write_bytes(b"PK\x03\x04 cut short")  # damaged: made again, and kept again
+        text._tables.cache_clear()
+        assert (text._tables()[0] == made["fold"]).all()
+        assert kept.stat().st_size > 100_000
+
+        (tmp_path / "blocked").write_text("a file where the cache folder should be")
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "blocked"))
+        text._tables.cache_clear()
+        assert (text._tables()[0] == made["fold"]).all()
+    finally:
+        text._tables.cache_clear()

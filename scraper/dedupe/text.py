@@ -22,6 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from scraper.cache import Arrays, cached_arrays
+
 U64 = NDArray[np.uint64]
 
 SHINGLE = 5  # words per shingle
@@ -141,7 +143,19 @@ def _dropped(line: str, notices: bool, bars: bool) -> bool:
 
 @functools.cache
 def _tables() -> tuple[U64, NDArray[np.bool_]]:
-    """Per BMP code point: its folded form (0 for separators) and whether it is a CJK token."""
+    """Per BMP code point: its folded form (0 for separators) and whether it is a CJK token.
+
+    Built code point by code point (0.1 s of CPU), so kept in the cache folder, per Unicode
+    version, for every process that dedupes (`scraper.cache`)."""
+    name = f"textfold-{unicodedata.unidata_version}-{_FOLD_FORMAT}.npz"
+    tables = cached_arrays(name, _make_tables)
+    return tables["fold"], tables["cjk"]
+
+
+_FOLD_FORMAT = 1  # changes whenever `_make_tables` would make other tables
+
+
+def _make_tables() -> Arrays:
     fold = np.zeros(0x10000, dtype=np.uint64)
     for cp in range(0x10000):
         if 0xD800 <= cp < 0xE000:
@@ -159,7 +173,7 @@ def _tables() -> tuple[U64, NDArray[np.bool_]]:
     cjk = np.zeros(0x10000, dtype=bool)
     for low, high in _CJK:
         cjk[low : high + 1] = True
-    return fold, cjk
+    return {"fold": fold, "cjk": cjk}
 
 
 _P = 0x100000001B3  # odd, so invertible modulo 2**64

@@ -9,16 +9,15 @@ first use (0.14 s of CPU from a decompressed copy in the user's cache folder, ma
 
 from __future__ import annotations
 
-import io
-import os
 import re
 from array import array
 from collections.abc import Iterable
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from scraper.cache import Arrays, cached_arrays
 
 __all__ = ["normalize_language", "detect_language", "choose_language"]
 
@@ -59,19 +58,13 @@ def _identifier() -> Any:
     return None
 
 
-def model_cache() -> Path:
-    """Where the decompressed language model is kept: the user's cache folder (XDG)."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "scraper"
-
-
 def _cached_identifier() -> Any:
-    """py3langid 0.4's identifier, from its model kept decompressed in `model_cache()`.
+    """py3langid 0.4's identifier, from its model kept decompressed in the cache folder.
 
     The model ships LZMA-compressed: decompressing it costs ~0.5 s of CPU at every start of a
     command's extraction processes, most of their start-up. Kept as a plain .npz (~70 MB, made
-    once per py3langid version), it loads in 0.14 s. Anything unexpected (another
-    py3langid, an unwritable cache, a damaged file) falls back to py3langid's own loader.
+    once per py3langid version, see `scraper.cache`), it loads in 0.14 s. Anything unexpected
+    (another py3langid, a damaged file) falls back to py3langid's own loader.
     """
     try:
         from importlib.metadata import version
@@ -83,28 +76,21 @@ def _cached_identifier() -> Any:
         if not release.startswith("0.4."):
             return None
         source = langid.MODEL_DIR / langid.MODEL_FILE
-        path = model_cache() / f"langid-{release}-{source.stat().st_size}.npz"
-        if not path.is_file():
+
+        def shipped() -> Arrays:
             ptc, pc, classes, nextmove, row, output = load_model(source)
-            try:
-                _save(path, {"ptc": np.asarray(ptc), "pc": np.asarray(pc),
-                             "classes": np.asarray(classes), "nextmove": _typed(nextmove),
-                             "output": np.asarray(output, np.int32), "row": _typed(row)})  # fmt: skip
-            except Exception:  # noqa: BLE001 - no cache this time; the model is read already
-                return _made(langid, ptc, pc, classes, nextmove, output, row)
-        with np.load(path, allow_pickle=False) as data:
-            return _made(langid, data["ptc"], data["pc"], data["classes"].tolist(),
-                         _untyped(data["nextmove"]), data["output"].tolist(),
-                         _untyped(data["row"]))  # fmt: skip
+            return {"ptc": np.asarray(ptc), "pc": np.asarray(pc), "classes": np.asarray(classes),
+                    "nextmove": _typed(nextmove), "output": np.asarray(output, np.int32),
+                    "row": _typed(row)}  # fmt: skip
+
+        data = cached_arrays(f"langid-{release}-{source.stat().st_size}.npz", shipped)
+        return langid.LanguageIdentifier(
+            np.asarray(data["ptc"]), np.asarray(data["pc"]), data["classes"].tolist(),
+            _untyped(data["nextmove"]), data["output"].tolist(), norm_probs=True,
+            tk_row=_untyped(data["row"]),
+        )  # fmt: skip
     except Exception:  # noqa: BLE001 - a cache: any trouble and the model is read as shipped
         return None
-
-
-def _made(langid: Any, ptc: Any, pc: Any, classes: list[str], nextmove: array[int],
-          output: list[int], row: array[int]) -> Any:  # fmt: skip
-    """The identifier from its model's parts, as py3langid 0.4's `from_model_file` makes it."""
-    return langid.LanguageIdentifier(np.asarray(ptc), np.asarray(pc), classes, nextmove, output,
-                                     norm_probs=True, tk_row=row)  # fmt: skip
 
 
 def _typed(values: array) -> np.ndarray:  # type: ignore[type-arg]
@@ -113,15 +99,6 @@ def _typed(values: array) -> np.ndarray:  # type: ignore[type-arg]
 
 def _untyped(values: np.ndarray) -> array:  # type: ignore[type-arg]
     return array(values.dtype.char, values.tobytes())
-
-
-def _save(path: Path, arrays: dict[str, Any]) -> None:
-    """Write the .npz whole or not at all: readers never see half a file."""
-    from scraper.store.tree import atomic_write
-
-    buffer = io.BytesIO()
-    np.savez(buffer, **arrays)
-    atomic_write(path, buffer.getvalue(), sync=False)
 
 
 def detect_language(text: str | None) -> tuple[str, float] | None:
