@@ -28,8 +28,9 @@ from scraper.models import Source, StoredArticle
 from scraper.notify import Notifier
 from scraper.page_queue import PageQueue
 from scraper.pipeline import Pipeline
-from scraper.runner import rebuild_site, refresh_replay_index
+from scraper.runner import known_lines, rebuild_site, refresh_replay_index
 from scraper.schedule import jittered
+from scraper.store.cdxj import KnownLines
 
 log = logging.getLogger("scraper.daemon")
 
@@ -58,6 +59,7 @@ class Daemon:
         self._again: set[str] = set()  # sources that came due while still being polled
         self._indexing: asyncio.Task[None] | None = None
         self._index_again = False
+        self._known_lines: KnownLines | None = None  # the WARC writer's replay index lines
 
     # -- lifecycle --------------------------------------------------------------------------
     async def run(self) -> None:
@@ -65,6 +67,7 @@ class Daemon:
         lock.acquire()
         extractor = Extractor()
         archive = Archive(self.config)
+        self._known_lines = known_lines(archive)
         notifier = Notifier(self.config.notify)
         try:
             async with Fetcher(self.config.http, archive.store, archive.warc) as fetcher:
@@ -236,7 +239,7 @@ class Daemon:
         while self._index_again and not self._stop.is_set():
             self._index_again = False
             await asyncio.to_thread(refresh_replay_index, self.config.archive.path,
-                                    self._stop.is_set)  # fmt: skip
+                                    self._stop.is_set, self._known_lines)  # fmt: skip
 
     async def _final_index(self) -> None:
         """Index the last polls' records before exit, within half the grace period (a large
@@ -245,7 +248,7 @@ class Daemon:
             await self._indexing
         deadline = time.monotonic() + self.config.daemon.grace_period / 2
         await asyncio.to_thread(refresh_replay_index, self.config.archive.path,
-                                lambda: time.monotonic() > deadline)  # fmt: skip
+                                lambda: time.monotonic() > deadline, self._known_lines)  # fmt: skip
 
     async def _revisit_due(self) -> None:
         """Revisit the articles whose next scheduled revisit has come."""

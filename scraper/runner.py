@@ -20,6 +20,7 @@ from scraper.models import Source, StoredArticle
 from scraper.notify import Notifier
 from scraper.pipeline import Pipeline, Problem, SourceReport
 from scraper.progress import Progress
+from scraper.store.cdxj import KnownLines
 
 log = logging.getLogger("scraper.runner")
 NOTIFY_DRAIN = 10.0  # seconds a one-off fetch waits for its notifications to go out
@@ -88,7 +89,7 @@ async def fetch_once(
                 done.set()
                 await catching_up
             await asyncio.to_thread(rebuild_site, archive, config)
-            await asyncio.to_thread(refresh_replay_index, archive.root)
+            await asyncio.to_thread(refresh_replay_index, archive.root, None, known_lines(archive))
             return reports
     finally:
         await notifier.drain(NOTIFY_DRAIN)
@@ -116,7 +117,7 @@ async def keep_up(
         if done.is_set() or stored() == seen:
             continue
         seen, started = stored(), time.monotonic()
-        await asyncio.to_thread(refresh_replay_index, archive.root)
+        await asyncio.to_thread(refresh_replay_index, archive.root, None, known_lines(archive))
         await asyncio.to_thread(rebuild_site, archive, config)
         pause = max(KEEP_UP_EVERY, KEEP_UP_SHARE * (time.monotonic() - started))
 
@@ -155,12 +156,20 @@ def rebuild_site(archive: Archive, config: Config) -> None:
     event(log, logging.INFO, None, None, report.summary())
 
 
-def refresh_replay_index(root: Path, halt: Callable[[], bool] | None = None) -> None:
-    """Index the WARC bytes written since the last update; a failure is logged, never fatal."""
+def known_lines(archive: Archive) -> KnownLines | None:
+    """The replay index lines this process's WARC writer kept of the records it wrote."""
+    return archive.warc.index_lines if archive.warc is not None else None
+
+
+def refresh_replay_index(
+    root: Path, halt: Callable[[], bool] | None = None, known: KnownLines | None = None
+) -> None:
+    """Index the WARC bytes written since the last update (`known`: the lines this process's
+    WARC writer kept of the bytes it wrote); a failure is logged, never fatal."""
     from scraper.store.cdxj import update_replay_index
 
     try:
-        report = update_replay_index(root, halt)
+        report = update_replay_index(root, halt, known)
     except (ScraperError, OSError) as error:
         event(log, logging.ERROR, None, None, f"replay index update failed: {error}")
         return

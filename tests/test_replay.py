@@ -505,3 +505,90 @@ def test_a_warc_file_named_outside_the_archive_is_never_read(tmp_path: Path, nam
     with pytest.raises(StorageError, match="refused to write outside the archive"):
         inside(root, name)
     assert inside(root, "warc/a.warc.gz") == root.resolve() / "warc" / "a.warc.gz"
+
+
+def _varied_captures(pages: list[CorpusPage]) -> list[HttpCapture]:
+    """Exchanges whose index lines differ in every field the index keeps: statuses, types with
+    and without parameters or missing, odd URLs, an empty body, and a payload sent twice."""
+    when = datetime.now(UTC)
+    body = [p.html.encode() for p in pages]
+    shapes = [
+        ("http://127.0.0.1:8080/a?b=1&A=2", 200, "OK", [("Content-Type", "text/html; charset=utf-8")], body[0]),
+        ("http://Example.ORG/Path/Story.html", 200, "OK", [("content-type", "TEXT/HTML")], body[1]),
+        ("http://127.0.0.1/feed.xml", 200, "OK", [("Content-Type", "application/rss+xml")], body[2]),
+        ("http://127.0.0.1/none", 200, "OK", [], body[3]),
+        ("http://127.0.0.1/gone", 404, "Not Found", [("Content-Type", "text/plain")], b"gone"),
+        ("http://127.0.0.1/moved", 301, "Moved Permanently", [("Location", "/a")], b""),
+        ("http://127.0.0.1/same", 304, "", [("ETag", '"x"')], b""),
+        ("http://127.0.0.1/copy", 200, "OK", [("Content-Type", "text/html")], body[0]),  # a revisit
+        ("http://127.0.0.1/%E2%9C%93?q=%20", 200, "OK", [("Content-Type", "text/html")], body[4]),
+    ]  # fmt: skip
+    return [HttpCapture(url=url, method="GET", target="/" + url.split("/", 3)[3],
+                        request_headers=[("Host", "127.0.0.1")], http_version="HTTP/1.1",
+                        status=status, reason=reason, response_headers=headers, payload=payload,
+                        fetched_at=when) for url, status, reason, headers, payload in shapes]  # fmt: skip
+
+
+def test_the_writer_s_index_lines_are_those_cdxj_indexer_reads_from_the_file(
+    tmp_path: Path,
+) -> None:
+    """The lines the WARC writer keeps of what it wrote are byte for byte the lines webrecorder's
+    indexer reads from the file, revisits and odd records included; a rolled-over file's are
+    dropped (its tail is read instead), and the index made either way is the same file."""
+    from scraper.store import cdxj
+
+    require_corpus()
+    store = SQLiteStore(tmp_path)
+    pool = WarcWriterPool(tmp_path / "warc", tmp_path, lookup=store.find_payload,
+                          remember=store.remember_payload)  # fmt: skip
+    captures = _varied_captures(load_pages(5))
+    for capture in captures:
+        pool.write(capture)
+    [warc] = list((tmp_path / "warc").glob("*.warc.gz"))
+    size = warc.stat().st_size
+    told = pool.index_lines(warc.name, 0, size)
+    assert told is not None and len(told) == len(captures)
+    assert told == cdxj.index_lines(warc, 0, size)
+    assert "warc/revisit" in "".join(told)
+    assert pool.index_lines(warc.name, 0, size - 1) is None  # not a whole record: read it
+
+    copy = tmp_path / "copy" / "warc"
+    copy.mkdir(parents=True)
+    shutil.copy(warc, copy / warc.name)
+    assert CdxjIndex(tmp_path / "warc").update(known=pool.index_lines).bytes_known == size
+    assert CdxjIndex(copy).update().bytes_known == 0
+    assert index_lines(tmp_path) == index_lines(tmp_path / "copy")
+    pool.close()
+    assert pool.index_lines(warc.name, size, size + 1) is None  # closed: nothing kept
+    store.close()
+
+
+def test_an_update_reads_back_only_the_bytes_the_writer_did_not_tell(tmp_path: Path) -> None:
+    """Records the writer told are indexed without reading the file; when the file holds more
+    than it told (another writer's bytes, a record in flight), the new part is read instead."""
+    from scraper.store import cdxj
+
+    require_corpus()
+    pages = load_pages(5)
+    pool = WarcWriterPool(tmp_path / "warc", tmp_path)
+    index = CdxjIndex(tmp_path / "warc")
+    for page in pages[:3]:
+        pool.write(_capture(f"http://127.0.0.1/{page.id}", page.html.encode(), datetime.now(UTC)))
+    [warc] = list((tmp_path / "warc").glob("*.warc.gz"))
+    reading = cdxj.index_lines
+    cdxj.index_lines = None  # type: ignore[assignment]  # reading now would fail the update
+    try:
+        first = index.update(known=pool.index_lines)
+    finally:
+        cdxj.index_lines = reading
+    assert first.lines == 3 and first.bytes_known == first.bytes_read == warc.stat().st_size
+
+    for page in pages[3:5]:
+        pool.write(_capture(f"http://127.0.0.1/{page.id}", page.html.encode(), datetime.now(UTC)))
+    with warc.open("ab") as handle:  # half a member no writer told of
+        handle.write(gzip.compress(b"WARC/1.1\r\n")[:10])
+    second = index.update(known=pool.index_lines)
+    assert second.lines == 2 and second.bytes_known == 0 and not second.errors
+    [name] = index_lines(tmp_path)
+    assert len(index_lines(tmp_path)[name]) == 5
+    pool.close()

@@ -38,7 +38,7 @@ from scraper.fetcher import Fetcher, utcnow
 from scraper.logs import event
 from scraper.notify import Notifier
 from scraper.pipeline import Pipeline
-from scraper.runner import rebuild_site, refresh_replay_index
+from scraper.runner import known_lines, rebuild_site, refresh_replay_index
 from scraper.store.pg_connection import LiveAsyncPool, connection_lost
 from scraper.store.postgres import connect_kwargs, safe_url
 
@@ -188,7 +188,7 @@ async def serve(
 def build_site_and_index(archive: Archive, config: Config) -> None:
     """The browse site and the replay index, as the daemon keeps them (failures are logged)."""
     rebuild_site(archive, config)
-    refresh_replay_index(archive.root)
+    refresh_replay_index(archive.root, None, known_lines(archive))
 
 
 def run_worker(config: Config, queues: Sequence[str], concurrency: int | None) -> int:

@@ -5,7 +5,9 @@ pywb (and anything reading CDXJ) looks records up by SURT URL key and timestamp 
 file, how many of its bytes are indexed (`indexed.json`). An update reads only the bytes written
 since, up to the last whole gzip member (a record still being written is left for next time),
 and merges the new lines into that file's index. Lines come from webrecorder's own indexer
-(`cdxj-indexer`), so they are what pywb, ReplayWeb.page and py-wacz write themselves.
+(`cdxj-indexer`), so they are what pywb, ReplayWeb.page and py-wacz write themselves; or, for
+the bytes this process wrote itself, from its WARC writer, which made the same lines as it wrote
+the records (`WarcWriterPool.index_lines`), so nothing is read back and decompressed again.
 
 Every file is replaced atomically and the index file before the offset, so a process killed at
 any moment leaves a consistent index: at worst the next update reads again from the last
@@ -27,6 +29,10 @@ from scraper.errors import StorageError
 from scraper.store.tree import atomic_write
 from scraper.store.warc import _valid_length
 
+# The replay index lines of bytes [start, end) of a WARC file, when the caller knows them
+# (`WarcWriterPool.index_lines`), else None.
+KnownLines = Callable[[str, int, int], "list[str] | None"]
+
 log = logging.getLogger("scraper.cdxj")
 
 INDEX_DIR = "indexes"  # inside the archive's warc/ folder
@@ -41,7 +47,8 @@ class IndexUpdate:
 
     files: list[str] = field(default_factory=list)  # WARC files with newly indexed bytes
     lines: int = 0  # index lines added
-    bytes_read: int = 0  # WARC bytes read (only those not indexed before)
+    bytes_read: int = 0  # new WARC bytes indexed (only those not indexed before)
+    bytes_known: int = 0  # ... of which the writer gave the lines: not read back
     rebuilt: list[str] = field(default_factory=list)  # files indexed again from the start
     errors: list[str] = field(default_factory=list)  # files that could not be read
 
@@ -140,10 +147,13 @@ class CdxjIndex:
         text = json.dumps({"format": 1, "files": dict(sorted(state.items()))}, indent=1)
         atomic_write(self.dir / STATE_NAME, text + "\n")
 
-    def update(self, halt: Callable[[], bool] | None = None) -> IndexUpdate:
+    def update(
+        self, halt: Callable[[], bool] | None = None, known: KnownLines | None = None
+    ) -> IndexUpdate:
         """Index every WARC byte written since the last update; returns what was done.
 
         `halt` is asked between WARC files: a daemon stopping leaves the rest for next time.
+        `known` gives the lines of bytes the caller wrote, which are then not read again.
         """
         report = IndexUpdate()
         if not self.warc_dir.is_dir():
@@ -152,13 +162,15 @@ class CdxjIndex:
             self.dir.mkdir(exist_ok=True)
             with (self.dir / LOCK_NAME).open("a") as lock:
                 fcntl.flock(lock, fcntl.LOCK_EX)  # one indexer at a time (daemon and a fetch)
-                self._update_locked(report, halt or (lambda: False))
+                self._update_locked(report, halt or (lambda: False), known)
         except OSError as error:
             raise StorageError(f"cannot update the replay index in {self.dir}: "
                                f"{error.strerror or error}") from None  # fmt: skip
         return report
 
-    def _update_locked(self, report: IndexUpdate, halt: Callable[[], bool]) -> None:
+    def _update_locked(
+        self, report: IndexUpdate, halt: Callable[[], bool], known: KnownLines | None
+    ) -> None:
         state = self.state()
         present = {p.name: p for p in sorted(self.warc_dir.glob("*.warc.gz"))}
         for gone in sorted(state.keys() - present.keys()):  # a WARC file removed by hand
@@ -177,14 +189,18 @@ class CdxjIndex:
                 # cut back (a failed append, a repaired tail) or its index lost: start over
                 done = 0
                 report.rebuilt.append(name)
-            end = _valid_length(path, start=done)
-            if end <= done:
-                continue  # only a record still being written
-            try:
-                fresh = index_lines(path, done, end)
-            except Exception as error:  # noqa: BLE001 - warcio raises several kinds on bad bytes
-                report.errors.append(f"warc/{name}: unreadable after byte {done}: {error}")
-                continue  # the other files are still indexed
+            given = known(name, done, size) if known else None
+            if given is not None:
+                fresh, end = given, size
+            else:
+                end = _valid_length(path, start=done)
+                if end <= done:
+                    continue  # only a record still being written
+                try:
+                    fresh = index_lines(path, done, end)
+                except Exception as error:  # noqa: BLE001 - warcio raises several kinds
+                    report.errors.append(f"warc/{name}: unreadable after byte {done}: {error}")
+                    continue  # the other files are still indexed
             old = self._read(index_file) if done else []
             merged = sorted(set(old).union(fresh))
             # pywb reads every *.cdxj in the folder: the temporary file must not look like one
@@ -194,6 +210,7 @@ class CdxjIndex:
             report.files.append(name)
             report.lines += len(merged) - len(old)
             report.bytes_read += end - done
+            report.bytes_known += end - done if given is not None else 0
 
     @staticmethod
     def _read(path: Path) -> list[str]:
@@ -242,6 +259,8 @@ class CdxjIndex:
         self.index_path(name).unlink(missing_ok=True)
 
 
-def update_replay_index(archive_root: Path, halt: Callable[[], bool] | None = None) -> IndexUpdate:
+def update_replay_index(
+    archive_root: Path, halt: Callable[[], bool] | None = None, known: KnownLines | None = None
+) -> IndexUpdate:
     """Bring the archive's replay index up to date (after a fetch, and by the daemon)."""
-    return CdxjIndex(archive_root / "warc").update(halt)
+    return CdxjIndex(archive_root / "warc").update(halt, known)

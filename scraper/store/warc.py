@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import fcntl
 import io
+import json
 import os
+import re
 import threading
 import zlib
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,6 +33,8 @@ from scraper.store.tree import inside
 
 SEALED_LIST = ".sealed"  # names of files known to end cleanly
 GZIP_LEVEL = 4
+PENDING_LINES = 20_000  # replay index lines kept per file until an index update takes them
+_MIME_END = re.compile(r"[;\s]")
 _STATUSES = {status.value for status in HTTPStatus}
 
 
@@ -108,6 +113,43 @@ def _record_bytes(record: ArcWarcRecord) -> bytes:
     return buffer.getvalue()
 
 
+IndexEntry = tuple[str, dict[str, str]]  # "urlkey timestamp" and the JSON fields of a CDXJ line
+NOT_INDEXED: IndexEntry = ("", {})  # a record the replay index leaves out (request, warcinfo)
+
+
+def _index_entry(
+    record: ArcWarcRecord, filename: str, length: int, method: str
+) -> IndexEntry | None:
+    """What `cdxj-indexer` (post_append, as `scraper.store.cdxj` runs it) writes for a response
+    or revisit record, less its offset; None where a value might not read back from the file as
+    it is held here (not ASCII) or the indexer would key the record by its request body."""
+    from surt import surt
+    from warcio.timeutils import iso_date_to_timestamp
+
+    http = record.http_headers
+    url = record.rec_headers.get_header("WARC-Target-URI") or ""
+    if http is None or not url.isascii() or method.upper() in ("POST", "PUT"):
+        return None
+    if record.rec_type == "revisit":
+        mime: str | None = "warc/revisit"
+    else:
+        mime = http.get_header("Content-Type")
+        if mime:
+            mime = _MIME_END.split(mime, 1)[0].strip()
+    fields = {"url": url, "mime": mime, "status": http.get_statuscode(),
+              "digest": record.rec_headers.get_header("WARC-Payload-Digest"),
+              "length": str(length), "offset": "", "filename": filename}  # fmt: skip
+    index = {k: v for k, v in fields.items() if v is not None}
+    if not all(v.isascii() for v in index.values()):
+        return None
+    try:
+        key = surt(url)
+    except Exception:  # noqa: BLE001 - as cdxj-indexer: an unparseable URL is its own key
+        key = url
+    date = record.rec_headers.get_header("WARC-Date") or ""
+    return f"{key} {iso_date_to_timestamp(date)}", index
+
+
 def _gzip_member(data: bytes) -> bytes:
     """One record as its own gzip member, as WARC readers expect of a .warc.gz file.
 
@@ -144,6 +186,9 @@ class WarcWriterPool:
         self._path: Path | None = None
         self._seq = 0
         self._token = os.urandom(3).hex()  # several writers in one process never share a file
+        # Per file: (offset, length, replay index entry) of each gzip member written, until an
+        # index update takes them (None: an entry not known here).
+        self._members: dict[str, deque[tuple[int, int, IndexEntry | None]]] = {}
         directory.mkdir(parents=True, exist_ok=True)
         self.repair_torn_files()
 
@@ -203,11 +248,12 @@ class WarcWriterPool:
             {"software": f"scraper/{__version__}", "format": "WARC File Format 1.1"},
         )
         writer.write_record(info)
-        self._append(buffer.getvalue())
+        self._append(buffer.getvalue(), [(len(buffer.getvalue()), NOT_INDEXED)])
         return handle
 
-    def _append(self, data: bytes) -> int:
-        """Append whole records; on failure (a full disk) cut back so the file stays valid."""
+    def _append(self, data: bytes, members: Sequence[tuple[int, IndexEntry | None]]) -> int:
+        """Append whole records (`members`: each gzip member's length and replay index entry);
+        on failure (a full disk) cut back so the file stays valid."""
         assert self._file is not None and self._path is not None
         offset = self._file.seek(0, os.SEEK_END)
         try:
@@ -223,7 +269,34 @@ class WarcWriterPool:
             raise StorageError(
                 f"cannot write {self._path.name}: {error.strerror or error}"
             ) from None
+        written = self._members.setdefault(self._path.name, deque(maxlen=PENDING_LINES))
+        at = offset
+        for length, entry in members:
+            written.append((at, length, entry))
+            at += length
         return offset
+
+    def index_lines(self, name: str, start: int, end: int) -> list[str] | None:
+        """The replay index lines of the records in bytes [start, end) of WARC file `name`, as
+        `cdxj-indexer` would read them there, if this writer wrote exactly those bytes (else
+        None: the index reads the file). Members before `start` are indexed: forgotten now."""
+        with self._lock:
+            written = self._members.get(name)
+            while written and written[0][0] < start:
+                written.popleft()
+            if not written or written[0][0] != start:
+                return None
+            lines, at = [], start
+            for offset, length, entry in written:
+                if at == end:
+                    break
+                if offset != at or entry is None:
+                    return None
+                if entry is not NOT_INDEXED:
+                    head, fields = entry
+                    lines.append(f"{head} {json.dumps(dict(fields, offset=str(offset)))}\n")
+                at += length
+            return lines if at == end else None
 
     def write(self, capture: HttpCapture) -> WarcLocation:
         """Record one exchange; identical payloads become revisit records.
@@ -289,8 +362,9 @@ class WarcWriterPool:
             )
             # The response first: its gzip member's length is what readers seek by.
             first = full if earlier is None else _gzip_member(_record_bytes(response))
-            data = first + _gzip_member(_record_bytes(request))
-            offset = self._append(data)
+            second = _gzip_member(_record_bytes(request))
+            entry = _index_entry(response, self._path.name, len(first), capture.method)
+            offset = self._append(first + second, [(len(first), entry), (len(second), NOT_INDEXED)])
             if earlier is None and digest and self._remember and capture.payload:
                 self._remember(digest, capture.url, date)
             return WarcLocation(
@@ -306,6 +380,7 @@ class WarcWriterPool:
             if self._file is not None and self._path is not None:
                 self._file.close()
                 self._seal(self._path.name)
+                self._members.pop(self._path.name, None)  # its tail is read by the index
             self._file = None
             self._path = None
 
