@@ -533,14 +533,20 @@ class Pipeline:
 
     async def _new_version(self, source: Source, article: StoredArticle, exchange: Exchange) -> str:
         """Extract the page fetched again, clean it, and store a version if it changed."""
-        fresh = clean_article(
-            await self._extract_page(source, None, exchange), self.models.get(source.name)
-        )
-        return self._record_version(article, fresh, exchange)
+        model = self.models.get(source.name)
+        fresh = clean_article(await self._extract_page(source, None, exchange), model)
+        return self._record_version(article, fresh, exchange, model)
 
-    def _record_version(self, article: StoredArticle, fresh: Article, exchange: Exchange) -> str:
-        old = Snapshot(article.title, article.text, article.authors, article.published,
-                       article.updated)  # fmt: skip
+    def _record_version(
+        self, article: StoredArticle, fresh: Article, exchange: Exchange,
+        model: BoilerplateModel,
+    ) -> str:  # fmt: skip
+        # The stored text was cleaned with what the source's model knew then (of a new source's
+        # first page: nothing). Compared as cleaned with what it knows now, a page that only
+        # lost template lines since is unchanged, and an edit's diff shows the edit alone.
+        then = model.clean(Body(article.text, article.markdown))
+        old = Snapshot(article.title, then.text or article.text, article.authors,
+                       article.published, article.updated)  # fmt: skip
         new = Snapshot.of(fresh)
         kind = classify_change(old, new)
         if kind == "none":

@@ -144,3 +144,55 @@ def test_a_long_fetch_brings_the_site_and_replay_index_up_to_date_as_it_goes(
     assert process.returncode == 0, process.stderr.read() if process.stderr else ""
     last_asked = max(r.started for r in site.requests if r.path.startswith("/art/"))
     assert shown is not None and shown < last_asked
+
+
+ABOUT = (
+    "Exemple Hebdo publie chaque semaine des analyses indépendantes sur la politique "
+    "internationale, l'économie et la culture, rédigées par notre équipe depuis 1998."
+)
+
+
+def with_about(page: CorpusPage, index: int) -> str:
+    """The template with a paragraph of its own that no built-in phrase knows: only learning
+    the site's pages tells it from the article."""
+    return templated(page, index).replace(
+        '<div class="post-body">', f'<div class="post-body"><p>{ABOUT}</p>'
+    )
+
+
+def publish_about(site: TestSite, pages: list[CorpusPage]) -> None:
+    items = [FeedItem(site.add(f"/art/{i}.html", with_about(p, i)), f"Article {i}",
+                      guid=site.url(f"/art/{i}.html")) for i, p in enumerate(pages)]  # fmt: skip
+    site.add("/feed.xml", rss_feed(items), content_type="application/rss+xml")
+
+
+def test_a_page_stored_before_its_template_was_learned_gets_no_version_for_it(
+    site, tmp_path, cli
+) -> None:
+    """A source's first page is stored before its template can be told apart (one page shows
+    nothing recurring). Revisited unchanged once the template is learned, it reads cleaner, but
+    a reader sees no edit: no version, no notice. A real edit still is one, and the version's
+    diff shows the edit, not the template leaving."""
+    require_corpus()
+    pages = long_pages(5)
+    publish_about(site, pages[:1])
+    config = write_config(tmp_path, [{"name": "exemple", "feed": site.url("/feed.xml")}])
+    assert cli("fetch", "--config", str(config)).code == 0
+    [first] = cli("export", "--config", str(config)).jsonl()
+    assert "Exemple Hebdo" in first["text"]  # nothing learned yet
+    publish_about(site, pages)  # four more: the template is learned
+    assert cli("fetch", "--config", str(config)).code == 0
+    records = {r["url"]: r for r in cli("export", "--config", str(config)).jsonl()}
+    assert not any("Exemple Hebdo" in r["text"] for u, r in records.items() if u != first["url"])
+    assert cli("fetch", "--revisit", "--config", str(config)).code == 0
+    records = {r["url"]: r for r in cli("export", "--config", str(config)).jsonl()}
+    assert records[first["url"]]["versions"] == 1, records[first["url"]]["text"][-400:]
+
+    sentence = pages[0].body.split("\n")[0].split(". ")[0]
+    site.add("/art/0.html", with_about(pages[0], 0).replace(sentence, sentence + " (corrected)"))
+    assert cli("fetch", "--revisit", "--config", str(config)).code == 0
+    records = {r["url"]: r for r in cli("export", "--config", str(config)).jsonl()}
+    assert records[first["url"]]["versions"] == 2
+    assert "corrected" in cli("diff", first["url"], "--no-color", "--config", str(config)).out
+    [kept] = list((tmp_path / "archive").rglob("v2.diff"))  # the version's own diff
+    assert "(corrected)" in kept.read_text() and "Exemple Hebdo" not in kept.read_text()
