@@ -133,6 +133,9 @@ def test_source_state_round_trips_and_counts_articles(store: Store) -> None:
     save(store, "https://a.example/1")
     assert store.source_state("one") == SourceState(**{**state.__dict__, "articles": 1})
     assert [s.name for s in store.source_states()] == ["alpha", "one"]
+    # all at once, each as read alone: article counts included (none for a source without any)
+    assert store.source_states() == [store.source_state("alpha"), store.source_state("one")]
+    assert [s.articles for s in store.source_states()] == [0, 1]
 
 
 def test_health_reads_the_latest_polls_and_pages(store: Store) -> None:

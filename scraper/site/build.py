@@ -66,9 +66,10 @@ def build_site(
     try:
         with _locked(root):
             old = _read_manifest(root)
-            names = [s.name for s in sources or ()] + [s.name for s in store.source_states()]
+            states = store.source_states()
+            names = [s.name for s in sources or ()] + [s.name for s in states]
             entries = load_entries(store, names)
-            views = source_views(store, sources, {e.source for e in entries})
+            views = source_views(store, sources, {e.source for e in entries}, states)
             stories = stories_from_index(entries)
             jobs = [
                 home_job(entries, views, len(stories)),

@@ -125,15 +125,18 @@ class SourceView:
 
 
 def source_views(
-    store: Store, sources: Sequence[Source] | None, extra: Iterable[str]
-) -> list[SourceView]:
-    """Configured sources first (in config order), then any other the index knows."""
+    store: Store, sources: Sequence[Source] | None, extra: Iterable[str],
+    states: Sequence[SourceState] | None = None,
+) -> list[SourceView]:  # fmt: skip
+    """Configured sources first (in config order), then any other the index knows (`states`:
+    the index's source states, when the caller read them already)."""
     configured = {s.name: s for s in sources or ()}
+    known = {s.name: s for s in (store.source_states() if states is None else states)}
     names = list(configured)
-    names += sorted(({s.name for s in store.source_states()} | set(extra)) - set(names))
+    names += sorted((known.keys() | set(extra)) - set(names))
     views = []
     for name in names:
-        state, source = store.source_state(name), configured.get(name)
+        state, source = known.get(name) or store.source_state(name), configured.get(name)
         url = source.url if source else state.feed_url
         if source and state.feed_url and state.configured_feed == source.url:
             url = state.feed_url  # the feed answered with a permanent redirect

@@ -224,8 +224,12 @@ class SQLStore(ABC):
             )  # fmt: skip
 
     def source_states(self) -> list[SourceState]:
-        names = [r["name"] for r in self._query("SELECT name FROM sources ORDER BY name")]
-        return [self.source_state(name) for name in names]
+        """Every source's state, in two statements whatever their number (the browse site and
+        `status` read them all; one by one, a cluster's 10,000 sources took 20,000)."""
+        counts = {r["source"]: int(r["n"]) for r in self._query(
+            "SELECT source, COUNT(*) AS n FROM articles GROUP BY source")}  # fmt: skip
+        rows = self._query("SELECT * FROM sources ORDER BY name")
+        return [source_state_record(row, self._dt, counts.get(row["name"], 0)) for row in rows]
 
     def record_poll(self, source: str, at: datetime, poll: PollRecord) -> None:
         with self._write() as db:
