@@ -85,6 +85,7 @@ class Daemon:
                                         journal=self.config.archive.path / PAGES_JOURNAL)  # fmt: skip
                 self._pipeline.handoff = self._pages.handoff
                 self._pipeline.pending = self._pages.pending
+                self._pipeline.handoff_group = self._pages.handoff_group
                 self._pages.start()
                 notifier.start()
                 self._scheduler = AsyncIOScheduler(timezone=UTC)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from scraper.cluster.pages import page_job, read_page
+from scraper.errors import ScraperError
 from scraper.logs import event
 from scraper.models import Exchange, FeedEntry, Source
 from scraper.pipeline import Pipeline
@@ -39,7 +40,9 @@ class PageQueue:
         self.sources = sources
         self.tasks = tasks
         self.on_stored = on_stored  # after each page stored (the daemon re-indexes soon)
-        self._queue: asyncio.Queue[tuple[str, str, dict[str, Any]]] = asyncio.Queue()
+        # Each item: a source's name and pages (their keys and jobs), extracted and learned
+        # together: one page, or a new source's first few (`handoff_group`).
+        self._queue: asyncio.Queue[tuple[str, list[str], list[dict[str, Any]]]] = asyncio.Queue()
         self._waiting: set[str] = set()  # keys (URL, or article id for a revisit) queued or busy
         self._workers: list[asyncio.Task[None]] = []
         self._stopping = False
@@ -57,7 +60,22 @@ class PageQueue:
         job = page_job(exchange, entry)
         self._note({"key": key, "source": source.name, "job": job})
         self._waiting.add(key)
-        self._queue.put_nowait((source.name, key, job))
+        self._queue.put_nowait((source.name, [key], [job]))
+
+    async def handoff_group(self, source: Source, pages: list[tuple[Exchange, FeedEntry]]) -> None:
+        """Queue a new source's first pages as one item, learned together when extracted (each
+        is noted in the journal on its own: after a restart they are queued one by one)."""
+        keys, jobs = [], []
+        for exchange, entry in pages:
+            if entry.url in self._waiting or entry.url in keys:
+                continue
+            job = page_job(exchange, entry)
+            self._note({"key": entry.url, "source": source.name, "job": job})
+            keys.append(entry.url)
+            jobs.append(job)
+        if keys:
+            self._waiting.update(keys)
+            self._queue.put_nowait((source.name, keys, jobs))
 
     async def pending(self, urls: list[str]) -> set[str]:
         return {url for url in urls if url in self._waiting}
@@ -82,7 +100,7 @@ class PageQueue:
             self._notes = self.journal.open("a", encoding="utf-8")
         for key, note in waiting.items():
             self._waiting.add(key)
-            self._queue.put_nowait((str(note["source"]), key, note["job"]))
+            self._queue.put_nowait((str(note["source"]), [key], [note["job"]]))
         if waiting:
             event(log, logging.INFO, None, None, "pages fetched before the last stop queued "
                   "again for extraction", pages=len(waiting))  # fmt: skip
@@ -98,7 +116,7 @@ class PageQueue:
         """Finish the pages being extracted (within `timeout`); returns how many were left."""
         self._stopping = True
         for _ in self._workers:
-            self._queue.put_nowait(("", "", {}))  # wakes each idle task to see it must stop
+            self._queue.put_nowait(("", [], []))  # wakes each idle task to see it must stop
         _, late = await asyncio.wait(self._workers, timeout=timeout) if self._workers else ((), ())
         for task in late:
             task.cancel()
@@ -115,21 +133,41 @@ class PageQueue:
 
     async def _work(self) -> None:
         while not self._stopping:
-            name, key, job = await self._queue.get()
+            name, keys, jobs = await self._queue.get()
             if self._stopping or not name:
                 return
             source = self.sources().get(name)
-            url = job.get("url")
+            url = jobs[0].get("url") if len(jobs) == 1 else None
             try:
                 if source is not None:  # (None: removed by a reload meanwhile)
-                    entry, exchange = await read_page(job, self.pipeline)
-                    await self.pipeline.archive_handed_off(source, exchange, entry)
+                    await self._archive(source, jobs)
                     if self.on_stored is not None:
                         self.on_stored()
             except Exception as error:  # noqa: BLE001 - one page never stops the stage
                 event(log, logging.ERROR, name, url, f"extraction stage: {error!r}")
-            # Not reached when cancelled at shutdown: the page stays in the journal.
-            self._waiting.discard(key)
-            self._note({"done": key})
+            # Not reached when cancelled at shutdown: the pages stay in the journal.
+            for key in keys:
+                self._waiting.discard(key)
+                self._note({"done": key})
             if self._queue.empty():  # a lull: what was learned is written back
                 self.pipeline.save_models()
+
+    async def _archive(self, source: Source, jobs: list[dict[str, Any]]) -> None:
+        """Read the pages' bytes back from WARC; extract, clean and store them (a group's pages
+        learned together; one that cannot be read is logged and the others go on)."""
+        pages = []
+        for job in jobs:
+            try:
+                entry, exchange = await read_page(job, self.pipeline)
+            except ScraperError as error:
+                if len(jobs) == 1:
+                    raise
+                event(log, logging.ERROR, source.name, job.get("url"),
+                      f"extraction stage: cannot read the fetched page: {error}")  # fmt: skip
+                continue
+            if isinstance(entry, str) or len(jobs) == 1:  # a revisit, or one page alone
+                await self.pipeline.archive_handed_off(source, exchange, entry)
+            else:
+                pages.append((entry, exchange))
+        if pages:
+            await self.pipeline.archive_pages(source, pages)

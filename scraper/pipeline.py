@@ -65,6 +65,8 @@ ExtractFn = Callable[
 # `extract` queue. With a feed entry, a new page (`Pipeline.archive_page` runs there); with an
 # article id, a revisit (`Pipeline.archive_version`).
 Handoff = Callable[[Source, Exchange, FeedEntry | str], Awaitable[None]]
+# Pages handed over together: the first ones of a source whose template is not learned yet.
+GroupHandoff = Callable[[Source, list[tuple[Exchange, FeedEntry]]], Awaitable[None]]
 
 
 def entry_marker(entry: FeedEntry) -> str:
@@ -157,8 +159,15 @@ class Pipeline:
     handoff: Handoff | None = None  # None: pages are extracted by `extract`, in this process
     # With `handoff`: which of these URLs are handed off already and not stored yet.
     pending: Callable[[list[str]], Awaitable[set[str]]] | None = None
+    # With `handoff`: a source's first pages (fewer than `WARM_UP` learned) go over together,
+    # to be learned together where they are extracted; without it, one by one.
+    handoff_group: GroupHandoff | None = None
     _deduper: Deduper | None = field(default=None, init=False, repr=False)
     _models: SourceModels | None = field(default=None, init=False, repr=False)
+    # Per source being polled with `handoff_group`: its first pages, gathered to go together.
+    _warming: dict[str, list[tuple[Exchange, FeedEntry]]] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
     @property
     def models(self) -> SourceModels:
@@ -347,15 +356,20 @@ class Pipeline:
             except Exception as error:  # noqa: BLE001 - raised where the results are read
                 results.put_nowait(error)
 
-        tasks = [asyncio.ensure_future(one(entry)) for entry in fresh]
         held: list[Fetched] = []
         learned = len(self.models.get(source.name).pages)
+        if self.handoff is not None and self.handoff_group is not None and learned < WARM_UP:
+            self._warming[source.name] = []  # `_fetch_entry` gathers the pages handed off here
+        tasks = [asyncio.ensure_future(one(entry)) for entry in fresh]
         try:
             for _ in tasks:
                 item = await results.get()
                 if isinstance(item, Exception):
                     raise item
                 if item is None:
+                    warming = self._warming.get(source.name)
+                    if warming is not None and learned + len(warming) >= WARM_UP:
+                        await self._hand_off_warming(source, report)
                     continue
                 held.append(item)
                 if learned + len(held) >= WARM_UP:  # once warm, each page goes at once
@@ -365,6 +379,15 @@ class Pipeline:
         finally:
             for task in tasks:
                 task.cancel()
+            # (cut short: the pages gathered are fetched, in WARC; they go over all the same)
+            await self._hand_off_warming(source, report)
+
+    async def _hand_off_warming(self, source: Source, report: SourceReport) -> None:
+        """Hand over the source's first pages gathered so far, together; later ones go alone."""
+        warming = self._warming.pop(source.name, None)
+        if warming and self.handoff_group is not None:
+            await self.handoff_group(source, warming)
+            report.queued += len(warming)
 
     async def _store_items(
         self, source: Source, fetched: list[Fetched], report: SourceReport
@@ -387,17 +410,31 @@ class Pipeline:
     ) -> SourceReport:
         """Extract, clean and store one page another process fetched and handed off (with its
         bytes in `exchange.content`). Idempotent: a page archived already is left alone."""
+        return await self.archive_pages(source, [(entry, exchange)])
+
+    async def archive_pages(
+        self, source: Source, pages: list[tuple[FeedEntry, Exchange]]
+    ) -> SourceReport:
+        """`archive_page` for several pages of one source, learned together before any is
+        cleaned (a new source's first pages, `handoff_group`)."""
         report = SourceReport(source.name, source.url)
-        if self.store.find_article(entry.url, entry.guid, source.name):
-            report.known += 1
-            return report
-        try:
-            article = await self._extract_page(source, entry, exchange)
-        except ScraperError as error:
-            self._problem(source, entry.url, error, report)
-            return report
-        await self._store_items(source, [Fetched(entry, replace(exchange, content=b""), article)],
-                                report)  # fmt: skip
+        fresh = []
+        for entry, exchange in pages:
+            if self.store.find_article(entry.url, entry.guid, source.name):
+                report.known += 1
+            else:
+                fresh.append((entry, exchange))
+
+        async def one(entry: FeedEntry, exchange: Exchange) -> Fetched | None:
+            try:
+                article = await self._extract_page(source, entry, exchange)
+            except ScraperError as error:
+                self._problem(source, entry.url, error, report)
+                return None
+            return Fetched(entry, replace(exchange, content=b""), article)
+
+        extracted = await asyncio.gather(*(one(entry, exchange) for entry, exchange in fresh))
+        await self._store_items(source, [item for item in extracted if item is not None], report)
         return report
 
     async def archive_handed_off(
@@ -418,6 +455,10 @@ class Pipeline:
             )
             if self.handoff is not None:
                 self._check_page(exchange)
+                warming = self._warming.get(source.name)
+                if warming is not None:
+                    warming.append((exchange, entry))
+                    return None
                 await self.handoff(source, exchange, entry)
                 report.queued += 1
                 return None

@@ -7,6 +7,8 @@ import asyncio
 import time
 from pathlib import Path
 
+import pytest
+
 from scraper.archive import Archive
 from scraper.config import load_config
 from scraper.extractor import Extractor
@@ -63,10 +65,12 @@ def test_a_poll_ends_before_its_pages_are_extracted_and_the_stage_stores_them_al
     assert len(fetched) == len(urls)  # each page fetched once
 
 
+@pytest.mark.parametrize("grouped", [False, True])
 def test_pages_waiting_when_the_daemon_died_are_queued_again_at_the_next_start(
-    site: TestSite, tmp_path: Path
+    site: TestSite, tmp_path: Path, grouped: bool
 ) -> None:
-    """The feed answers 304 after the first poll: only the journal knows those pages remain."""
+    """The feed answers 304 after the first poll: only the journal knows those pages remain
+    (`grouped`: a new source's first pages went over together, noted one by one)."""
     require_corpus()
     urls = publish_corpus(site, load_pages(4), "/feed.xml", etag='"v1"')
     config = load_config(write_config(tmp_path, [{"name": "s", "feed": site.url("/feed.xml")}],
@@ -82,8 +86,11 @@ def test_pages_waiting_when_the_daemon_died_are_queued_again_at_the_next_start(
                 pipeline = Pipeline(fetcher, archive.store, archive.tree, extractor, utcnow)
                 dying = PageQueue(pipeline, sources, tasks=0, journal=journal)  # extracts nothing
                 pipeline.handoff, pipeline.pending = dying.handoff, dying.pending
+                pipeline.handoff_group = dying.handoff_group if grouped else None
                 dying.start()
-                await pipeline.poll(config.sources[0])  # then the process is killed
+                first = await pipeline.poll(config.sources[0])  # then the process is killed
+                assert first.queued == len(urls) and dying.backlog == len(urls)
+                assert dying._queue.qsize() == (1 if grouped else len(urls))
                 restarted = PageQueue(pipeline, sources, tasks=1, journal=journal)
                 pipeline.handoff, pipeline.pending = restarted.handoff, restarted.pending
                 requeued = restarted.start()
