@@ -167,17 +167,24 @@ def _capture(url: str, payload: bytes, when: datetime) -> HttpCapture:
                        payload=payload, fetched_at=when)  # fmt: skip
 
 
+def three_written(
+    tmp_path: Path, pages: list[CorpusPage]
+) -> tuple[WarcWriterPool, CdxjIndex, Path]:
+    """A WARC writer that wrote the first three pages, its file, and the folder's index."""
+    pool = WarcWriterPool(tmp_path / "warc", tmp_path)
+    for page in pages[:3]:
+        pool.write(_capture(f"http://127.0.0.1/{page.id}", page.html.encode(), datetime.now(UTC)))
+    [warc] = list((tmp_path / "warc").glob("*.warc.gz"))
+    return pool, CdxjIndex(tmp_path / "warc"), warc
+
+
 def test_a_growing_warc_file_is_indexed_only_from_where_the_last_update_stopped(
     tmp_path: Path,
 ) -> None:
     require_corpus()
     pages = load_pages(6)
-    pool = WarcWriterPool(tmp_path / "warc", tmp_path)
-    index = CdxjIndex(tmp_path / "warc")
-    for page in pages[:3]:
-        pool.write(_capture(f"http://127.0.0.1/{page.id}", page.html.encode(), datetime.now(UTC)))
+    pool, index, warc = three_written(tmp_path, pages)
     first = index.update()
-    [warc] = list((tmp_path / "warc").glob("*.warc.gz"))
     assert first.lines == 3 and first.bytes_read == warc.stat().st_size
     before = index_lines(tmp_path)
     done = index.state()[warc.name]
@@ -563,24 +570,19 @@ def test_the_writer_s_index_lines_are_those_cdxj_indexer_reads_from_the_file(
     store.close()
 
 
-def test_an_update_reads_back_only_the_bytes_the_writer_did_not_tell(tmp_path: Path) -> None:
+def test_an_update_reads_back_only_the_bytes_the_writer_did_not_tell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Records the writer told are indexed without reading the file; when the file holds more
     than it told (another writer's bytes, a record in flight), the new part is read instead."""
     from scraper.store import cdxj
 
     require_corpus()
     pages = load_pages(5)
-    pool = WarcWriterPool(tmp_path / "warc", tmp_path)
-    index = CdxjIndex(tmp_path / "warc")
-    for page in pages[:3]:
-        pool.write(_capture(f"http://127.0.0.1/{page.id}", page.html.encode(), datetime.now(UTC)))
-    [warc] = list((tmp_path / "warc").glob("*.warc.gz"))
-    reading = cdxj.index_lines
-    cdxj.index_lines = None  # type: ignore[assignment]  # reading now would fail the update
-    try:
-        first = index.update(known=pool.index_lines)
-    finally:
-        cdxj.index_lines = reading
+    pool, index, warc = three_written(tmp_path, pages)
+    monkeypatch.setattr(cdxj, "index_lines", None)  # reading now would fail the update
+    first = index.update(known=pool.index_lines)
+    monkeypatch.undo()
     assert first.lines == 3 and first.bytes_known == first.bytes_read == warc.stat().st_size
 
     for page in pages[3:5]:
