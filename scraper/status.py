@@ -72,10 +72,12 @@ def collect_status(config: Config) -> dict[str, Any]:
     try:
         result["articles"] = store.count_articles()
         result["sizes"] = archive_sizes(root)
+        known = {state.name: state for state in store.source_states()}  # all in one read
         result["sources"] = [
-            _source_status(s, store.source_state(s.name), store.health(s.name))
+            _source_status(s, known.get(s.name) or store.source_state(s.name),
+                           store.health(s.name))
             for s in config.sources
-        ]
+        ]  # fmt: skip
     finally:
         store.close()
     return result
