@@ -29,7 +29,7 @@ import pytest
 from scraper.cli import main
 from scraper.store.cdxj import CdxjIndex, parse_line
 from scraper.store.sqlite import SQLiteStore
-from scraper.store.warc import HttpCapture, WarcWriterPool
+from scraper.store.warc import HttpCapture, WarcLocation, WarcWriterPool
 from tests.conftest import write_config
 from tests.corpus import CorpusPage, load_pages, require_corpus
 from tests.test_versions import editable_sentence
@@ -529,6 +529,7 @@ def _varied_captures(pages: list[CorpusPage]) -> list[HttpCapture]:
         ("http://127.0.0.1/same", 304, "", [("ETag", '"x"')], b""),
         ("http://127.0.0.1/copy", 200, "OK", [("Content-Type", "text/html")], body[0]),  # a revisit
         ("http://127.0.0.1/%E2%9C%93?q=%20", 200, "OK", [("Content-Type", "text/html")], body[4]),
+        ("http://127.0.0.1/ff", 200, "OK", [("Content-Type", "\x0ctext/html;x")], b"h2 lets it"),
     ]  # fmt: skip
     return [HttpCapture(url=url, method="GET", target="/" + url.split("/", 3)[3],
                         request_headers=[("Host", "127.0.0.1")], http_version="HTTP/1.1",
@@ -593,4 +594,30 @@ def test_an_update_reads_back_only_the_bytes_the_writer_did_not_tell(
     assert second.lines == 2 and second.bytes_known == 0 and not second.errors
     [name] = index_lines(tmp_path)
     assert len(index_lines(tmp_path)[name]) == 5
+    pool.close()
+
+
+def test_a_warc_file_rolls_over_at_its_size_and_every_record_is_indexed(tmp_path: Path) -> None:
+    """Past `max_size` the writer seals its file and starts another, in the same write (it
+    hung there: closing took the lock the write held); the index covers every file."""
+    import threading
+
+    require_corpus()
+    pages = load_pages(4)
+    pool = WarcWriterPool(tmp_path / "warc", tmp_path, max_size=5_000)
+    captures = [_capture(f"http://127.0.0.1/{p.id}", p.html.encode(), datetime.now(UTC))
+                for p in pages]  # fmt: skip
+    places: list[WarcLocation] = []
+    writing = threading.Thread(target=lambda: places.extend(pool.write(c) for c in captures),
+                               daemon=True)  # fmt: skip
+    writing.start()
+    writing.join(30)
+    assert not writing.is_alive(), "the writer hung rolling its file over"
+    assert len({place.file for place in places}) == 4  # each record filled a file
+    index = CdxjIndex(tmp_path / "warc")
+    report = index.update(known=pool.index_lines)
+    assert report.lines == 4 and not report.errors
+    assert 0 < report.bytes_known < report.bytes_read  # the sealed files' lines were read
+    sealed = (tmp_path / "warc" / ".sealed").read_text().split()
+    assert len(sealed) == 3 and all(place.file.endswith(tuple(sealed)) for place in places[:3])
     pool.close()

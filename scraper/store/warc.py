@@ -33,7 +33,7 @@ from scraper.store.tree import inside
 
 SEALED_LIST = ".sealed"  # names of files known to end cleanly
 GZIP_LEVEL = 4
-PENDING_LINES = 20_000  # replay index lines kept per file until an index update takes them
+PENDING_MEMBERS = 20_000  # gzip members (two a page) kept per file for the replay index
 _MIME_END = re.compile(r"[;\s]")
 _STATUSES = {status.value for status in HTTPStatus}
 
@@ -134,8 +134,8 @@ def _index_entry(
         mime: str | None = "warc/revisit"
     else:
         mime = http.get_header("Content-Type")
-        if mime:
-            mime = _MIME_END.split(mime, 1)[0].strip()
+        if mime:  # read back, a value loses its surrounding whitespace (\x0c too) first
+            mime = _MIME_END.split(mime.strip(), 1)[0].strip()
     fields = {"url": url, "mime": mime, "status": http.get_statuscode(),
               "digest": record.rec_headers.get_header("WARC-Payload-Digest"),
               "length": str(length), "offset": "", "filename": filename}  # fmt: skip
@@ -228,7 +228,7 @@ class WarcWriterPool:
         if self._file is not None and self._path is not None:
             if self._path.stat().st_size < self.max_size:
                 return self._file
-            self.close()
+            self._close_file()  # (the caller holds the lock already)
         self._seq += 1
         stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
         self._path = (
@@ -269,7 +269,7 @@ class WarcWriterPool:
             raise StorageError(
                 f"cannot write {self._path.name}: {error.strerror or error}"
             ) from None
-        written = self._members.setdefault(self._path.name, deque(maxlen=PENDING_LINES))
+        written = self._members.setdefault(self._path.name, deque(maxlen=PENDING_MEMBERS))
         at = offset
         for length, entry in members:
             written.append((at, length, entry))
@@ -377,12 +377,16 @@ class WarcWriterPool:
     def close(self) -> None:
         """Close the current file and mark it as ending cleanly."""
         with self._lock:
-            if self._file is not None and self._path is not None:
-                self._file.close()
-                self._seal(self._path.name)
-                self._members.pop(self._path.name, None)  # its tail is read by the index
-            self._file = None
-            self._path = None
+            self._close_file()
+
+    def _close_file(self) -> None:
+        """`close`, for a caller holding the lock (a file rolling over in `write`)."""
+        if self._file is not None and self._path is not None:
+            self._file.close()
+            self._seal(self._path.name)
+            self._members.pop(self._path.name, None)  # its tail is read by the index
+        self._file = None
+        self._path = None
 
 
 def read_response(root: Path, file: str, offset: int, limit: int) -> tuple[dict[str, str], bytes]:
