@@ -28,6 +28,8 @@ from scraper.pipeline import Pipeline
 
 log = logging.getLogger("scraper.daemon")
 
+Item = tuple[str, list[str], list[dict[str, Any]], "asyncio.Event | None"]
+
 
 class PageQueue:
     """`handoff` and `pending` for a `Pipeline`; `start` runs the extracting tasks."""
@@ -41,13 +43,17 @@ class PageQueue:
         self.tasks = tasks
         self.on_stored = on_stored  # after each page stored (the daemon re-indexes soon)
         # Each item: a source's name and pages (their keys and jobs), extracted and learned
-        # together: one page, or a new source's first few (`handoff_group`).
-        self._queue: asyncio.Queue[tuple[str, list[str], list[dict[str, Any]]]] = asyncio.Queue()
+        # together: one page, or a new source's first few (`handoff_group`); and what it must
+        # wait for: a page queued after its source's first pages waits until they are learned.
+        self._queue: asyncio.Queue[Item] = asyncio.Queue()
         self._waiting: set[str] = set()  # keys (URL, or article id for a revisit) queued or busy
         self._workers: list[asyncio.Task[None]] = []
         self._stopping = False
         self.journal = journal
         self._notes: Any = None  # the journal, open for appending
+        # Sources whose first pages (a group) are queued or being learned: their later pages
+        # wait for it, so that none is cleaned before the template is known.
+        self._learning: dict[str, asyncio.Event] = {}
 
     @property
     def backlog(self) -> int:
@@ -60,7 +66,7 @@ class PageQueue:
         job = page_job(exchange, entry)
         self._note({"key": key, "source": source.name, "job": job})
         self._waiting.add(key)
-        self._queue.put_nowait((source.name, [key], [job]))
+        self._queue.put_nowait((source.name, [key], [job], self._learning.get(source.name)))
 
     async def handoff_group(self, source: Source, pages: list[tuple[Exchange, FeedEntry]]) -> None:
         """Queue a new source's first pages as one item, learned together when extracted (each
@@ -75,7 +81,8 @@ class PageQueue:
             jobs.append(job)
         if keys:
             self._waiting.update(keys)
-            self._queue.put_nowait((source.name, keys, jobs))
+            self._learning.setdefault(source.name, asyncio.Event())
+            self._queue.put_nowait((source.name, keys, jobs, None))
 
     async def pending(self, urls: list[str]) -> set[str]:
         return {url for url in urls if url in self._waiting}
@@ -100,7 +107,7 @@ class PageQueue:
             self._notes = self.journal.open("a", encoding="utf-8")
         for key, note in waiting.items():
             self._waiting.add(key)
-            self._queue.put_nowait((str(note["source"]), [key], [note["job"]]))
+            self._queue.put_nowait((str(note["source"]), [key], [note["job"]], None))
         if waiting:
             event(log, logging.INFO, None, None, "pages fetched before the last stop queued "
                   "again for extraction", pages=len(waiting))  # fmt: skip
@@ -116,7 +123,7 @@ class PageQueue:
         """Finish the pages being extracted (within `timeout`); returns how many were left."""
         self._stopping = True
         for _ in self._workers:
-            self._queue.put_nowait(("", [], []))  # wakes each idle task to see it must stop
+            self._queue.put_nowait(("", [], [], None))  # wakes each idle task: it must stop
         _, late = await asyncio.wait(self._workers, timeout=timeout) if self._workers else ((), ())
         for task in late:
             task.cancel()
@@ -133,18 +140,26 @@ class PageQueue:
 
     async def _work(self) -> None:
         while not self._stopping:
-            name, keys, jobs = await self._queue.get()
+            name, keys, jobs, after = await self._queue.get()
             if self._stopping or not name:
                 return
             source = self.sources().get(name)
             url = jobs[0].get("url") if len(jobs) == 1 else None
+            learning = self._learning.get(name) if len(jobs) > 1 else None
             try:
+                if after is not None:
+                    await after.wait()  # the source's first pages, queued before, are learned
                 if source is not None:  # (None: removed by a reload meanwhile)
                     await self._archive(source, jobs)
                     if self.on_stored is not None:
                         self.on_stored()
             except Exception as error:  # noqa: BLE001 - one page never stops the stage
                 event(log, logging.ERROR, name, url, f"extraction stage: {error!r}")
+            finally:
+                if learning is not None:  # the group is learned (or failed): the rest may go
+                    learning.set()
+                    if self._learning.get(name) is learning:
+                        del self._learning[name]
             # Not reached when cancelled at shutdown: the pages stay in the journal.
             for key in keys:
                 self._waiting.discard(key)
@@ -169,5 +184,16 @@ class PageQueue:
                 await self.pipeline.archive_handed_off(source, exchange, entry)
             else:
                 pages.append((entry, exchange))
-        if pages:
+        if not pages:
+            return
+        try:
             await self.pipeline.archive_pages(source, pages)
+        except Exception as error:  # noqa: BLE001 - then each on its own: the rest go on
+            event(log, logging.ERROR, source.name, None, f"extraction stage: {error!r}; "
+                  "its pages are taken one by one")  # fmt: skip
+            for entry, exchange in pages:  # (any stored already is found, and left alone)
+                try:
+                    await self.pipeline.archive_page(source, entry, exchange)
+                except Exception as failure:  # noqa: BLE001
+                    event(log, logging.ERROR, source.name, entry.url,
+                          f"extraction stage: {failure!r}")  # fmt: skip

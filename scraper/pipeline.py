@@ -7,6 +7,7 @@ as arguments, so the one-off `fetch`, the daemon and the scale-out workers all r
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 from collections.abc import Awaitable, Callable
@@ -275,7 +276,14 @@ class Pipeline:
         if fresh and self.pending is not None:  # queued for extraction by an earlier poll
             queued = await self.pending([entry.url for entry in fresh])
             fresh = [entry for entry in fresh if entry.url not in queued]
-        await self._fetch_and_store(source, fresh, report, force=force)
+        try:
+            await self._fetch_and_store(source, fresh, report, force=force)
+        except BaseException:
+            # Cut short (a stop, an unexpected error): pages may be fetched, even in WARC, and
+            # neither stored nor handed over. As below, the next poll reads the whole feed.
+            with contextlib.suppress(Exception):
+                self.store.set_validators(feed_url, None, None)
+            raise
         if report.failures:
             # A page that failed is in the feed still, but an unchanged feed answers 304 and
             # would never list it again: forget the feed's validators, so the next poll reads

@@ -146,3 +146,84 @@ def test_a_page_cut_off_by_the_stop_stays_in_the_journal_for_the_next_start(
 
     left, requeued, stored = asyncio.run(scenario())
     assert left == 2 and requeued == 2 and stored == 0
+
+
+def test_a_new_source_s_later_pages_wait_until_its_first_ones_are_learned(
+    site: TestSite, tmp_path: Path
+) -> None:
+    """The first pages go over as one item and are learned together; pages of the same poll
+    queued after them wait for that, though another task is free and their extraction quick."""
+    from tests.test_site_learning import long_pages, publish_about
+
+    require_corpus()
+    publish_about(site, long_pages(7))
+    config = load_config(write_config(tmp_path, [{"name": "s", "feed": site.url("/feed.xml")}],
+                                      http={"per_host_delay": "0s"}))  # fmt: skip
+    extractor = Extractor(processes=False)
+    calls = 0
+
+    async def first_ones_slow(page: str | bytes, url: str, entry: FeedEntry | None,
+                              source: Source | None, content_type: str | None) -> Article:  # fmt: skip
+        nonlocal calls
+        calls += 1
+        await asyncio.sleep(0.6 if calls <= 4 else 0)  # the group's extraction takes a while
+        return await extractor(page, url, entry, source, content_type)
+
+    async def scenario() -> list[str]:
+        archive = Archive(config)
+        try:
+            async with Fetcher(config.http, archive.store, archive.warc) as fetcher:
+                pipeline = Pipeline(fetcher, archive.store, archive.tree, first_ones_slow, utcnow)
+                stage = PageQueue(pipeline, lambda: {s.name: s for s in config.sources}, tasks=3)
+                pipeline.handoff, pipeline.pending = stage.handoff, stage.pending
+                pipeline.handoff_group = stage.handoff_group
+                stage.start()
+                report = await pipeline.poll(config.sources[0])
+                assert report.queued == 7
+                while stage.backlog:
+                    await asyncio.sleep(0.05)
+                await stage.stop(5)
+                return [a.text for a in archive.store.iter_articles()]
+        finally:
+            archive.close()
+            extractor.close()
+
+    texts = asyncio.run(scenario())
+    assert len(texts) == 7 and not any("Exemple Hebdo" in text for text in texts)
+
+
+def test_a_poll_cut_short_makes_the_next_read_the_whole_feed_and_archive_what_is_missing(
+    site: TestSite, tmp_path: Path
+) -> None:
+    """Pages fetched (in WARC) but not stored when a poll is cancelled: the feed answers 304
+    to a conditional poll, so its validators are forgotten and the next poll lists them."""
+    require_corpus()
+    urls = publish_corpus(site, load_pages(3), "/feed.xml", etag='"v1"')
+    config = load_config(write_config(tmp_path, [{"name": "s", "feed": site.url("/feed.xml")}],
+                                      http={"per_host_delay": "0s"}))  # fmt: skip
+    extractor = Extractor(processes=False)
+
+    async def stuck(*_: object) -> Article:
+        await asyncio.sleep(60)  # extraction the stop cuts off
+        raise AssertionError("not reached")
+
+    async def scenario() -> tuple[tuple[str | None, str | None], int, int]:
+        archive = Archive(config)
+        try:
+            async with Fetcher(config.http, archive.store, archive.warc) as fetcher:
+                cut = Pipeline(fetcher, archive.store, archive.tree, stuck, utcnow)
+                poll = asyncio.ensure_future(cut.poll(config.sources[0]))
+                while len([r for r in site.requests if r.path.startswith("/articles/")]) < 3:
+                    await asyncio.sleep(0.05)
+                poll.cancel()
+                await asyncio.gather(poll, return_exceptions=True)
+                forgotten = archive.store.get_validators(site.url("/feed.xml"))
+                whole = Pipeline(fetcher, archive.store, archive.tree, extractor, utcnow)
+                again = await whole.poll(config.sources[0])
+                return forgotten, again.status or 0, archive.store.count_articles()
+        finally:
+            archive.close()
+            extractor.close()
+
+    forgotten, status, stored = asyncio.run(scenario())
+    assert forgotten == (None, None) and status == 200 and stored == len(urls)
