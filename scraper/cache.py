@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 import numpy as np
@@ -48,12 +48,12 @@ def save_arrays(path: Path, arrays: Arrays) -> bool:
     return True
 
 
-def cached_arrays(name: str, make: Callable[[], Arrays]) -> Arrays:
+def cached_arrays(name: str, make: Callable[[], Arrays], keys: Collection[str]) -> Arrays:
     """The arrays kept under `name` (which must change whenever `make` would make others), made
-    and kept the first time."""
+    and kept the first time, or whenever the file lacks one of `keys`."""
     path = cache_dir() / name
     arrays = read_arrays(path)
-    if arrays is None:
+    if arrays is None or not set(keys) <= arrays.keys():
         arrays = make()
         save_arrays(path, arrays)
     return arrays

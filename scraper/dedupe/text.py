@@ -148,7 +148,7 @@ def _tables() -> tuple[U64, NDArray[np.bool_]]:
     Built code point by code point (0.1 s of CPU), so kept in the cache folder, per Unicode
     version, for every process that dedupes (`scraper.cache`)."""
     name = f"textfold-{unicodedata.unidata_version}-{_FOLD_FORMAT}.npz"
-    tables = cached_arrays(name, _make_tables)
+    tables = cached_arrays(name, _make_tables, ("fold", "cjk"))
     return tables["fold"], tables["cjk"]
 
 

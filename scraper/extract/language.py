@@ -83,7 +83,8 @@ def _cached_identifier() -> Any:
                     "nextmove": _typed(nextmove), "output": np.asarray(output, np.int32),
                     "row": _typed(row)}  # fmt: skip
 
-        data = cached_arrays(f"langid-{release}-{source.stat().st_size}.npz", shipped)
+        data = cached_arrays(f"langid-{release}-{source.stat().st_size}.npz", shipped,
+                             ("ptc", "pc", "classes", "nextmove", "output", "row"))  # fmt: skip
         return langid.LanguageIdentifier(
             np.asarray(data["ptc"]), np.asarray(data["pc"]), data["classes"].tolist(),
             _untyped(data["nextmove"]), data["output"].tolist(), norm_probs=True,

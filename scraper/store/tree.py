@@ -195,7 +195,8 @@ class ArchiveTree:
         self, article: StoredArticle, versions: Sequence[Mapping[str, Any]] = ()
     ) -> None:
         """Write (or rewrite) the article's folder: article.md, metadata.json, and one
-        `vN.md` (plus `vN.diff` against the version before) per version not written yet.
+        `vN.md` (plus `vN.diff`, the version's stored diff: what changed since the version
+        before, both cleaned of the site's template as known then) per version not written yet.
 
         Not synced one by one: they are all derived from the index and the WARC files (which
         are), and `verify --repair` writes any a power cut left empty or missing again."""
