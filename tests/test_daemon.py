@@ -140,6 +140,9 @@ def test_the_daemon_keeps_the_replay_index_current_while_it_runs(
     daemon = start(two_sources)
     try:
         wait_for(lambda: len(indexed_articles()) == 4)  # after its polls, not at exit
+        # (a poll ends, and its records are indexed, once its pages are fetched; the stage
+        # stores them after: a stop right then would leave them for the next start)
+        wait_for(lambda: sum(s["articles"] for s in status(two_sources)["sources"]) == 4)
     finally:
         code, err = stop(daemon)
     assert code == 0, err
