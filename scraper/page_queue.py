@@ -28,7 +28,9 @@ from scraper.pipeline import Pipeline
 
 log = logging.getLogger("scraper.daemon")
 
-Item = tuple[str, list[str], list[dict[str, Any]], "asyncio.Event | None"]
+# A source's name, its pages' keys and jobs, what the item waits for before it starts, and
+# what it sets once done (a group of first pages: the source's later pages wait for it).
+Item = tuple[str, list[str], list[dict[str, Any]], "asyncio.Event | None", "asyncio.Event | None"]
 
 
 class PageQueue:
@@ -42,17 +44,16 @@ class PageQueue:
         self.sources = sources
         self.tasks = tasks
         self.on_stored = on_stored  # after each page stored (the daemon re-indexes soon)
-        # Each item: a source's name and pages (their keys and jobs), extracted and learned
-        # together: one page, or a new source's first few (`handoff_group`); and what it must
-        # wait for: a page queued after its source's first pages waits until they are learned.
+        # Each item's pages are extracted and learned together: one page, or a new source's
+        # first few (`handoff_group`); a page queued after those waits until they are learned.
         self._queue: asyncio.Queue[Item] = asyncio.Queue()
         self._waiting: set[str] = set()  # keys (URL, or article id for a revisit) queued or busy
         self._workers: list[asyncio.Task[None]] = []
         self._stopping = False
         self.journal = journal
         self._notes: Any = None  # the journal, open for appending
-        # Sources whose first pages (a group) are queued or being learned: their later pages
-        # wait for it, so that none is cleaned before the template is known.
+        # Per source, its latest group of first pages not learned yet: its later pages wait
+        # for it, so that none is cleaned before the template is known.
         self._learning: dict[str, asyncio.Event] = {}
 
     @property
@@ -66,7 +67,7 @@ class PageQueue:
         job = page_job(exchange, entry)
         self._note({"key": key, "source": source.name, "job": job})
         self._waiting.add(key)
-        self._queue.put_nowait((source.name, [key], [job], self._learning.get(source.name)))
+        self._queue.put_nowait((source.name, [key], [job], self._learning.get(source.name), None))
 
     async def handoff_group(self, source: Source, pages: list[tuple[Exchange, FeedEntry]]) -> None:
         """Queue a new source's first pages as one item, learned together when extracted (each
@@ -81,8 +82,8 @@ class PageQueue:
             jobs.append(job)
         if keys:
             self._waiting.update(keys)
-            self._learning.setdefault(source.name, asyncio.Event())
-            self._queue.put_nowait((source.name, keys, jobs, None))
+            learned = self._learning[source.name] = asyncio.Event()
+            self._queue.put_nowait((source.name, keys, jobs, None, learned))
 
     async def pending(self, urls: list[str]) -> set[str]:
         return {url for url in urls if url in self._waiting}
@@ -107,7 +108,7 @@ class PageQueue:
             self._notes = self.journal.open("a", encoding="utf-8")
         for key, note in waiting.items():
             self._waiting.add(key)
-            self._queue.put_nowait((str(note["source"]), [key], [note["job"]], None))
+            self._queue.put_nowait((str(note["source"]), [key], [note["job"]], None, None))
         if waiting:
             event(log, logging.INFO, None, None, "pages fetched before the last stop queued "
                   "again for extraction", pages=len(waiting))  # fmt: skip
@@ -123,7 +124,7 @@ class PageQueue:
         """Finish the pages being extracted (within `timeout`); returns how many were left."""
         self._stopping = True
         for _ in self._workers:
-            self._queue.put_nowait(("", [], [], None))  # wakes each idle task: it must stop
+            self._queue.put_nowait(("", [], [], None, None))  # wakes each idle task: to stop
         _, late = await asyncio.wait(self._workers, timeout=timeout) if self._workers else ((), ())
         for task in late:
             task.cancel()
@@ -140,12 +141,11 @@ class PageQueue:
 
     async def _work(self) -> None:
         while not self._stopping:
-            name, keys, jobs, after = await self._queue.get()
+            name, keys, jobs, after, learned = await self._queue.get()
             if self._stopping or not name:
                 return
             source = self.sources().get(name)
             url = jobs[0].get("url") if len(jobs) == 1 else None
-            learning = self._learning.get(name) if len(jobs) > 1 else None
             try:
                 if after is not None:
                     await after.wait()  # the source's first pages, queued before, are learned
@@ -156,9 +156,9 @@ class PageQueue:
             except Exception as error:  # noqa: BLE001 - one page never stops the stage
                 event(log, logging.ERROR, name, url, f"extraction stage: {error!r}")
             finally:
-                if learning is not None:  # the group is learned (or failed): the rest may go
-                    learning.set()
-                    if self._learning.get(name) is learning:
+                if learned is not None:  # the group is learned (or failed): the rest may go
+                    learned.set()
+                    if self._learning.get(name) is learned:
                         del self._learning[name]
             # Not reached when cancelled at shutdown: the pages stay in the journal.
             for key in keys:

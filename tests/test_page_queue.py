@@ -227,3 +227,42 @@ def test_a_poll_cut_short_makes_the_next_read_the_whole_feed_and_archive_what_is
 
     forgotten, status, stored = asyncio.run(scenario())
     assert forgotten == (None, None) and status == 200 and stored == len(urls)
+
+
+def test_a_source_that_grows_a_page_a_poll_has_every_page_stored(
+    site: TestSite, tmp_path: Path
+) -> None:
+    """Each poll of a new source brings one page, a group of one, until its model is warm; then
+    its pages go alone, and each is stored (they waited for good on a group of one, whose end
+    was never told: the soak lost 1,243 pages so)."""
+    require_corpus()
+    pages = load_pages(6)
+    config = load_config(write_config(tmp_path, [{"name": "s", "feed": site.url("/feed.xml")}],
+                                      http={"per_host_delay": "0s"}))  # fmt: skip
+    extractor = Extractor(processes=False)
+
+    async def scenario() -> list[int]:
+        archive = Archive(config)
+        stored = []
+        try:
+            async with Fetcher(config.http, archive.store, archive.warc) as fetcher:
+                pipeline = Pipeline(fetcher, archive.store, archive.tree, extractor, utcnow)
+                stage = PageQueue(pipeline, lambda: {s.name: s for s in config.sources}, tasks=2)
+                pipeline.handoff, pipeline.pending = stage.handoff, stage.pending
+                pipeline.handoff_group = stage.handoff_group
+                stage.start()
+                for n in range(1, len(pages) + 1):
+                    publish_corpus(site, pages[:n], "/feed.xml")
+                    await pipeline.poll(config.sources[0])
+                    for _ in range(100):  # 5 s at most
+                        if not stage.backlog:
+                            break
+                        await asyncio.sleep(0.05)
+                    stored.append(archive.store.count_articles())
+                await stage.stop(5)
+                return stored
+        finally:
+            archive.close()
+            extractor.close()
+
+    assert asyncio.run(scenario()) == [1, 2, 3, 4, 5, 6]
