@@ -4,18 +4,20 @@ place of their bytes in WARC, and are extracted and stored by the stage's tasks.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from scraper.archive import Archive
-from scraper.config import load_config
+from scraper.config import Config, load_config
 from scraper.extractor import Extractor
 from scraper.fetcher import Fetcher, utcnow
 from scraper.models import Article, FeedEntry, Source
 from scraper.page_queue import PageQueue
-from scraper.pipeline import Pipeline
+from scraper.pipeline import ExtractFn, Pipeline
 from tests.conftest import write_config
 from tests.corpus import load_pages, require_corpus
 from tests.testsite import TestSite, publish_corpus
@@ -148,6 +150,25 @@ def test_a_page_cut_off_by_the_stop_stays_in_the_journal_for_the_next_start(
     assert left == 2 and requeued == 2 and stored == 0
 
 
+@contextlib.asynccontextmanager
+async def grouping_stage(
+    config: Config, extract: ExtractFn, tasks: int
+) -> AsyncIterator[tuple[Archive, Pipeline, PageQueue]]:
+    """The daemon's wiring: a pipeline handing its pages to an extraction stage, a new source's
+    first pages together."""
+    archive = Archive(config)
+    try:
+        async with Fetcher(config.http, archive.store, archive.warc) as fetcher:
+            pipeline = Pipeline(fetcher, archive.store, archive.tree, extract, utcnow)
+            stage = PageQueue(pipeline, lambda: {s.name: s for s in config.sources}, tasks=tasks)
+            pipeline.handoff, pipeline.pending = stage.handoff, stage.pending
+            pipeline.handoff_group = stage.handoff_group
+            stage.start()
+            yield archive, pipeline, stage
+    finally:
+        archive.close()
+
+
 def test_a_new_source_s_later_pages_wait_until_its_first_ones_are_learned(
     site: TestSite, tmp_path: Path
 ) -> None:
@@ -170,14 +191,9 @@ def test_a_new_source_s_later_pages_wait_until_its_first_ones_are_learned(
         return await extractor(page, url, entry, source, content_type)
 
     async def scenario() -> list[str]:
-        archive = Archive(config)
         try:
-            async with Fetcher(config.http, archive.store, archive.warc) as fetcher:
-                pipeline = Pipeline(fetcher, archive.store, archive.tree, first_ones_slow, utcnow)
-                stage = PageQueue(pipeline, lambda: {s.name: s for s in config.sources}, tasks=3)
-                pipeline.handoff, pipeline.pending = stage.handoff, stage.pending
-                pipeline.handoff_group = stage.handoff_group
-                stage.start()
+            async with grouping_stage(config, first_ones_slow, tasks=3) as (archive, pipeline,
+                                                                            stage):  # fmt: skip
                 report = await pipeline.poll(config.sources[0])
                 assert report.queued == 7
                 while stage.backlog:
@@ -185,7 +201,6 @@ def test_a_new_source_s_later_pages_wait_until_its_first_ones_are_learned(
                 await stage.stop(5)
                 return [a.text for a in archive.store.iter_articles()]
         finally:
-            archive.close()
             extractor.close()
 
     texts = asyncio.run(scenario())
@@ -242,15 +257,9 @@ def test_a_source_that_grows_a_page_a_poll_has_every_page_stored(
     extractor = Extractor(processes=False)
 
     async def scenario() -> list[int]:
-        archive = Archive(config)
         stored = []
         try:
-            async with Fetcher(config.http, archive.store, archive.warc) as fetcher:
-                pipeline = Pipeline(fetcher, archive.store, archive.tree, extractor, utcnow)
-                stage = PageQueue(pipeline, lambda: {s.name: s for s in config.sources}, tasks=2)
-                pipeline.handoff, pipeline.pending = stage.handoff, stage.pending
-                pipeline.handoff_group = stage.handoff_group
-                stage.start()
+            async with grouping_stage(config, extractor, tasks=2) as (archive, pipeline, stage):
                 for n in range(1, len(pages) + 1):
                     publish_corpus(site, pages[:n], "/feed.xml")
                     await pipeline.poll(config.sources[0])
@@ -262,7 +271,6 @@ def test_a_source_that_grows_a_page_a_poll_has_every_page_stored(
                 await stage.stop(5)
                 return stored
         finally:
-            archive.close()
             extractor.close()
 
     assert asyncio.run(scenario()) == [1, 2, 3, 4, 5, 6]
