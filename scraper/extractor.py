@@ -71,6 +71,10 @@ class Extractor:
                 # forkserver: children start from a clean process, not a copy of our threads.
                 context = multiprocessing.get_context("forkserver")
                 os.environ[PARENT_ENV] = str(os.getpid())  # the forkserver checks it is ours
+                # The forkserver runs `python -c`, whose sys.path starts with the current folder
+                # (multiprocessing does not pass ours on): run from a folder holding a `scraper/`
+                # (where a clone leaves you), it imported that instead and every page failed.
+                os.environ["PYTHONSAFEPATH"] = "1"
                 context.set_forkserver_preload(["scraper._forkserver_preload"])
                 self._pool = ProcessPoolExecutor(
                     self.workers, mp_context=context, initializer=die_with_parent

@@ -291,3 +291,28 @@ def test_a_poll_holds_only_the_pages_in_flight_not_every_article_it_stored(site,
     [report] = asyncio.run(fetch_once(config, list(config.sources), progress=Counting()))  # type: ignore[arg-type]
     assert report.new == len(held) == 40
     assert max(held) <= PAGES_IN_FLIGHT + WARM_UP
+
+
+def test_fetch_run_from_a_folder_holding_a_scraper_folder_archives_every_page(
+    site, tmp_path
+) -> None:
+    """The extraction processes import the installed scraper, never one in the current folder
+    (where `git clone` leaves a `scraper/`)."""
+    import subprocess
+    import sys
+
+    require_corpus()
+    urls = publish_corpus(site, load_pages(2), "/feed.xml", "rss")
+    decoy = tmp_path / "scraper"
+    decoy.mkdir()
+    (decoy / "extract").mkdir()  # a namespace package named `scraper`, without our modules
+    config = write_config(tmp_path, [{"name": "here", "feed": site.url("/feed.xml")}])
+    command = Path(sys.executable).with_name("scraper")
+    run = {"cwd": tmp_path, "capture_output": True, "text": True, "timeout": 120}
+    done = subprocess.run([str(command), "fetch", "--config", str(config)], **run)
+    assert done.returncode == 0, done.stderr
+    assert "extraction failed" not in done.stderr
+    listed = subprocess.run([str(command), "export", "--config", str(config)], **run)
+    exported = [line for line in listed.stdout.splitlines() if line.strip()]
+    assert len(exported) == len(urls)
+    assert all('"text": ""' not in line for line in exported)
