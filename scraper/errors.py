@@ -30,9 +30,11 @@ class ParseError(ScraperError):
 
 
 class FetchError(ScraperError):
-    """A URL could not be fetched; `transient` errors are worth retrying."""
+    """A URL could not be fetched; `transient` errors are worth retrying. `kind` is how a page's
+    failure is filed (source health, `status`, `verify`): fetch, blocked or extraction."""
 
     transient = False
+    kind = "fetch"
 
     def __init__(self, url: str, reason: str) -> None:
         super().__init__(f"{reason} ({url})")
@@ -66,6 +68,12 @@ class RetryLaterError(FetchError):
 
 class BlockedError(FetchError):
     """We refuse to fetch this URL: robots.txt, a private address, a scheme we don't speak."""
+
+
+class ExtractionError(FetchError):
+    """A page was fetched but no article body could be read from it: it is tried again later."""
+
+    kind = "extraction"
 
 
 class GoneError(FetchError):

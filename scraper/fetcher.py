@@ -158,6 +158,9 @@ class Fetcher:
     ) -> Exchange:
         """GET `url`, following redirects; a 304 comes back as an Exchange with status 304.
 
+        A conditional fetch does not remember the answer's validators: the caller does
+        (`remember_validators`) once it has kept what the answer holds. Remembered at once, a
+        feed whose pages were lost to a crash would answer 304 and never list them again.
         Raises a `FetchError` subclass for anything else than a usable answer.
         """
         hops: list[tuple[int, str]] = []
@@ -176,7 +179,7 @@ class Fetcher:
                 seen.add(target)
                 current = target
                 continue
-            return self._finish(exchange, url, hops)
+            return self._finish(exchange, url, hops, remember=not conditional)
         raise FetchError(url, f"more than {self.settings.max_redirects} redirects")
 
     # -- steps -----------------------------------------------------------------------------
@@ -319,11 +322,21 @@ class Fetcher:
             return capture, b""  # error and redirect bodies are kept in WARC only
         return capture, decode_content(raw, encoding, limit, url)
 
+    def remember_validators(self, exchange: Exchange) -> None:
+        """Keep a successful answer's validators for the next conditional fetch of its URL."""
+        if not 200 <= exchange.status < 300:
+            return
+        validators = (exchange.headers.get("etag"), exchange.headers.get("last-modified"))
+        if self.store.get_validators(exchange.requested_url) != validators:
+            self.store.set_validators(exchange.requested_url, *validators)
+
     def _finish(
         self,
         exchange: Exchange,
         url: str,
         hops: list[tuple[int, str]],
+        *,
+        remember: bool = True,
     ) -> Exchange:
         status = exchange.status
         exchange = Exchange(
@@ -347,8 +360,9 @@ class Fetcher:
             raise HTTPStatusError(url, status, f"HTTP {status}")
         if status in REDIRECTS:
             raise FetchError(url, f"HTTP {status} redirect without a Location")
-        if 200 <= status < 300:
-            # Remembered on every fetch, sent only on conditional ones (feed polls, revisits).
+        if 200 <= status < 300 and remember:
+            # Remembered on every plain fetch, sent only on conditional ones (feed polls,
+            # revisits), whose callers remember them once they have kept the answer.
             validators = (exchange.headers.get("etag"), exchange.headers.get("last-modified"))
             if any(validators) and self.store.get_validators(url) != validators:
                 self.store.set_validators(url, *validators)

@@ -54,6 +54,37 @@ class FeedEntry:
     summary: str | None = None
     language: str | None = None
 
+    def to_json(self) -> dict[str, Any]:
+        """The entry as JSON-able values (kept with its article, a failed page, a queued job)."""
+        return {
+            "url": self.url,
+            "guid": self.guid,
+            "title": self.title,
+            "published": self.published.isoformat() if self.published else None,
+            "updated": self.updated.isoformat() if self.updated else None,
+            "authors": list(self.authors),
+            "tags": list(self.tags),
+            "summary": self.summary,
+            "language": self.language,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> FeedEntry:
+        def when(value: Any) -> datetime | None:
+            return datetime.fromisoformat(value) if isinstance(value, str) and value else None
+
+        return cls(
+            url=str(data["url"]),
+            guid=data.get("guid"),
+            title=data.get("title"),
+            published=when(data.get("published")),
+            updated=when(data.get("updated")),
+            authors=tuple(data.get("authors") or ()),
+            tags=tuple(data.get("tags") or ()),
+            summary=data.get("summary"),
+            language=data.get("language"),
+        )
+
 
 @dataclass(frozen=True)
 class Feed:

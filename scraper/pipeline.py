@@ -7,7 +7,6 @@ as arguments, so the one-off `fetch`, the daemon and the scale-out workers all r
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import logging
 from collections.abc import Awaitable, Callable
@@ -19,9 +18,11 @@ from scraper.dedupe import DedupeDoc, Deduper
 from scraper.encoding import decode, looks_binary
 from scraper.errors import (
     BlockedError,
+    ExtractionError,
     FetchError,
     GoneError,
     ParseError,
+    RetryLaterError,
     ScraperError,
     StorageError,
 )
@@ -33,10 +34,10 @@ from scraper.learning import SourceModels
 from scraper.logs import event
 from scraper.models import Article, Body, Exchange, FeedEntry, Source, StoredArticle
 from scraper.notify import Notice
-from scraper.schedule import adapt_interval, max_age, retry_delay
+from scraper.schedule import adapt_interval, max_age, page_retry_delay, retry_delay
 from scraper.sections import harvest_links
 from scraper.sitemaps import parse_sitemap, recent
-from scraper.store.base import Store
+from scraper.store.base import PageFailure, Store
 from scraper.store.tree import ArchiveTree
 from scraper.urls import article_id, normalize_url
 from scraper.versions import (
@@ -77,6 +78,11 @@ def entry_marker(entry: FeedEntry) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
+def payload_digest(content: bytes) -> str:
+    """The SHA-256 of a page's bytes: the same bytes again are no edit, and need no extraction."""
+    return hashlib.sha256(content).hexdigest()
+
+
 def clean_article(article: Article, model: BoilerplateModel) -> Article:
     """The article without the lines its source repeats on every page."""
     body = model.clean(Body(article.text, article.markdown, article.error), article.facts)
@@ -90,8 +96,9 @@ class Fetched:
     """A page fetched and extracted, waiting to be cleaned and stored."""
 
     entry: FeedEntry
-    exchange: Exchange
+    exchange: Exchange  # its bytes dropped: they are in WARC
     article: Article
+    digest: str  # of the bytes, kept with the article (`payload_digest`)
 
 
 @dataclass(frozen=True)
@@ -119,6 +126,7 @@ class SourceReport:
     skipped: list[Problem] = field(default_factory=list)  # pages we chose not to fetch (robots)
     warnings: list[str] = field(default_factory=list)
     queued: int = 0  # pages fetched and handed to the extraction tier (`Pipeline.handoff`)
+    waiting: int = 0  # pages that failed before, listed again but not due for a retry yet
 
     @property
     def ok(self) -> bool:
@@ -127,7 +135,7 @@ class SourceReport:
     def summary(self) -> str:
         if self.error:
             return f"{self.source}: failed"
-        if self.not_modified and not self.revisited:
+        if self.not_modified and not (self.revisited or self.new or self.failures or self.queued):
             return f"{self.source}: feed not modified"
         parts = [f"{self.new} new", f"{self.known} already archived"]
         if self.queued:
@@ -140,6 +148,8 @@ class SourceReport:
             parts.append(f"{len(self.failures)} failed")
         if self.skipped:
             parts.append(f"{len(self.skipped)} skipped")
+        if self.waiting:
+            parts.append(f"{self.waiting} failed before, retried later")
         return f"{self.source}: {', '.join(parts)} ({self.entries} entries)"
 
 
@@ -255,14 +265,15 @@ class Pipeline:
             event(log, logging.WARNING, source.name, feed_url,
                   f"feed moved permanently to {report.feed_url}; following it from now on")  # fmt: skip
         report.hint = max_age(exchange.headers.get("cache-control"))
+        entries: list[FeedEntry] = []
         if exchange.status == 304:
             report.not_modified = True
             event(log, logging.INFO, source.name, feed_url, "feed not modified")
-            return
-        report.status = exchange.status
-        listed = await self._entries(source, exchange, report, force=force)
-        entries = list({entry.url: entry for entry in listed}.values())
-        report.entries = len(entries)
+        else:
+            report.status = exchange.status
+            listed = await self._entries(source, exchange, report, force=force)
+            entries = list({entry.url: entry for entry in listed}.values())
+            report.entries = len(entries)
         fresh, changed = [], []
         for entry in entries:
             known = self.store.find_article(entry.url, entry.guid, source.name)
@@ -273,31 +284,49 @@ class Pipeline:
             _, marker = self.store.revisit_state(known)
             if marker is not None and marker != entry_marker(entry):
                 changed.append((known, entry))
+        fresh = self._with_failed_pages(source, fresh, report, force=force)
         if fresh and self.pending is not None:  # queued for extraction by an earlier poll
             queued = await self.pending([entry.url for entry in fresh])
             fresh = [entry for entry in fresh if entry.url not in queued]
-        try:
-            await self._fetch_and_store(source, fresh, report, force=force)
-        except BaseException:
-            # Cut short (a stop, an unexpected error): pages may be fetched, even in WARC, and
-            # neither stored nor handed over. As below, the next poll reads the whole feed.
-            with contextlib.suppress(Exception):
-                self.store.set_validators(feed_url, None, None)
-            raise
-        if report.failures:
-            # A page that failed is in the feed still, but an unchanged feed answers 304 and
-            # would never list it again: forget the feed's validators, so the next poll reads
-            # the whole feed and fetches what is missing.
-            self.store.set_validators(feed_url, None, None)
+        await self._fetch_and_store(source, fresh, report, force=force)
+        # Only now does the feed count as read: every page it listed is stored, queued (in the
+        # journal or the cluster's queue) or recorded as failed, due again. Cut short before
+        # (a stop, a kill), the next poll reads the whole feed again.
+        self.fetcher.remember_validators(exchange)
         for known, entry in changed:  # the feed says these changed: look now
             stored = self.store.get_article(known)
             if stored is not None:
-                outcome = await self.revisit(source, stored, force=force)
+                outcome = await self.revisit(source, stored, force=force, entry=entry)
                 if outcome in {"major", "minor"}:
                     report.updated += 1
                 self.store.touch_article(known, seen_at=None, entry_marker=entry_marker(entry),
                                          next_revisit=self.next_revisit(
                                              source, stored.first_seen, self.clock()))  # fmt: skip
+
+    def _with_failed_pages(
+        self, source: Source, fresh: list[FeedEntry], report: SourceReport, *, force: bool
+    ) -> list[FeedEntry]:
+        """The new entries to fetch, with the source's pages that failed before: each is tried
+        again once it is due (a backoff), whether or not the feed still lists it."""
+        now = self.clock()
+        failed = {normalize_url(f.url): f for f in self.store.page_failures(source.name)}
+        if not failed:
+            return fresh
+        due = []
+        for entry in fresh:
+            failure = failed.pop(normalize_url(entry.url), None)
+            if failure is None or failure.next_try <= now or force:
+                due.append(entry)
+            else:
+                report.waiting += 1
+        for failure in failed.values():  # no longer listed (or the feed answered 304)
+            if failure.next_try > now and not force:
+                report.waiting += 1
+            elif self.store.find_article(failure.url, failure.entry.guid, source.name):
+                self.store.clear_page_failure(failure.url)  # archived by another way
+            else:
+                due.append(failure.entry)
+        return due
 
     async def _entries(
         self, source: Source, exchange: Exchange, report: SourceReport, *, force: bool
@@ -437,9 +466,10 @@ class Pipeline:
             try:
                 article = await self._extract_page(source, entry, exchange)
             except ScraperError as error:
-                self._problem(source, entry.url, error, report)
+                self._problem(source, entry, error, report)
                 return None
-            return Fetched(entry, replace(exchange, content=b""), article)
+            digest = payload_digest(exchange.content)
+            return Fetched(entry, replace(exchange, content=b""), article, digest)
 
         extracted = await asyncio.gather(*(one(entry, exchange) for entry, exchange in fresh))
         await self._store_items(source, [item for item in extracted if item is not None], report)
@@ -473,30 +503,50 @@ class Pipeline:
             article = await self._extract_page(source, entry, exchange)
             # The page is in WARC now; holding its bytes until the batch is stored only costs
             # memory (a batch per source, many sources at once).
-            return Fetched(entry, replace(exchange, content=b""), article)
+            digest = payload_digest(exchange.content)
+            return Fetched(entry, replace(exchange, content=b""), article, digest)
         except ScraperError as error:
-            self._problem(source, entry.url, error, report)
+            self._problem(source, entry, error, report)
             return None
 
-    def _problem(self, source: Source, url: str, error: ScraperError, report: SourceReport) -> None:
+    def _problem(
+        self, source: Source, entry: FeedEntry, error: ScraperError, report: SourceReport
+    ) -> None:
+        """Report a page that was not archived; one that failed stays due, tried again later."""
+        url = entry.url
         reason = getattr(error, "reason", None) or str(error)
         if isinstance(error, BlockedError):
             report.skipped.append(Problem(url, reason))
             event(log, logging.INFO, source.name, url, f"skipped: {reason}")
-        else:
-            report.failures.append(Problem(url, reason))
-            event(log, logging.WARNING, source.name, url, f"failed: {reason}")
+            return
+        report.failures.append(Problem(url, reason))
+        kind = error.kind if isinstance(error, FetchError) else "storage"
+        event(log, logging.WARNING, source.name, url, f"failed: {reason}", kind=kind)
+        now = self.clock()
+        try:
+            before = self.store.page_failure(url)
+            attempts = (before.attempts if before else 0) + 1
+            due = now + timedelta(seconds=page_retry_delay(attempts))
+            if isinstance(error, RetryLaterError):
+                due = max(due, error.until)
+            self.store.record_page_failure(PageFailure(
+                url=url, source=source.name, entry=entry, kind=kind, error=reason,
+                status=getattr(error, "status", None), attempts=attempts,
+                first_failed=before.first_failed if before else now, last_failed=now,
+                next_try=due,
+            ))  # fmt: skip
+        except StorageError as failure:
+            event(log, logging.ERROR, source.name, url, f"failure not recorded: {failure}")
 
     def _store_entry(
         self, source: Source, item: Fetched, report: SourceReport, model: BoilerplateModel
     ) -> None:
-        entry, exchange = item.entry, item.exchange
+        entry = item.entry
         article = clean_article(item.article, model)
         try:
-            stored = self._store(source, entry, exchange.url, article, exchange.fetched_at,
-                                 exchange.warc_file, exchange.warc_offset)  # fmt: skip
+            stored = self._store(source, item, article)
         except ScraperError as error:
-            self._problem(source, entry.url, error, report)
+            self._problem(source, entry, error, report)
             return
         report.new += 1
         event(log, logging.INFO, source.name, entry.url, "archived", id=stored.id, path=stored.path)
@@ -508,10 +558,15 @@ class Pipeline:
     async def _extract_page(
         self, source: Source, entry: FeedEntry | None, exchange: Exchange
     ) -> Article:
+        """The page's article; a page with no body to read fails, to be tried again later."""
         self._check_page(exchange)
-        return await self.extract(
+        article = await self.extract(
             exchange.content, exchange.url, entry, source, exchange.headers.get("content-type")
         )
+        if not article.text.strip():
+            reason = article.error or "no article body found in the page"
+            raise ExtractionError(exchange.requested_url, reason)
+        return article
 
     @staticmethod
     def _check_page(exchange: Exchange) -> None:
@@ -534,8 +589,16 @@ class Pipeline:
                 return when
         return None
 
-    async def revisit(self, source: Source, article: StoredArticle, *, force: bool = False) -> str:
+    async def revisit(
+        self,
+        source: Source,
+        article: StoredArticle,
+        *,
+        force: bool = False,
+        entry: FeedEntry | None = None,
+    ) -> str:
         """Fetch an archived article again; store a version if a reader would see a change.
+        `entry`: the feed's entry when the feed says it changed (kept with the article).
 
         Returns what happened: "not modified", "unchanged", "minor", "major" or "failed: ...".
         """
@@ -548,12 +611,18 @@ class Pipeline:
             )  # fmt: skip
             if exchange.status == 304:
                 outcome = "not modified"
+            elif self._same_payload(article.id, exchange, entry):
+                outcome = "unchanged"
             elif self.handoff is not None:
                 self._check_page(exchange)
+                if entry is not None:  # extracted there with it; the bytes it read are unknown
+                    self.store.set_revisit_basis(article.id, None, entry)
                 await self.handoff(source, exchange, article.id)
                 outcome = "queued for extraction"
             else:
-                outcome = await self._new_version(source, article, exchange)
+                outcome = await self._new_version(source, article, exchange, entry)
+            # Its validators are kept only now that what it holds is kept (or queued).
+            self.fetcher.remember_validators(exchange)
             seen: datetime | None = exchange.fetched_at
         except ScraperError as error:
             outcome = f"failed: {getattr(error, 'reason', None) or error}"
@@ -580,11 +649,34 @@ class Pipeline:
         event(log, level, source.name, article.url, f"revisited: {outcome}", id=article.id)
         return outcome
 
-    async def _new_version(self, source: Source, article: StoredArticle, exchange: Exchange) -> str:
-        """Extract the page fetched again, clean it, and store a version if it changed."""
+    def _same_payload(self, article_id: str, exchange: Exchange, entry: FeedEntry | None) -> bool:
+        """Whether the page's bytes are those last compared (and the feed's entry unchanged):
+        bytes identical to what is archived are no edit, and cost no extraction."""
+        _, digest = self.store.revisit_basis(article_id)
+        return entry is None and digest == payload_digest(exchange.content)
+
+    async def _new_version(
+        self,
+        source: Source,
+        article: StoredArticle,
+        exchange: Exchange,
+        entry: FeedEntry | None = None,
+    ) -> str:
+        """Extract the page fetched again, clean it, and store a version if it changed.
+
+        The page is extracted with the feed entry the article was found by (or the changed one
+        the feed gives now): what the feed supplied and the page does not state (a byline, a
+        time, a title) is not an edit when the page alone lacks it.
+        """
+        kept, digest = self.store.revisit_basis(article.id)
+        payload = payload_digest(exchange.content)
+        if entry is None and digest == payload:
+            return "unchanged"
         model = self.models.get(source.name)
-        fresh = clean_article(await self._extract_page(source, None, exchange), model)
-        return self._record_version(article, fresh, exchange, model)
+        page = await self._extract_page(source, entry or kept, exchange)
+        outcome = self._record_version(article, clean_article(page, model), exchange, model)
+        self.store.set_revisit_basis(article.id, payload, entry)
+        return outcome
 
     def _record_version(
         self, article: StoredArticle, fresh: Article, exchange: Exchange,
@@ -660,10 +752,9 @@ class Pipeline:
         self.notify(Notice(kind, source, article.title or article.url, article.url,
                            archive_link=link, **extra))  # fmt: skip
 
-    def _store(
-        self, source: Source, entry: FeedEntry, final_url: str, article: Article,
-        fetched_at: datetime, warc_file: str | None, warc_offset: int | None,
-    ) -> StoredArticle:  # fmt: skip
+    def _store(self, source: Source, item: Fetched, article: Article) -> StoredArticle:
+        entry, exchange = item.entry, item.exchange
+        final_url, fetched_at = exchange.url, exchange.fetched_at
         url = entry.url
         ident = article_id(url)
         when = article.published or entry.published or fetched_at
@@ -673,8 +764,9 @@ class Pipeline:
                         self._same_site(u, url))  # fmt: skip
         return self.store.save_article(
             source=source.name, url=url, article=article, entry=entry, fetched_at=fetched_at,
-            path=path, aliases=aliases, warc_file=warc_file, warc_offset=warc_offset,
-            entry_marker=entry_marker(entry),
+            path=path, aliases=aliases, warc_file=exchange.warc_file,
+            warc_offset=exchange.warc_offset, entry_marker=entry_marker(entry),
+            payload_digest=item.digest,
             next_revisit=self.next_revisit(source, fetched_at, fetched_at),
             before_commit=self._write_files,
         )  # fmt: skip

@@ -47,6 +47,19 @@ def retry_delay(interval: float, failures: int) -> float:
     return interval * 2 ** min(max(failures - 1, 0), MAX_BACKOFF_DOUBLINGS)
 
 
+# A page that failed is tried again at its source's next poll, then after 5 minutes, 10, 20, ...
+# at most a day apart, for as long as it fails: it is never given up while the feed is polled.
+PAGE_RETRY_BASE = 300.0
+PAGE_RETRY_MAX = 86400.0
+
+
+def page_retry_delay(attempts: int) -> float:
+    """Seconds until a page that failed `attempts` times in a row is due again."""
+    if attempts <= 1:
+        return 0.0
+    return min(PAGE_RETRY_BASE * 2 ** (attempts - 2), PAGE_RETRY_MAX)
+
+
 def jittered(delay: float, jitter: float, rng: random.Random | None = None) -> float:
     """Spread a delay by up to +/- `jitter` (a fraction) so polls don't fall in step."""
     spread = (rng or random).uniform(-jitter, jitter)

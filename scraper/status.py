@@ -11,7 +11,7 @@ from scraper.health import Health
 from scraper.models import Source
 from scraper.prune import archive_sizes
 from scraper.store import index_exists, open_store
-from scraper.store.base import SourceState
+from scraper.store.base import PageFailure, SourceState
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -34,8 +34,23 @@ def _health(health: Health | None) -> dict[str, Any] | None:
     }
 
 
+def _failure(failure: PageFailure) -> dict[str, Any]:
+    return {
+        "url": failure.url,
+        "kind": failure.kind,
+        "error": failure.error,
+        "status": failure.status,
+        "attempts": failure.attempts,
+        "first_failed": _iso(failure.first_failed),
+        "next_try": _iso(failure.next_try),
+    }
+
+
 def _source_status(
-    source: Source, state: SourceState, health: Health | None = None
+    source: Source,
+    state: SourceState,
+    health: Health | None = None,
+    failing: list[PageFailure] | None = None,
 ) -> dict[str, Any]:
     moved = state.configured_feed == source.url and state.feed_url
     return {
@@ -52,6 +67,7 @@ def _source_status(
         "disabled": state.disabled,
         "articles": state.articles,
         "health": _health(health),
+        "pages_failing": [_failure(f) for f in failing or ()],
     }
 
 
@@ -73,11 +89,18 @@ def collect_status(config: Config) -> dict[str, Any]:
         result["articles"] = store.count_articles()
         result["sizes"] = archive_sizes(root)
         known = {state.name: state for state in store.source_states()}  # all in one read
+        failing: dict[str, list[PageFailure]] = {}
+        for failure in store.page_failures(limit=100_000):
+            failing.setdefault(failure.source, []).append(failure)
         result["sources"] = [
-            _source_status(s, known.get(s.name) or store.source_state(s.name),
-                           store.health(s.name))
+            _source_status(
+                s,
+                known.get(s.name) or store.source_state(s.name),
+                store.health(s.name),
+                failing.get(s.name),
+            )
             for s in config.sources
-        ]  # fmt: skip
+        ]
     finally:
         store.close()
     return result
@@ -113,4 +136,12 @@ def render_status(status: dict[str, Any]) -> str:
             f"{s['name']:<20.20} {s['articles']:>8}  {(s['last_success'] or '-')[:19]:<20} "
             f"{(s['next_poll'] or '-')[:19]:<20} {error[:80]}"
         )
+    failing = [(s["name"], f) for s in status["sources"] for f in s.get("pages_failing", ())]
+    if failing:
+        lines += ["", f"pages not archived yet ({len(failing)}), each tried again when due:"]
+        for name, f in failing:
+            lines.append(
+                f"  {name}: {f['url']} {f['kind']}: {f['error'][:80]} "
+                f"({f['attempts']} attempt(s), next {(f['next_try'] or '-')[:19]})"
+            )
     return "\n".join(lines)

@@ -17,6 +17,7 @@ from scraper.store import Store, index_exists, index_label, open_store
 from scraper.store.cdxj import CdxjIndex
 from scraper.store.tree import ArchiveTree, inside, metadata_id
 from scraper.store.warc import SEALED_LIST, _valid_length
+from scraper.urls import normalize_url
 
 
 @dataclass
@@ -28,6 +29,9 @@ class VerifyReport:
     warc_files: int = 0
     warc_records: int = 0
     repaired: list[str] = field(default_factory=list)
+    # Pages fetched (or listed) but not archived yet: failed ones due again, and pages a run cut
+    # short fetched (the next poll fetches them again). Not damage, but not a full record yet.
+    unarchived: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -47,6 +51,7 @@ def verify_archive(config: Config, *, repair: bool = False) -> VerifyReport:
         _check_orphans(root, known_folders, report, repair)
         sizes = _check_warc(root, store, report)
         _check_replay_index(root, sizes, report, repair)
+        _check_unarchived(store, report)
     finally:
         store.close()
     return report
@@ -167,6 +172,30 @@ def _check_replay_index(
                             "the next fetch, or by the daemon after its next poll)")  # fmt: skip
 
 
+def _check_unarchived(store: Store, report: VerifyReport) -> None:
+    """Pages a feed listed that are not in the archive: recorded failures, and pages the fetch
+    log shows fetched whole that no article holds (a run cut short before storing them)."""
+    failed = store.page_failures(limit=10_000_000)
+    for failure in failed:
+        report.unarchived.append(
+            f"{failure.url} ({failure.source}): {failure.kind} failed {failure.attempts} time(s), "
+            f"{failure.error}; next try {failure.next_try.isoformat(timespec='seconds')}"
+        )
+    known = {normalize_url(f.url) for f in failed}
+    for record in store.fetch_log(limit=10_000_000):
+        if record.kind != "page" or record.status is None or not 200 <= record.status < 300:
+            continue
+        key = normalize_url(record.url)
+        if key in known:
+            continue
+        known.add(key)
+        if store.find_article(record.url) is None:
+            report.unarchived.append(
+                f"{record.url} ({record.source}): fetched but not archived (a run cut short; "
+                "the next poll of its source fetches it again)"
+            )
+
+
 def render_report(report: VerifyReport) -> str:
     lines = [
         f"{report.articles} articles, {report.versions} versions, {report.warc_files} WARC files, "
@@ -175,5 +204,6 @@ def render_report(report: VerifyReport) -> str:
     lines += [f"problem: {p}" for p in report.problems]
     lines += [f"note: {n}" for n in report.notes]
     lines += [f"repaired: {r}" for r in report.repaired]
+    lines += [f"not archived yet: {u}" for u in report.unarchived]
     lines.append("consistent" if report.ok else f"{len(report.problems)} problem(s) found")
     return "\n".join(lines)

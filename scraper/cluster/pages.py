@@ -24,10 +24,6 @@ if TYPE_CHECKING:
     from scraper.pipeline import Pipeline
 
 
-def _when(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
-
-
 def _parse(value: Any) -> datetime | None:
     return datetime.fromisoformat(value) if isinstance(value, str) and value else None
 
@@ -44,12 +40,7 @@ def page_job(exchange: Exchange, entry: FeedEntry | str) -> dict[str, Any]:
     if isinstance(entry, str):
         job["article"] = entry
     else:
-        job["entry"] = {
-            "url": entry.url, "guid": entry.guid, "title": entry.title,
-            "published": _when(entry.published), "updated": _when(entry.updated),
-            "authors": list(entry.authors), "tags": list(entry.tags), "summary": entry.summary,
-            "language": entry.language,
-        }  # fmt: skip
+        job["entry"] = entry.to_json()
     if exchange.warc_file is None or exchange.warc_offset is None or exchange.warc_revisit:
         job["content"] = base64.b64encode(zlib.compress(exchange.content, 1)).decode("ascii")
     return job
@@ -58,17 +49,9 @@ def page_job(exchange: Exchange, entry: FeedEntry | str) -> dict[str, Any]:
 def page_of(job: dict[str, Any], root: Path, limit: int) -> tuple[FeedEntry | str, Exchange]:
     """The entry (or the revisited article's id) and the exchange, with its decoded bytes, an
     `extract` job names."""
-    entry: FeedEntry | str
-    if "entry" in job:
-        e = job["entry"]
-        entry = FeedEntry(
-            url=e["url"], guid=e.get("guid"), title=e.get("title"),
-            published=_parse(e.get("published")), updated=_parse(e.get("updated")),
-            authors=tuple(e.get("authors") or ()), tags=tuple(e.get("tags") or ()),
-            summary=e.get("summary"), language=e.get("language"),
-        )  # fmt: skip
-    else:
-        entry = str(job["article"])
+    entry: FeedEntry | str = (
+        FeedEntry.from_json(job["entry"]) if "entry" in job else str(job["article"])
+    )
     headers = {str(k): str(v) for k, v in (job.get("headers") or {}).items()}
     if "content" in job:
         content = zlib.decompress(base64.b64decode(job["content"]))

@@ -53,6 +53,23 @@ class FetchRecord:
 
 
 @dataclass(frozen=True)
+class PageFailure:
+    """A page a feed listed that is not archived yet: its fetch or its extraction failed. It
+    stays due (`next_try`) until it is archived, whether or not the feed still lists it."""
+
+    url: str
+    source: str
+    entry: FeedEntry
+    kind: str  # fetch, blocked, extraction
+    error: str
+    status: int | None
+    attempts: int
+    first_failed: datetime
+    last_failed: datetime
+    next_try: datetime
+
+
+@dataclass(frozen=True)
 class SourceState:
     """What the index remembers of a source between polls and restarts."""
 
@@ -114,6 +131,7 @@ class Store(Protocol):
         warc_offset: int | None = None,
         entry_marker: str | None = None,
         next_revisit: datetime | None = None,
+        payload_digest: str | None = None,
         before_commit: Callable[[StoredArticle], None] | None = None,
     ) -> StoredArticle: ...
     def add_version(
@@ -134,6 +152,11 @@ class Store(Protocol):
         revisits: int | None = None, entry_marker: str | None = None,
     ) -> None: ...  # fmt: skip
     def revisit_state(self, article_id: str) -> tuple[int, str | None]: ...
+    def revisit_basis(self, article_id: str) -> tuple[FeedEntry | None, str | None]: ...
+    def set_revisit_basis(
+        self, article_id: str, digest: str | None, entry: FeedEntry | None = None
+    ) -> None: ...
+    def clear_page_failure(self, url: str) -> None: ...
     def recent_versions(
         self, limit: int = 100
     ) -> list[tuple[StoredArticle, dict[str, object]]]: ...
@@ -154,6 +177,13 @@ class Store(Protocol):
         until: datetime | None = None, limit: int = 20, marks: tuple[str, str] = ("[", "]"),
     ) -> list[SearchHit]: ...  # fmt: skip
     def check_integrity(self) -> list[str]: ...
+
+    # -- pages not archived yet --------------------------------------------------------------
+    def page_failure(self, url: str) -> PageFailure | None: ...
+    def record_page_failure(self, failure: PageFailure) -> None: ...
+    def page_failures(
+        self, source: str | None = None, *, due: datetime | None = None, limit: int = 1000
+    ) -> list[PageFailure]: ...
     @property
     def schema_version(self) -> int: ...
     def close(self) -> None: ...

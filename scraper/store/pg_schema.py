@@ -200,6 +200,26 @@ MIGRATIONS: tuple[str, ...] = (
            string_agg(url, ' ') AS urls
     FROM articles GROUP BY story_id HAVING COUNT(*) > 1;
     """,
+    # 2: as SQLite's 7 (a faithful record): the feed entry and the last page digest of each
+    # article, and the pages that failed, due again.
+    """
+    ALTER TABLE articles ADD COLUMN feed_entry TEXT;
+    ALTER TABLE articles ADD COLUMN payload_digest TEXT;
+    CREATE TABLE page_failures (
+        url_key TEXT COLLATE "C" PRIMARY KEY,
+        url TEXT NOT NULL,
+        source TEXT COLLATE "C" NOT NULL,
+        entry TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        error TEXT NOT NULL,
+        status INTEGER,
+        attempts INTEGER NOT NULL,
+        first_failed TIMESTAMPTZ NOT NULL,
+        last_failed TIMESTAMPTZ NOT NULL,
+        next_try TIMESTAMPTZ NOT NULL
+    );
+    CREATE INDEX page_failures_due ON page_failures (source, next_try);
+    """,
 )
 
 # The one row of `scraper_schema` holds the version the tables are at.
@@ -209,5 +229,5 @@ VERSION_TABLE = "CREATE TABLE IF NOT EXISTS scraper_schema (version INTEGER NOT 
 TABLES = (
     "articles", "article_urls", "article_guids", "versions", "fetch_log", "validators",
     "host_holds", "robots", "payloads", "boilerplate", "sources", "polls", "dedupe_refs",
-    "dedupe_links", "dedupe_originals", "dedupe_docs", "dedupe_keys",
+    "dedupe_links", "dedupe_originals", "dedupe_docs", "dedupe_keys", "page_failures",
 )  # fmt: skip

@@ -18,7 +18,7 @@ from typing import Any
 from scraper.errors import StorageError
 from scraper.health import WINDOW, Health, PageRecord, PollRecord, assess
 from scraper.models import Article, FeedEntry, StoredArticle
-from scraper.store.base import FetchRecord, HostHold, RobotsRecord, SourceState
+from scraper.store.base import FetchRecord, HostHold, PageFailure, RobotsRecord, SourceState
 from scraper.store.search import SearchHit
 from scraper.store.sql import (
     ARTICLE_COLUMNS,
@@ -38,8 +38,8 @@ INSERT_ARTICLE = (
     "INSERT INTO articles (id, url, source, guid, title, authors, published, updated, "
     "language, tags, text, markdown, canonical_url, original_url, original_source, "
     "description, image, story_id, versions, first_seen, last_seen, path, "
-    "extraction_error, entry_marker, next_revisit, credited_url) VALUES (?, ?, ?, ?, ?, "
-    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)"
+    "extraction_error, entry_marker, next_revisit, credited_url, feed_entry, payload_digest) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 ARTICLE_BY_ID = f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?"
 # A version joined to its article: the article's columns as they are, the version's as v_*.
@@ -298,9 +298,11 @@ class SQLStore(ABC):
         warc_offset: int | None = None,
         entry_marker: str | None = None,
         next_revisit: datetime | None = None,
+        payload_digest: str | None = None,
         before_commit: Callable[[StoredArticle], None] | None = None,
     ) -> StoredArticle:
-        """Store a newly archived article (version 1) with its URL aliases, in one transaction.
+        """Store a newly archived article (version 1) with its URL aliases, in one transaction;
+        a failure recorded for any of its URLs is cleared (the page is archived now).
 
         `before_commit` (writing the article's files) runs inside the transaction: if it fails,
         nothing is recorded, so the index never names files that were not written. Saving an
@@ -317,6 +319,7 @@ class SQLStore(ABC):
                 article.text, article.markdown, article.canonical_url, article.original_url,
                 article.original_source, article.description, article.image, ident, now, now,
                 path, article.error, entry_marker, ts(next_revisit), article.original_url,
+                json.dumps(entry.to_json()) if entry else None, payload_digest,
             ))  # fmt: skip
             db.execute(
                 "INSERT INTO versions (article_id, version, fetched_at, title, authors, published,"
@@ -325,11 +328,13 @@ class SQLStore(ABC):
                 (ident, now, article.title, authors, ts(article.published),
                  ts(article.updated), article.text, article.markdown, warc_file, warc_offset),
             )  # fmt: skip
+            keys = sorted({normalize_url(a) for a in {url, *aliases}})
             db.executemany(  # in one order, so that concurrent writers never deadlock
                 "INSERT INTO article_urls (url_key, article_id) VALUES (?, ?) "
                 "ON CONFLICT (url_key) DO NOTHING",
-                [(key, ident) for key in sorted({normalize_url(a) for a in {url, *aliases}})],
+                [(key, ident) for key in keys],
             )
+            db.executemany("DELETE FROM page_failures WHERE url_key = ?", [(k,) for k in keys])
             if guid:
                 db.execute(
                     "INSERT INTO article_guids (source, guid, article_id) VALUES (?, ?, ?) "
@@ -421,6 +426,100 @@ class SQLStore(ABC):
             "SELECT revisits, entry_marker FROM articles WHERE id = ?", (article_id,)
         )
         return (rows[0]["revisits"], rows[0]["entry_marker"]) if rows else (0, None)
+
+    def revisit_basis(self, article_id: str) -> tuple[FeedEntry | None, str | None]:
+        """What a revisit compares against besides the text: the feed entry the article was
+        found by (what the feed supplied, which the page may not state) and the SHA-256 of the
+        page last compared."""
+        rows = self._query(
+            "SELECT feed_entry, payload_digest FROM articles WHERE id = ?", (article_id,)
+        )
+        if not rows:
+            return None, None
+        raw = rows[0]["feed_entry"]
+        return (FeedEntry.from_json(json.loads(raw)) if raw else None), rows[0]["payload_digest"]
+
+    def set_revisit_basis(
+        self, article_id: str, digest: str | None, entry: FeedEntry | None = None
+    ) -> None:
+        """Remember the SHA-256 of the page a revisit compared (and stored, if it changed), and
+        the feed entry when the feed changed it."""
+        raw = json.dumps(entry.to_json()) if entry else None
+        with self._write() as db:
+            db.execute(
+                "UPDATE articles SET payload_digest = ?, feed_entry = COALESCE(?, feed_entry) "
+                "WHERE id = ?",
+                (digest, raw, article_id),
+            )
+
+    def clear_page_failure(self, url: str) -> None:
+        with self._write() as db:
+            db.execute("DELETE FROM page_failures WHERE url_key = ?", (normalize_url(url),))
+
+    # -- pages not archived yet ------------------------------------------------------------
+    def _page_failure(self, row: Any) -> PageFailure:
+        first, last, due = (self._dt(row[k]) for k in ("first_failed", "last_failed", "next_try"))
+        assert first is not None and last is not None and due is not None
+        return PageFailure(
+            url=row["url"],
+            source=row["source"],
+            entry=FeedEntry.from_json(json.loads(row["entry"])),
+            kind=row["kind"],
+            error=row["error"],
+            status=row["status"],
+            attempts=int(row["attempts"]),
+            first_failed=first,
+            last_failed=last,
+            next_try=due,
+        )
+
+    def page_failure(self, url: str) -> PageFailure | None:
+        rows = self._query("SELECT * FROM page_failures WHERE url_key = ?", (normalize_url(url),))
+        return self._page_failure(rows[0]) if rows else None
+
+    def record_page_failure(self, failure: PageFailure) -> None:
+        """Record (or update) a page that failed; it stays due until it is archived."""
+        ts = self._ts
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO page_failures (url_key, url, source, entry, kind, error, status, "
+                "attempts, first_failed, last_failed, next_try) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url_key) DO UPDATE SET "
+                "source = excluded.source, entry = excluded.entry, kind = excluded.kind, "
+                "error = excluded.error, status = excluded.status, attempts = excluded.attempts, "
+                "last_failed = excluded.last_failed, next_try = excluded.next_try",
+                (
+                    normalize_url(failure.url),
+                    failure.url,
+                    failure.source,
+                    json.dumps(failure.entry.to_json()),
+                    failure.kind,
+                    failure.error,
+                    failure.status,
+                    failure.attempts,
+                    ts(failure.first_failed),
+                    ts(failure.last_failed),
+                    ts(failure.next_try),
+                ),
+            )
+
+    def page_failures(
+        self, source: str | None = None, *, due: datetime | None = None, limit: int = 1000
+    ) -> list[PageFailure]:
+        """Pages not archived yet (of one source; due by `due`), the soonest due first."""
+        clauses, args = [], []
+        if source is not None:
+            clauses.append("source = ?")
+            args.append(source)
+        if due is not None:
+            clauses.append("next_try <= ?")
+            args.append(self._ts(due))
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = self._query(
+            f"SELECT * FROM page_failures {where} ORDER BY next_try, url_key LIMIT ?",
+            (*args, limit),
+        )
+        return [self._page_failure(r) for r in rows]
 
     def due_revisits(
         self, now: datetime, *, source: str | None = None, limit: int = 100

@@ -218,6 +218,27 @@ MIGRATIONS: tuple[str, ...] = (
         tied TEXT NOT NULL
     );
     """,
+    # 7: a faithful record. The feed entry an article was found by (what the feed supplied is
+    # kept with the article, not re-decided at each revisit), the SHA-256 of the page last
+    # compared (the same bytes again are no edit), and the pages that failed, due again.
+    """
+    ALTER TABLE articles ADD COLUMN feed_entry TEXT;
+    ALTER TABLE articles ADD COLUMN payload_digest TEXT;
+    CREATE TABLE page_failures (
+        url_key TEXT PRIMARY KEY,
+        url TEXT NOT NULL,
+        source TEXT NOT NULL,
+        entry TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        error TEXT NOT NULL,
+        status INTEGER,
+        attempts INTEGER NOT NULL,
+        first_failed TEXT NOT NULL,
+        last_failed TEXT NOT NULL,
+        next_try TEXT NOT NULL
+    );
+    CREATE INDEX page_failures_due ON page_failures (source, next_try);
+    """,
 )
 
 
