@@ -19,7 +19,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
+import functools
+import gzip
 import hashlib
+import io
 import multiprocessing
 import os
 import random
@@ -96,6 +99,17 @@ def page_html(pages: list[Any], post: Post) -> str:
 
 
 # -- the server (child process) -------------------------------------------------------------------
+@functools.cache
+def _gzip_bomb() -> bytes:
+    """1 GB of zeros, gzip-compressed (about 1 MB), made once."""
+    out = io.BytesIO()
+    with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=9) as stream:
+        zeros = bytes(1 << 20)
+        for _ in range(1024):
+            stream.write(zeros)
+    return out.getvalue()
+
+
 class Network:
     def __init__(self, latency: float) -> None:
         from tests.corpus import load_pages
@@ -223,6 +237,26 @@ class Network:
                 writer.write(body[at : at + chunk])
                 await writer.drain()
             return status
+        if kind == "huge":  # a 200 whose body never ends (no length): megabytes as fast as read
+            writer.write(f"HTTP/1.1 200 X\r\nContent-Type: {content_type}\r\n\r\n".encode())
+            block = b"<p>" + b"x" * 65_530 + b"</p>"
+            with contextlib.suppress(ConnectionError, OSError):
+                for _ in range(int(params.get("blocks", 16_000))):  # 1 GB at most
+                    if writer.is_closing():
+                        break
+                    writer.write(block)
+                    await writer.drain()
+            return 200
+        if kind == "empty":  # a 200 with no body at all
+            writer.write(self.head(200, content_type, 0))
+            await writer.drain()
+            return 200
+        if kind == "bomb":  # a small gzip body that inflates to a gigabyte
+            bomb = _gzip_bomb()
+            writer.write(self.head(200, content_type, len(bomb), "Content-Encoding: gzip\r\n"))
+            writer.write(bomb)
+            await writer.drain()
+            return 200
         raise ValueError(f"unknown fault {kind!r}")
 
     def stats(self) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from scraper.budget import BodyBudget
 from scraper.config import HttpSettings
 from scraper.errors import (
     BlockedError,
@@ -120,6 +121,7 @@ class Fetcher:
         self._address_policy = address_policy
         self._client: httpx.AsyncClient | None = None
         self._crawl_delays: dict[str, float] = {}
+        self._bodies = BodyBudget.for_limit(settings.max_body_size)
 
     async def __aenter__(self) -> Fetcher:
         transport = PerHostTransport(
@@ -295,12 +297,20 @@ class Fetcher:
                                       f"{limit:,}-byte limit")  # fmt: skip
             chunks: list[bytes] = []
             size = 0
-            async for chunk in response.aiter_raw():
-                size += len(chunk)
-                if size > limit:
-                    raise FetchError(url, f"body exceeds the {limit:,}-byte limit")
-                chunks.append(chunk)
-            raw = b"".join(chunks)
+            try:
+                async for chunk in response.aiter_raw():
+                    if size + len(chunk) > limit:
+                        raise FetchError(url, f"body exceeds the {limit:,}-byte limit")
+                    if not self._bodies.take(size, len(chunk)):
+                        held = self._bodies.held
+                        reason = f"body past {size:,} bytes while {held:,} bytes of other bodies"
+                        raise TransientFetchError(url, f"{reason} are held; tried again later")
+                    size += len(chunk)
+                    chunks.append(chunk)
+                raw = b"".join(chunks)
+            finally:
+                self._bodies.give_back(size)
+                chunks.clear()
             ip = _server_ip(response)
             capture = HttpCapture(
                 url=str(response.request.url),

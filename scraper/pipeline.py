@@ -44,6 +44,8 @@ from scraper.versions import (
     Snapshot,
     classify_change,
     describe_snapshot,
+    furniture_of,
+    live_lines,
     render_word_diff,
     version_diff,
     word_diff,
@@ -529,14 +531,21 @@ class Pipeline:
             due = now + timedelta(seconds=page_retry_delay(attempts))
             if isinstance(error, RetryLaterError):
                 due = max(due, error.until)
-            self.store.record_page_failure(PageFailure(
-                url=url, source=source.name, entry=entry, kind=kind, error=reason,
-                status=getattr(error, "status", None), attempts=attempts,
-                first_failed=before.first_failed if before else now, last_failed=now,
+            failure = PageFailure(
+                url=url,
+                source=source.name,
+                entry=entry,
+                kind=kind,
+                error=reason,
+                status=getattr(error, "status", None),
+                attempts=attempts,
+                first_failed=before.first_failed if before else now,
+                last_failed=now,
                 next_try=due,
-            ))  # fmt: skip
-        except StorageError as failure:
-            event(log, logging.ERROR, source.name, url, f"failure not recorded: {failure}")
+            )
+            self.store.record_page_failure(failure)
+        except StorageError as problem:
+            event(log, logging.ERROR, source.name, url, f"failure not recorded: {problem}")
 
     def _store_entry(
         self, source: Source, item: Fetched, report: SourceReport, model: BoilerplateModel
@@ -674,22 +683,60 @@ class Pipeline:
             return "unchanged"
         model = self.models.get(source.name)
         page = await self._extract_page(source, entry or kept, exchange)
-        outcome = self._record_version(article, clean_article(page, model), exchange, model)
+        fresh = clean_article(page, model)
+        old = self._then(article, model)
+        live: frozenset[str] = frozenset()
+        if classify_change(old, Snapshot.of(fresh)) != "none":
+            live = await self._second_look(source, article.url, exchange, fresh, entry or kept)
+        outcome = self._record_version(article, fresh, exchange, old, live)
         self.store.set_revisit_basis(article.id, payload, entry)
         return outcome
 
-    def _record_version(
-        self, article: StoredArticle, fresh: Article, exchange: Exchange,
-        model: BoilerplateModel,
-    ) -> str:  # fmt: skip
-        # The stored text was cleaned with what the source's model knew then (of a new source's
-        # first page: nothing). Compared as cleaned with what it knows now, a page that only
-        # lost template lines since is unchanged, and an edit's diff shows the edit alone.
+    async def _second_look(
+        self, source: Source, url: str, first: Exchange, fresh: Article, entry: FeedEntry | None
+    ) -> frozenset[str]:
+        """The body lines that differ between this fetch and another moments later: live
+        furniture, not an edit. A change is confirmed by a second look before it is a version
+        (one more request, only when a page seems to have changed)."""
+        try:
+            again = await self.fetcher.fetch(
+                url, source=source.name, kind="page", delay=source.delay
+            )
+            if again.content == first.content:
+                return frozenset()
+            model = self.models.get(source.name)
+            second = clean_article(await self._extract_page(source, entry, again), model)
+        except ScraperError:
+            return frozenset()  # no second look to be had: the change stands as seen
+        return live_lines(fresh.text, second.text)
+
+    @staticmethod
+    def _then(article: StoredArticle, model: BoilerplateModel) -> Snapshot:
+        """The stored state, its text cleaned with what the source's model knows now.
+
+        The stored text was cleaned with what the model knew then (of a new source's first page:
+        nothing). Compared as cleaned now, a page that only lost template lines since is
+        unchanged, and an edit's diff shows the edit alone."""
         then = model.clean(Body(article.text, article.markdown))
-        old = Snapshot(article.title, then.text or article.text, article.authors,
-                       article.published, article.updated)  # fmt: skip
+        return Snapshot(
+            article.title,
+            then.text or article.text,
+            article.authors,
+            article.published,
+            article.updated,
+            furniture_of(then.markdown or article.markdown),
+        )
+
+    def _record_version(
+        self,
+        article: StoredArticle,
+        fresh: Article,
+        exchange: Exchange,
+        old: Snapshot,
+        live: frozenset[str] = frozenset(),
+    ) -> str:
         new = Snapshot.of(fresh)
-        kind = classify_change(old, new)
+        kind = classify_change(old, new, live)
         if kind == "none":
             return "unchanged"
         number = article.versions + 1

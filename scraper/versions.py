@@ -12,7 +12,7 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from scraper.models import Article
@@ -43,11 +43,43 @@ class Snapshot:
     authors: tuple[str, ...] = ()
     published: datetime | None = None
     updated: datetime | None = None
+    # The body's lines that are links and nothing else ("most read", related stories, tag
+    # lists): furniture that rotates between visits. A change confined to them is minor.
+    furniture: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, article: Article) -> Snapshot:
-        return cls(article.title, article.text, article.authors, article.published,
-                   article.updated)  # fmt: skip
+        return cls(
+            article.title,
+            article.text,
+            article.authors,
+            article.published,
+            article.updated,
+            furniture_of(article.markdown),
+        )
+
+
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MARKUP_ONLY = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def furniture_of(markdown: str) -> frozenset[str]:
+    """The words of each Markdown line that holds links and nothing else."""
+    lines = set()
+    for line in markdown.splitlines():
+        if "](" not in line or _MARKUP_ONLY.sub("", _LINK.sub("", line)):
+            continue
+        words = " ".join(_words(" ".join(m.group(1) for m in _LINK.finditer(line))))
+        if words:
+            lines.add(words)
+    return frozenset(lines)
+
+
+def _without_furniture(text: str, furniture: frozenset[str]) -> str:
+    if not furniture:
+        return text
+    kept = [line for line in text.splitlines() if " ".join(_words(line)) not in furniture]
+    return "\n".join(kept)
 
 
 def without_noise(text: str) -> str:
@@ -60,10 +92,42 @@ def _words(text: str) -> list[str]:
     return [w.casefold() for w in _WORD.findall(text)]
 
 
-def classify_change(old: Snapshot, new: Snapshot) -> str:
-    """ "none", "minor" (whitespace or punctuation only) or "major" (a reader would see it)."""
+def live_lines(a: str, b: str) -> frozenset[str]:
+    """The words of the lines in one text and not the other: of two fetches of a page moments
+    apart, what changes is live furniture (a clock, a ticker, a "most read" box), not an edit."""
+    lines_a = {" ".join(_words(line)) for line in a.splitlines()}
+    lines_b = {" ".join(_words(line)) for line in b.splitlines()}
+    return frozenset(line for line in lines_a ^ lines_b if line)
+
+
+def _without_live(old: str, new: str, live: frozenset[str]) -> tuple[str, str]:
+    """Both texts without the places where only live lines changed: a run of the new text's
+    lines that are all live, and the old lines it replaces (the live line as it read then)."""
+    a, b = old.splitlines(), new.splitlines()
+    keys_a = [" ".join(_words(line)) for line in a]
+    keys_b = [" ".join(_words(line)) for line in b]
+    drop_a: set[int] = set()
+    drop_b: set[int] = set()
+    matcher = difflib.SequenceMatcher(a=keys_a, b=keys_b, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op in {"replace", "insert"} and all(k in live or not k for k in keys_b[j1:j2]):
+            drop_a.update(range(i1, i2))
+            drop_b.update(range(j1, j2))
+    kept_a = "\n".join(line for i, line in enumerate(a) if i not in drop_a)
+    kept_b = "\n".join(line for i, line in enumerate(b) if i not in drop_b)
+    return kept_a, kept_b
+
+
+def classify_change(old: Snapshot, new: Snapshot, live: frozenset[str] = frozenset()) -> str:
+    """ "none", "minor" (whitespace or punctuation only) or "major" (a reader would see it).
+
+    `live`: lines (their words) that change from one fetch to the next, left out of both texts.
+    """
     if new.text.strip() == "" and old.text.strip() != "":
         return "none"  # an extraction failure is not an edit; keep the last good version
+    if live:
+        old_text, new_text = _without_live(old.text, new.text, live)
+        old, new = replace(old, text=old_text), replace(new, text=new_text)
     fields_old = (without_noise(old.title or ""), without_noise(old.text))
     fields_new = (without_noise(new.title or ""), without_noise(new.text))
     same_meta = sorted(a.casefold() for a in old.authors) == sorted(
@@ -74,6 +138,11 @@ def classify_change(old: Snapshot, new: Snapshot) -> str:
     words_same = all(_words(a) == _words(b) for a, b in zip(fields_old, fields_new, strict=True))
     if words_same and same_meta:
         return "minor"
+    furniture = old.furniture | new.furniture
+    prose_old = _words(_without_furniture(old.text, furniture))
+    prose_new = _words(_without_furniture(new.text, furniture))
+    if same_meta and fields_old[0] == fields_new[0] and prose_old == prose_new:
+        return "minor"  # only lists of links changed: kept, not an edit a reader would see
     return "major"
 
 

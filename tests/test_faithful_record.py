@@ -19,6 +19,7 @@ from scraper.models import Article, FeedEntry, Source
 from scraper.pipeline import Pipeline
 from tests.conftest import write_config
 from tests.corpus import load_pages, require_corpus
+from tests.test_versions import _has_sentence, editable_sentence
 from tests.testsite import FeedItem, TestSite, page_title, rss_feed
 
 EMPTY_PAGE = "<html><head><title>Loading</title></head><body><div id='app'></div></body></html>"
@@ -152,3 +153,73 @@ def test_a_failing_page_is_tried_again_with_backoff_even_after_the_feed_drops_it
     assert cli("fetch", "--force", "--config", str(config)).code == 0  # --force: due now
     [record] = cli("export", "--config", str(config)).jsonl()
     assert record["url"] == site.url("/gone-from-feed.html") and record["text"]
+
+
+def test_a_rotating_list_of_links_inside_the_body_is_no_edit_and_a_real_one_still_is(
+    site: TestSite, tmp_path: Path, cli
+) -> None:
+    """Live furniture (a "most read" list that changes at every visit, inside the article's
+    container) makes no version; an edited sentence of the same page does."""
+    require_corpus()
+    page = next(p for p in load_pages(40) if _has_sentence(p))
+    sentence = editable_sentence(page)
+    at = page.html.index("</p>", page.html.index(sentence)) + len("</p>")  # after its paragraph
+    headlines = [f"Headline number {n} about something else entirely" for n in range(12)]
+
+    def served(first: int, extra: str = "") -> str:
+        items = "".join(
+            f'<li><a href="/other/{n}.html">{headlines[n]}</a></li>'
+            for n in range(first, first + 4)
+        )
+        furniture = f"<p>Most read</p><ul class='most-read'>{items}</ul>{extra}"
+        return page.html[:at] + furniture + page.html[at:]
+
+    site.add("/article.html", served(0))
+    feed_of(site, [FeedItem(site.url("/article.html"), page_title(page), guid="one")])
+    config = write_config(tmp_path, [{"name": "s", "feed": site.url("/feed.xml")}])
+    assert cli("fetch", "--config", str(config)).code == 0
+    for first in (3, 6, 8):
+        site.add("/article.html", served(first))
+        assert cli("fetch", "--revisit", "--config", str(config)).code == 0
+    assert cli("export", "--config", str(config)).jsonl()[0]["versions"] == 1
+    edit = "<p>Correction: an earlier version of this article misstated the figures.</p>"
+    site.add("/article.html", served(1, edit))
+    assert cli("fetch", "--revisit", "--config", str(config)).code == 0
+    [record] = cli("export", "--config", str(config)).jsonl()
+    assert record["versions"] == 2 and "Correction" in record["text"]
+
+
+def test_a_live_line_in_the_body_that_changes_at_every_request_is_no_edit(
+    site: TestSite, tmp_path: Path, cli
+) -> None:
+    """A line of the body made anew for each request (a market figure, a clock): a revisit
+    that sees it changed looks again, finds it changed again, and records no version. A real
+    edit of the same page, seen by both looks, is a version."""
+    require_corpus()
+    page = next(p for p in load_pages(40) if _has_sentence(p))
+    sentence = editable_sentence(page)
+    at = page.html.index("</p>", page.html.index(sentence)) + len("</p>")
+    edited = {"on": False}
+
+    def render(n: int) -> str:
+        live = (
+            f"<p>Live: the index stood at {7012 + 37 * n} points at {10 + n}:{n * 7 % 60:02d}.</p>"
+        )
+        html = page.html[:at] + live + page.html[at:]
+        if edited["on"]:
+            html = html.replace(sentence, sentence + " Correction: the figure was revised.", 1)
+        return html
+
+    site.add_live("/article.html", render)
+    feed_of(site, [FeedItem(site.url("/article.html"), page_title(page), guid="one")])
+    config = write_config(tmp_path, [{"name": "s", "feed": site.url("/feed.xml")}])
+    assert cli("fetch", "--config", str(config)).code == 0
+    [record] = cli("export", "--config", str(config)).jsonl()
+    assert "index stood at 7012" in record["text"]  # the live line is in the body
+    for _ in range(3):
+        assert cli("fetch", "--revisit", "--config", str(config)).code == 0
+    assert cli("export", "--config", str(config)).jsonl()[0]["versions"] == 1
+    edited["on"] = True
+    assert cli("fetch", "--revisit", "--config", str(config)).code == 0
+    [record] = cli("export", "--config", str(config)).jsonl()
+    assert record["versions"] == 2 and "Correction: the figure was revised" in record["text"]

@@ -75,12 +75,26 @@ async def test_second_poll_sends_if_none_match_and_gets_304(site: TestSite, harn
     site.add("/feed.xml", "<rss/>", content_type="application/rss+xml", etag='"v1"',
              last_modified="Wed, 21 Oct 2026 07:28:00 GMT")  # fmt: skip
     h = harness()
-    first = await fetch(h, site.url("/feed.xml"), conditional=True)
-    second = await fetch(h, site.url("/feed.xml"), conditional=True)
+    async with h.fetcher() as fetcher:
+        first = await fetcher.fetch(site.url("/feed.xml"), conditional=True)
+        fetcher.remember_validators(first)  # the caller kept what the answer holds
+        second = await fetcher.fetch(site.url("/feed.xml"), conditional=True)
     assert first.status == 200 and second.status == 304 and second.content == b""
     polls = site.requests_to("/feed.xml")
     assert polls[1].headers.get("if-none-match") == '"v1"'
     assert polls[1].headers.get("if-modified-since") == "Wed, 21 Oct 2026 07:28:00 GMT"
+
+
+async def test_a_conditional_answer_s_validators_are_kept_only_when_its_caller_says(
+    site: TestSite, harness
+) -> None:
+    """A caller killed before it kept what a feed listed must find the feed unread next time."""
+    site.add("/feed.xml", "<rss/>", content_type="application/rss+xml", etag='"v1"')
+    h = harness()
+    await fetch(h, site.url("/feed.xml"), conditional=True)
+    again = await fetch(h, site.url("/feed.xml"), conditional=True)
+    assert again.status == 200
+    assert "if-none-match" not in site.requests_to("/feed.xml")[1].headers
 
 
 async def test_servers_that_ignore_validators_still_work(site: TestSite, harness) -> None:

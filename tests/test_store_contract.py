@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,7 +15,15 @@ from scraper.dedupe.synth import build_network, load_bodies
 from scraper.errors import StorageError
 from scraper.health import PollRecord
 from scraper.models import Article, FeedEntry, StoredArticle
-from scraper.store.base import FetchRecord, HostHold, RobotsRecord, SourceState, Store
+from scraper.store.base import (
+    FetchRecord,
+    HostHold,
+    PageFailure,
+    RobotsRecord,
+    SourceState,
+    Store,
+)
+from scraper.store.pg_schema import MIGRATIONS as PG_MIGRATIONS
 from scraper.store.postgres import PostgresStore
 from scraper.store.search import SearchSyntaxError, to_tsquery_text
 from scraper.urls import article_id
@@ -177,6 +186,41 @@ def test_an_article_is_found_by_url_alias_guid_and_id(store: Store) -> None:
     assert stored.published == T0 - timedelta(days=1) and stored.first_seen == T0
     assert stored.extra["guid"] == "tag:a.example,2024:1"
     assert store.count_articles() == 1 and store.count_articles("two") == 0
+
+
+def test_an_article_keeps_its_feed_entry_and_the_digest_of_the_page_last_compared(
+    store: Store,
+) -> None:
+    entry = FeedEntry(url="https://a.example/1", guid="g1", title="From the feed",
+                      published=T0 - timedelta(hours=3), authors=("B. Writer",))  # fmt: skip
+    stored = save(store, "https://a.example/1", entry=entry)
+    assert store.revisit_basis(stored.id) == (entry, None)
+    store.set_revisit_basis(stored.id, "abc123")
+    assert store.revisit_basis(stored.id) == (entry, "abc123")
+    changed = FeedEntry(url="https://a.example/1", guid="g1", title="Retitled")
+    store.set_revisit_basis(stored.id, None, changed)
+    assert store.revisit_basis(stored.id) == (changed, None)
+    assert store.revisit_basis("nope") == (None, None)
+
+
+def test_a_failed_page_stays_due_until_an_article_holds_one_of_its_urls(store: Store) -> None:
+    entry = FeedEntry(url="https://a.example/2?utm_source=rss", guid="g2", title="Two")
+    failure = PageFailure(url=entry.url, source="one", entry=entry, kind="extraction",
+                          error="no article body found", status=200, attempts=1,
+                          first_failed=T0, last_failed=T0, next_try=T0)  # fmt: skip
+    store.record_page_failure(failure)
+    later = replace(failure, attempts=2, last_failed=T0 + timedelta(minutes=5),
+                    next_try=T0 + timedelta(minutes=10), kind="fetch", error="HTTP 500")  # fmt: skip
+    store.record_page_failure(later)
+    assert store.page_failure("https://a.example/2") == later  # by its normalised URL
+    assert store.page_failures("one") == [later] and store.page_failures("two") == []
+    assert store.page_failures(due=T0 + timedelta(minutes=9)) == []
+    assert store.page_failures(due=T0 + timedelta(minutes=10)) == [later]
+    save(store, "https://a.example/2", entry=entry)
+    assert store.page_failures() == [] and store.page_failure(entry.url) is None
+    store.record_page_failure(failure)
+    store.clear_page_failure("https://a.example/2")
+    assert store.page_failures() == []
 
 
 def test_saving_an_article_twice_fails_and_keeps_the_first(store: Store) -> None:
@@ -455,7 +499,7 @@ def test_workers_opening_a_new_database_at_once_migrate_it_once() -> None:
         for thread in threads:
             thread.join()
         assert errors == [] and len(stores) == 4
-        assert {s.schema_version for s in stores} == {1}
+        assert {s.schema_version for s in stores} == {len(PG_MIGRATIONS)}
         for s in stores:
             s.close()
 

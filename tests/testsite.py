@@ -146,6 +146,7 @@ class TestSite:
         self._closing = threading.Event()
         self._closed = False
         self._resources: dict[str, _Resource] = {}
+        self._live: dict[str, tuple[Callable[[int], str], list[int]]] = {}
         self._faults: dict[str, _Fault] = {}
         self._log: list[LoggedRequest] = []
         self._in_flight = 0
@@ -225,6 +226,7 @@ class TestSite:
             last_modified=last_modified,
         )
         with self._lock:
+            self._live.pop(path, None)
             self._resources[path] = resource
         return self.url(path)
 
@@ -376,8 +378,22 @@ class TestSite:
         """Wait ``seconds``; False if the site is closing (the caller should give up)."""
         return seconds <= 0 or not self._closing.wait(seconds)
 
+    def add_live(self, path: str, render: Callable[[int], str]) -> str:
+        """Serve at ``path`` an HTML page made anew for each request: ``render(n)`` for the
+        n-th request (0, 1, ...), as a page with live parts (a clock, a ticker) is."""
+        with self._lock:
+            self._resources.pop(path, None)
+            self._live[path] = (render, [0])
+        return self.url(path)
+
     def _find_resource(self, target: str) -> _Resource | None:
         with self._lock:
+            live = _lookup(self._live, target)
+            if live is not None:
+                render, count = live[1]
+                count[0] += 1
+                body = render(count[0] - 1)
+                return _Resource(_to_bytes(body), 200, "text/html; charset=utf-8", (), None, None)
             found = _lookup(self._resources, target)
         return found[1] if found else None
 
