@@ -15,6 +15,7 @@ from scraper.errors import StorageError
 from scraper.health import PollRecord
 from scraper.models import Article, FeedEntry, StoredArticle
 from scraper.store.base import FetchRecord, HostHold, RobotsRecord, SourceState, Store
+from scraper.store.pg_schema import MIGRATIONS as PG_MIGRATIONS
 from scraper.store.postgres import PostgresStore
 from scraper.store.search import SearchSyntaxError, to_tsquery_text
 from scraper.urls import article_id
@@ -150,6 +151,19 @@ def test_health_reads_the_latest_polls_and_pages(store: Store) -> None:
     assert health.failed_share == pytest.approx(0.25)
     assert health.entries_per_poll == pytest.approx(10)
     assert store.health("nobody").polls == 0
+
+
+def test_health_counts_the_article_pages_polls_failed_to_fetch(store: Store) -> None:
+    store.record_poll("one", T0, PollRecord(True, 200, 4, 4, pages=4, failed_pages=0))
+    failed = PollRecord(
+        True, 200, 4, 0, pages=4, failed_pages=4, page_error="a.example/4: HTTP 404"
+    )
+    store.record_poll("one", T0 + timedelta(hours=1), failed)
+    health = store.health("one")
+    assert health.failed_share == 0 and health.pages == 8
+    assert health.failed_pages_share == pytest.approx(0.5)
+    assert health.last_page_error == "a.example/4: HTTP 404"
+    assert health.pages_failing == "50% of 8 pages failed"
 
 
 # -- articles -------------------------------------------------------------------------------
@@ -455,7 +469,7 @@ def test_workers_opening_a_new_database_at_once_migrate_it_once() -> None:
         for thread in threads:
             thread.join()
         assert errors == [] and len(stores) == 4
-        assert {s.schema_version for s in stores} == {1}
+        assert {s.schema_version for s in stores} == {len(PG_MIGRATIONS)}
         for s in stores:
             s.close()
 

@@ -200,6 +200,12 @@ MIGRATIONS: tuple[str, ...] = (
            string_agg(url, ' ') AS urls
     FROM articles GROUP BY story_id HAVING COUNT(*) > 1;
     """,
+    # 2: what each poll's article pages did, so a source whose pages fail is not "ok".
+    """
+    ALTER TABLE polls ADD COLUMN pages INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE polls ADD COLUMN failed_pages INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE polls ADD COLUMN page_error TEXT;
+    """,
 )
 
 # The one row of `scraper_schema` holds the version the tables are at.

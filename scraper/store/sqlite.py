@@ -218,6 +218,12 @@ MIGRATIONS: tuple[str, ...] = (
         tied TEXT NOT NULL
     );
     """,
+    # 7: what each poll's article pages did, so a source whose pages fail is not "ok".
+    """
+    ALTER TABLE polls ADD COLUMN pages INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE polls ADD COLUMN failed_pages INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE polls ADD COLUMN page_error TEXT;
+    """,
 )
 
 
