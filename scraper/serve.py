@@ -22,12 +22,11 @@ from scraper.store.sqlite import INDEX_NAME
 
 DATABASE = INDEX_NAME.removesuffix(".sqlite")
 PLUGINS = Path(__file__).resolve().parent / "serve_plugins"
-# Tables only scraper reads (lookups, fetch state, dedupe's working data): hidden from the
-# table list, still there for SQL.
-INTERNAL_TABLES = tuple(
-    "article_urls article_guids validators host_holds robots payloads boilerplate dedupe_refs "
-    "dedupe_links dedupe_originals dedupe_docs dedupe_keys".split()
-)
+# Tables only scraper reads: hidden from the table list, still there for SQL.
+_LOOKUPS = ("article_urls", "article_guids")
+_FETCH_STATE = ("validators", "host_holds", "robots", "payloads", "boilerplate")
+_DEDUPE = ("dedupe_refs", "dedupe_links", "dedupe_originals", "dedupe_docs", "dedupe_keys")
+INTERNAL_TABLES = (*_LOOKUPS, *_FETCH_STATE, *_DEDUPE)
 
 
 def datasette_metadata() -> dict[str, Any]:
