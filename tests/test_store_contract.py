@@ -239,6 +239,23 @@ def test_versions_major_and_minor(store: Store) -> None:
     assert store.check_integrity() == []
 
 
+def test_an_edit_updates_every_field_it_changes_and_keeps_what_the_page_no_longer_says(
+    store: Store,
+) -> None:
+    url = "https://a.example/1"
+    first = dict(title="One", description="The first summary.", tags=("world",),
+                 image="https://a.example/1.jpg", language="en", published=T0)  # fmt: skip
+    stored = save(store, url, text="First text.", **first)
+    edited = article(url, "Second text.", title="One", description="A new summary.",
+                     tags=("world", "Syria"), language="en")  # fmt: skip
+    later = T0 + timedelta(hours=6)
+    major = store.add_version(stored.id, edited, fetched_at=later, minor=False, diff="")
+    assert (major.description, major.tags, major.text) == (
+        "A new summary.", ("world", "Syria"), "Second text.")  # fmt: skip
+    assert (major.extra["image"], major.published, major.language) == (first["image"], T0, "en")
+    assert store.get_article(stored.id) == major
+
+
 def test_recent_versions_are_major_edits_newest_first_with_their_article(store: Store) -> None:
     first = save(store, "https://a.example/1", title="One", text="One, first.")
     second = save(store, "https://a.example/2", title="Two", text="Two, first.")

@@ -376,14 +376,32 @@ class SQLStore(ABC):
                  minor, diff, word_diff),
             )  # fmt: skip
             if not minor:
+                # Every field the edit changed: what the new page no longer says (no date, no
+                # tags) is kept from before, as a page that lost it is likelier misread.
                 db.execute(
                     "UPDATE articles SET title = ?, authors = ?, published = COALESCE(?, "
                     "published), updated = COALESCE(?, updated), text = ?, markdown = ?, "
+                    "language = COALESCE(?, language), tags = COALESCE(?, tags), "
+                    "canonical_url = COALESCE(?, canonical_url), "
+                    "description = COALESCE(?, description), image = COALESCE(?, image), "
                     "versions = versions + 1, last_seen = ?, extraction_error = NULL "
                     "WHERE id = ?",
-                    (article.title, authors, ts(article.published), ts(article.updated),
-                     article.text, article.markdown, now, article_id),
-                )  # fmt: skip
+                    (
+                        article.title,
+                        authors,
+                        ts(article.published),
+                        ts(article.updated),
+                        article.text,
+                        article.markdown,
+                        article.language,
+                        json.dumps(list(article.tags)) if article.tags else None,
+                        article.canonical_url,
+                        article.description,
+                        article.image,
+                        now,
+                        article_id,
+                    ),
+                )
             else:
                 db.execute("UPDATE articles SET last_seen = ? WHERE id = ?", (now, article_id))
             stored = self._article(db, article_id)
