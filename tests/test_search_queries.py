@@ -22,6 +22,7 @@ TEXTS = {
     "shop": "Andrew's shop reopened on the high street.",
     "memorial": "Memories of 9/11 remain vivid for the firefighters.",
     "prices": "Prices rose 50% in a single year.",
+    "ward": "A ward for covid 19 patients opened at Al Tanf.",
 }
 
 
@@ -71,8 +72,8 @@ def found(cli, config: Path, query: str) -> set[str]:  # type: ignore[no-untyped
 @pytest.mark.parametrize(
     ("query", "keys"),
     [
-        ("Al-Tanf", {"tanf"}),
-        ("covid-19", {"covid"}),
+        ("Al-Tanf", {"tanf", "ward"}),  # "Al Tanf" too, as FTS5 reads it, on both indexes
+        ("covid-19", {"covid", "ward"}),
         ("U.S.", {"embassy"}),
         ("Andrew's", {"shop"}),
         ("9/11", {"memorial"}),
@@ -89,7 +90,7 @@ def test_words_with_punctuation_find_their_article(cli, config, query, keys) -> 
     [
         ('"embassy said nothing"', {"embassy"}),
         ('"said embassy"', set()),
-        ("Al-Tanf OR 9/11", {"tanf", "memorial"}),
+        ("Al-Tanf OR 9/11", {"tanf", "ward", "memorial"}),
         ("rose NOT covid-19", {"prices"}),
         ("firefight*", {"memorial"}),
         ("(U.S. OR Andrew's) AND reopened", {"shop"}),

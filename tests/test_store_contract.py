@@ -381,7 +381,9 @@ def test_the_fts5_syntax_becomes_a_tsquery_with_no_punctuation_left_as_syntax() 
         "('rival' <-> 'plans') | 'cease':* & ! 'farm'"
     )
     assert to_tsquery_text("(a OR b) c") == "( 'a' | 'b' ) & 'c'"
-    assert to_tsquery_text("it's a:b|c\\") == "'it''s' & 'a:b|c\\\\'"
+    assert to_tsquery_text("it's a:b|c\\") == (
+        "('it''s' | 'it' <-> 's') & ('a:b|c\\\\' | 'a' <-> 'b' <-> 'c')"
+    )
 
 
 # -- stories --------------------------------------------------------------------------------

@@ -110,6 +110,16 @@ def _quote(word: str) -> str:
 _TS_OPERATORS = {"OR": "|", "AND": "&", "NOT": "& !"}
 
 
+def _ts_word(word: str) -> str:
+    """A word as tsquery input. PostgreSQL's parser keeps some punctuated words whole ('9/11',
+    'u.s', '-19' in covid-19) where FTS5 splits them, so a word with punctuation is also sought
+    as the phrase of its parts, as FTS5 reads it: `covid-19` finds "covid 19" on both."""
+    parts = re.findall(r"[^\W_]+", word)
+    if not parts or parts == [word]:
+        return _quote(word)
+    return f"({_quote(word)} | {' <-> '.join(map(_quote, parts))})"
+
+
 def to_tsquery_text(query: str) -> str:
     """The query as `to_tsquery` input: words and phrases quoted (PostgreSQL's parser splits
     them as it split the text), juxtaposed terms joined by `&`."""
@@ -129,6 +139,6 @@ def to_tsquery_text(query: str) -> str:
                 words = token.text.split()
                 out.append("(" + " <-> ".join(map(_quote, words)) + ")" if words else "''")
             else:
-                out.append(_quote(token.text))
+                out.append(_ts_word(token.text))
         previous = token
     return " ".join(out)
