@@ -559,8 +559,10 @@ def build_parser() -> argparse.ArgumentParser:
         "search",
         cmd_search,
         "full-text search over titles, bodies and authors",
-        'Search the archive (SQLite FTS5): words, "exact phrases", OR, NOT, prefix*. Results '
-        "are ranked (title matches weigh most) with a snippet. Exit 1 when nothing matches.",
+        'Search the archive: words, "exact phrases", OR, AND, NOT, prefix*, parentheses; '
+        "anything else is words (Al-Tanf, covid-19, U.S., 9/11 find what they say). Results "
+        "are ranked (title matches weigh most) with a snippet. Exit 1 when nothing matches "
+        "or the query is malformed (one line says why).",
     )
     search.add_argument("query", nargs="+", help='e.g. ceasefire "Moon of Alabama"')
     search.add_argument("--source", metavar="NAME", help="only this source")

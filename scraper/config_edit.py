@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -25,8 +26,28 @@ class NewSource:
     title: str | None = None  # a comment above the entry
 
 
-def suggest_name(url: str, taken: set[str]) -> str:
-    """A readable, unique source name from a URL: its site, plus its section when it has one."""
+# Words a feed's title carries about its format, not its site ("BBC News - RSS Feed").
+_FEED_WORDS = {"rss", "atom", "feed", "feeds", "xml", "json", "rdf", "syndication"}
+MAX_TITLE_NAME = 48
+
+
+def name_from_title(title: str) -> str:
+    """A source name from a feed's or outline's title: its words folded to ASCII, lowercased,
+    joined by '-' ("Le Monde diplomatique" -> "le-monde-diplomatique"); '' when no word is
+    left (a title in another script, or only "RSS"), and the URL names the source instead."""
+    folded = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", re.sub(r"['’]", "", folded.lower()))
+    words = [w for w in words if w not in _FEED_WORDS]
+    name = ""
+    for word in words:  # whole words only, within the length a name may have
+        if len(name) + len(word) + 1 > MAX_TITLE_NAME and name:
+            break
+        name = f"{name}-{word}" if name else word[:MAX_TITLE_NAME]
+    return name
+
+
+def _name_from_url(url: str) -> str:
+    """A source name from a URL: its site, plus its section when it has one."""
     parts = urlsplit(url)
     host = (parts.hostname or "source").removeprefix("www.")
     labels = host.split(".")
@@ -34,7 +55,13 @@ def suggest_name(url: str, taken: set[str]) -> str:
     section = [p for p in parts.path.split("/") if p and not re.search(
         r"^(feed|rss|atom|index|feeds|posts|default)(\.\w+)?$|\.xml$", p)]  # fmt: skip
     name = re.sub(r"[^a-z0-9_.-]+", "-", "-".join([base, *section[:1]]).lower()).strip("-")[:56]
-    name = name or "source"
+    return name or "source"
+
+
+def suggest_name(url: str, taken: set[str], title: str | None = None) -> str:
+    """A readable, unique source name: from the feed's (or outline's) title when it has words,
+    else from the URL; a number is added when the name is taken."""
+    name = (name_from_title(title) if title else "") or _name_from_url(url)
     candidate, n = name, 2
     while candidate in taken:
         candidate, n = f"{name}-{n}", n + 1
@@ -63,7 +90,10 @@ def add_sources(path: Path, new: list[NewSource]) -> list[tuple[NewSource, str |
         if normalize_url(item.url) in present:
             results.append((item, None))
             continue
-        name = item.name if item.name and item.name not in taken else suggest_name(item.url, taken)
+        if item.name and item.name not in taken:
+            name = item.name
+        else:
+            name = suggest_name(item.url, taken, item.title)
         table = tomlkit.table()
         if item.title:
             table.add(tomlkit.comment(re.sub(r"\s+", " ", item.title)[:100]))

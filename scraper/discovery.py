@@ -24,11 +24,12 @@ FEED_TYPES = {
     "application/xml": "rss",
     "text/xml": "rss",
 }
-# Paths that WordPress, Blogger, Ghost, Hugo, Jekyll, Drupal and others serve feeds at.
+# Paths that WordPress, Blogger, Ghost, Hugo, Jekyll, Drupal and others serve feeds at
+# (/feed.json: JSON Feed, as Micro.blog, Hugo and Eleventy sites publish it).
 # Kept short: every guess is a request, and discovery spends at most 12 per site.
-COMMON_PATHS = ("/feed", "/rss", "/atom.xml", "/feed.xml", "/index.xml", "/rss.xml")
+COMMON_PATHS = ("/feed", "/rss", "/atom.xml", "/feed.xml", "/index.xml", "/rss.xml", "/feed.json")
 _FEEDISH_HREF = re.compile(
-    r"(/feed/?$|/rss/?$|\.rss$|\.atom$|/atom\.xml$|/feed\.xml$|/rss\.xml$|/index\.xml$|"
+    r"(/feed/?$|/rss/?$|\.rss$|\.atom$|/atom\.xml$|/feed\.xml$|/rss\.xml$|/index\.xml$|/feed\.json$|"
     r"[?&]feed=(rss2?|atom)|/feeds?/|format=(rss|atom)|\.xml$)",
     re.IGNORECASE,
 )

@@ -14,14 +14,18 @@ WINDOW = 50  # pages compared in each window
 MIN_PAGES = 10  # fewer pages than this in a window say nothing
 BODY_DROP = 0.5  # median body length falling below half of what it was
 SHARE_DROP = 0.4  # the share of pages with a date (or an author) falling by 40 points
+PAGES_FAILING = 0.2  # a source whose polls fail to fetch this share of their pages is not ok
 
 
 @dataclass(frozen=True)
 class PollRecord:
-    ok: bool
+    ok: bool  # the listing (feed, sitemap, section page) was read
     status: int | None
     entries: int
     new: int
+    pages: int = 0  # article pages the poll fetched (or tried to)
+    failed_pages: int = 0
+    page_error: str | None = None  # the last page that failed: "URL: reason"
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,17 @@ class Health:
     entries_per_poll: float
     extraction: ExtractionHealth | None
     flag: str | None  # why extraction looks broken now, if it does
+    pages: int = 0  # article pages the polls fetched (or tried to)
+    failed_pages_share: float = 0.0
+    last_page_error: str | None = None
+
+    @property
+    def pages_failing(self) -> str | None:
+        """Why the source's article pages look broken, or None: its feed may be read fine while
+        every page it lists fails (moved, blocked, erroring)."""
+        if not self.pages or self.failed_pages_share < PAGES_FAILING:
+            return None
+        return f"{self.failed_pages_share:.0%} of {self.pages} pages failed"
 
 
 def _extraction(pages: Sequence[PageRecord]) -> ExtractionHealth | None:
@@ -79,6 +94,7 @@ def assess(polls: Sequence[PollRecord], pages: Sequence[PageRecord]) -> Health:
     recent, earlier = pages[:WINDOW], pages[WINDOW : 2 * WINDOW]
     now = _extraction(recent)
     drop = extraction_drop(now, _extraction(earlier))
+    tried = sum(p.pages for p in polls)
     return Health(
         polls=len(polls),
         failed_share=(sum(not p.ok for p in polls) / len(polls)) if polls else 0.0,
@@ -86,4 +102,7 @@ def assess(polls: Sequence[PollRecord], pages: Sequence[PageRecord]) -> Health:
         entries_per_poll=(sum(p.entries for p in polls) / len(polls)) if polls else 0.0,
         extraction=now,
         flag=f"extraction health dropped: {drop} (a site redesign?)" if drop else None,
+        pages=tried,
+        failed_pages_share=(sum(p.failed_pages for p in polls) / tried) if tried else 0.0,
+        last_page_error=next((p.page_error for p in polls if p.page_error), None),
     )

@@ -154,6 +154,19 @@ class SourceReport:
             parts.append(f"{self.waiting} failed before, retried later")
         return f"{self.source}: {', '.join(parts)} ({self.entries} entries)"
 
+    def poll_record(self) -> PollRecord:
+        """What the index keeps of this poll for the source's health."""
+        failed = self.failures
+        return PollRecord(
+            ok=self.error is None,
+            status=self.status,
+            entries=self.entries,
+            new=self.new,
+            pages=self.new + self.queued + len(failed),
+            failed_pages=len(failed),
+            page_error=f"{failed[-1].url}: {failed[-1].reason}" if failed else None,
+        )
+
 
 @dataclass
 class Pipeline:
@@ -231,9 +244,7 @@ class Pipeline:
             state = replace(state, feed_url=report.feed_url)
         try:
             self.store.save_source_state(state)
-            self.store.record_poll(source.name, now, PollRecord(
-                ok=report.error is None, status=report.status, entries=report.entries,
-                new=report.new))  # fmt: skip
+            self.store.record_poll(source.name, now, report.poll_record())
             if report.new or report.queued:
                 self._check_health(source, report)
         except StorageError as error:

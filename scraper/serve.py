@@ -1,7 +1,9 @@
 """`scraper serve`: Datasette over the index, read-only — a web UI and a JSON API for free.
 
 Datasette is an optional extra (`pip install 'scraper[serve]'`); the metadata written here
-titles the tables, sets facets by source and date, and points the search box at the FTS index.
+titles the tables, sets facets by source, language, tag and date, points the search box at the
+FTS index and hides the tables only scraper reads; a plugin (`serve_plugins/`) makes the front
+page the articles.
 """
 
 from __future__ import annotations
@@ -19,6 +21,12 @@ from scraper.errors import ScraperError
 from scraper.store.sqlite import INDEX_NAME
 
 DATABASE = INDEX_NAME.removesuffix(".sqlite")
+PLUGINS = Path(__file__).resolve().parent / "serve_plugins"
+# Tables only scraper reads: hidden from the table list, still there for SQL.
+_LOOKUPS = ("article_urls", "article_guids")
+_FETCH_STATE = ("validators", "host_holds", "robots", "payloads", "boilerplate")
+_DEDUPE = ("dedupe_refs", "dedupe_links", "dedupe_originals", "dedupe_docs", "dedupe_keys")
+INTERNAL_TABLES = (*_LOOKUPS, *_FETCH_STATE, *_DEDUPE)
 
 
 def datasette_metadata() -> dict[str, Any]:
@@ -30,8 +38,14 @@ def datasette_metadata() -> dict[str, Any]:
             DATABASE: {
                 "tables": {
                     "articles": {
-                        "description": "One row per archived article, in its latest version.",
-                        "facets": ["source", "language", {"date": "first_seen"}],
+                        "description_html": (
+                            "One row per archived article, in its latest version. The search "
+                            "box takes SQLite's FTS5 syntax: quote a word with punctuation "
+                            '("Al-Tanf"). '
+                            f'<a href="/{DATABASE}/stories">Stories</a>: articles that are '
+                            "copies of one another."
+                        ),
+                        "facets": ["source", "language", {"array": "tags"}, {"date": "first_seen"}],
                         "sort_desc": "first_seen",
                         "fts_table": "articles_fts",
                         "fts_pk": "rowid",
@@ -45,6 +59,8 @@ def datasette_metadata() -> dict[str, Any]:
                     "stories": {"description": "Articles that are one story (several copies)."},
                     "fetch_log": {"description": "Every request made, with its WARC record."},
                     "sources": {"description": "Each source's polling state."},
+                    "polls": {"description": "Every poll of every source: source health."},
+                    **{name: {"hidden": True} for name in INTERNAL_TABLES},
                 },
             }
         },
@@ -67,6 +83,7 @@ def serve(archive: Path, port: int, host: str = "127.0.0.1") -> int:
     metadata.write_text(json.dumps(datasette_metadata()), encoding="utf-8")
     # Datasette opens a mutable database read-only (mode=ro): the daemon may keep writing.
     command = [executable, "serve", str(index), "--metadata", str(metadata), "--port", str(port),
-               "--host", host, "--setting", "sql_time_limit_ms", "5000"]  # fmt: skip
+               "--host", host, "--setting", "sql_time_limit_ms", "5000",
+               "--plugins-dir", str(PLUGINS)]  # fmt: skip
     # Become Datasette, so that stopping `scraper serve` stops the server (no orphan).
     os.execv(executable, command)

@@ -31,6 +31,9 @@ def _health(health: Health | None) -> dict[str, Any] | None:
         "date_share": round(extraction.date_share, 3) if extraction else None,
         "author_share": round(extraction.author_share, 3) if extraction else None,
         "flag": health.flag,
+        "pages": health.pages,
+        "failed_pages_share": round(health.failed_pages_share, 3),
+        "last_page_error": health.last_page_error,
     }
 
 
@@ -44,6 +47,24 @@ def _failure(failure: PageFailure) -> dict[str, Any]:
         "first_failed": _iso(failure.first_failed),
         "next_try": _iso(failure.next_try),
     }
+
+
+def _problem(
+    state: SourceState, health: Health | None, failing: list[PageFailure] | None = None
+) -> str | None:
+    """What is wrong with the source now, the gravest first; None when it is ok."""
+    if state.disabled:
+        return f"DISABLED: {state.disabled}"
+    if health is not None and health.flag:
+        return f"FLAGGED: {health.flag}"
+    if state.last_error:
+        return f"FEED FAILING: {state.last_error}"
+    if health is not None and health.pages_failing:
+        return f"PAGES FAILING: {health.pages_failing}; last: {health.last_page_error}"
+    if failing:
+        last = max(failing, key=lambda f: f.last_failed)
+        return f"PAGES NOT ARCHIVED: {len(failing)}; last: {last.url}: {last.error}"
+    return None
 
 
 def _source_status(
@@ -68,6 +89,7 @@ def _source_status(
         "articles": state.articles,
         "health": _health(health),
         "pages_failing": [_failure(f) for f in failing or ()],
+        "problem": _problem(state, health, failing) if state.last_poll is not None else None,
     }
 
 
@@ -118,23 +140,19 @@ def render_status(status: dict[str, Any]) -> str:
         "size: "
         + ", ".join(f"{part} {_mb(size)}" for part, size in status.get("sizes", {}).items()),
         "",
-        f"{'source':<20} {'articles':>8}  {'last success':<20} {'next poll':<20} last error",
+        f"{'source':<20} {'articles':>8}  {'last success':<19} {'next poll':<19} "
+        f"{'polls failed':>12} {'pages failed':>12} {'HTTP':>4}  health",
     ]
     for s in status["sources"]:
         if not s["polled"]:
-            lines.append(f"{s['name']:<20} {0:>8}  {'never polled':<20}")
+            lines.append(f"{s['name']:<20.20} {0:>8}  {'never polled':<19}")
             continue
-        error = s["last_error"] or ""
-        if s["disabled"]:
-            error = f"DISABLED: {s['disabled']}"
         health = s.get("health") or {}
-        if health.get("flag"):
-            error = f"FLAGGED: {health['flag']}"
-        elif health.get("last_status") in (403, 429):
-            error = f"HTTP {health['last_status']} " + error
+        pages = f"{health['failed_pages_share']:.0%}" if health.get("pages") else "-"
         lines.append(
-            f"{s['name']:<20.20} {s['articles']:>8}  {(s['last_success'] or '-')[:19]:<20} "
-            f"{(s['next_poll'] or '-')[:19]:<20} {error[:80]}"
+            f"{s['name']:<20.20} {s['articles']:>8}  {(s['last_success'] or '-')[:19]:<19} "
+            f"{(s['next_poll'] or '-')[:19]:<19} {health.get('failed_share', 0):>12.0%} "
+            f"{pages:>12} {health.get('last_status') or '-':>4}  {s['problem'] or 'ok'}"
         )
     failing = [(s["name"], f) for s in status["sources"] for f in s.get("pages_failing", ())]
     if failing:

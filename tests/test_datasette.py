@@ -71,6 +71,14 @@ def test_scraper_serve_starts_datasette_read_only(site: TestSite, tmp_path, cli)
                 assert time.monotonic() < deadline, "datasette did not start"
                 time.sleep(0.3)
         assert len(answer.json()) == len(records)
+        front = httpx.get(f"http://127.0.0.1:{port}/", follow_redirects=True)
+        assert front.url.path == f"/{DATABASE}/articles" and front.status_code == 200
+        faceted = httpx.get(f"http://127.0.0.1:{port}/{DATABASE}/articles.json").json()
+        assert set(faceted["facet_results"]) == {"source", "language", "tags", "first_seen"}
+        database = httpx.get(f"http://127.0.0.1:{port}/{DATABASE}.json").json()
+        shown = {t["name"] for t in database["tables"] if not t["hidden"]}
+        assert shown == {"articles", "versions", "fetch_log", "sources", "polls"}
+        assert [v["name"] for v in database["views"]] == ["stories"]
         write = httpx.post(f"http://127.0.0.1:{port}/{DATABASE}/-/query",
                            data={"sql": "DELETE FROM articles"})  # fmt: skip
         assert write.status_code >= 400

@@ -65,6 +65,30 @@ def test_add_finds_a_linked_feed_and_a_section_feed(site: TestSite, tmp_path, cl
     assert len(set(names)) == 2
 
 
+def test_add_tries_feed_json_and_names_sources_after_their_feed_titles(
+    site: TestSite, tmp_path, cli
+) -> None:
+    site.add("/", HOME.format(head="", body="<p>no links</p>"))
+    json_type = "application/feed+json"
+    site.add(
+        "/feed.json", json_feed(feed_items(site), title="Moon of Alabama"), content_type=json_type
+    )
+    site.add("/b/", HOME.format(head="", body='<a href="/b/feed.json">JSON Feed</a>'))
+    again = json_feed(feed_items(site), title="Moon of Alabama — RSS Feed")
+    site.add("/b/feed.json", again, content_type=json_type)
+    config = write_config(tmp_path, [])
+    guessed = cli("add", site.url("/"), "--config", str(config))
+    assert guessed.code == 0 and "/feed.json" in guessed.out and "guessed" in guessed.out
+    assert "added source 'moon-of-alabama'" in guessed.out
+    linked = cli("add", site.url("/b/"), "--config", str(config))
+    assert linked.code == 0 and "linked" in linked.out
+    sources = {s.name: s.feed for s in load_config(config).sources}
+    assert sources == {
+        "moon-of-alabama": site.url("/feed.json"),
+        "moon-of-alabama-2": site.url("/b/feed.json"),
+    }
+
+
 def test_add_falls_back_to_the_news_sitemap_named_in_robots(site: TestSite, tmp_path, cli) -> None:
     site.add("/", HOME.format(head="", body="<p>Welcome</p>"))
     site.robots(f"User-agent: *\nAllow: /\nSitemap: {site.url('/sitemaps/news.xml')}\n")
@@ -130,6 +154,32 @@ def test_opml_round_trip_keeps_the_sources_and_their_folders(tmp_path, cli) -> N
     assert {s.feed for s in load_config(second).sources} == {s.feed for s in sources}
     again = cli("import-opml", str(opml), "--config", str(first))
     assert "0 sources added, 4 already configured" in again.out
+
+
+TITLED = """<?xml version="1.0" encoding="utf-8"?>
+<opml version="2.0"><head><title>Subscriptions</title></head><body>
+<outline type="rss" text="Le Monde diplomatique" xmlUrl="https://www.monde-diplomatique.fr/rss/"/>
+<outline type="rss" text="Andrew's Notes (RSS)" xmlUrl="https://notes.example.org/feed"/>
+<outline type="rss" text="BBC News" xmlUrl="https://feeds.bbci.co.uk/news/rss.xml"/>
+<outline type="rss" text="BBC News" xmlUrl="https://feeds.bbci.co.uk/news/world/rss.xml"/>
+<outline type="rss" text="الجزيرة" xmlUrl="https://www.aljazeera.net/aljazeerarss"/>
+</body></opml>
+"""
+
+
+def test_import_opml_names_sources_after_their_outline_titles(tmp_path, cli) -> None:
+    opml = tmp_path / "subs.opml"
+    opml.write_text(TITLED, encoding="utf-8")
+    config = write_config(tmp_path, [])
+    assert cli("import-opml", str(opml), "--config", str(config)).code == 0
+    names = {s.feed: s.name for s in load_config(config).sources}
+    assert names == {
+        "https://www.monde-diplomatique.fr/rss/": "le-monde-diplomatique",
+        "https://notes.example.org/feed": "andrews-notes",
+        "https://feeds.bbci.co.uk/news/rss.xml": "bbc-news",
+        "https://feeds.bbci.co.uk/news/world/rss.xml": "bbc-news-2",
+        "https://www.aljazeera.net/aljazeerarss": "aljazeera-aljazeerarss",  # no Latin word: the URL
+    }
 
 
 def news_sitemap(entries: list[tuple[str, str, datetime]]) -> str:

@@ -161,6 +161,19 @@ def test_health_reads_the_latest_polls_and_pages(store: Store) -> None:
     assert store.health("nobody").polls == 0
 
 
+def test_health_counts_the_article_pages_polls_failed_to_fetch(store: Store) -> None:
+    store.record_poll("one", T0, PollRecord(True, 200, 4, 4, pages=4, failed_pages=0))
+    failed = PollRecord(
+        True, 200, 4, 0, pages=4, failed_pages=4, page_error="a.example/4: HTTP 404"
+    )
+    store.record_poll("one", T0 + timedelta(hours=1), failed)
+    health = store.health("one")
+    assert health.failed_share == 0 and health.pages == 8
+    assert health.failed_pages_share == pytest.approx(0.5)
+    assert health.last_page_error == "a.example/4: HTTP 404"
+    assert health.pages_failing == "50% of 8 pages failed"
+
+
 # -- articles -------------------------------------------------------------------------------
 def test_an_article_is_found_by_url_alias_guid_and_id(store: Store) -> None:
     url = "https://a.example/news/1?utm_source=feed"
@@ -267,6 +280,23 @@ def test_versions_major_and_minor(store: Store) -> None:
     recent = store.recent_versions()
     assert [(a.id, v["version"]) for a, v in recent] == [(stored.id, 2)]
     assert store.check_integrity() == []
+
+
+def test_an_edit_updates_every_field_it_changes_and_keeps_what_the_page_no_longer_says(
+    store: Store,
+) -> None:
+    url = "https://a.example/1"
+    first = dict(title="One", description="The first summary.", tags=("world",),
+                 image="https://a.example/1.jpg", language="en", published=T0)  # fmt: skip
+    stored = save(store, url, text="First text.", **first)
+    edited = article(url, "Second text.", title="One", description="A new summary.",
+                     tags=("world", "Syria"), language="en")  # fmt: skip
+    later = T0 + timedelta(hours=6)
+    major = store.add_version(stored.id, edited, fetched_at=later, minor=False, diff="")
+    assert (major.description, major.tags, major.text) == (
+        "A new summary.", ("world", "Syria"), "Second text.")  # fmt: skip
+    assert (major.extra["image"], major.published, major.language) == (first["image"], T0, "en")
+    assert store.get_article(stored.id) == major
 
 
 def test_recent_versions_are_major_edits_newest_first_with_their_article(store: Store) -> None:
@@ -394,7 +424,9 @@ def test_the_fts5_syntax_becomes_a_tsquery_with_no_punctuation_left_as_syntax() 
         "('rival' <-> 'plans') | 'cease':* & ! 'farm'"
     )
     assert to_tsquery_text("(a OR b) c") == "( 'a' | 'b' ) & 'c'"
-    assert to_tsquery_text("it's a:b|c\\") == "'it''s' & 'a:b|c\\\\'"
+    assert to_tsquery_text("it's a:b|c\\") == (
+        "('it''s' | 'it' <-> 's') & ('a:b|c\\\\' | 'a' <-> 'b' <-> 'c')"
+    )
 
 
 # -- stories --------------------------------------------------------------------------------

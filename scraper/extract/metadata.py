@@ -44,6 +44,7 @@ from scraper.extract.authors import (
 )
 from scraper.extract.dates import find_date, localise, page_zone, parse_date, url_date
 from scraper.extract.language import choose_language
+from scraper.extract.tags import subject_tag
 from scraper.models import FeedEntry, Metadata
 
 __all__ = ["PRECEDENCE", "extract_metadata"]
@@ -479,9 +480,9 @@ def _tags(p: _Page, entry: FeedEntry | None) -> tuple[str, ...]:
     raw.extend(p.labelled_lists())
     raw.extend(entry.tags if entry else ())
     seen: dict[str, str] = {}
-    for tag in raw:
-        tag = " ".join(tag.split()).strip(" #,;")
-        if tag and len(tag) <= 60 and tag.casefold() not in seen:
+    for found in raw:
+        tag = subject_tag(found)
+        if tag and tag.casefold() not in seen:
             seen[tag.casefold()] = tag
     return tuple(seen.values())[:30]
 

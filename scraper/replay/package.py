@@ -28,7 +28,7 @@ from scraper.progress import Counter
 from scraper.replay.selection import Page, RecordRef, Selection, select_records
 from scraper.store.base import Store
 from scraper.store.cdxj import CdxjIndex
-from scraper.store.tree import user_file_mode
+from scraper.store.tree import temp_file
 
 DATA_WARC = "data.warc.gz"
 
@@ -134,21 +134,20 @@ def export_wacz(
 
 def _package(data: Path, pages: Path, output: Path, title: str, about: str) -> None:
     try:
-        fd, temp = tempfile.mkstemp(dir=output.parent, prefix=".tmp-", suffix=".wacz")
+        fd, temp = temp_file(output.parent, ".wacz")
     except OSError as error:
         raise StorageError(f"cannot write {output}: {error.strerror or error}") from None
     os.close(fd)
     try:
-        _run_py_wacz(["create", "-o", temp, "--pages", str(pages), "--copy-pages",
+        _run_py_wacz(["create", "-o", str(temp), "--pages", str(pages), "--copy-pages",
                       "--title", title, "--desc", about, str(data)])  # fmt: skip
         with open(temp, "rb+") as handle:
             os.fsync(handle.fileno())
-        os.chmod(temp, user_file_mode())
         os.replace(temp, output)
     except OSError as error:
         raise StorageError(f"cannot write {output}: {error.strerror or error}") from None
     finally:
-        Path(temp).unlink(missing_ok=True)
+        temp.unlink(missing_ok=True)
 
 
 def _filters(source: str | None, since: datetime | None) -> str:

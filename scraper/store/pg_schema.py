@@ -220,6 +220,12 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX page_failures_due ON page_failures (source, next_try);
     """,
+    # 3: as SQLite's 8: what each poll's article pages did, so a source whose pages fail is not "ok".
+    """
+    ALTER TABLE polls ADD COLUMN pages INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE polls ADD COLUMN failed_pages INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE polls ADD COLUMN page_error TEXT;
+    """,
 )
 
 # The one row of `scraper_schema` holds the version the tables are at.

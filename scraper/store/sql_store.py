@@ -12,6 +12,7 @@ import json
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
+from dataclasses import astuple
 from datetime import datetime
 from typing import Any
 
@@ -234,14 +235,16 @@ class SQLStore(ABC):
     def record_poll(self, source: str, at: datetime, poll: PollRecord) -> None:
         with self._write() as db:
             db.execute(
-                "INSERT INTO polls (source, at, ok, status, entries, new) VALUES (?, ?, ?, ?, ?, ?)",
-                (source, self._ts(at), poll.ok, poll.status, poll.entries, poll.new),
+                "INSERT INTO polls (source, at, ok, status, entries, new, pages, failed_pages, "
+                "page_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (source, self._ts(at), *astuple(poll)),  # the columns in the record's order
             )
 
     def health(self, source: str, polls: int = 100) -> Health:
         """The source's health over its latest polls and pages."""
         poll_rows = self._query(
-            "SELECT ok, status, entries, new FROM polls WHERE source = ? ORDER BY id DESC LIMIT ?",
+            "SELECT ok, status, entries, new, pages, failed_pages, page_error FROM polls "
+            "WHERE source = ? ORDER BY id DESC LIMIT ?",
             (source, polls),
         )
         page_rows = self._query(
@@ -251,7 +254,8 @@ class SQLStore(ABC):
             (source, 2 * WINDOW),
         )
         return assess(
-            [PollRecord(bool(r["ok"]), r["status"], r["entries"], r["new"]) for r in poll_rows],
+            [PollRecord(bool(r["ok"]), r["status"], r["entries"], r["new"], r["pages"],
+                        r["failed_pages"], r["page_error"]) for r in poll_rows],
             [PageRecord(r["chars"] or 0, bool(r["dated"]), bool(r["authored"]))
              for r in page_rows],
         )  # fmt: skip
@@ -377,14 +381,32 @@ class SQLStore(ABC):
                  minor, diff, word_diff),
             )  # fmt: skip
             if not minor:
+                # Every field the edit changed: what the new page no longer says (no date, no
+                # tags) is kept from before, as a page that lost it is likelier misread.
                 db.execute(
                     "UPDATE articles SET title = ?, authors = ?, published = COALESCE(?, "
                     "published), updated = COALESCE(?, updated), text = ?, markdown = ?, "
+                    "language = COALESCE(?, language), tags = COALESCE(?, tags), "
+                    "canonical_url = COALESCE(?, canonical_url), "
+                    "description = COALESCE(?, description), image = COALESCE(?, image), "
                     "versions = versions + 1, last_seen = ?, extraction_error = NULL "
                     "WHERE id = ?",
-                    (article.title, authors, ts(article.published), ts(article.updated),
-                     article.text, article.markdown, now, article_id),
-                )  # fmt: skip
+                    (
+                        article.title,
+                        authors,
+                        ts(article.published),
+                        ts(article.updated),
+                        article.text,
+                        article.markdown,
+                        article.language,
+                        json.dumps(list(article.tags)) if article.tags else None,
+                        article.canonical_url,
+                        article.description,
+                        article.image,
+                        now,
+                        article_id,
+                    ),
+                )
             else:
                 db.execute("UPDATE articles SET last_seen = ? WHERE id = ?", (now, article_id))
             stored = self._article(db, article_id)

@@ -12,7 +12,7 @@ from typing import Any
 
 from scraper.dedupe import DedupeDoc, Deduper, Placement, SQLiteIndex
 from scraper.errors import StorageError
-from scraper.store.search import SearchHit, SearchSyntaxError
+from scraper.store.search import SearchHit, SearchSyntaxError, to_fts5_text
 from scraper.store.sql import Connection, article_record, utc_second
 from scraper.store.sql_store import INSERT_ARTICLE, SQLStore
 from scraper.store.stories import SQLStories, StoryView
@@ -239,6 +239,12 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX page_failures_due ON page_failures (source, next_try);
     """,
+    # 8: what each poll's article pages did, so a source whose pages fail is not "ok".
+    """
+    ALTER TABLE polls ADD COLUMN pages INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE polls ADD COLUMN failed_pages INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE polls ADD COLUMN page_error TEXT;
+    """,
 )
 
 
@@ -376,9 +382,10 @@ class SQLiteStore(SQLStore):
             "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
             f"WHERE articles_fts MATCH ?{where} ORDER BY rank LIMIT ?"
         )
+        match = to_fts5_text(query)
         with self._lock:
             try:
-                rows = self._db.execute(sql, (*marks, query, *args, limit)).fetchall()
+                rows = self._db.execute(sql, (*marks, match, *args, limit)).fetchall()
             except sqlite3.OperationalError as error:
                 raise SearchSyntaxError(f"cannot search for {query!r}: {error}") from None
         return [

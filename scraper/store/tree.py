@@ -11,7 +11,7 @@ import functools
 import json
 import os
 import re
-import tempfile
+import secrets
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
@@ -100,30 +100,32 @@ def atomic_write(
         handle.write(payload)
 
 
-def user_file_mode() -> int:
-    """The mode a file the user asked for gets from plain open(): temporary files get 0600."""
-    umask = os.umask(0o022)
-    os.umask(umask)
-    return 0o666 & ~umask
+def temp_file(folder: Path, suffix: str) -> tuple[int, Path]:
+    """A new empty file in `folder` (named `.tmp-*`, which `verify --repair` sweeps), open for
+    writing. Unlike mkstemp's 0600, its mode is what the umask leaves of 0666 (0644 under 022),
+    as for any file: a colleague or a web server running as another user can read the archive."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    while True:
+        path = folder / f".tmp-{secrets.token_hex(6)}{suffix}"
+        try:
+            return os.open(path, flags, 0o666), path
+        except FileExistsError:
+            continue
 
 
 @contextlib.contextmanager
 def atomic_text_file(path: Path) -> Iterator[TextIO]:
     """A text file written in a temporary file and renamed into place only when complete."""
-    with _replacing(path, path.suffix, text=True, mode=user_file_mode()) as handle:
+    with _replacing(path, path.suffix, text=True) as handle:
         yield handle
 
 
 @contextlib.contextmanager
-def _replacing(
-    path: Path, suffix: str, *, text: bool = False, mode: int | None = None, sync: bool = True
-) -> Iterator[Any]:
+def _replacing(path: Path, suffix: str, *, text: bool = False, sync: bool = True) -> Iterator[Any]:
     """A temporary file beside `path`, synced to disk and renamed over `path` when the block
     ends without error, removed when it does not: readers see the old file or the new."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=suffix)
+    fd, tmp = temp_file(path.parent, suffix)
     try:
-        if mode is not None:
-            os.fchmod(fd, mode)
         opened = os.fdopen(fd, "w", encoding="utf-8", newline="") if text else os.fdopen(fd, "wb")
         with opened as handle:
             yield handle
@@ -132,7 +134,7 @@ def _replacing(
                 os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 

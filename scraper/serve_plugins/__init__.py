@@ -1,0 +1,1 @@
+"""Datasette plugins `scraper serve` loads (`--plugins-dir`): each module here is one."""
