@@ -77,7 +77,8 @@ def test_scraper_serve_starts_datasette_read_only(site: TestSite, tmp_path, cli)
         assert set(faceted["facet_results"]) == {"source", "language", "tags", "first_seen"}
         database = httpx.get(f"http://127.0.0.1:{port}/{DATABASE}.json").json()
         shown = {t["name"] for t in database["tables"] if not t["hidden"]}
-        assert shown == {"articles", "versions", "fetch_log", "sources", "polls"}
+        # (page_failures: the pages not archived yet, which a user wants to see)
+        assert shown == {"articles", "versions", "fetch_log", "sources", "polls", "page_failures"}
         assert [v["name"] for v in database["views"]] == ["stories"]
         write = httpx.post(f"http://127.0.0.1:{port}/{DATABASE}/-/query",
                            data={"sql": "DELETE FROM articles"})  # fmt: skip
