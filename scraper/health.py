@@ -25,6 +25,16 @@ class PollRecord:
 
 
 @dataclass(frozen=True)
+class PageFailure:
+    """A page of the source that could not be archived: of kind "blocked" (the site sent a
+    block or stub page instead) or "failed" (anything else)."""
+
+    url: str
+    kind: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class PageRecord:
     body_chars: int
     has_date: bool
@@ -47,6 +57,11 @@ class Health:
     entries_per_poll: float
     extraction: ExtractionHealth | None
     flag: str | None  # why extraction looks broken now, if it does
+    # Pages that failed since the first of these polls (blocked ones included), and of them
+    # the block or stub pages, with the latest.
+    failed_pages: int = 0
+    blocked_pages: int = 0
+    last_blocked: PageFailure | None = None
 
 
 def _extraction(pages: Sequence[PageRecord]) -> ExtractionHealth | None:

@@ -22,6 +22,7 @@ def _health(health: Health | None) -> dict[str, Any] | None:
     if health is None:
         return None
     extraction = health.extraction
+    last = health.last_blocked
     return {
         "polls": health.polls,
         "failed_share": round(health.failed_share, 3),
@@ -31,6 +32,9 @@ def _health(health: Health | None) -> dict[str, Any] | None:
         "date_share": round(extraction.date_share, 3) if extraction else None,
         "author_share": round(extraction.author_share, 3) if extraction else None,
         "flag": health.flag,
+        "failed_pages": health.failed_pages,
+        "blocked_pages": health.blocked_pages,
+        "last_blocked": {"url": last.url, "reason": last.reason} if last else None,
     }
 
 
@@ -109,6 +113,8 @@ def render_status(status: dict[str, Any]) -> str:
             error = f"FLAGGED: {health['flag']}"
         elif health.get("last_status") in (403, 429):
             error = f"HTTP {health['last_status']} " + error
+        elif health.get("blocked_pages"):
+            error = f"blocked pages: {health['blocked_pages']}; " + error
         lines.append(
             f"{s['name']:<20.20} {s['articles']:>8}  {(s['last_success'] or '-')[:19]:<20} "
             f"{(s['next_poll'] or '-')[:19]:<20} {error[:80]}"

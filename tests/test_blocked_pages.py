@@ -11,7 +11,7 @@ import pytest
 from bench import wcxb
 from scraper.extract.block_phrases import LANGUAGES
 from scraper.extract.blocked import MOST_TEXT, detect_block, looks_like_js_shell
-from tests.corpus import corpus_dir, load_pages
+from tests.corpus import STUBS, corpus_dir, load_pages
 
 FIXTURES = Path(__file__).parent / "data" / "blocked"
 # The status each fixture came with when a service sends it with an error status (else 200).
@@ -29,15 +29,10 @@ LANGUAGES_WE_MEET = {"en", "de", "fr", "es", "it", "pt", "nl", "pl", "ru", "zh",
 KINDS = tuple(MOST_TEXT)
 
 # Pages of the corpora that are themselves stubs, each checked by hand: the corpus's own gold
-# says so (an empty body, or the teaser alone).
-CORPUS_STUBS = {
-    # boardgamegeek.com: an Angular app's skeleton with module preloads; gold body is empty.
-    "wcxb:4681": "javascript",
-    # wsj.com: the teaser ends "... To Read the Full Story Subscribe"; gold is that teaser
-    # (369 and 536 characters).
-    "aeb:042bb7b5fedab6eac7db576522b89b93904c237d344bcbe14a6a5ab7f7335856": "paywall",
-    "aeb:7ab16ade32386ece353b8d31fc3bb7e660189efd5bf3c8549aaba101ad3f5ef5": "paywall",
-}
+# says so. boardgamegeek.com: an Angular app's skeleton with module preloads, gold body empty;
+# wsj.com (tests.corpus.STUBS): teasers ending "... To Read the Full Story Subscribe", gold
+# bodies of 369 and 536 characters, the teaser alone.
+CORPUS_STUBS = {"wcxb:4681": "javascript"} | {f"aeb:{page}": "paywall" for page in STUBS}
 
 
 def _fixtures() -> list[Path]:
@@ -160,7 +155,7 @@ def _corpus_pages() -> list[tuple[str, str]]:
     if corpus_dir() is None or not wcxb.available():
         pytest.skip("../shared/corpora not present")
     pages = [(f"wcxb:{p.id}", p.html()) for p in wcxb.pages(kind="article")]
-    return pages + [(f"aeb:{p.id}", p.html) for p in load_pages()]
+    return pages + [(f"aeb:{p.id}", p.html) for p in load_pages(stubs=True)]
 
 
 def test_no_article_of_either_corpus_is_taken_for_a_block_page() -> None:

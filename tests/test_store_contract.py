@@ -12,7 +12,7 @@ import pytest
 from scraper.dedupe import DedupeDoc, Placement
 from scraper.dedupe.synth import build_network, load_bodies
 from scraper.errors import StorageError
-from scraper.health import PollRecord
+from scraper.health import PageFailure, PollRecord
 from scraper.models import Article, FeedEntry, StoredArticle
 from scraper.store.base import FetchRecord, HostHold, RobotsRecord, SourceState, Store
 from scraper.store.postgres import PostgresStore
@@ -150,6 +150,21 @@ def test_health_reads_the_latest_polls_and_pages(store: Store) -> None:
     assert health.failed_share == pytest.approx(0.25)
     assert health.entries_per_poll == pytest.approx(10)
     assert store.health("nobody").polls == 0
+
+
+def test_health_counts_the_pages_that_failed_since_its_first_poll(store: Store) -> None:
+    store.record_page_failure("one", T0, PageFailure("https://a.example/0", "failed", "old"))
+    for i in range(2):
+        store.record_poll("one", T0 + timedelta(hours=i + 1), PollRecord(True, 200, 3, 0))
+    shell = PageFailure("https://a.example/2", "blocked", "blocked: a JavaScript shell")
+    store.record_page_failure("one", T0 + timedelta(hours=1), shell)
+    missing = PageFailure("https://a.example/3", "failed", "HTTP 404")
+    store.record_page_failure("one", T0 + timedelta(hours=2), missing)
+    store.record_page_failure("two", T0 + timedelta(hours=2), shell)
+    health = store.health("one")
+    assert (health.failed_pages, health.blocked_pages) == (2, 1)  # not the one before the polls
+    assert health.last_blocked == shell
+    assert store.health("nobody").failed_pages == 0
 
 
 # -- articles -------------------------------------------------------------------------------

@@ -14,6 +14,8 @@ import functools
 import re
 from dataclasses import dataclass
 
+from scraper.encoding import decode
+from scraper.errors import BlockedPageError, HTTPStatusError, RetryLaterError, ScraperError
 from scraper.extract.block_phrases import APP_ROOTS, CHALLENGE_MARKERS, LANGUAGES
 
 # A run of text between two tags this long is likely a sentence, not a menu item or a button.
@@ -117,6 +119,30 @@ def detect_block(html: str, status: int = 200) -> Block | None:
     if status in (401, 403) and text <= MOST_TEXT["denied"]:
         return Block("denied", f"HTTP {status}")
     return None
+
+
+def blocked_page(
+    url: str, content: bytes, content_type: str | None, status: int
+) -> BlockedPageError | None:
+    """The failure a page fetched for `url` is when it is a block or stub page, else None."""
+    block = (
+        detect_block(decode(content, content_type), status) if content or status == 429 else None
+    )
+    return BlockedPageError(url, block.describe(), status) if block else None
+
+
+def as_blocked(error: ScraperError) -> ScraperError:
+    """An error answer whose page is a block page ("Access denied", a challenge served with
+    403 or 503, a 429) as the blocked page it is; any other error as it is."""
+    if not isinstance(error, HTTPStatusError | RetryLaterError) or error.status is None:
+        return error
+    block = detect_block(decode(error.content, error.content_type), error.status)
+    if block is None:
+        return error
+    what = block.describe()
+    if isinstance(error, RetryLaterError):
+        what += f"; next try after {error.until.isoformat(timespec='seconds')}"
+    return BlockedPageError(error.url, what, error.status)
 
 
 @dataclass(frozen=True)

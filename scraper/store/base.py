@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Protocol
 
 from scraper.dedupe import DedupeDoc, Deduper, Placement
-from scraper.health import Health, PollRecord
+from scraper.health import Health, PageFailure, PollRecord
 from scraper.models import Article, FeedEntry, StoredArticle
 from scraper.store.search import SearchHit
 from scraper.store.stories import StoryView
@@ -94,6 +94,7 @@ class Store(Protocol):
     def save_source_state(self, state: SourceState) -> None: ...
     def source_states(self) -> list[SourceState]: ...
     def record_poll(self, source: str, at: datetime, poll: PollRecord) -> None: ...
+    def record_page_failure(self, source: str, at: datetime, failure: PageFailure) -> None: ...
     def health(self, source: str, polls: int = 100) -> Health: ...
 
     # -- articles ---------------------------------------------------------------------------

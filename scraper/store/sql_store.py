@@ -12,11 +12,12 @@ import json
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from scraper.errors import StorageError
-from scraper.health import WINDOW, Health, PageRecord, PollRecord, assess
+from scraper.health import WINDOW, Health, PageFailure, PageRecord, PollRecord, assess
 from scraper.models import Article, FeedEntry, StoredArticle
 from scraper.store.base import FetchRecord, HostHold, RobotsRecord, SourceState
 from scraper.store.search import SearchHit
@@ -238,10 +239,19 @@ class SQLStore(ABC):
                 (source, self._ts(at), poll.ok, poll.status, poll.entries, poll.new),
             )
 
+    def record_page_failure(self, source: str, at: datetime, failure: PageFailure) -> None:
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO page_failures (source, url, at, kind, reason) VALUES (?, ?, ?, ?, ?)",
+                (source, failure.url, self._ts(at), failure.kind, failure.reason),
+            )
+
     def health(self, source: str, polls: int = 100) -> Health:
-        """The source's health over its latest polls and pages."""
+        """The source's health over its latest polls and pages, and the pages that failed
+        since the first of those polls."""
         poll_rows = self._query(
-            "SELECT ok, status, entries, new FROM polls WHERE source = ? ORDER BY id DESC LIMIT ?",
+            "SELECT at, ok, status, entries, new FROM polls WHERE source = ? "
+            "ORDER BY id DESC LIMIT ?",
             (source, polls),
         )
         page_rows = self._query(
@@ -250,11 +260,35 @@ class SQLStore(ABC):
             f"ORDER BY first_seen DESC, {self._insertion_order} DESC LIMIT ?",
             (source, 2 * WINDOW),
         )
-        return assess(
+        health = assess(
             [PollRecord(bool(r["ok"]), r["status"], r["entries"], r["new"]) for r in poll_rows],
             [PageRecord(r["chars"] or 0, bool(r["dated"]), bool(r["authored"]))
              for r in page_rows],
         )  # fmt: skip
+        return self._page_failures(health, source, poll_rows[-1]["at"]) if poll_rows else health
+
+    def _page_failures(self, health: Health, source: str, since: Any) -> Health:
+        """`health` with the source's pages that failed since `since` (a stored time)."""
+        counts = {
+            row["kind"]: int(row["n"])
+            for row in self._query(
+                "SELECT kind, COUNT(*) AS n FROM page_failures WHERE source = ? AND at >= ? "
+                "GROUP BY kind",
+                (source, since),
+            )
+        }
+        latest = self._query(
+            "SELECT url, kind, reason FROM page_failures WHERE source = ? AND at >= ? "
+            "AND kind = 'blocked' ORDER BY at DESC, id DESC LIMIT 1",
+            (source, since),
+        )
+        last = PageFailure(latest[0]["url"], "blocked", latest[0]["reason"]) if latest else None
+        return replace(
+            health,
+            failed_pages=sum(counts.values()),
+            blocked_pages=counts.get("blocked", 0),
+            last_blocked=last,
+        )
 
     # -- articles --------------------------------------------------------------------------
     def find_article(

@@ -218,6 +218,19 @@ MIGRATIONS: tuple[str, ...] = (
         tied TEXT NOT NULL
     );
     """,
+    # 7: a row per page that failed (a block or stub page, or any other failure), for source
+    # health: the pages of a poll, and revisits, which are no poll.
+    """
+    CREATE TABLE page_failures (
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL,
+        url TEXT NOT NULL,
+        at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        reason TEXT NOT NULL
+    );
+    CREATE INDEX page_failures_source ON page_failures (source, at);
+    """,
 )
 
 
