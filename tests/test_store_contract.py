@@ -15,6 +15,7 @@ from scraper.errors import StorageError
 from scraper.health import PageFailure, PollRecord
 from scraper.models import Article, FeedEntry, StoredArticle
 from scraper.store.base import FetchRecord, HostHold, RobotsRecord, SourceState, Store
+from scraper.store.pg_schema import MIGRATIONS
 from scraper.store.postgres import PostgresStore
 from scraper.store.search import SearchSyntaxError, to_tsquery_text
 from scraper.urls import article_id
@@ -470,7 +471,7 @@ def test_workers_opening_a_new_database_at_once_migrate_it_once() -> None:
         for thread in threads:
             thread.join()
         assert errors == [] and len(stores) == 4
-        assert {s.schema_version for s in stores} == {1}
+        assert {s.schema_version for s in stores} == {len(MIGRATIONS)}
         for s in stores:
             s.close()
 

@@ -535,7 +535,8 @@ LANGUAGES: dict[str, Phrases] = {
     "tr": TR,
 }
 
-# Traces the anti-bot services leave in their challenge pages, whatever the language.
+# Traces the anti-bot services leave in their challenge pages, whatever the language (as they
+# are written: code, matched case for case).
 CHALLENGE_MARKERS = (
     "/cdn-cgi/challenge-platform/",
     "_cf_chl_opt",
@@ -543,11 +544,11 @@ CHALLENGE_MARKERS = (
     "cf-browser-verification",
     "challenges.cloudflare.com",
     "captcha-delivery.com",
-    "_incapsula_resource",
+    "_Incapsula_Resource",
     "px-captcha",
     "/_sec/cp_challenge",
-    "gokuprops",
-    "awswafintegration",
+    "gokuProps",
+    "AwsWafIntegration",
     "ddos-guard",
     "sucuri_cloudproxy",
     "g-recaptcha",

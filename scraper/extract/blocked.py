@@ -49,7 +49,8 @@ _UNSEEN_BLOCKS = re.compile(
     r"<(script|style|template|textarea|svg|title|head)\b[^>]*>.*?</\1\s*>|<!--.*?-->",
     re.S | re.I,
 )
-_SCRIPTS = ("<script", "modulepreload")  # how a page loads the code that would fill it
+# How a page loads the code that would fill it.
+_SCRIPTS = ("<script", "<SCRIPT", "<Script", "modulepreload")
 _TAG = re.compile(r"<[^>]*>")
 _TITLE = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.S | re.I)
 _APP_ROOT = re.compile(
@@ -150,7 +151,6 @@ class _Page:
     """What the checks read of a page with little text: its title, its words, its markup."""
 
     html: str
-    lowered: str
     title: str
     words: str  # every visible word, `<noscript>` included, case-folded and spaced once
 
@@ -160,7 +160,7 @@ class _Page:
         title = _normal(_TAG.sub(" ", found.group(1))) if found else ""
         visible = _UNSEEN_BLOCKS.sub(" ", html)
         words = _normal(_TAG.sub(" ", visible.replace("&nbsp;", " ")))
-        return cls(html, html.lower(), title, words)
+        return cls(html, title, words)
 
     def said(self, kind: str) -> str | None:
         """The first phrase of this kind the title or the text says, in any language."""
@@ -181,7 +181,7 @@ def _phrases(kind: str) -> re.Pattern[str]:
 
 def _challenge(page: _Page) -> str | None:
     for marker in CHALLENGE_MARKERS:
-        if marker in page.lowered:
+        if marker in page.html:
             return f"{marker!r} in the page"
     waiting = _phrases("waiting").match(page.title)
     if waiting and len(page.title) <= waiting.end() + 4:  # the whole title: "Just a moment..."
@@ -198,7 +198,7 @@ def _rate_limit(page: _Page) -> str | None:
 
 
 def _js_shell(page: _Page) -> str | None:
-    if not any(loads in page.lowered for loads in _SCRIPTS):
+    if not any(loads in page.html for loads in _SCRIPTS):
         return None
     said = page.said("javascript")
     if said:
