@@ -88,7 +88,7 @@ def test_every_phrase_alone_on_a_small_page_is_its_kind(
 ) -> None:
     # Written as a page would: capitalised, with a typographic apostrophe.
     shown = phrase[:1].upper() + phrase[1:].replace("'", "\u2019")
-    html = _page(shown)
+    html = _page(shown + (" We use cookies." if kind == "consent" else ""))
     if kind == "javascript":
         html = html.replace("</head>", '<script src="/app.js"></script></head>')
     block = detect_block(html)
@@ -102,6 +102,13 @@ def test_every_phrase_alone_on_a_small_page_is_its_kind(
 def test_a_waiting_title_alone_is_a_challenge(language: str, title: str) -> None:
     block = detect_block(_page("", title=title.capitalize() + "\u2026"))
     assert block is not None and block.kind == "challenge", (language, title, block)
+
+
+def test_a_short_text_saying_before_you_continue_is_no_consent_wall_unless_about_cookies() -> None:
+    brief = "Antes de continuar con la reforma, el Gobierno escuchará a los sindicatos."
+    assert detect_block(_page(brief)) is None
+    wall = detect_block(_page(brief + " Usamos cookies propias y de terceros."))
+    assert wall is not None and wall.kind == "consent"
 
 
 def test_an_article_titled_with_a_waiting_phrase_is_not_a_challenge() -> None:

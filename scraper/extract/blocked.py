@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from scraper.encoding import decode
 from scraper.errors import BlockedPageError, HTTPStatusError, RetryLaterError, ScraperError
-from scraper.extract.block_phrases import APP_ROOTS, CHALLENGE_MARKERS, LANGUAGES
+from scraper.extract.block_phrases import APP_ROOTS, CHALLENGE_MARKERS, CONSENT_TOPICS, LANGUAGES
 
 # A run of text between two tags this long is likely a sentence, not a menu item or a button.
 RUN_CHARS = 40
@@ -211,7 +211,10 @@ def _js_shell(page: _Page) -> str | None:
 
 
 def _consent(page: _Page) -> str | None:
-    return page.said("consent")
+    said = page.said("consent")
+    if said and any(topic in page.words for topic in CONSENT_TOPICS):
+        return said
+    return None
 
 
 def _paywall(page: _Page) -> str | None:
