@@ -182,6 +182,24 @@ def test_no_article_of_either_corpus_is_taken_for_a_block_page() -> None:
     assert flagged == CORPUS_STUBS  # the corpus's own stubs are caught
 
 
+# wcxb-dev's other page types (products, forums, listings...) flagged, each a JavaScript shell
+# whose served HTML has no text at all: two with an empty gold body, and two Discourse forums
+# whose gold was read from the rendered page.
+OTHER_SHELLS = {"wcxb:0585", "wcxb:4577", "wcxb:4607", "wcxb:4838"}
+
+
+def test_other_page_types_are_flagged_only_when_their_html_is_an_empty_javascript_shell() -> None:
+    if not wcxb.available():
+        pytest.skip("../shared/corpora not present")
+    flagged = {}
+    for page in wcxb.pages(kind=None):
+        if page.kind != "article":
+            block = detect_block(page.html())
+            if block is not None:
+                flagged[f"wcxb:{page.id}"] = block.kind
+    assert flagged == dict.fromkeys(OTHER_SHELLS, "javascript")
+
+
 def test_only_the_corpus_javascript_shell_looks_like_one() -> None:
     shells = [name for name, html in _corpus_pages() if looks_like_js_shell(html)]
     assert shells == [n for n, kind in CORPUS_STUBS.items() if kind == "javascript"]

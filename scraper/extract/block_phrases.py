@@ -533,13 +533,13 @@ LANGUAGES: dict[str, Phrases] = {
 }
 
 # Traces the anti-bot services leave in their challenge pages, whatever the language (as they
-# are written: code, matched case for case).
+# are written: code, matched case for case). Not Cloudflare's "/cdn-cgi/challenge-platform/
+# scripts/jsd/" snippet: it rides on ordinary pages too.
 CHALLENGE_MARKERS = (
-    "/cdn-cgi/challenge-platform/",
+    "/cdn-cgi/challenge-platform/h/",
     "_cf_chl_opt",
     "jschl-answer",
     "cf-browser-verification",
-    "challenges.cloudflare.com",
     "captcha-delivery.com",
     "_Incapsula_Resource",
     "px-captcha",
@@ -548,10 +548,15 @@ CHALLENGE_MARKERS = (
     "AwsWafIntegration",
     "ddos-guard",
     "sucuri_cloudproxy",
+)
+# Captcha widgets: a challenge page's, but also a login or newsletter form's on ordinary pages,
+# so they count only on a page with hardly any text.
+CAPTCHA_WIDGETS = (
     "g-recaptcha",
     "h-captcha",
     "hcaptcha.com",
     "cf-turnstile",
+    "challenges.cloudflare.com",
 )
 # What a consent wall is about, whatever its language: its phrases ("before you continue")
 # are common words, and only count beside one of these.

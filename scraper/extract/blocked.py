@@ -16,7 +16,13 @@ from dataclasses import dataclass
 
 from scraper.encoding import decode
 from scraper.errors import BlockedPageError, HTTPStatusError, RetryLaterError, ScraperError
-from scraper.extract.block_phrases import APP_ROOTS, CHALLENGE_MARKERS, CONSENT_TOPICS, LANGUAGES
+from scraper.extract.block_phrases import (
+    APP_ROOTS,
+    CAPTCHA_WIDGETS,
+    CHALLENGE_MARKERS,
+    CONSENT_TOPICS,
+    LANGUAGES,
+)
 
 # A run of text between two tags this long is likely a sentence, not a menu item or a button.
 RUN_CHARS = 40
@@ -92,9 +98,8 @@ def real_text_chars(html: str, enough: int | None = None) -> int:
 def looks_like_js_shell(html: str) -> bool:
     """Whether the page shows nothing without running its scripts (a single-page app's empty
     root, an "enable JavaScript" notice and nothing else): worth rendering in a browser."""
-    if real_text_chars(html, MOST_TEXT["javascript"] + 1) > MOST_TEXT["javascript"]:
-        return False
-    return _js_shell(_Page.read(html)) is not None
+    text = real_text_chars(html, MOST_TEXT["javascript"] + 1)
+    return text <= MOST_TEXT["javascript"] and _js_shell(_Page.read(html, text)) is not None
 
 
 def detect_block(html: str, status: int = 200) -> Block | None:
@@ -110,7 +115,7 @@ def detect_block(html: str, status: int = 200) -> Block | None:
     text = real_text_chars(html, ENOUGH_TEXT + 1)
     if text > ENOUGH_TEXT and status < 300:
         return None  # the common case, an article: settled by one scan
-    page = _Page.read(html)
+    page = _Page.read(html, text)
     for kind, check in _CHECKS:
         if text > MOST_TEXT[kind] and status < 300:
             continue
@@ -151,16 +156,17 @@ class _Page:
     """What the checks read of a page with little text: its title, its words, its markup."""
 
     html: str
+    text: int  # characters of real text (`real_text_chars`)
     title: str
     words: str  # every visible word, `<noscript>` included, case-folded and spaced once
 
     @classmethod
-    def read(cls, html: str) -> _Page:
+    def read(cls, html: str, text: int) -> _Page:
         found = _TITLE.search(html)
         title = _normal(_TAG.sub(" ", found.group(1))) if found else ""
         visible = _UNSEEN_BLOCKS.sub(" ", html)
         words = _normal(_TAG.sub(" ", visible.replace("&nbsp;", " ")))
-        return cls(html, title, words)
+        return cls(html, text, title, words)
 
     def said(self, kind: str) -> str | None:
         """The first phrase of this kind the title or the text says, in any language."""
@@ -186,7 +192,14 @@ def _challenge(page: _Page) -> str | None:
     waiting = _phrases("waiting").match(page.title)
     if waiting and len(page.title) <= waiting.end() + 4:  # the whole title: "Just a moment..."
         return f'title "{page.title}"'
-    return page.said("challenge")
+    said = page.said("challenge")
+    if said:
+        return said
+    if page.text <= MOST_TEXT["javascript"]:
+        for widget in CAPTCHA_WIDGETS:
+            if widget in page.html:
+                return f"{widget!r} and hardly any text"
+    return None
 
 
 def _denied(page: _Page) -> str | None:
