@@ -137,3 +137,16 @@ def test_a_revisit_answered_by_a_js_shell_makes_no_version_nor_does_the_page_com
     assert "updated" not in back.out
     versions = cli("export", "--versions", "--config", str(config)).jsonl()
     assert [v["version"] for v in versions] == [1]
+
+
+def test_a_bare_403_for_a_page_is_access_denied(site: TestSite, tmp_path, cli) -> None:
+    url = site.add("/story.html", b"", status=403)
+    feed = rss_feed([FeedItem(url, "Story")])
+    site.add("/feed.xml", feed, content_type="application/rss+xml")
+    config = write_config(tmp_path, [{"name": "s", "feed": site.url("/feed.xml")}])
+
+    result = cli("fetch", "--config", str(config))
+
+    assert result.code == 1
+    assert f"error: s: {url}: blocked: an access-denied page (HTTP 403)" in result.err
+    assert _status(cli, config)["health"]["blocked_pages"] == 1

@@ -121,9 +121,19 @@ def test_any_429_is_a_rate_limit_whatever_it_says() -> None:
     assert block is not None and block.kind == "rate_limit"
 
 
-def test_a_403_with_no_words_is_access_denied() -> None:
-    block = detect_block("<html><body></body></html>", 403)
-    assert block is not None and block.kind == "denied"
+def test_a_401_or_403_is_access_denied_whatever_it_says() -> None:
+    for status in (401, 403):
+        block = detect_block("<html><body></body></html>", status)
+        assert block is not None and block.kind == "denied"
+        verbose = _page(
+            "</p>" + "<p>Our newsroom covers the city and its people every day.</p>" * 60
+        )
+        block = detect_block(verbose, status)
+        assert block is not None and block.kind == "denied"
+
+
+def test_a_503_that_says_nothing_of_a_block_is_an_ordinary_error() -> None:
+    assert detect_block(_page("We are down for maintenance and will be back shortly."), 503) is None
 
 
 def test_error_statuses_no_blocking_service_uses_are_not_read() -> None:

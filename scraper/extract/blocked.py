@@ -105,8 +105,9 @@ def looks_like_js_shell(html: str) -> bool:
 def detect_block(html: str, status: int = 200) -> Block | None:
     """Which kind of block or stub page this is, or None for a page that may be the article.
 
-    `status` is the HTTP status it came with: a 429 is a rate-limit page whatever it says, and
-    of the other error statuses only those a blocking service uses (401, 403, 503) are read.
+    `status` is the HTTP status it came with: a 429 is a rate-limit page and a 401 or 403 an
+    access-denied page whatever they say; a 503 is read (challenges come with it); the other
+    error statuses are no block page.
     """
     if status == 429:
         return Block("rate_limit", "HTTP 429")
@@ -122,7 +123,7 @@ def detect_block(html: str, status: int = 200) -> Block | None:
         evidence = check(page)
         if evidence is not None:
             return Block(kind, evidence)
-    if status in (401, 403) and text <= MOST_TEXT["denied"]:
+    if status in (401, 403):  # the site refuses us this page, whatever its page says
         return Block("denied", f"HTTP {status}")
     return None
 
@@ -131,9 +132,7 @@ def blocked_page(
     url: str, content: bytes, content_type: str | None, status: int
 ) -> BlockedPageError | None:
     """The failure a page fetched for `url` is when it is a block or stub page, else None."""
-    block = (
-        detect_block(decode(content, content_type), status) if content or status == 429 else None
-    )
+    block = detect_block(decode(content, content_type), status)
     return BlockedPageError(url, block.describe(), status) if block else None
 
 
