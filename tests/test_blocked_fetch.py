@@ -11,6 +11,7 @@ import pytest
 
 from tests.conftest import write_config
 from tests.corpus import load_pages, require_corpus
+from tests.test_daemon import export, start, status, stop, wait_for
 from tests.testsite import FeedItem, TestSite, rss_feed
 
 BLOCK_PAGES = Path(__file__).parent / "data" / "blocked"
@@ -150,3 +151,24 @@ def test_a_bare_403_for_a_page_is_access_denied(site: TestSite, tmp_path, cli) -
     assert result.code == 1
     assert f"error: s: {url}: blocked: an access-denied page (HTTP 403)" in result.err
     assert _status(cli, config)["health"]["blocked_pages"] == 1
+
+
+def test_the_daemon_hands_no_block_page_to_its_extraction_stage(site: TestSite, tmp_path) -> None:
+    """The daemon fetches and hands pages over to extraction: a block page stops before."""
+    real_url, _ = _article(site)
+    shell_url = site.add("/shell.html", (BLOCK_PAGES / "javascript-zh.html").read_bytes())
+    items = [FeedItem(shell_url, "Shell", guid="s"), FeedItem(real_url, "Real", guid="r")]
+    site.add("/feed.xml", rss_feed(items), content_type="application/rss+xml")
+    config = write_config(tmp_path, [{"name": "s", "feed": site.url("/feed.xml")}])
+
+    daemon = start(config)
+    try:
+        wait_for(lambda: status(config)["articles"] == 1)
+        wait_for(lambda: status(config)["sources"][0]["health"]["blocked_pages"] == 1)
+    finally:
+        code, err = stop(daemon)
+
+    assert code == 0, err
+    assert [record["url"] for record in export(config)] == [real_url]
+    [line] = _log_lines(err, shell_url)  # one line (the daemon logged its failures twice)
+    assert line.startswith("blocked: a JavaScript shell")
