@@ -116,6 +116,13 @@ def test_an_article_titled_with_a_waiting_phrase_is_not_a_challenge() -> None:
     assert detect_block(html) is None
 
 
+def test_phrases_are_read_through_character_references() -> None:
+    block = detect_block(_page("Press &amp; Hold"))
+    assert block is not None and block.kind == "challenge"
+    block = detect_block(_page("Acc&egrave;s refus&#233;"))
+    assert block is not None and block.kind == "denied"
+
+
 def test_any_429_is_a_rate_limit_whatever_it_says() -> None:
     block = detect_block("", 429)
     assert block is not None and block.kind == "rate_limit"

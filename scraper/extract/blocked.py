@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from html import unescape
 
 from scraper.encoding import decode
 from scraper.errors import BlockedPageError, HTTPStatusError, RetryLaterError, ScraperError
@@ -162,9 +163,8 @@ class _Page:
     @classmethod
     def read(cls, html: str, text: int) -> _Page:
         found = _TITLE.search(html)
-        title = _normal(_TAG.sub(" ", found.group(1))) if found else ""
-        visible = _UNSEEN_BLOCKS.sub(" ", html)
-        words = _normal(_TAG.sub(" ", visible.replace("&nbsp;", " ")))
+        title = _normal(unescape(_TAG.sub(" ", found.group(1)))) if found else ""
+        words = _normal(unescape(_TAG.sub(" ", _UNSEEN_BLOCKS.sub(" ", html))))
         return cls(html, text, title, words)
 
     def said(self, kind: str) -> str | None:
