@@ -51,7 +51,7 @@ LABELS = {
 
 _RUN = re.compile(rf">([^<]{{{RUN_CHARS},}})<")
 # Elements whose text no reader sees as the page's (scripts, styles, templates, the title).
-_UNSEEN = ("script", "style", "noscript", "template", "textarea", "svg", "title", "head")
+_UNSEEN = ("script", "style", "noscript", "template", "textarea", "svg", "title")
 _UNSEEN_BLOCKS = re.compile(
     r"<(script|style|template|textarea|svg|title|head)\b[^>]*>.*?</\1\s*>|<!--.*?-->",
     re.S | re.I,
