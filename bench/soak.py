@@ -173,7 +173,7 @@ def analyse(args: argparse.Namespace, site: NetSite, run: dict[str, Any], log: l
             when = datetime.fromisoformat(line["time"]).timestamp()
             scheduled[line["source"]].append((when, datetime.fromisoformat(
                 line["next_poll"]).timestamp()))  # fmt: skip
-        elif str(line.get("message", "")).startswith("failed: ") and line.get("url"):
+        elif str(line.get("message", "")).startswith(("failed: ", "blocked: ")) and line.get("url"):
             page_failures.setdefault(line["url"], line["message"])
     name_of = {(h, f"/feeds/{f}.xml"): f"h{s:02d}f{f}" for s, h in enumerate(site.addresses)
                for f in range(args.feeds)}  # fmt: skip

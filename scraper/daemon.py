@@ -195,8 +195,7 @@ class Daemon:
             if report.error is None:  # a failed poll was logged, with its reason, by the pipeline
                 event(log, logging.INFO, name, report.feed_url, report.summary(),
                       next_poll=state.next_poll.isoformat() if state.next_poll else None)  # fmt: skip
-            for problem in report.failures:
-                event(log, logging.WARNING, name, problem.url, f"failed: {problem.reason}")
+            # (each page that failed was logged once, by the pipeline, as it failed)
             self._index_soon()
             nxt = state.next_poll or utcnow() + timedelta(seconds=source.interval)
             delay = max(0.0, (nxt - utcnow()).total_seconds())

@@ -49,21 +49,43 @@ class TransientFetchError(FetchError):
 
 
 class HTTPStatusError(FetchError):
-    """The server answered with an error status."""
+    """The server answered with an error status; `content` is the page it sent with it (a
+    block page says more than its status)."""
 
-    def __init__(self, url: str, status: int, reason: str | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        status: int,
+        reason: str | None = None,
+        *,
+        content: bytes = b"",
+        content_type: str | None = None,
+    ) -> None:
         super().__init__(url, reason or f"HTTP {status}")
         self.status = status
         self.transient = status >= 500 and status != 501
+        self.content = content
+        self.content_type = content_type
 
 
 class RetryLaterError(FetchError):
     """The host asked us (429/503 + Retry-After) or our own backoff says: not before `until`."""
 
-    def __init__(self, url: str, until: datetime, reason: str, status: int | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        until: datetime,
+        reason: str,
+        status: int | None = None,
+        *,
+        content: bytes = b"",
+        content_type: str | None = None,
+    ) -> None:
         super().__init__(url, f"{reason}; next try after {until.isoformat(timespec='seconds')}")
         self.until = until
         self.status = status
+        self.content = content
+        self.content_type = content_type
 
 
 class BlockedError(FetchError):
@@ -74,6 +96,21 @@ class ExtractionError(FetchError):
     """A page was fetched but no article body could be read from it: it is tried again later."""
 
     kind = "extraction"
+
+
+class BlockedPageError(FetchError):
+    """The site answered with a block or stub page instead of the article (a bot challenge,
+    "Access denied", a JavaScript shell, a rate-limit page, a consent wall, a paywall teaser).
+
+    Not `BlockedError` (we chose not to fetch): the page failed, and is worth trying again.
+    """
+
+    kind = "blocked"
+    transient = True
+
+    def __init__(self, url: str, what: str, status: int | None = None) -> None:
+        super().__init__(url, f"blocked: {what}")
+        self.status = status
 
 
 class GoneError(FetchError):

@@ -8,6 +8,7 @@ WARC and to the fetch log). It knows nothing of feeds or articles.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email.utils
 import random
 import ssl
@@ -328,8 +329,13 @@ class Fetcher:
                 ip=ip,
             )  # fmt: skip
             encoding = response.headers.get("content-encoding", "")
-        if response.status_code >= 300:
-            return capture, b""  # error and redirect bodies are kept in WARC only
+        if 300 <= response.status_code < 400:
+            return capture, b""  # redirect bodies are kept in WARC only
+        if response.status_code >= 400:
+            # An error's page goes with the error: a block page says more than its status.
+            with contextlib.suppress(FetchError):
+                return capture, decode_content(raw, encoding, limit, url)
+            return capture, b""
         return capture, decode_content(raw, encoding, limit, url)
 
     def remember_validators(self, exchange: Exchange) -> None:
@@ -361,13 +367,26 @@ class Fetcher:
             until = until or now + timedelta(seconds=max(60.0, self.settings.backoff * 30))
             host = host_of(exchange.url)
             self.store.set_host_hold(HostHold(host, until, f"HTTP {status}"))
-            raise RetryLaterError(url, until, f"HTTP {status} from {host}", status=status)
+            raise RetryLaterError(
+                url,
+                until,
+                f"HTTP {status} from {host}",
+                status=status,
+                content=exchange.content,
+                content_type=exchange.headers.get("content-type"),
+            )
         if status == 410:
             raise GoneError(url, "HTTP 410 Gone: the server says it is gone for good")
         if status == 304:
             return exchange
         if status >= 400:
-            raise HTTPStatusError(url, status, f"HTTP {status}")
+            raise HTTPStatusError(
+                url,
+                status,
+                f"HTTP {status}",
+                content=exchange.content,
+                content_type=exchange.headers.get("content-type"),
+            )
         if status in REDIRECTS:
             raise FetchError(url, f"HTTP {status} redirect without a Location")
         if 200 <= status < 300 and remember:

@@ -29,6 +29,16 @@ class PollRecord:
 
 
 @dataclass(frozen=True)
+class FailedPage:
+    """A fetch of a source's page that failed, as health counts it: of kind "blocked" (the
+    site sent a block or stub page instead) or another (fetch, extraction, storage)."""
+
+    url: str
+    kind: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class PageRecord:
     body_chars: int
     has_date: bool
@@ -54,6 +64,11 @@ class Health:
     pages: int = 0  # article pages the polls fetched (or tried to)
     failed_pages_share: float = 0.0
     last_page_error: str | None = None
+    # Pages that failed since the first of these polls (blocked ones included, revisits too),
+    # and of them the block or stub pages, with the latest.
+    failed_pages: int = 0
+    blocked_pages: int = 0
+    last_blocked: FailedPage | None = None
 
     @property
     def pages_failing(self) -> str | None:

@@ -32,8 +32,14 @@ PROGRESS_TABLE = (
     "NOT NULL, copied BIGINT NOT NULL)"
 )
 # SQLite's implicit rowid is kept where PostgreSQL has a column for it (order of insertion).
-ROWID_COLUMN = {"articles": "seq", "fetch_log": "id", "polls": "id", "dedupe_docs": "num"}
-SEQUENCES = {"articles": "seq", "fetch_log": "id", "polls": "id"}
+ROWID_COLUMN = {
+    "articles": "seq",
+    "fetch_log": "id",
+    "polls": "id",
+    "failure_log": "id",
+    "dedupe_docs": "num",
+}
+SEQUENCES = {"articles": "seq", "fetch_log": "id", "polls": "id", "failure_log": "id"}
 DERIVED = {"dedupe_keys"}  # rebuilt from dedupe_docs.keys, in the same transactions
 
 Progress = Callable[[str, int, int], None]  # table, rows copied so far, rows in all

@@ -26,10 +26,11 @@ from scraper.errors import (
     ScraperError,
     StorageError,
 )
+from scraper.extract.blocked import as_blocked, blocked_page
 from scraper.extract.boilerplate import BoilerplateModel
 from scraper.feeds import parse_feed
 from scraper.fetcher import PERMANENT_REDIRECTS, Fetcher
-from scraper.health import PollRecord
+from scraper.health import FailedPage, PollRecord
 from scraper.learning import SourceModels
 from scraper.logs import event
 from scraper.models import Article, Body, Exchange, FeedEntry, Source, StoredArticle
@@ -107,6 +108,7 @@ class Fetched:
 class Problem:
     url: str
     reason: str
+    kind: str = "failed"  # or "blocked": the site sent a block or stub page instead
 
 
 @dataclass
@@ -527,14 +529,18 @@ class Pipeline:
     ) -> None:
         """Report a page that was not archived; one that failed stays due, tried again later."""
         url = entry.url
+        error = as_blocked(error)
         reason = getattr(error, "reason", None) or str(error)
         if isinstance(error, BlockedError):
             report.skipped.append(Problem(url, reason))
             event(log, logging.INFO, source.name, url, f"skipped: {reason}")
             return
-        report.failures.append(Problem(url, reason))
         kind = error.kind if isinstance(error, FetchError) else "storage"
-        event(log, logging.WARNING, source.name, url, f"failed: {reason}", kind=kind)
+        report.failures.append(Problem(url, reason, kind))
+        # A block page's reason says so already ("blocked: a JavaScript shell ...").
+        message = reason if kind == "blocked" else f"failed: {reason}"
+        event(log, logging.WARNING, source.name, url, message, kind=kind)
+        self._record_failure(source.name, url, kind, reason)
         now = self.clock()
         try:
             before = self.store.page_failure(url)
@@ -557,6 +563,14 @@ class Pipeline:
             self.store.record_page_failure(failure)
         except StorageError as problem:
             event(log, logging.ERROR, source.name, url, f"failure not recorded: {problem}")
+
+    def _record_failure(self, source: str, url: str, kind: str, reason: str) -> None:
+        """Count a page that failed in its source's health; the index failing here loses only
+        the count (the failure is logged already)."""
+        try:
+            self.store.log_page_failure(source, self.clock(), FailedPage(url, kind, reason))
+        except StorageError as error:
+            event(log, logging.WARNING, source, url, f"page failure not recorded: {error}")
 
     def _store_entry(
         self, source: Source, item: Fetched, report: SourceReport, model: BoilerplateModel
@@ -590,12 +604,19 @@ class Pipeline:
 
     @staticmethod
     def _check_page(exchange: Exchange) -> None:
-        """Refuse what is not an article page, before anyone spends extraction on it."""
-        if exchange.status != 200 and not exchange.content:
+        """Refuse what is not an article page, before anyone spends extraction on it: no page
+        at all (an empty 200 too), not HTML, or a block or stub page standing in for it."""
+        if not exchange.content.strip():
             raise FetchError(exchange.requested_url, f"HTTP {exchange.status} with no content")
         if exchange.content_type not in HTML_TYPES or looks_binary(exchange.content):
             kind = exchange.content_type or "binary"
             raise FetchError(exchange.requested_url, f"not an HTML page ({kind})")
+        content_type = exchange.headers.get("content-type")
+        blocked = blocked_page(
+            exchange.requested_url, exchange.content, content_type, exchange.status
+        )
+        if blocked is not None:
+            raise blocked
 
     def _write_files(self, stored: StoredArticle) -> None:
         """Write an article's folder from the index's view of it (inside its transaction)."""
@@ -645,7 +666,7 @@ class Pipeline:
             self.fetcher.remember_validators(exchange)
             seen: datetime | None = exchange.fetched_at
         except ScraperError as error:
-            outcome = f"failed: {getattr(error, 'reason', None) or error}"
+            outcome = self._revisit_failed(source, article, error)
             seen = None
         self.store.touch_article(
             article.id, seen_at=seen, revisits=count + 1,
@@ -664,10 +685,18 @@ class Pipeline:
         try:
             outcome = await self._new_version(source, article, exchange)
         except ScraperError as error:
-            outcome = f"failed: {getattr(error, 'reason', None) or error}"
+            outcome = self._revisit_failed(source, article, error)
         level = logging.WARNING if outcome.startswith("failed") else logging.INFO
         event(log, level, source.name, article.url, f"revisited: {outcome}", id=article.id)
         return outcome
+
+    def _revisit_failed(self, source: Source, article: StoredArticle, error: ScraperError) -> str:
+        """The outcome of a revisit that failed (a block page among others: never a version),
+        counted in the source's health; the caller logs it."""
+        error = as_blocked(error)
+        reason = getattr(error, "reason", None) or str(error)
+        self._record_failure(source.name, article.url, getattr(error, "kind", "failed"), reason)
+        return f"failed: {reason}"
 
     def _same_payload(self, article_id: str, exchange: Exchange, entry: FeedEntry | None) -> bool:
         """Whether the page's bytes are those last compared (and the feed's entry unchanged):

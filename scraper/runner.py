@@ -137,7 +137,9 @@ async def revisit_all(
         if outcome in {"major", "minor"}:
             report.updated += 1
         elif outcome.startswith("failed: "):
-            report.failures.append(Problem(article.url, outcome.removeprefix("failed: ")))
+            reason = outcome.removeprefix("failed: ")
+            kind = "blocked" if reason.startswith("blocked: ") else "failed"
+            report.failures.append(Problem(article.url, reason, kind))
 
     jobs = [one(source, article) for source in sources
             for article in pipeline.store.iter_articles(source=source.name)]  # fmt: skip

@@ -22,6 +22,7 @@ def _health(health: Health | None) -> dict[str, Any] | None:
     if health is None:
         return None
     extraction = health.extraction
+    last = health.last_blocked
     return {
         "polls": health.polls,
         "failed_share": round(health.failed_share, 3),
@@ -34,6 +35,9 @@ def _health(health: Health | None) -> dict[str, Any] | None:
         "pages": health.pages,
         "failed_pages_share": round(health.failed_pages_share, 3),
         "last_page_error": health.last_page_error,
+        "failed_pages": health.failed_pages,
+        "blocked_pages": health.blocked_pages,
+        "last_blocked": {"url": last.url, "reason": last.reason} if last else None,
     }
 
 

@@ -13,7 +13,7 @@ import pytest
 from scraper.dedupe import DedupeDoc, Placement
 from scraper.dedupe.synth import build_network, load_bodies
 from scraper.errors import StorageError
-from scraper.health import PollRecord
+from scraper.health import FailedPage, PollRecord
 from scraper.models import Article, FeedEntry, StoredArticle
 from scraper.store.base import (
     FetchRecord,
@@ -172,6 +172,21 @@ def test_health_counts_the_article_pages_polls_failed_to_fetch(store: Store) -> 
     assert health.failed_pages_share == pytest.approx(0.5)
     assert health.last_page_error == "a.example/4: HTTP 404"
     assert health.pages_failing == "50% of 8 pages failed"
+
+
+def test_health_counts_the_pages_that_failed_since_its_first_poll(store: Store) -> None:
+    store.log_page_failure("one", T0, FailedPage("https://a.example/0", "failed", "old"))
+    for i in range(2):
+        store.record_poll("one", T0 + timedelta(hours=i + 1), PollRecord(True, 200, 3, 0))
+    shell = FailedPage("https://a.example/2", "blocked", "blocked: a JavaScript shell")
+    store.log_page_failure("one", T0 + timedelta(hours=1), shell)
+    missing = FailedPage("https://a.example/3", "failed", "HTTP 404")
+    store.log_page_failure("one", T0 + timedelta(hours=2), missing)
+    store.log_page_failure("two", T0 + timedelta(hours=2), shell)
+    health = store.health("one")
+    assert (health.failed_pages, health.blocked_pages) == (2, 1)  # not the one before the polls
+    assert health.last_blocked == shell
+    assert store.health("nobody").failed_pages == 0
 
 
 # -- articles -------------------------------------------------------------------------------

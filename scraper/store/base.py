@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Protocol
 
 from scraper.dedupe import DedupeDoc, Deduper, Placement
-from scraper.health import Health, PollRecord
+from scraper.health import FailedPage, Health, PollRecord
 from scraper.models import Article, FeedEntry, StoredArticle
 from scraper.store.search import SearchHit
 from scraper.store.stories import StoryView
@@ -111,6 +111,7 @@ class Store(Protocol):
     def save_source_state(self, state: SourceState) -> None: ...
     def source_states(self) -> list[SourceState]: ...
     def record_poll(self, source: str, at: datetime, poll: PollRecord) -> None: ...
+    def log_page_failure(self, source: str, at: datetime, failure: FailedPage) -> None: ...
     def health(self, source: str, polls: int = 100) -> Health: ...
 
     # -- articles ---------------------------------------------------------------------------

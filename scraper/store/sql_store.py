@@ -12,12 +12,12 @@ import json
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
-from dataclasses import astuple
+from dataclasses import astuple, replace
 from datetime import datetime
 from typing import Any
 
 from scraper.errors import StorageError
-from scraper.health import WINDOW, Health, PageRecord, PollRecord, assess
+from scraper.health import WINDOW, FailedPage, Health, PageRecord, PollRecord, assess
 from scraper.models import Article, FeedEntry, StoredArticle
 from scraper.store.base import FetchRecord, HostHold, PageFailure, RobotsRecord, SourceState
 from scraper.store.search import SearchHit
@@ -240,10 +240,19 @@ class SQLStore(ABC):
                 (source, self._ts(at), *astuple(poll)),  # the columns in the record's order
             )
 
+    def log_page_failure(self, source: str, at: datetime, failure: FailedPage) -> None:
+        """Count a failed fetch of a page in its source's health (revisits too)."""
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO failure_log (source, url, at, kind, reason) VALUES (?, ?, ?, ?, ?)",
+                (source, failure.url, self._ts(at), failure.kind, failure.reason),
+            )
+
     def health(self, source: str, polls: int = 100) -> Health:
-        """The source's health over its latest polls and pages."""
+        """The source's health over its latest polls and pages, and the pages that failed
+        since the first of those polls."""
         poll_rows = self._query(
-            "SELECT ok, status, entries, new, pages, failed_pages, page_error FROM polls "
+            "SELECT at, ok, status, entries, new, pages, failed_pages, page_error FROM polls "
             "WHERE source = ? ORDER BY id DESC LIMIT ?",
             (source, polls),
         )
@@ -253,12 +262,36 @@ class SQLStore(ABC):
             f"ORDER BY first_seen DESC, {self._insertion_order} DESC LIMIT ?",
             (source, 2 * WINDOW),
         )
-        return assess(
+        health = assess(
             [PollRecord(bool(r["ok"]), r["status"], r["entries"], r["new"], r["pages"],
                         r["failed_pages"], r["page_error"]) for r in poll_rows],
             [PageRecord(r["chars"] or 0, bool(r["dated"]), bool(r["authored"]))
              for r in page_rows],
         )  # fmt: skip
+        return self._failure_counts(health, source, poll_rows[-1]["at"]) if poll_rows else health
+
+    def _failure_counts(self, health: Health, source: str, since: Any) -> Health:
+        """`health` with the source's pages that failed since `since` (a stored time)."""
+        counts = {
+            row["kind"]: int(row["n"])
+            for row in self._query(
+                "SELECT kind, COUNT(*) AS n FROM failure_log WHERE source = ? AND at >= ? "
+                "GROUP BY kind",
+                (source, since),
+            )
+        }
+        latest = self._query(
+            "SELECT url, kind, reason FROM failure_log WHERE source = ? AND at >= ? "
+            "AND kind = 'blocked' ORDER BY at DESC, id DESC LIMIT 1",
+            (source, since),
+        )
+        last = FailedPage(latest[0]["url"], "blocked", latest[0]["reason"]) if latest else None
+        return replace(
+            health,
+            failed_pages=sum(counts.values()),
+            blocked_pages=counts.get("blocked", 0),
+            last_blocked=last,
+        )
 
     # -- articles --------------------------------------------------------------------------
     def find_article(

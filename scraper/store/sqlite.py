@@ -245,6 +245,19 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE polls ADD COLUMN failed_pages INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE polls ADD COLUMN page_error TEXT;
     """,
+    # 9: a row per failed fetch of a page (a block or stub page, or any other failure), for source
+    # health: the pages of a poll, and revisits, which are no poll.
+    """
+    CREATE TABLE failure_log (
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL,
+        url TEXT NOT NULL,
+        at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        reason TEXT NOT NULL
+    );
+    CREATE INDEX failure_log_source ON failure_log (source, at);
+    """,
 )
 
 
