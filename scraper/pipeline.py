@@ -18,6 +18,7 @@ from scraper.dedupe import DedupeDoc, Deduper
 from scraper.encoding import decode, looks_binary
 from scraper.errors import (
     BlockedError,
+    BlockedPageError,
     ExtractionError,
     FetchError,
     GoneError,
@@ -26,7 +27,7 @@ from scraper.errors import (
     ScraperError,
     StorageError,
 )
-from scraper.extract.blocked import as_blocked, blocked_page
+from scraper.extract.blocked import as_blocked, blocked_page, detect_block
 from scraper.extract.boilerplate import BoilerplateModel
 from scraper.feeds import parse_feed
 from scraper.fetcher import PERMANENT_REDIRECTS, Fetcher
@@ -222,6 +223,7 @@ class Pipeline:
             state = replace(state, disabled=error.reason)
             report.error = f"{error.reason}; the source is disabled"
         except ScraperError as error:
+            error = as_blocked(error)  # a feed answered by a block page says so
             report.error = getattr(error, "reason", None) or str(error)
             report.status = getattr(error, "status", None)
         finally:
@@ -356,6 +358,9 @@ class Pipeline:
         try:
             feed = parse_feed(exchange.content, exchange.url, content_type)
         except ParseError as error:
+            block = detect_block(decode(exchange.content, content_type), exchange.status)
+            if block is not None:  # a challenge or consent page where the feed should be
+                raise BlockedPageError(exchange.url, block.describe(), exchange.status) from None
             raise ParseError(f"malformed feed: {error}") from None
         if feed.error:  # feedparser recovered a feed from bad input: use what it read
             report.warnings.append(f"feed is not well-formed ({feed.error}); used what was read")

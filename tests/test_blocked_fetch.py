@@ -172,3 +172,18 @@ def test_the_daemon_hands_no_block_page_to_its_extraction_stage(site: TestSite, 
     assert [record["url"] for record in export(config)] == [real_url]
     [line] = _log_lines(err, shell_url)  # one line (the daemon logged its failures twice)
     assert line.startswith("blocked: a JavaScript shell")
+
+
+def test_a_feed_answered_by_a_challenge_page_fails_as_blocked(site, tmp_path, cli) -> None:
+    challenge = (BLOCK_PAGES / "challenge-cloudflare-en.html").read_text(encoding="utf-8")
+    site.add("/feed.xml", challenge, status=403)
+    site.add("/feed2.xml", challenge)  # a 200 whose body is the challenge, not a feed
+    sources = [
+        {"name": "a", "feed": site.url("/feed.xml")},
+        {"name": "b", "feed": site.url("/feed2.xml")},
+    ]
+    config = write_config(tmp_path, sources)
+    result = cli("fetch", "--config", str(config))
+    assert result.code == 1
+    errors = [line for line in result.err.splitlines() if line.startswith("error:")]
+    assert len(errors) == 2 and all("blocked:" in line for line in errors), result.err
