@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from scraper.errors import StorageError
 from scraper.health import PollRecord
 from scraper.models import Article, FeedEntry, StoredArticle
 from scraper.store.base import FetchRecord, HostHold, RobotsRecord, SourceState, Store
+from scraper.store.pg_schema import MIGRATIONS as PG_MIGRATIONS
 from scraper.store.postgres import PostgresStore
 from scraper.store.search import SearchSyntaxError, to_tsquery_text
 from scraper.urls import article_id
@@ -357,8 +359,10 @@ def test_the_fts5_syntax_becomes_a_tsquery_with_no_punctuation_left_as_syntax() 
 def place(
     store: Store, deduper: object, stored: StoredArticle, credit: str | None = None
 ) -> Placement:
+    """Place an article; `credit` is a credit line in its own text."""
     doc = DedupeDoc(stored.id, stored.url, stored.text, stored.title, stored.published,
                     credited_url=credit, first_seen=stored.first_seen)  # fmt: skip
+    doc = replace(doc, credit_in_text=credit is not None)
     return store.place_article(deduper, doc)  # type: ignore[arg-type]
 
 
@@ -404,6 +408,37 @@ def test_merging_two_stories_keeps_every_link(store: Store) -> None:
     pairs = {frozenset((k.source, k.target)) for k in view.links}
     assert frozenset((a.id, b.id)) in pairs and frozenset((c.id, d.id)) in pairs
     assert {frozenset((k.source, k.target)) for k in first.links} <= pairs
+
+
+def test_a_claim_a_second_page_of_the_site_repeats_is_undone_by_another_process(
+    store: Store,
+) -> None:
+    line = "Line {} about a quite different matter of rail timetables."
+    other_text = " ".join(line.format(i) for i in range(40))
+    wire = save(store, "https://wire.example/desk/agency", at=T0, text=BODY)
+    first = save(store, "https://portal.example/a", at=T0 + timedelta(hours=1), text=other_text)
+    deduper = store.dedupe_engine()
+    place(store, deduper, wire)
+    joined = place(store, deduper, first, credit=wire.url)
+    assert set(joined.members) == {wire.id, first.id}
+    assert store.get_article(first.id).original_url == wire.url  # type: ignore[union-attr]
+
+    later = reopen(store)  # the claim counts are in the index, not in the first engine
+    try:
+        line = "Word {} on the vineyard harvest and the cooperative's prices."
+        third = " ".join(line.format(i) for i in range(40))
+        second = save(later, "https://portal.example/b", at=T0 + timedelta(hours=2), text=third)
+        placed = place(later, later.dedupe_engine(), second, credit=wire.url)
+        assert placed.members == (second.id,)
+        for page in (first, second):
+            stored = later.get_article(page.id)
+            assert stored is not None and stored.story_id == page.id
+            assert stored.original_url is None
+        assert later.story(wire.id) is not None
+        assert [m.id for m in later.story(wire.id).members] == [wire.id]  # type: ignore[union-attr]
+        assert later.stories() == []
+    finally:
+        later.close()
 
 
 @pytest.fixture(scope="module")
@@ -455,7 +490,7 @@ def test_workers_opening_a_new_database_at_once_migrate_it_once() -> None:
         for thread in threads:
             thread.join()
         assert errors == [] and len(stores) == 4
-        assert {s.schema_version for s in stores} == {1}
+        assert {s.schema_version for s in stores} == {len(PG_MIGRATIONS)}
         for s in stores:
             s.close()
 

@@ -200,6 +200,15 @@ MIGRATIONS: tuple[str, ...] = (
            string_agg(url, ' ') AS urls
     FROM articles GROUP BY story_id HAVING COUNT(*) > 1;
     """,
+    # 2: which pages of a site made each claim (see the SQLite index's migration 7).
+    """
+    CREATE TABLE dedupe_claims (
+        site TEXT COLLATE "C" NOT NULL,
+        url TEXT COLLATE "C" NOT NULL,
+        doc_id TEXT COLLATE "C" NOT NULL,
+        PRIMARY KEY (site, url, doc_id)
+    );
+    """,
 )
 
 # The one row of `scraper_schema` holds the version the tables are at.
@@ -209,5 +218,5 @@ VERSION_TABLE = "CREATE TABLE IF NOT EXISTS scraper_schema (version INTEGER NOT 
 TABLES = (
     "articles", "article_urls", "article_guids", "versions", "fetch_log", "validators",
     "host_holds", "robots", "payloads", "boilerplate", "sources", "polls", "dedupe_refs",
-    "dedupe_links", "dedupe_originals", "dedupe_docs", "dedupe_keys",
+    "dedupe_links", "dedupe_originals", "dedupe_docs", "dedupe_keys", "dedupe_claims",
 )  # fmt: skip

@@ -218,6 +218,16 @@ MIGRATIONS: tuple[str, ...] = (
         tied TEXT NOT NULL
     );
     """,
+    # 7: which pages of a site made each claim (credit, canonical): one its pages repeat is the
+    # template's, not an article's, and is ignored (held to a few pages per claim).
+    """
+    CREATE TABLE dedupe_claims (
+        site TEXT NOT NULL,
+        url TEXT NOT NULL,
+        doc_id TEXT NOT NULL,
+        PRIMARY KEY (site, url, doc_id)
+    );
+    """,
 )
 
 

@@ -1,0 +1,85 @@
+"""Claims (credits, canonicals) join stories only where the texts or the article's own credit
+line back them, and a claim a site's pages repeat is its template's, even after the fact."""
+
+from __future__ import annotations
+
+import pytest
+
+from scraper.dedupe.synth import load_bodies, paragraphs, translate
+from scraper.urls import normalize_url
+from tests.test_dedupe_engine import TRUTH, Archive, page
+
+
+@pytest.fixture(scope="module")
+def articles() -> list[str]:
+    if not TRUTH.is_file():
+        pytest.skip(f"shared corpus not present: {TRUTH}")
+    bodies = load_bodies(TRUTH)
+    return [t for _, t in bodies if 300 <= len(t.split()) <= 1200 and len(paragraphs(t)) >= 6]
+
+
+def test_a_template_canonical_shared_by_a_sites_pages_joins_none_of_them(
+    articles: list[str],
+) -> None:
+    fixed = "https://cms.example/2019/01/welcome"
+    pages = [
+        page(f"https://cms.example/news/{i}", articles[i], i, canonical_url=fixed) for i in range(4)
+    ]
+    archive = Archive()
+    archive.archive(page(fixed, articles[9], -1), *pages)
+    for doc in pages:
+        assert archive.story(doc) == {doc.id}
+
+
+def test_a_sidebar_credit_names_no_original_without_the_texts(articles: list[str]) -> None:
+    sidebar = page("https://blog.example/a", articles[0], credited_url="https://agency.example/x")
+    archive = Archive()
+    (placed,) = archive.archive(sidebar)
+    assert placed.credit is None
+    assert placed.refers == ((normalize_url("https://agency.example/x"), "page credit"),)
+    agency = page("https://agency.example/x", articles[1], -1)
+    (placed,) = archive.archive(agency)
+    assert archive.story(sidebar) == {sidebar.id} and placed.members == (agency.id,)
+
+
+def test_a_sidebar_credit_backed_by_the_texts_names_the_original(articles: list[str]) -> None:
+    original = page("https://agency.example/y", articles[2], 1)  # dated after the copy
+    copy = page("https://blog.example/y", articles[2], 0, credited_url=original.url)
+    archive = Archive()
+    _, placed = archive.archive(copy, original)
+    assert placed.original.id == original.id and placed.original.reason == "credited"
+
+
+@pytest.mark.parametrize("archived", [True, False])
+def test_a_text_credit_repeated_by_a_second_page_of_the_site_is_undone(
+    articles: list[str], archived: bool
+) -> None:
+    wire = page("https://wire.example/agency-desk", articles[5], -1)
+    boiler = {"credited_url": wire.url, "credit_in_text": True}
+    first = page("https://portal.example/a", translate(articles[6], 1), 0, **boiler)
+    second = page("https://portal.example/b", translate(articles[7], 1), 1, **boiler)
+    archive = Archive()
+    if archived:
+        archive.archive(wire)
+    (placed,) = archive.archive(first)
+    assert len(placed.members) == (2 if archived else 1)  # one page: it may be a translation
+    assert placed.credit == (None if archived else normalize_url(wire.url))
+    (placed,) = archive.archive(second)
+    assert placed.members == (second.id,) and placed.credit is None
+    assert archive.story(first) == {first.id}
+    assert archive.book.claims(first.id) == []
+    if archived:
+        assert archive.story(wire) == {wire.id}
+        assert archive.book.original(wire.id).reason == "alone"  # type: ignore[union-attr]
+
+
+def test_a_credited_translation_still_joins_when_another_site_credits_the_same_page(
+    articles: list[str],
+) -> None:
+    source = page("https://source.example/news/t", articles[8], 0)
+    credit = {"credited_url": source.url, "credit_in_text": True}
+    one = page("https://one.example/t", translate(articles[8], 1), 1, **credit)
+    two = page("https://two.example/t", translate(articles[8], 2), 2, **credit)
+    archive = Archive()
+    archive.archive(one, two, source)
+    assert archive.story(source) == {source.id, one.id, two.id}
