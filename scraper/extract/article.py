@@ -29,6 +29,12 @@ def _without_lines(text: str, unwanted: tuple[str, ...]) -> str:
     return "\n\n".join(kept).strip()
 
 
+def in_text(line: str | None, text: str) -> bool:
+    """Whether a line is part of a body: a credit there is the article's, not its page's."""
+    key = _norm(line) if line else ""
+    return bool(key) and key in _norm(text)
+
+
 def strip_credit_lines(body: Body, lines: tuple[str, ...]) -> Body:
     if not lines:
         return body
@@ -58,6 +64,7 @@ def extract_article(
     """
     body = extract_body(apply_selectors(html, select, drop), url)
     meta = extract_metadata(html, url, entry, body.text)
+    credit_in_text = in_text(meta.original_line, body.text)
     body = strip_credit_lines(body, meta.credit_lines)
     return Article(
         url=url or "",
@@ -74,5 +81,6 @@ def extract_article(
         image=meta.image,
         original_url=meta.original_url,
         original_source=meta.original_source,
+        credit_in_text=credit_in_text,
         error=body.error,
     )
