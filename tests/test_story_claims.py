@@ -1,0 +1,51 @@
+"""False stories end to end: a template's fixed canonical and a sidebar's credit link join no
+articles and name no original, while genuine republications, copied or translated, do; real
+wcxb-dev pages served by the test sites and archived by `scraper fetch`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bench.claims import (
+    COPIES_FIRST,
+    build,
+    config_text,
+    corpus_pages,
+    figures,
+    running_sites,
+    serve,
+)
+from bench.wcxb import CORPUS, available
+
+ORIGINS, TEMPLATED, SIDEBAR = 6, 6, 6
+
+
+def test_template_claims_join_nothing_and_credited_copies_and_translations_join_their_original(
+    tmp_path: Path, cli
+) -> None:
+    if not available():
+        pytest.skip(f"../shared/corpora not present: {CORPUS}")
+    corpus = corpus_pages("check", ORIGINS + TEMPLATED + SIDEBAR + 1, seed=11)
+    with running_sites() as sites:
+        bases = {name: site.url("").rstrip("/") for name, site in sites.items()}
+        day = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)
+        net = build(corpus, bases, ORIGINS, TEMPLATED, SIDEBAR, seed=11, day=day)
+        serve(net, sites)
+        config = tmp_path / "scraper.toml"
+        config.write_text(config_text(tmp_path / "archive", sites), encoding="utf-8")
+        for group in COPIES_FIRST:  # the copies before their originals: re-linked later
+            sources = [arg for name in group for arg in ("--source", name)]
+            assert cli("fetch", "--config", str(config), *sources).code == 0
+        records = cli("export", "--config", str(config)).jsonl()
+    got = figures(records, net)
+    # the originals, a copy of each, a translation of every other one, the cms's, the portal's
+    # and the agency's pages: every one archived
+    assert got.articles == len(net.story) == 2 * ORIGINS + ORIGINS // 2 + TEMPLATED + SIDEBAR + 1
+    assert got.precision >= 0.995 and got.recall >= 0.97, got.wrong
+    assert got.originals_right >= 0.95, got.wrong
+    claimed = [r for r in records if r["url"].startswith((bases["cms"], bases["portal"]))]
+    assert len({r["story_id"] for r in claimed}) == TEMPLATED + SIDEBAR  # none joined
+    assert [r["original_url"] for r in claimed] == [None] * (TEMPLATED + SIDEBAR)
