@@ -2,7 +2,7 @@
 republications, archived by `scraper fetch` and scored against the truth.
 
     .venv/bin/python bench/claims.py [--origins 40] [--template 24] [--sidebar 24]
-                                     [--half check] [--seed 5]
+                                     [--inline 12] [--half check] [--seed 5] [--verbose]
 
 Every page is a real page of ../shared/corpora/wcxb-dev (one per real domain, from one half of
 its fixed domain split: `bench.wcxb`), served by tests/testsite.py on a loopback address per
@@ -11,6 +11,8 @@ site:
   JSON-LD url (a common CMS mistake); every page is an article of its own;
 - "portal": real pages with a sidebar on every page crediting one agency article ("This story
   was first published by Agency Wire"), which is archived too ("agency");
+- "wire-portal": real texts in a template that ends every article with that same credit line,
+  inside the article (so the first page's credit looks like its own until a second repeats it);
 - "origin-a", "origin-b": real pages as they are, the originals;
 - "aggregator": each original's text in the aggregator's own template, with a credit line
   inside the article ("La source originale de cet article est ...") and a later date;
@@ -58,12 +60,11 @@ HOSTS = {
     "origin-b": "127.0.0.7",
     "aggregator": "127.0.0.8",
     "translator": "127.0.0.9",
+    "wire-portal": "127.0.0.10",
 }
-COPIES_FIRST = (("aggregator", "translator", "cms", "portal"), ("origin-a", "origin-b", "agency"))
-ORIGINALS_FIRST = (
-    ("origin-a", "origin-b", "agency"),
-    ("aggregator", "translator", "cms", "portal"),
-)
+COPIES = ("aggregator", "translator", "cms", "portal", "wire-portal")
+COPIES_FIRST = (COPIES, ("origin-a", "origin-b", "agency"))
+ORIGINALS_FIRST = (("origin-a", "origin-b", "agency"), COPIES)
 FIXED_CANONICAL = "/2019/01/welcome-to-our-new-website.html"
 AGENCY_ARTICLE = "/wire/2026/12/01/agency-desk-report.html"
 NAMES = {"origin-a": "The Harbour Courier", "origin-b": "Valley Ledger"}
@@ -79,6 +80,7 @@ TRANSLATION_CREDITS = [
     ("es", 'Publicado originalmente en <a href="{url}">{name}</a>'),
     ("fr", 'Cet article a été publié initialement par <a href="{url}">{name}</a>.'),
 ]
+INLINE = '<p>This story was first published by <a href="{url}">Agency Wire</a></p>'
 SIDEBAR = (
     '<aside class="sidebar"><h4>Source</h4><p>This story was first published by '
     '<a href="{url}">Agency Wire</a></p><ul><li><a href="/about">About us</a></li>'
@@ -179,12 +181,13 @@ def build(
     origins: int,
     templated: int,
     sidebar: int,
+    inline: int,
     seed: int,
     day: datetime,
 ) -> ClaimsNetwork:
-    """The network over `corpus` pages (origins, then the cms's, the portal's, the agency's)."""
+    """The network over `corpus` pages (origins, then the cms's, the portals', the agency's)."""
     rng = random.Random(seed)
-    need = origins + templated + sidebar + 1
+    need = origins + templated + sidebar + inline + 1
     if len(corpus) < need:
         raise ValueError(f"{need} pages needed, {len(corpus)} given")
     net = ClaimsNetwork()
@@ -224,6 +227,15 @@ def build(
         path = f"/read/{page.id}.html"
         served = Served("portal", path, with_sidebar(page.html(), agency_url), page.gold["title"])
         net.add(served, bases["portal"] + path, None)
+    for _ in range(inline):
+        page = next(it)
+        path = f"/wire/{page.id}.html"
+        body = "".join(f"<p>{html_lib.escape(p)}</p>" for p in paragraphs(page))
+        title = page.gold["title"]
+        page_html = template(
+            "Regional Wire Portal", title, body + INLINE.format(url=agency_url), day
+        )
+        net.add(Served("wire-portal", path, page_html, title), bases["wire-portal"] + path, None)
     page = next(it)
     net.add(Served("agency", AGENCY_ARTICLE, page.html(), page.gold["title"]), agency_url, None)
     return net
@@ -295,15 +307,18 @@ def running_sites() -> Iterator[dict[str, TestSite]]:
 
 
 def run(
-    half: str | None, origins: int, templated: int, sidebar: int, seed: int, order: tuple
+    half: str | None,
+    counts: tuple[int, int, int, int],
+    seed: int,
+    order: tuple[tuple[str, ...], ...],
 ) -> Figures:
     from scraper.cli import main
 
-    corpus = corpus_pages(half, origins + templated + sidebar + 1, seed)
+    corpus = corpus_pages(half, sum(counts) + 1, seed)
     with running_sites() as sites, tempfile.TemporaryDirectory() as tmp:
         bases = {name: site.url("").rstrip("/") for name, site in sites.items()}
         day = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)
-        net = build(corpus, bases, origins, templated, sidebar, seed, day)
+        net = build(corpus, bases, *counts, seed, day)
         serve(net, sites)
         config = Path(tmp) / "scraper.toml"
         config.write_text(config_text(Path(tmp) / "archive", sites), encoding="utf-8")
@@ -325,6 +340,7 @@ def main() -> None:
     parser.add_argument("--origins", type=int, default=40, help="originals (each copied once)")
     parser.add_argument("--template", type=int, default=24, help="pages with one fixed canonical")
     parser.add_argument("--sidebar", type=int, default=24, help="pages with a sidebar credit")
+    parser.add_argument("--inline", type=int, default=12, help="pages with a template credit line")
     parser.add_argument("--half", choices=("tune", "check", "both"), default="check")
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--verbose", action="store_true", help="list what went wrong")
@@ -334,7 +350,8 @@ def main() -> None:
     half = None if args.half == "both" else args.half
     for label, order in (("copies first", COPIES_FIRST), ("originals first", ORIGINALS_FIRST)):
         start = time.perf_counter()
-        got = run(half, args.origins, args.template, args.sidebar, args.seed, order)
+        counts = (args.origins, args.template, args.sidebar, args.inline)
+        got = run(half, counts, args.seed, order)
         print(
             f"{label}: {got.articles} articles | pairwise precision {got.precision:.4f} | "
             f"recall {got.recall:.4f} | originals right {got.originals_right:.4f} | "

@@ -1,6 +1,7 @@
-"""False stories end to end: a template's fixed canonical and a sidebar's credit link join no
-articles and name no original, while genuine republications, copied or translated, do; real
-wcxb-dev pages served by the test sites and archived by `scraper fetch`."""
+"""False stories end to end: a template's fixed canonical, a sidebar's credit link and a credit
+line every article of a site ends with join no articles and name no original, while genuine
+republications, copied or translated, do: real wcxb-dev pages served by the test sites and
+archived by `scraper fetch`, in either arrival order."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 
 from bench.claims import (
     COPIES_FIRST,
+    ORIGINALS_FIRST,
     build,
     config_text,
     corpus_pages,
@@ -20,32 +22,40 @@ from bench.claims import (
 )
 from bench.wcxb import CORPUS, available
 
-ORIGINS, TEMPLATED, SIDEBAR = 6, 6, 6
+ORIGINS, TEMPLATED, SIDEBAR, INLINE = 6, 5, 5, 4
 
 
+@pytest.mark.parametrize("order", [COPIES_FIRST, ORIGINALS_FIRST], ids=["copies", "originals"])
 def test_template_claims_join_nothing_and_credited_copies_and_translations_join_their_original(
-    tmp_path: Path, cli
+    tmp_path: Path, cli, order: tuple[tuple[str, ...], ...]
 ) -> None:
     if not available():
         pytest.skip(f"../shared/corpora not present: {CORPUS}")
-    corpus = corpus_pages("check", ORIGINS + TEMPLATED + SIDEBAR + 1, seed=11)
+    counts = (ORIGINS, TEMPLATED, SIDEBAR, INLINE)
+    corpus = corpus_pages("check", sum(counts) + 1, seed=11)
     with running_sites() as sites:
         bases = {name: site.url("").rstrip("/") for name, site in sites.items()}
         day = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)
-        net = build(corpus, bases, ORIGINS, TEMPLATED, SIDEBAR, seed=11, day=day)
+        net = build(corpus, bases, *counts, seed=11, day=day)
         serve(net, sites)
         config = tmp_path / "scraper.toml"
         config.write_text(config_text(tmp_path / "archive", sites), encoding="utf-8")
-        for group in COPIES_FIRST:  # the copies before their originals: re-linked later
+        for group in order:
             sources = [arg for name in group for arg in ("--source", name)]
-            assert cli("fetch", "--config", str(config), *sources).code == 0
+            done = cli("fetch", "--config", str(config), *sources)
+            assert done.code == 0
         records = cli("export", "--config", str(config)).jsonl()
     got = figures(records, net)
-    # the originals, a copy of each, a translation of every other one, the cms's, the portal's
-    # and the agency's pages: every one archived
-    assert got.articles == len(net.story) == 2 * ORIGINS + ORIGINS // 2 + TEMPLATED + SIDEBAR + 1
+    # the originals, a copy of each, a translation of every other one, and the pages of the
+    # cms, the two portals and the agency: every one archived
+    assert (
+        got.articles
+        == len(net.story)
+        == 2 * ORIGINS + ORIGINS // 2 + TEMPLATED + SIDEBAR + INLINE + 1
+    )
     assert got.precision >= 0.995 and got.recall >= 0.97, got.wrong
     assert got.originals_right >= 0.95, got.wrong
-    claimed = [r for r in records if r["url"].startswith((bases["cms"], bases["portal"]))]
-    assert len({r["story_id"] for r in claimed}) == TEMPLATED + SIDEBAR  # none joined
-    assert [r["original_url"] for r in claimed] == [None] * (TEMPLATED + SIDEBAR)
+    lying = tuple(bases[s] for s in ("cms", "portal", "wire-portal"))
+    claimed = [r for r in records if r["url"].startswith(lying)]
+    assert len({r["story_id"] for r in claimed}) == len(claimed) == TEMPLATED + SIDEBAR + INLINE
+    assert {r["original_url"] for r in claimed} == {None}

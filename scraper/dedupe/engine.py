@@ -156,9 +156,12 @@ class Deduper:
         """Drop the references of a claim found to be `site`'s template, and cut apart the
         stories it joined: the links it made go, and each story splits where they held it."""
         dropped = tuple((url, page) for url, pages in repeated for page in pages)
+        # Every story of those pages is rebuilt, joined by the claim or not: its original may
+        # have named the claimed page as its own original.
         bad: dict[str, set[tuple[str, str, str]]] = {}
         for url, pages in repeated:
             for story in {s for p in pages if (s := self.state.story_of(p)) is not None}:
+                bad.setdefault(story, set())
                 for k in self.state.links(story):
                     if k.via == url and (k.source in pages or k.target in pages):
                         bad.setdefault(story, set()).add((k.source, k.target, k.kind))
@@ -166,16 +169,24 @@ class Deduper:
         for story, gone in sorted(bad.items()):
             kept = [k for k in self.state.links(story) if (k.source, k.target, k.kind) not in gone]
             docs = [d for m in self.state.members(story) if (d := self.state.doc(m)) is not None]
-            credits = {d.id: c for d in docs if (c := self._credit(d.id, set(dropped)))}
+            credits = {d.id: c for d in docs if (c := self._credit(d, set(dropped)))}
             parts += rebuild(story, docs, kept, credits)
         return dropped, tuple(parts)
 
-    def _credit(self, doc_id: str, dropped: set[tuple[str, str]]) -> str | None:
-        """The page an article credits in its own text, when that claim stands."""
-        for url, kind in self.state.claims(doc_id):
-            if kind == "credit" and (url, doc_id) not in dropped:
-                return url
-        return None
+    def _credit(
+        self,
+        doc: DedupeDoc,
+        dropped: set[tuple[str, str]],
+        refers: Sequence[tuple[str, LinkKind]] | None = None,
+    ) -> str | None:
+        """The page an article credits in its own text, as it wrote it, when that claim stands
+        (`refers`: the article's claims, when they are not stored yet)."""
+        if not doc.credited_url:
+            return None
+        claims = self.state.claims(doc.id) if refers is None else refers
+        url = normalize_url(doc.credited_url)
+        standing = (url, "credit") in claims and (url, doc.id) not in dropped
+        return doc.credited_url if standing else None
 
     def _supported(self, fp: Fingerprint, own_url: str, other_id: str, state: StoryState) -> bool:
         """Whether the texts back a claim between two articles: one is a copy of the other."""
@@ -234,10 +245,7 @@ class Deduper:
         docs = [doc] + [d for m in sorted(members - {doc.id}) if (d := state.doc(m)) is not None]
         choice = choose_original(docs, known)
         original = next(d for d in docs if d.id == choice.id)
-        if choice.id == doc.id:
-            credit = next((url for url, kind in refers if kind == "credit"), None)
-        else:
-            credit = self._credit(choice.id, dropped)
+        credit = self._credit(original, dropped, refers if original.id == doc.id else None)
         return Placement(
             doc_id=doc.id,
             links=tuple(links),
