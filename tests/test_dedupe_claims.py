@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from scraper.dedupe.synth import load_bodies, paragraphs, translate
+from scraper.dedupe.synth import excerpt, load_bodies, paragraphs, translate
 from scraper.urls import normalize_url
 from tests.test_dedupe_engine import TRUTH, Archive, page
 
@@ -83,3 +83,16 @@ def test_a_credited_translation_still_joins_when_another_site_credits_the_same_p
     archive = Archive()
     archive.archive(one, two, source)
     assert archive.story(source) == {source.id, one.id, two.id}
+
+
+def test_a_copy_and_an_excerpt_on_one_site_crediting_the_same_page_keep_the_credit(
+    articles: list[str],
+) -> None:
+    original = page("https://source.example/news/q", articles[3], 2)  # dated after its copies
+    credit = {"credited_url": original.url, "credit_in_text": True}
+    copy = page("https://aggregator.example/full/q", articles[3], 0, **credit)
+    teaser = page("https://aggregator.example/brief/q", excerpt(articles[3], 0.3), 1, **credit)
+    archive = Archive()
+    *_, placed = archive.archive(copy, teaser, original)
+    assert set(placed.members) == {original.id, copy.id, teaser.id}
+    assert placed.original.id == original.id and placed.original.reason == "credited"

@@ -17,7 +17,7 @@
 - `synth`: a seeded network of republications around real bodies, to measure all of this.
 """
 
-from scraper.dedupe.claims import TEMPLATE_PAGES, is_article_url
+from scraper.dedupe.claims import is_article_url
 from scraper.dedupe.compare import Overlap, Verdict, classify, overlap
 from scraper.dedupe.engine import Deduper, StoryState
 from scraper.dedupe.index import FingerprintIndex, MemoryIndex
@@ -51,7 +51,6 @@ __all__ = [
     "StoryBook",
     "StoryPart",
     "StoryState",
-    "TEMPLATE_PAGES",
     "Verdict",
     "choose_original",
     "classify",

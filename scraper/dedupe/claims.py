@@ -4,7 +4,7 @@ A claim is the page's word, and pages are often wrong: a CMS template may carry 
 canonical on every page, or a "Source: Agency" link in a sidebar. So a claim joins a story, or
 names an original, only when the texts support it (`Deduper` checks their overlap), except a
 credit line inside the article's own text that names one article (a credited translation shares
-no words with its source). A claim that TEMPLATE_PAGES distinct pages of one site make is the
+no words with its source). A claim that two different articles of one site make is the
 template's, not the article's: it is ignored from then on, and the stories it joined before it
 was known to repeat are cut apart again (`rebuild`).
 """
@@ -23,9 +23,9 @@ from scraper.urls import normalize_url
 if TYPE_CHECKING:  # the engine imports this module
     from scraper.dedupe.engine import StoryState
 
-# Two pages of one site naming the same page as their source or canonical: a template's doing.
-# (The same article under two URLs of one site still joins, by its text.)
-TEMPLATE_PAGES = 2
+# The pages of a site that made a claim are kept up to CLAIMANTS: copies of one article may fill
+# a few places, and one different article among them shows the claim to be the template's.
+CLAIMANTS = 8
 
 
 @dataclass(frozen=True)

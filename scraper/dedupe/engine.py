@@ -20,7 +20,7 @@ from dataclasses import replace
 from typing import Protocol
 
 from scraper.dedupe.claims import (
-    TEMPLATE_PAGES,
+    CLAIMANTS,
     Claim,
     Rebuilt,
     claims_of,
@@ -95,7 +95,7 @@ class Deduper:
         self.forget(doc.id)  # a re-versioned article has a new text
         fp = self.fingerprint(doc)
         links = self.text_links(doc, fp)
-        standing, counted, repeated = self._sort_claims(doc)
+        standing, counted, repeated = self._sort_claims(doc, fp)
         dropped, rebuilt = self._cut(site_of(doc.url), repeated)
         state = Rebuilt(self.state, rebuilt) if rebuilt else self.state
         refers, claim_links = self.claim_links(doc, fp, standing, state)
@@ -133,21 +133,28 @@ class Deduper:
         return links
 
     def _sort_claims(
-        self, doc: DedupeDoc
+        self, doc: DedupeDoc, fp: Fingerprint
     ) -> tuple[list[Claim], tuple[tuple[str, str], ...], list[tuple[str, list[str]]]]:
-        """`doc`'s claims that stand; those to count for its site; and the ones its page has
-        just shown to be the template's, with the site's pages that made them before."""
+        """`doc`'s claims that stand; those to count for its site; and the ones its page shows
+        to be the template's, with the site's earlier pages whose references to them stood.
+
+        Pages of the site that are copies of `doc` (the same article under two URLs, a copy
+        and its excerpt) are one article: only a different article repeating the claim makes
+        it the template's.
+        """
         site = site_of(doc.url)
         standing, counted, repeated = [], [], []
         for claim in claims_of(doc):
-            before = [p for p in self.state.claimants(site, claim.url, TEMPLATE_PAGES)]
-            if doc.id not in before and len(before) < TEMPLATE_PAGES:
+            recorded = self.state.claimants(site, claim.url, CLAIMANTS)
+            if doc.id not in recorded and len(recorded) < CLAIMANTS:
                 counted.append((site, claim.url))
-            pages = set(before) | {doc.id}
-            if len(pages) < TEMPLATE_PAGES:
+            before = [p for p in recorded if p != doc.id]
+            if all(self._supported(fp, doc.url, p, self.state, as_copies=True) for p in before):
                 standing.append(claim)
-            elif doc.id not in before and len(before) == TEMPLATE_PAGES - 1:
-                repeated.append((claim.url, before))
+                continue
+            held = sorted({p for p, _ in self.state.referrers(claim.url)} & set(before))
+            if held:
+                repeated.append((claim.url, held))
         return standing, tuple(counted), repeated
 
     def _cut(
@@ -188,13 +195,26 @@ class Deduper:
         standing = (url, "credit") in claims and (url, doc.id) not in dropped
         return doc.credited_url if standing else None
 
-    def _supported(self, fp: Fingerprint, own_url: str, other_id: str, state: StoryState) -> bool:
-        """Whether the texts back a claim between two articles: one is a copy of the other."""
+    def _supported(
+        self,
+        fp: Fingerprint,
+        own_url: str,
+        other_id: str,
+        state: StoryState,
+        as_copies: bool = False,
+    ) -> bool:
+        """Whether the texts back a claim between two articles: one is a copy of the other.
+
+        `as_copies`: judged as texts of two sites, as a copy and its excerpt on one site are
+        (the stricter test of one site's pages is for their links, not for telling a claim
+        of one article from a template's).
+        """
         other = state.doc(other_id)
         if other is None:
             return False
         o = overlap(fp, self.fingerprint(other), MIN_SHARED)
-        return classify(o, same_site=site_of(own_url) == site_of(other.url)) is not None
+        same_site = not as_copies and site_of(own_url) == site_of(other.url)
+        return classify(o, same_site=same_site) is not None
 
     def claim_links(
         self, doc: DedupeDoc, fp: Fingerprint, standing: list[Claim], state: StoryState
