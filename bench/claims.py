@@ -16,6 +16,11 @@ site:
 - "origin-a", "origin-b": real pages as they are, the originals;
 - "aggregator": each original's text in the aggregator's own template, with a credit line
   inside the article ("La source originale de cet article est ...") and a later date;
+- "digest": every third original's lead ("Read more"), crediting it the same way (on a site of
+  its own: on the aggregator's, the template learned from its first pages took the lead it
+  shares with the full copy out of the copy's body);
+- "mirror": every third original's text under a canonical (and og:url) naming it, no credit
+  line, and a date earlier than the original's (only the canonical, backed by the texts, tells);
 - "translator": some originals translated (simulated: other words, same shape), crediting the
   original inside the article.
 Reported: pairwise precision and recall of the stories against the truth, and the share of
@@ -61,12 +66,16 @@ HOSTS = {
     "aggregator": "127.0.0.8",
     "translator": "127.0.0.9",
     "wire-portal": "127.0.0.10",
+    "mirror": "127.0.0.11",
+    "digest": "127.0.0.12",
 }
-COPIES = ("aggregator", "translator", "cms", "portal", "wire-portal")
+COPIES = ("aggregator", "digest", "translator", "mirror", "cms", "portal", "wire-portal")
 COPIES_FIRST = (COPIES, ("origin-a", "origin-b", "agency"))
 ORIGINALS_FIRST = (("origin-a", "origin-b", "agency"), COPIES)
 FIXED_CANONICAL = "/2019/01/welcome-to-our-new-website.html"
 AGENCY_ARTICLE = "/wire/2026/12/01/agency-desk-report.html"
+AGGREGATOR = "The Daily Aggregator"
+EARLY = datetime(2001, 1, 1, 8, 0, tzinfo=UTC)  # a believable date, earlier than any original's
 NAMES = {"origin-a": "The Harbour Courier", "origin-b": "Valley Ledger"}
 # Credit lines as republishers write them, inside the article (the original's URL and name).
 AGGREGATOR_CREDITS = [
@@ -139,12 +148,14 @@ def paragraphs(page: Page) -> list[str]:
     return [p.strip() for p in page.gold["main_content"].split("\n") if p.strip()]
 
 
-def template(site: str, title: str, body: str, date: datetime, lang: str = "en") -> str:
+def template(
+    site: str, title: str, body: str, date: datetime, lang: str = "en", head: str = ""
+) -> str:
     """A republisher's page: its own navigation, sidebar and footer around the article."""
     esc = html_lib.escape
     return (
         f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
-        f"<title>{esc(title)} | {site}</title>"
+        f"<title>{esc(title)} | {site}</title>{head}"
         f'<meta property="article:published_time" content="{date.isoformat()}"></head><body>'
         f'<header><a href="/">{site}</a><nav><a href="/world">World</a> '
         f'<a href="/economy">Economy</a> <a href="/opinion">Opinion</a></nav></header>'
@@ -153,6 +164,58 @@ def template(site: str, title: str, body: str, date: datetime, lang: str = "en")
         f'<li><a href="/a/2">Storm warning</a></li></ul></aside></main>'
         f"<footer>© {site} — all rights reserved.</footer></body></html>"
     )
+
+
+def html_paragraphs(texts: Sequence[str]) -> str:
+    return "".join(f"<p>{html_lib.escape(t)}</p>" for t in texts)
+
+
+def add_original(
+    net: ClaimsNetwork,
+    rng: random.Random,
+    page: Page,
+    i: int,
+    bases: dict[str, str],
+    day: datetime,
+) -> None:
+    """An original and its republications: an aggregator's credited copy, for every third one a
+    digest's credited excerpt, every other one a credited translation, every third one (offset
+    by one) a mirror naming it only as its canonical, under a date that would make the mirror
+    the earliest."""
+    site = ("origin-a", "origin-b")[i % 2]
+    path = f"/news/{page.id}.html"
+    url = bases[site] + path
+    title = page.gold["title"]
+    texts = paragraphs(page)
+    net.add(Served(site, path, page.html(), title), url, None)
+
+    def copy(on: str, copy_path: str, served: str, copy_title: str) -> None:
+        net.add(Served(on, copy_path, served, copy_title), bases[on] + copy_path, url)
+
+    credit = rng.choice(AGGREGATOR_CREDITS).format(url=url, name=NAMES[site])
+    body = html_paragraphs(texts) + f"<p>{credit}</p>"
+    copy(
+        "aggregator", f"/republished/{page.id}.html", template(AGGREGATOR, title, body, day), title
+    )
+    if i % 3 == 0:
+        lead = texts[: max(2, len(texts) * 3 // 10)]
+        line = f'<p><a href="{url}">Read more</a></p><p>{credit}</p>'
+        brief = template(
+            "Morning Digest", title, html_paragraphs(lead) + line, day + timedelta(hours=1)
+        )
+        copy("digest", f"/brief/{page.id}.html", brief, title)
+    if i % 3 == 1:
+        head = f'<link rel="canonical" href="{url}"><meta property="og:url" content="{url}">'
+        mirror = template("Mirror Press", title, html_paragraphs(texts), EARLY, head=head)
+        copy("mirror", f"/m/{page.id}.html", mirror, title)
+    if i % 2 == 0:
+        lang, line = TRANSLATION_CREDITS[(i // 2) % len(TRANSLATION_CREDITS)]
+        seed = rng.randrange(10**9)
+        body = html_paragraphs([translate(t, seed) for t in texts])
+        body += f"<p>{line.format(url=url, name=NAMES[site])}</p>"
+        t_title = translate(title, seed)
+        translated = template("Welt im Blick", t_title, body, day + timedelta(hours=2), lang)
+        copy("translator", f"/{lang}/{page.id}.html", translated, t_title)
 
 
 def with_fixed_canonical(html: str, url: str) -> str:
@@ -193,28 +256,7 @@ def build(
     net = ClaimsNetwork()
     it = iter(corpus)
     for i in range(origins):
-        page = next(it)
-        site = ("origin-a", "origin-b")[i % 2]
-        path = f"/news/{page.id}.html"
-        url = bases[site] + path
-        title = page.gold["title"]
-        net.add(Served(site, path, page.html(), title), url, None)
-        credit = rng.choice(AGGREGATOR_CREDITS).format(url=url, name=NAMES[site])
-        body = "".join(f"<p>{html_lib.escape(p)}</p>" for p in paragraphs(page))
-        copy = template("The Daily Aggregator", title, body + f"<p>{credit}</p>", day)
-        copy_path = f"/republished/{page.id}.html"
-        net.add(Served("aggregator", copy_path, copy, title), bases["aggregator"] + copy_path, url)
-        if i % 2 == 0:  # half the originals are translated too
-            lang, line = TRANSLATION_CREDITS[(i // 2) % len(TRANSLATION_CREDITS)]
-            words = [translate(p, seed * 1000 + i) for p in paragraphs(page)]
-            body = "".join(f"<p>{html_lib.escape(p)}</p>" for p in words)
-            body += f"<p>{line.format(url=url, name=NAMES[site])}</p>"
-            t_title = translate(title, seed * 1000 + i)
-            t_path = f"/{lang}/{page.id}.html"
-            page_html = template("Welt im Blick", t_title, body, day + timedelta(hours=2), lang)
-            net.add(
-                Served("translator", t_path, page_html, t_title), bases["translator"] + t_path, url
-            )
+        add_original(net, rng, next(it), i, bases, day)
     fixed = bases["cms"] + FIXED_CANONICAL
     for _ in range(templated):
         page = next(it)
