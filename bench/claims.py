@@ -8,7 +8,8 @@ Every page is a real page of ../shared/corpora/wcxb-dev (one per real domain, fr
 its fixed domain split: `bench.wcxb`), served by tests/testsite.py on a loopback address per
 site:
 - "cms": real pages whose template carries one fixed `<link rel="canonical">`, `og:url` and
-  JSON-LD url (a common CMS mistake); every page is an article of its own;
+  JSON-LD url (a common CMS mistake); every page is an article of its own, but for a few
+  credited copies of originals (under that canonical too);
 - "portal": real pages with a sidebar on every page crediting one agency article ("This story
   was first published by Agency Wire"), which is archived too ("agency");
 - "wire-portal": real texts in a template that ends every article with that same credit line,
@@ -115,6 +116,9 @@ class ClaimsNetwork:
     story: dict[str, str] = field(default_factory=dict)  # url -> the original's url
     original: dict[str, str | None] = field(default_factory=dict)  # url -> original_url
 
+    def copies(self) -> set[str]:
+        return {url for url, original in self.original.items() if original}
+
     def add(self, page: Served, url: str, original: str | None) -> None:
         self.served.append(page)
         self.story[url] = original or url
@@ -179,7 +183,8 @@ def add_original(
     day: datetime,
 ) -> None:
     """An original and its republications: an aggregator's credited copy, for every third one a
-    digest's credited excerpt, every other one a credited translation, every third one (offset
+    digest's credited excerpt, for every fifth one a credited copy on the cms (under its fixed
+    canonical), every other one a credited translation, every third one (offset
     by one) a mirror naming it only as its canonical, under a date that would make the mirror
     the earliest."""
     site = ("origin-a", "origin-b")[i % 2]
@@ -208,6 +213,10 @@ def add_original(
         head = f'<link rel="canonical" href="{url}"><meta property="og:url" content="{url}">'
         mirror = template("Mirror Press", title, html_paragraphs(texts), EARLY, head=head)
         copy("mirror", f"/m/{page.id}.html", mirror, title)
+    if i % 5 == 2:  # the cms republishes a few, its fixed canonical on them too
+        cms = template("City Magazine", title, body, day + timedelta(hours=3))
+        fixed = bases["cms"] + FIXED_CANONICAL
+        copy("cms", f"/stories/copy-{page.id}.html", with_fixed_canonical(cms, fixed), title)
     if i % 2 == 0:
         lang, line = TRANSLATION_CREDITS[(i // 2) % len(TRANSLATION_CREDITS)]
         seed = rng.randrange(10**9)
