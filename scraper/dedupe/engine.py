@@ -6,8 +6,8 @@
 `place` finds candidates in the index, confirms each by exact shingle overlap (`classify`; two
 pages of one site must be near-identical, as they share a template), adds the links that the
 page's claims (credit, canonical: see `claims`) make where they stand, then merges the stories
-it touched and chooses their original. It reads the archive through `StoryState`; `StoryBook` is the in-memory
-reference implementation. A credit to a URL not archived yet is a `refers` entry of the
+it touched and chooses their original. It reads the archive through `StoryState`; `StoryBook`
+is the in-memory reference implementation. A credit to a URL not archived yet is a `refers` entry of the
 placement: when that URL arrives, `referrers` finds the pages that credited it, so a copy
 fetched before its original joins it, and pages crediting the same absent URL join each other.
 """
@@ -168,10 +168,10 @@ class Deduper:
         bad: dict[str, set[tuple[str, str, str]]] = {}
         for url, pages in repeated:
             for story in {s for p in pages if (s := self.state.story_of(p)) is not None}:
-                bad.setdefault(story, set())
+                gone = bad.setdefault(story, set())
                 for k in self.state.links(story):
                     if k.via == url and (k.source in pages or k.target in pages):
-                        bad.setdefault(story, set()).add((k.source, k.target, k.kind))
+                        gone.add((k.source, k.target, k.kind))
         parts: list[StoryPart] = []
         for story, gone in sorted(bad.items()):
             kept = [k for k in self.state.links(story) if (k.source, k.target, k.kind) not in gone]
