@@ -128,6 +128,8 @@ class ClaimsNetwork:
 @dataclass(frozen=True)
 class Figures:
     articles: int
+    pairs_true: int
+    pairs_found: int
     precision: float
     recall: float
     originals_right: float
@@ -347,7 +349,13 @@ def figures(records: Sequence[dict[str, Any]], net: ClaimsNetwork) -> Figures:
         if len(stories) > 1:
             wrong.append(f"joined: {sorted(urls)}")
     return Figures(
-        len(by_url), scores.precision, scores.recall, right / len(net.original), tuple(wrong)
+        len(by_url),
+        scores.pairs_true,
+        scores.pairs_found,
+        scores.precision,
+        scores.recall,
+        right / len(net.original),
+        tuple(wrong),
     )
 
 
@@ -404,7 +412,8 @@ def main() -> None:
         counts = (args.origins, args.template, args.sidebar, args.inline)
         got = run(half, counts, args.seed, order)
         print(
-            f"{label}: {got.articles} articles | pairwise precision {got.precision:.4f} | "
+            f"{label}: {got.articles} articles, {got.pairs_true} pairs true, {got.pairs_found} "
+            f"found | pairwise precision {got.precision:.4f} | "
             f"recall {got.recall:.4f} | originals right {got.originals_right:.4f} | "
             f"{len(got.wrong)} faults | {time.perf_counter() - start:.0f} s"
         )
