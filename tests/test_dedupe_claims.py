@@ -51,26 +51,40 @@ def test_a_sidebar_credit_backed_by_the_texts_names_the_original(articles: list[
 
 
 @pytest.mark.parametrize("archived", [True, False])
-def test_a_text_credit_repeated_by_a_second_page_of_the_site_is_undone(
+def test_a_text_credit_repeated_by_a_third_article_of_the_site_is_undone(
     articles: list[str], archived: bool
 ) -> None:
     wire = page("https://wire.example/agency-desk", articles[5], -1)
     boiler = {"credited_url": wire.url, "credit_in_text": True}
-    first = page("https://portal.example/a", translate(articles[6], 1), 0, **boiler)
-    second = page("https://portal.example/b", translate(articles[7], 1), 1, **boiler)
+    portal = [
+        page(f"https://portal.example/{i}", translate(articles[6 + i], 1), i, **boiler)
+        for i in range(3)
+    ]
     archive = Archive()
     if archived:
         archive.archive(wire)
-    (placed,) = archive.archive(first)
+    (placed,) = archive.archive(portal[0])
     assert len(placed.members) == (2 if archived else 1)  # one page: it may be a translation
     assert placed.credit == (None if archived else wire.url)
-    (placed,) = archive.archive(second)
-    assert placed.members == (second.id,) and placed.credit is None
-    assert archive.story(first) == {first.id}
-    assert archive.book.claims(first.id) == []
+    archive.archive(portal[1])  # two pages may still be two translations of one article
+    (placed,) = archive.archive(portal[2])
+    assert placed.members == (portal[2].id,) and placed.credit is None
+    for doc in portal:
+        assert archive.story(doc) == {doc.id}
+        assert archive.book.claims(doc.id) == []
     if archived:
         assert archive.story(wire) == {wire.id}
         assert archive.book.original(wire.id).reason == "alone"  # type: ignore[union-attr]
+
+
+def test_two_translations_of_one_article_on_one_site_both_join_it(articles: list[str]) -> None:
+    source = page("https://source.example/news/two", articles[4], 0)
+    credit = {"credited_url": source.url, "credit_in_text": True}
+    german = page("https://translations.example/de/two", translate(articles[4], 1), 1, **credit)
+    french = page("https://translations.example/fr/two", translate(articles[4], 2), 2, **credit)
+    archive = Archive()
+    archive.archive(german, french, source)
+    assert archive.story(source) == {source.id, german.id, french.id}
 
 
 def test_a_credited_translation_still_joins_when_another_site_credits_the_same_page(

@@ -411,7 +411,7 @@ def test_merging_two_stories_keeps_every_link(store: Store) -> None:
 
 
 @pytest.mark.parametrize("archived", [True, False], ids=["credited page archived", "absent"])
-def test_a_claim_a_second_page_of_the_site_repeats_is_undone_by_another_process(
+def test_a_credit_a_third_article_of_the_site_repeats_is_undone_by_another_process(
     store: Store, archived: bool
 ) -> None:
     line = "Line {} about a quite different matter of rail timetables."
@@ -427,12 +427,16 @@ def test_a_claim_a_second_page_of_the_site_repeats_is_undone_by_another_process(
 
     later = reopen(store)  # the claim counts are in the index, not in the first engine
     try:
-        line = "Word {} on the vineyard harvest and the cooperative's prices."
-        third = " ".join(line.format(i) for i in range(40))
-        second = save(later, "https://portal.example/b", at=T0 + timedelta(hours=2), text=third)
-        placed = place(later, later.dedupe_engine(), second, credit=wire_url)
-        assert placed.members == (second.id,)
-        for page in (first, second):
+        deduper = later.dedupe_engine()
+        pages = [first]
+        for n, words in enumerate(("vineyard harvest", "cooperative's prices"), start=2):
+            line = "Word {} on the " + words + " and what the season brought."
+            text = " ".join(line.format(i) for i in range(40))
+            at = T0 + timedelta(hours=n)
+            pages.append(save(later, f"https://portal.example/{n}", at=at, text=text))
+            placed = place(later, deduper, pages[-1], credit=wire_url)
+        assert placed.members == (pages[-1].id,)  # the third article shows the template
+        for page in pages:
             stored = later.get_article(page.id)
             assert stored is not None and stored.story_id == page.id
             assert stored.original_url is None

@@ -4,8 +4,8 @@ A claim is the page's word, and pages are often wrong: a CMS template may carry 
 canonical on every page, or a "Source: Agency" link in a sidebar. So a claim joins a story, or
 names an original, only when the texts support it (`Deduper` checks their overlap), except a
 credit line inside the article's own text that names one article (a credited translation shares
-no words with its source). A claim that two different articles of one site make is the
-template's, not the article's: it is ignored from then on, and the stories it joined before it
+no words with its source). A claim that different articles of one site repeat (two; three for a
+credit in the text) is the template's, not the article's: it is ignored from then on, and the stories it joined before it
 was known to repeat are cut apart again (`rebuild`).
 """
 
@@ -37,6 +37,16 @@ class Claim:
     def alone(self) -> bool:
         """Whether the claim joins without the texts' support: a credit in the article's text."""
         return self.kind == "credit"
+
+    @property
+    def template(self) -> int:
+        """How many different articles of one site making the claim make it the template's.
+
+        Two, for what texts must back anyway; three for a credit in the text, which joins
+        alone: a site may translate one article twice (into two languages), and a template's
+        line is on every page, so a third shows it soon.
+        """
+        return 3 if self.alone else 2
 
     @property
     def link_kind(self) -> LinkKind:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import replace
+from itertools import islice
 from typing import Protocol
 
 from scraper.dedupe.claims import (
@@ -139,8 +140,8 @@ class Deduper:
         to be the template's, with the site's earlier pages whose references to them stood.
 
         Pages of the site that are copies of `doc` (the same article under two URLs, a copy
-        and its excerpt) are one article: only a different article repeating the claim makes
-        it the template's.
+        and its excerpt) are one article: only different articles repeating the claim make it
+        the template's (`Claim.template` of them).
         """
         site = site_of(doc.url)
         standing, counted, repeated = [], [], []
@@ -149,7 +150,8 @@ class Deduper:
             if doc.id not in recorded and len(recorded) < CLAIMANTS:
                 counted.append((site, claim.url))
             before = [p for p in recorded if p != doc.id]
-            if all(self._supported(fp, doc.url, p, self.state, as_copies=True) for p in before):
+            others = (p for p in before if not self._supported(fp, doc.url, p, self.state, True))
+            if len(list(islice(others, claim.template - 1))) < claim.template - 1:
                 standing.append(claim)
                 continue
             held = sorted({p for p, _ in self.state.referrers(claim.url)} & set(before))
