@@ -102,7 +102,8 @@ class Metadata:
     site_name: str | None = None
     original_url: str | None = None  # the URL of the original this page credits, if any
     original_source: str | None = None  # the name of the credited original, if any
-    original_line: str | None = None  # the credit line that links `original_url`, if one does
+    # Each credit line that links a page, in page order: (line, url, source named).
+    linked_credits: tuple[tuple[str, str, str | None], ...] = ()
     # Attribution lines found in the page ("The original source of this article is ..."): they are
     # metadata, and the body extractor's output is cleaned of them.
     credit_lines: tuple[str, ...] = ()

@@ -171,3 +171,19 @@ def test_a_credit_is_the_articles_only_when_its_line_is_in_the_body(
     assert extracted.original_url == "https://agency.example/wire/2026/desk-report"
     assert extracted.credit_in_text is in_text
     assert "first published by" not in extracted.text  # a credit line is metadata either way
+
+
+def test_the_articles_own_credit_outranks_a_sidebar_credit_before_it() -> None:
+    require_corpus()
+    page = next(p for p in load_pages(40) if len(p.body.split("\n")) >= 6)
+    text = "".join(f"<p>{p}</p>" for p in page.body.split("\n") if p.strip())
+    sidebar = '<p>Provided by <a href="https://agency.example/wire/2026/desk">Agency Wire</a></p>'
+    own = '<a href="https://origin.example/2026/11/the-story.html">The Origin</a>'
+    html = (
+        f"<html><head><title>T</title></head><body><aside class='sidebar'>{sidebar}</aside>"
+        f"<main><article>{text}<p>Originally published at {own}</p></article></main>"
+        "</body></html>"
+    )
+    extracted = extract_article(html, PAGE)
+    assert extracted.original_url == "https://origin.example/2026/11/the-story.html"
+    assert extracted.original_source == "The Origin" and extracted.credit_in_text
