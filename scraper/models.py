@@ -133,6 +133,8 @@ class Metadata:
     site_name: str | None = None
     original_url: str | None = None  # the URL of the original this page credits, if any
     original_source: str | None = None  # the name of the credited original, if any
+    # Each credit line that links a page, in page order: (line, url, source named).
+    linked_credits: tuple[tuple[str, str, str | None], ...] = ()
     # Attribution lines found in the page ("The original source of this article is ..."): they are
     # metadata, and the body extractor's output is cleaned of them.
     credit_lines: tuple[str, ...] = ()
@@ -156,6 +158,9 @@ class Article:
     image: str | None = None
     original_url: str | None = None
     original_source: str | None = None
+    # The credit behind original_url is a line of the article's own text (not a sidebar's, nor
+    # a canonical): dedupe may then join on it alone, as a credited translation shares no words.
+    credit_in_text: bool = False
     error: str | None = None  # why extraction found no body, when it did not
     facts: LineFacts | None = field(default=None, compare=False, repr=False)  # of this body
     # The dedupe fingerprint of `text` (scraper.dedupe.Fingerprint), made by the extraction

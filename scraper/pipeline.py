@@ -808,6 +808,7 @@ class Pipeline:
         doc = DedupeDoc(
             id=stored.id, url=stored.url, text=stored.text, title=stored.title,
             published=stored.published, credited_url=article.original_url,
+            credit_in_text=article.credit_in_text,
             canonical_url=article.canonical_url, first_seen=stored.first_seen,
             fingerprint=article.fingerprint if stored.text == article.text else None,
         )  # fmt: skip

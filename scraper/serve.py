@@ -25,7 +25,14 @@ PLUGINS = Path(__file__).resolve().parent / "serve_plugins"
 # Tables only scraper reads: hidden from the table list, still there for SQL.
 _LOOKUPS = ("article_urls", "article_guids")
 _FETCH_STATE = ("validators", "host_holds", "robots", "payloads", "boilerplate", "failure_log")
-_DEDUPE = ("dedupe_refs", "dedupe_links", "dedupe_originals", "dedupe_docs", "dedupe_keys")
+_DEDUPE = (
+    "dedupe_refs",
+    "dedupe_links",
+    "dedupe_originals",
+    "dedupe_docs",
+    "dedupe_keys",
+    "dedupe_claims",
+)
 INTERNAL_TABLES = (*_LOOKUPS, *_FETCH_STATE, *_DEDUPE)
 
 

@@ -7,12 +7,14 @@ import re
 import lxml.html
 import pytest
 
+from scraper.extract import extract_article
 from scraper.extract.attribution import (
     CREDIT_PATTERNS,
     canonical_credit,
     find_credits,
     site_key,
 )
+from tests.corpus import load_pages, require_corpus
 
 PAGE = "https://republisher.example.org/2020/01/02/some-story/"
 
@@ -149,3 +151,39 @@ def test_a_cross_domain_canonical_is_a_credit_and_a_same_domain_one_is_not() -> 
 )
 def test_site_key_is_the_registrable_domain(url: str | None, key: str | None) -> None:
     assert site_key(url) == key
+
+
+@pytest.mark.parametrize(("where", "in_text"), [("article", True), ("aside", False)])
+def test_a_credit_is_the_articles_only_when_its_line_is_in_the_body(
+    where: str, in_text: bool
+) -> None:
+    require_corpus()
+    page = next(p for p in load_pages(40) if len(p.body.split("\n")) >= 6)
+    text = "".join(f"<p>{p}</p>" for p in page.body.split("\n") if p.strip())
+    link = '<a href="https://agency.example/wire/2026/desk-report">Agency Wire</a>'
+    credit = f"<p>This story was first published by {link}</p>"
+    article, aside = (text + credit, "") if where == "article" else (text, credit)
+    html = (
+        f"<html><head><title>T</title></head><body><main><article>{article}</article>"
+        f"<aside class='sidebar'><h3>Partners</h3>{aside}</aside></main></body></html>"
+    )
+    extracted = extract_article(html, PAGE)
+    assert extracted.original_url == "https://agency.example/wire/2026/desk-report"
+    assert extracted.credit_in_text is in_text
+    assert "first published by" not in extracted.text  # a credit line is metadata either way
+
+
+def test_the_articles_own_credit_outranks_a_sidebar_credit_before_it() -> None:
+    require_corpus()
+    page = next(p for p in load_pages(40) if len(p.body.split("\n")) >= 6)
+    text = "".join(f"<p>{p}</p>" for p in page.body.split("\n") if p.strip())
+    sidebar = '<p>Provided by <a href="https://agency.example/wire/2026/desk">Agency Wire</a></p>'
+    own = '<a href="https://origin.example/2026/11/the-story.html">The Origin</a>'
+    html = (
+        f"<html><head><title>T</title></head><body><aside class='sidebar'>{sidebar}</aside>"
+        f"<main><article>{text}<p>Originally published at {own}</p></article></main>"
+        "</body></html>"
+    )
+    extracted = extract_article(html, PAGE)
+    assert extracted.original_url == "https://origin.example/2026/11/the-story.html"
+    assert extracted.original_source == "The Origin" and extracted.credit_in_text

@@ -94,6 +94,7 @@ def test_a_translation_joins_its_source_through_the_credit_in_any_order(
         translate(articles[1], 1),
         2,
         credited_url=source.url + "?utm_source=x",
+        credit_in_text=True,
     )
     for order in ([source, translated], [translated, source]):
         archive = Archive()
@@ -107,8 +108,9 @@ def test_pages_crediting_a_url_not_archived_yet_share_a_story_until_it_arrives(
     articles: list[str],
 ) -> None:
     url = "https://source.example/news/c"
-    one = page("https://one.example/c", translate(articles[2], 1), 1, credited_url=url)
-    two = page("https://two.example/c", translate(articles[2], 2), 2, credited_url=url)
+    credit = {"credited_url": url, "credit_in_text": True}
+    one = page("https://one.example/c", translate(articles[2], 1), 1, **credit)
+    two = page("https://two.example/c", translate(articles[2], 2), 2, **credit)
     archive = Archive()
     archive.archive(one, two)
     assert archive.story(one) == {one.id, two.id}

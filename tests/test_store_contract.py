@@ -448,8 +448,10 @@ def test_the_fts5_syntax_becomes_a_tsquery_with_no_punctuation_left_as_syntax() 
 def place(
     store: Store, deduper: object, stored: StoredArticle, credit: str | None = None
 ) -> Placement:
+    """Place an article; `credit` is a credit line in its own text."""
     doc = DedupeDoc(stored.id, stored.url, stored.text, stored.title, stored.published,
                     credited_url=credit, first_seen=stored.first_seen)  # fmt: skip
+    doc = replace(doc, credit_in_text=credit is not None)
     return store.place_article(deduper, doc)  # type: ignore[arg-type]
 
 
@@ -495,6 +497,44 @@ def test_merging_two_stories_keeps_every_link(store: Store) -> None:
     pairs = {frozenset((k.source, k.target)) for k in view.links}
     assert frozenset((a.id, b.id)) in pairs and frozenset((c.id, d.id)) in pairs
     assert {frozenset((k.source, k.target)) for k in first.links} <= pairs
+
+
+@pytest.mark.parametrize("archived", [True, False], ids=["credited page archived", "absent"])
+def test_a_credit_a_third_article_of_the_site_repeats_is_undone_by_another_process(
+    store: Store, archived: bool
+) -> None:
+    line = "Line {} about a quite different matter of rail timetables."
+    other_text = " ".join(line.format(i) for i in range(40))
+    wire_url = "https://wire.example/desk/agency"
+    first = save(store, "https://portal.example/a", at=T0 + timedelta(hours=1), text=other_text)
+    deduper = store.dedupe_engine()
+    if archived:
+        place(store, deduper, save(store, wire_url, at=T0, text=BODY))
+    joined = place(store, deduper, first, credit=wire_url)
+    assert len(joined.members) == (2 if archived else 1)
+    assert store.get_article(first.id).original_url == wire_url  # type: ignore[union-attr]
+
+    later = reopen(store)  # the claim counts are in the index, not in the first engine
+    try:
+        deduper = later.dedupe_engine()
+        pages = [first]
+        for n, words in enumerate(("vineyard harvest", "cooperative's prices"), start=2):
+            line = "Word {} on the " + words + " and what the season brought."
+            text = " ".join(line.format(i) for i in range(40))
+            at = T0 + timedelta(hours=n)
+            pages.append(save(later, f"https://portal.example/{n}", at=at, text=text))
+            placed = place(later, deduper, pages[-1], credit=wire_url)
+        assert placed.members == (pages[-1].id,)  # the third article shows the template
+        for page in pages:
+            stored = later.get_article(page.id)
+            assert stored is not None and stored.story_id == page.id
+            assert stored.original_url is None
+        if archived:
+            view = later.story(article_id(wire_url))
+            assert view is not None and [m.url for m in view.members] == [wire_url]
+        assert later.stories() == []
+    finally:
+        later.close()
 
 
 @pytest.fixture(scope="module")

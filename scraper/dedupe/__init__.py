@@ -9,6 +9,7 @@
 - `compare`: exact shingle overlap of two fingerprints and the link kind it means;
 - `index`: the `FingerprintIndex` protocol and the compact in-memory `MemoryIndex`;
 - `sqlite_index`: `SQLiteIndex`, the same index in `dedupe_` tables of an SQLite database;
+- `claims`: credits and canonicals as claims, joining only where they stand (and the texts agree);
 - `original`: choosing a story's original (credit, containment, date; ties stated);
 - `engine`: `Deduper.place(doc) -> Placement`, called once per archived article;
 - `stories`: `StoryBook`, the in-memory story store (the reference for a persistent one);
@@ -16,10 +17,19 @@
 - `synth`: a seeded network of republications around real bodies, to measure all of this.
 """
 
+from scraper.dedupe.claims import is_article_url
 from scraper.dedupe.compare import Overlap, Verdict, classify, overlap
-from scraper.dedupe.engine import Deduper, StoryState, is_article_url
+from scraper.dedupe.engine import Deduper, StoryState
 from scraper.dedupe.index import FingerprintIndex, MemoryIndex
-from scraper.dedupe.model import DedupeDoc, Link, LinkKind, OriginalChoice, Placement, Reason
+from scraper.dedupe.model import (
+    DedupeDoc,
+    Link,
+    LinkKind,
+    OriginalChoice,
+    Placement,
+    Reason,
+    StoryPart,
+)
 from scraper.dedupe.original import choose_original, trusted_date
 from scraper.dedupe.sqlite_index import SQLiteIndex
 from scraper.dedupe.stories import StoryBook
@@ -39,6 +49,7 @@ __all__ = [
     "Reason",
     "SQLiteIndex",
     "StoryBook",
+    "StoryPart",
     "StoryState",
     "Verdict",
     "choose_original",

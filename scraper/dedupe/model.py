@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-LinkKind = Literal["exact", "full", "excerpt", "edited", "credit", "canonical"]
+# "page credit" is a reference only (a credit outside the article's own text): a link it makes,
+# with the texts' support, is a "credit".
+LinkKind = Literal["exact", "full", "excerpt", "edited", "credit", "canonical", "page credit"]
 TEXT_KINDS: tuple[LinkKind, ...] = ("exact", "full", "excerpt", "edited")
 Reason = Literal["alone", "credited", "canonical", "contains", "earliest date", "undated"]
 
@@ -25,6 +27,7 @@ class DedupeDoc:
     first_seen: datetime | None = (
         None  # when the archive first fetched it: dates after are doubtful
     )
+    credit_in_text: bool = False  # the credit line is in the article's own text, not the page's
     fingerprint: Any = field(default=None, compare=False, repr=False)  # of `text`, if made already
 
 
@@ -69,6 +72,23 @@ class OriginalChoice:
 
 
 @dataclass(frozen=True)
+class StoryPart:
+    """A story as rebuilt once claims it was joined by turned out to be a template's.
+
+    `was` is the story it is cut from (several parts may share it); `credit` is what the
+    original itself credits and is not archived (its `original_url`), if anything.
+    """
+
+    was: str
+    story: str
+    members: tuple[str, ...]
+    links: tuple[Link, ...]
+    original: OriginalChoice
+    original_url: str
+    credit: str | None = None
+
+
+@dataclass(frozen=True)
 class Placement:
     """What placing one article decided; the caller persists all of it.
 
@@ -84,3 +104,7 @@ class Placement:
     original: OriginalChoice
     original_url: str
     members: tuple[str, ...] = field(default=(), compare=False)  # the story's members, sorted
+    credit: str | None = None  # what the original credits that is not archived (its original_url)
+    claims: tuple[tuple[str, str], ...] = ()  # (site, normalised url) this page claims, to count
+    dropped: tuple[tuple[str, str], ...] = ()  # (url, doc id) references found to be a template's
+    rebuilt: tuple[StoryPart, ...] = ()  # stories cut apart first, as dropped claims joined them

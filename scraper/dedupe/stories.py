@@ -5,16 +5,18 @@
 
 Tables a SQL store mirrors: docs (id, url, normalised url, the DedupeDoc fields), refs
 (normalised url, doc id, kind) from `Placement.refers`, links (every `Link`), and per story its
-members (a story_id column on docs) and its original (id, reason, tie, tied). Applying a
-placement moves the members of every `merged` story to `placement.story`, adds the links, and
-replaces the article's refs.
+members (a story_id column on docs) and its original (id, reason, tie, tied), and claims
+(site, url, doc id: which pages of a site made a claim, to tell a template's). Applying a
+placement first replaces each `rebuilt` story by its parts and drops the `dropped` refs, then
+moves the members of every `merged` story to `placement.story`, adds the links, and replaces
+the article's refs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from scraper.dedupe.model import DedupeDoc, Link, LinkKind, OriginalChoice, Placement
+from scraper.dedupe.model import DedupeDoc, Link, LinkKind, OriginalChoice, Placement, StoryPart
 from scraper.urls import normalize_url
 
 
@@ -30,6 +32,7 @@ class StoryBook:
         self._members: dict[str, set[str]] = {}
         self._links: dict[str, list[Link]] = {}
         self._originals: dict[str, OriginalChoice] = {}
+        self._claims: dict[tuple[str, str], list[str]] = {}  # (site, url) -> pages, in order
 
     # -- StoryState ---------------------------------------------------------------------------
     def doc(self, doc_id: str) -> DedupeDoc | None:
@@ -40,6 +43,12 @@ class StoryBook:
 
     def referrers(self, url: str) -> Sequence[tuple[str, LinkKind]]:
         return sorted(self._refs.get(url, {}).items())
+
+    def claims(self, doc_id: str) -> Sequence[tuple[str, LinkKind]]:
+        return [(url, self._refs[url][doc_id]) for url in self._refs_of.get(doc_id, [])]
+
+    def claimants(self, site: str, url: str, limit: int) -> Sequence[str]:
+        return self._claims.get((site, url), [])[:limit]
 
     def story_of(self, doc_id: str) -> str | None:
         return self._story.get(doc_id)
@@ -71,6 +80,20 @@ class StoryBook:
 
     def apply(self, placement: Placement) -> None:
         """Persist what placing an article decided."""
+        for part in placement.rebuilt:
+            self._members.pop(part.was, None)
+            self._links.pop(part.was, None)
+            self._originals.pop(part.was, None)
+        for part in placement.rebuilt:
+            self._apply_part(part)
+        for url, page in placement.dropped:
+            self._refs.get(url, {}).pop(page, None)
+            if url in self._refs_of.get(page, []):
+                self._refs_of[page].remove(url)
+        for key in placement.claims:
+            pages = self._claims.setdefault(key, [])
+            if placement.doc_id not in pages:
+                pages.append(placement.doc_id)
         doc_id, story = placement.doc_id, placement.story
         for url in self._refs_of.pop(doc_id, []):
             self._refs.get(url, {}).pop(doc_id, None)
@@ -92,3 +115,10 @@ class StoryBook:
         self._members[story] = members
         self._links[story] = links
         self._originals[story] = placement.original
+
+    def _apply_part(self, part: StoryPart) -> None:
+        for member in part.members:
+            self._story[member] = part.story
+        self._members[part.story] = set(part.members)
+        self._links[part.story] = list(part.links)
+        self._originals[part.story] = part.original

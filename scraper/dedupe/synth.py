@@ -347,7 +347,10 @@ def variant(
         published = first_seen + timedelta(days=3)  # later than we saw it: not trustworthy
     elif kind in ("exact", "full") and roll < 0.15:
         published = o.published  # syndicated the same minute: a tie, unless a credit tells
-    return DedupeDoc(article_id(url), url, body, title, published, credited, canonical, first_seen)
+    # Every credit drawn here is a line of the copy's own text.
+    return DedupeDoc(
+        article_id(url), url, body, title, published, credited, canonical, first_seen, True
+    )
 
 
 def add(net: Network, doc: DedupeDoc, story: str, kind: str) -> None:

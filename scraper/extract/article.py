@@ -29,6 +29,12 @@ def _without_lines(text: str, unwanted: tuple[str, ...]) -> str:
     return "\n\n".join(kept).strip()
 
 
+def in_text(line: str | None, text: str) -> bool:
+    """Whether a line is part of a body: a credit there is the article's, not its page's."""
+    key = _norm(line) if line else ""
+    return bool(key) and key in _norm(text)
+
+
 def strip_credit_lines(body: Body, lines: tuple[str, ...]) -> Body:
     if not lines:
         return body
@@ -58,6 +64,9 @@ def extract_article(
     """
     body = extract_body(apply_selectors(html, select, drop), url)
     meta = extract_metadata(html, url, entry, body.text)
+    # A credit line of the article's own text outranks one elsewhere on the page (a sidebar
+    # before the article, a footer): only the article's own joins a story on its word alone.
+    own = next((c for c in meta.linked_credits if in_text(c[0], body.text)), None)
     body = strip_credit_lines(body, meta.credit_lines)
     return Article(
         url=url or "",
@@ -72,7 +81,8 @@ def extract_article(
         canonical_url=meta.canonical_url,
         description=meta.description,
         image=meta.image,
-        original_url=meta.original_url,
-        original_source=meta.original_source,
+        original_url=own[1] if own else meta.original_url,
+        original_source=own[2] if own else meta.original_source,
+        credit_in_text=own is not None,
         error=body.error,
     )

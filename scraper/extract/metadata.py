@@ -556,6 +556,7 @@ def _extract(
         site_name=site_name,
         original_url=original_url,
         original_source=original_source,
+        linked_credits=tuple((c.line, c.url, c.source) for c in credits if c.line and c.url),
         credit_lines=tuple(
             dict.fromkeys(
                 [c.line for c in credits if c.line]

@@ -238,6 +238,15 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX failure_log_source ON failure_log (source, at);
     """,
+    # 5: as SQLite's 10: which pages of a site made each claim.
+    """
+    CREATE TABLE dedupe_claims (
+        site TEXT COLLATE "C" NOT NULL,
+        url TEXT COLLATE "C" NOT NULL,
+        doc_id TEXT COLLATE "C" NOT NULL,
+        PRIMARY KEY (site, url, doc_id)
+    );
+    """,
 )
 
 # The one row of `scraper_schema` holds the version the tables are at.
@@ -247,6 +256,6 @@ VERSION_TABLE = "CREATE TABLE IF NOT EXISTS scraper_schema (version INTEGER NOT 
 TABLES = (
     "articles", "article_urls", "article_guids", "versions", "fetch_log", "validators",
     "host_holds", "robots", "payloads", "boilerplate", "sources", "polls", "dedupe_refs",
-    "dedupe_links", "dedupe_originals", "dedupe_docs", "dedupe_keys", "page_failures",
-    "failure_log",
+    "dedupe_links", "dedupe_originals", "dedupe_docs", "dedupe_keys", "dedupe_claims",
+    "page_failures", "failure_log",
 )  # fmt: skip

@@ -258,6 +258,16 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX failure_log_source ON failure_log (source, at);
     """,
+    # 10: which pages of a site made each claim (credit, canonical): one its pages repeat is the
+    # template's, not an article's, and is ignored (held to a few pages per claim).
+    """
+    CREATE TABLE dedupe_claims (
+        site TEXT NOT NULL,
+        url TEXT NOT NULL,
+        doc_id TEXT NOT NULL,
+        PRIMARY KEY (site, url, doc_id)
+    );
+    """,
 )
 
 

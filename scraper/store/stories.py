@@ -1,8 +1,9 @@
 """Stories in the index: the dedupe engine's `StoryState`, persisted (on either engine).
 
 Mirrors `scraper.dedupe.StoryBook` (the reference): an article's story is its `story_id`
-column; the URLs it credits live in `dedupe_refs`, the links found in `dedupe_links`, and each
-story's original (with the rule that chose it, and any tie) in `dedupe_originals`. The caller
+column; the URLs it credits live in `dedupe_refs`, the links found in `dedupe_links`, each
+story's original (with the rule that chose it, and any tie) in `dedupe_originals`, and which
+pages of a site made each claim in `dedupe_claims` (a claim its pages repeat is the template's). The caller
 owns the transaction: a placement is applied whole or not at all. Statements are the shared
 SQL of `scraper.store.sql`, run on SQLite's connection or PostgreSQL's adapter.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -78,6 +79,19 @@ class SQLStories:
         ).fetchall()
         return [(str(r["doc_id"]), r["kind"]) for r in rows]
 
+    def claims(self, doc_id: str) -> Sequence[tuple[str, LinkKind]]:
+        rows = self.db.execute(
+            "SELECT url, kind FROM dedupe_refs WHERE doc_id = ? ORDER BY url", (doc_id,)
+        ).fetchall()
+        return [(str(r["url"]), r["kind"]) for r in rows]
+
+    def claimants(self, site: str, url: str, limit: int) -> Sequence[str]:
+        rows = self.db.execute(
+            "SELECT doc_id FROM dedupe_claims WHERE site = ? AND url = ? ORDER BY doc_id LIMIT ?",
+            (site, url, limit),
+        ).fetchall()
+        return [str(r["doc_id"]) for r in rows]
+
     def story_of(self, doc_id: str) -> str | None:
         row = self.db.execute("SELECT story_id FROM articles WHERE id = ?", (doc_id,)).fetchone()
         return str(row["story_id"]) if row else None
@@ -130,6 +144,22 @@ class SQLStories:
     def apply(self, placement: Placement) -> None:
         """Persist a placement (inside the caller's transaction)."""
         db, doc_id, story = self.db, placement.doc_id, placement.story
+        for was in sorted({part.was for part in placement.rebuilt}):
+            db.execute("DELETE FROM dedupe_links WHERE story_id = ?", (was,))
+            db.execute("DELETE FROM dedupe_originals WHERE story_id = ?", (was,))
+        for part in placement.rebuilt:
+            db.executemany(
+                "UPDATE articles SET story_id = ? WHERE id = ?",
+                [(part.story, member) for member in part.members],
+            )
+            self._write_story(part.story, part.links, part.original, part.original_url, part.credit)
+        db.executemany(
+            "DELETE FROM dedupe_refs WHERE url = ? AND doc_id = ?", list(placement.dropped)
+        )
+        db.executemany(
+            "INSERT INTO dedupe_claims (site, url, doc_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            [(site, url, doc_id) for site, url in placement.claims],
+        )
         db.execute("DELETE FROM dedupe_refs WHERE doc_id = ?", (doc_id,))
         db.executemany(
             "INSERT INTO dedupe_refs (url, doc_id, kind) VALUES (?, ?, ?) "
@@ -150,13 +180,25 @@ class SQLStories:
             db.execute("DELETE FROM dedupe_links WHERE story_id = ?", (old,))
             db.execute("DELETE FROM dedupe_originals WHERE story_id = ?", (old,))
         db.execute("UPDATE articles SET story_id = ? WHERE id = ?", (story, doc_id))
+        self._write_story(
+            story, placement.links, placement.original, placement.original_url, placement.credit
+        )
+
+    def _write_story(
+        self,
+        story: str,
+        links: Sequence[Link],
+        choice: OriginalChoice,
+        original_url: str,
+        credit: str | None,
+    ) -> None:
+        """Add a story's links, and record its original (also as its members' original_url)."""
+        db = self.db
         db.executemany(
             "INSERT INTO dedupe_links (story_id, source, target, kind, directed, shared, "
             "contained, covered, via) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            [(story, k.source, k.target, k.kind, k.directed, k.shared, k.contained, k.covered,
-              k.via) for k in placement.links],
-        )  # fmt: skip
-        choice = placement.original
+            [(story, *astuple(k)) for k in links],  # Link's fields in the columns' order
+        )
         db.execute(
             "INSERT INTO dedupe_originals (story_id, original_id, reason, tie, tied) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (story_id) DO UPDATE SET "
@@ -165,9 +207,10 @@ class SQLStories:
             (story, choice.id, choice.reason, choice.tie, json.dumps(list(choice.tied))),
         )
         # The export's original_url: the story's original for every copy; for the original
-        # itself, the page it credits when that page is not archived (still a republication).
+        # itself, the page it credits in its own text when that page is not archived (still a
+        # republication). A claim the texts do not back names no original.
         db.execute(
-            "UPDATE articles SET original_url = CASE WHEN id = ? THEN credited_url ELSE ? END "
+            "UPDATE articles SET original_url = CASE WHEN id = ? THEN ? ELSE ? END "
             "WHERE story_id = ?",
-            (choice.id, placement.original_url, story),
+            (choice.id, credit, original_url, story),
         )
