@@ -164,6 +164,16 @@ def test_published_date_follows_the_documented_precedence(
     assert PRECEDENCE["published"][0] == "JSON-LD datePublished"
 
 
+def test_a_date_only_htmldate_finds_is_still_given() -> None:
+    """Where our own rules find nothing, htmldate's reading of the markup is the fallback."""
+    head = ""
+    body = ("<h2>Rainfall in the valley</h2>" + "<p>Text of the report goes on.</p>" * 20
+            + '<footer><abbr class="published" title="2021-03-03">3 weeks ago</abbr></footer>')  # fmt: skip
+    meta = extract_metadata(_page(head, body), "https://example.org/rain")
+    assert meta.published == datetime(2021, 3, 3, tzinfo=UTC)
+    assert extract_metadata(_page("", "<p>No date anywhere.</p>")).published is None
+
+
 def test_json_ld_graph_references_are_followed() -> None:
     meta = extract_metadata(_page(JSONLD, "<h1>Visible headline</h1>"), "https://example.com/a/b")
     assert meta.authors == ("Jane Doe",)

@@ -20,7 +20,19 @@ from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from functools import cache
 from zoneinfo import ZoneInfo
 
-__all__ = ["MONTHS", "DateMatch", "find_date", "localise", "page_zone", "parse_date", "url_date"]
+import htmldate
+from lxml import html as lxml_html
+
+__all__ = [
+    "MONTHS",
+    "DateMatch",
+    "find_date",
+    "localise",
+    "page_zone",
+    "parse_date",
+    "second_opinion",
+    "url_date",
+]
 
 # Full month names, January first, one line per language: add a language with one line.
 _MONTH_NAMES = {
@@ -349,3 +361,22 @@ def url_date(url: str | None) -> datetime | None:
         return None
     text = f"{m[3]} {m[2]} {m[1]}" if m[2].isalpha() else f"{m[1]}-{m[2]}-{m[3]}"
     return parse_date(text)
+
+
+def second_opinion(
+    tree: lxml_html.HtmlElement, url: str | None, tz: tzinfo = UTC
+) -> datetime | None:
+    """htmldate's publication day for a page our rules find no date in, at midnight in `tz`.
+
+    htmldate weighs the dates in the page's markup by its own heuristics (~5 ms a page). Its
+    "extensive" search (free-text dates anywhere) is left off: on wcxb-dev's tune half it found
+    one more right date in 76 pages for ten times the cost (~50 ms, 2 s on one page) and dated
+    53 of the pages that carry no date. htmldate works on a copy of the tree.
+    """
+    try:
+        day = htmldate.find_date(
+            tree, url=url, original_date=True, extensive_search=False, outputformat="%Y-%m-%d"
+        )
+        return datetime.strptime(day, "%Y-%m-%d").replace(tzinfo=tz) if day else None
+    except (ValueError, TypeError, AttributeError, RecursionError):
+        return None

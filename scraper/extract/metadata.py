@@ -42,7 +42,14 @@ from scraper.extract.authors import (
     name_key,
     text_byline,
 )
-from scraper.extract.dates import find_date, localise, page_zone, parse_date, url_date
+from scraper.extract.dates import (
+    find_date,
+    localise,
+    page_zone,
+    parse_date,
+    second_opinion,
+    url_date,
+)
 from scraper.extract.language import choose_language
 from scraper.models import FeedEntry, Metadata
 
@@ -57,7 +64,7 @@ PRECEDENCE: dict[str, tuple[str, ...]] = {
                 "'By ...' text after the title", "feed entry"),
     "published": ("JSON-LD datePublished", "article:published_time & similar meta",
                   "<time> in the article/byline", "date in the URL", "feed entry",
-                  "visible date after the title"),
+                  "visible date after the title", "htmldate's guess"),
     "updated": ("JSON-LD dateModified", "article:modified_time & similar meta", "feed entry"),
     "language": ("<html lang>", "content-language / dc.language meta", "og:locale",
                  "JSON-LD inLanguage", "feed entry", "py3langid on body_text"),
@@ -458,6 +465,8 @@ def _dates(
             published = visible[0].value if visible else None
         else:
             published = localise(published, visible)
+    if published is None:  # a second opinion, paid for only on the few pages our rules miss
+        published = second_opinion(p.tree, url, zone or UTC)
     updated = first(updated_raw) or (entry.updated if entry else None)
     if published is not None and updated is not None and updated < published:
         updated = None
