@@ -5,7 +5,7 @@ Bylines carry more than names: "By TOM KRISHER, AP Auto Writer", "Par Moon of Al
 "Text: Лида Буслаева". `clean_authors` strips the lead-in words, dates, e-mail addresses, links
 and handles, splits on "and" in several languages and on commas, drops job titles, the site's own
 name and CMS accounts ("admin"), and dedupes, so every source of author evidence yields the same
-kind of list.
+kind of list. The words of every language come from scraper/extract/languages/.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from scraper.extract.dates import find_date
+from scraper.extract.languages import alternation, words
 
 __all__ = [
     "byline_names",
@@ -29,101 +30,31 @@ __all__ = [
     "text_byline",
 ]
 
-# Lead-in words of a byline, in several languages ("By", "Par", "Von", "Por", "Texto:" ...).
+_LEADS = words("byline_leads")
+# Lead-in words of a byline and labels before names ("By", "Par", "Von", "Texto:", "Author:").
 _LEAD = re.compile(
-    r"^(?:(?:posted|written|reported|published|reporting|words|story|text|photos?)\s+by|"
-    r"publicado\s+por|escrito\s+por|publié\s+par|écrit\s+par|geschrieben\s+von|pubblicato\s+da|"
-    r"scritto\s+da|by|par|von|por|di|da|door|av|od|от|автор|text|texte|texto|testo|текст|"
-    r"author|authors|autor|autores|autore|auteur|auteurs|verfasser|redactie|posted|"
-    r"written|credit|credits)\b\s*[:：\-–]?\s*",
-    re.IGNORECASE,
+    r"^(?:" + alternation(_LEADS + words("author_labels")) + r")\b\s*[:：\-–]?\s*", re.IGNORECASE
 )
-# "and" in English, French, German, Spanish, Italian/Portuguese, Dutch, Scandinavian, Russian.
+# Separators between names: punctuation, a spaced dash, "and" in every language, a full stop.
 _SPLIT = re.compile(
-    r"\s*(?:[,;|/、，•·]|\s[-–—]\s|\s(?:and|&|et|und|y|e|en|og|och|и)\s"
+    r"\s*(?:[,;|/、，•·]|\s[-–—]\s|\s(?:&|" + alternation(words("and_words")) + r")\s"
     r"|(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<=\w\w)\.\s+(?=[^\W\d_]{2}))\s*",
     re.IGNORECASE,
 )
 _JUNK = re.compile(
-    r"\S+@\S+\.\w+|https?://\S+|www\.\S+|(?<!\w)@\w+|\b(?:updated|published|min(?:ute)? read"
-    r"|read more|follow|biography|view author archive|more articles|email the author|publiziert"
-    r"|veröffentlicht|aktualisiert|publié|mis à jour|publicado|pubblicato|atualizado)\b.*$",
+    r"\S+@\S+\.\w+|https?://\S+|www\.\S+|(?<!\w)@\w+|\b(?:"
+    + alternation(words("byline_ends"))
+    + r")\b.*$",
     re.IGNORECASE,
 )
-_TRAIL = re.compile(r"\s+(?:at|on|le|am|à|às|um|el|il|de|du|in|the)$", re.IGNORECASE)
+_TRAIL = re.compile(r"\s+(?:" + alternation(words("date_leads")) + r")$", re.IGNORECASE)
 _WEEKDAY = re.compile(
     r"\b(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\b\.?,?", re.IGNORECASE
 )
 # Job titles after a name ("AP Auto Writer", "Live Science Contributor", "Opinion Columnist").
-_ROLE_WORDS = frozenset(
-    [
-        "writer",
-        "writers",
-        "correspondent",
-        "reporter",
-        "reporters",
-        "contributor",
-        "contributors",
-        "columnist",
-        "journalist",
-        "photographer",
-        "editor",
-        "editors",
-        "staff",
-        "intern",
-        "producer",
-        "contributing",
-        "senior",
-        "rédacteur",
-        "rédactrice",
-        "journaliste",
-        "redakteur",
-        "redakteurin",
-        "korrespondent",
-        "periodista",
-        "redactor",
-        "corresponsal",
-        "giornalista",
-        "jornalista",
-        "колумнист",
-        "корреспондент",
-    ]
-)
-# Accounts and labels that name no one.
-_GENERIC = frozenset(
-    [
-        "admin",
-        "administrator",
-        "administrador",
-        "webmaster",
-        "guest",
-        "гость",
-        "invité",
-        "gast",
-        "invitado",
-        "anonymous",
-        "anonyme",
-        "anónimo",
-        "unknown",
-        "editorial",
-        "rédaction",
-        "redaction",
-        "redaktion",
-        "redacción",
-        "redazione",
-        "redação",
-        "newsdesk",
-        "desk",
-        "wire",
-        "wires",
-        "team",
-        "multiple",
-        "sources",
-        "null",
-        "none",
-        "user",
-    ]
-) | {"multiple sources", "news desk", "web desk", "post wires", "with post wires"}
+_ROLE_WORDS = frozenset(words("roles"))
+# Accounts and desk lines that name no one.
+_GENERIC = frozenset(words("desks"))
 
 
 def name_key(name: str) -> str:
@@ -205,11 +136,7 @@ _BYLINE = etree.XPath(
     "contains(@class,'posted-by') or contains(@class,'autor') or contains(@class,'auteur')]"
 )
 _ITEMPROP_AUTHOR = etree.XPath("//*[@itemprop='author' or @itemprop='creator']")
-_BYLINE_START = re.compile(
-    r"^\s*(?:by|par|von|por|di|door|av|от|texte?|texto|текст|publicado por|posted by|"
-    r"written by|publié par)\b\s*:?\s*\S",
-    re.IGNORECASE,
-)
+_BYLINE_START = re.compile(r"^\s*(?:" + alternation(_LEADS) + r")\b\s*:?\s*\S", re.IGNORECASE)
 
 
 def in_comments(el: lxml_html.HtmlElement) -> bool:

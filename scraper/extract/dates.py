@@ -5,7 +5,8 @@ d/m/y and m/d/y, textual dates with month names in many languages (RFC 822 and J
 Date.toString() are textual dates too) and CJK year/month/day. Each parser finds a date in a
 string and reports where; the earliest one wins, then a time and a zone are looked for next to it.
 
-Why own tables rather than dateparser: pages use a handful of formats, and small regexes with
+Month names and the words before a time ("at", "um", "às") come from the language tables in
+scraper/extract/languages/. Why own tables rather than dateparser: pages use a handful of formats, and small regexes with
 month tables parse them in microseconds, where dateparser costs milliseconds a call. Relative
 dates ("2 hours ago") are refused: without the fetch time they mean nothing.
 """
@@ -23,6 +24,8 @@ from zoneinfo import ZoneInfo
 import htmldate
 from lxml import html as lxml_html
 
+from scraper.extract.languages import alternation, words
+
 __all__ = [
     "MONTHS",
     "DateMatch",
@@ -33,24 +36,6 @@ __all__ = [
     "second_opinion",
     "url_date",
 ]
-
-# Full month names, January first, one line per language: add a language with one line.
-_MONTH_NAMES = {
-    "en": "january february march april may june july august september october november december",
-    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
-    "de": "januar februar märz april mai juni juli august september oktober november dezember",
-    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
-    "it": "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre "
-    "dicembre",
-    "pt": "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",
-    "nl": "januari februari maart april mei juni juli augustus september oktober november december",
-    "sv": "januari februari mars april maj juni juli augusti september oktober november december",
-    "id": "januari februari maret april mei juni juli agustus september oktober november desember",
-    "pl": "stycznia lutego marca kwietnia maja czerwca lipca sierpnia września października "
-    "listopada grudnia",
-    "ru": "января февраля марта апреля мая июня июля августа сентября октября ноября декабря",
-    "ru_nom": "январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь",
-}
 
 
 def _fold(text: str) -> str:
@@ -64,7 +49,7 @@ def _build_months() -> dict[str, int]:
     (none today) would be dropped rather than guessed."""
     table: dict[str, int] = {}
     clashes: set[str] = set()
-    for names in _MONTH_NAMES.values():
+    for names in words("months"):
         for number, name in enumerate(names.split(), start=1):
             folded = _fold(name)
             table[folded] = number
@@ -115,7 +100,7 @@ class _Found:
 
 
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th|er|e|º|°)?\.?"
-_MON = r"(?P<mon>[^\W\d_]{3,11})\.?"
+_MON = r"(?P<mon>[^\W\d_]{3,12})\.?"  # "października" has 12 letters
 _YEAR = r"(?P<year>(?:19|20)\d\d)(?!\d)"
 _TZ = r"(?P<tz>Z|[+-]\d\d:?\d\d|(?:UTC|GMT)(?:\s?[+-]\d{1,2}(?::?\d\d)?)?)"
 _ISO = re.compile(
@@ -145,7 +130,7 @@ _TIME = (
 )
 _ZONE_WORD = r"(?:\s*\(?(?P<zone>[A-Za-z]{1,5}(?:\s?[+-]\d{1,2}(?::?\d\d)?)?|[+-]\d\d:?\d\d)\)?)?"
 _TIME_AFTER = re.compile(
-    r"^[\s,\-–|/•·@]*(?:at|à|às|a las|alle|um|om|kl\.?|le|de|ás)?\s*" + _TIME + _ZONE_WORD,
+    r"^[\s,\-–|/•·@]*(?:" + alternation(words("date_leads")) + r")?\s*" + _TIME + _ZONE_WORD,
     re.IGNORECASE,
 )
 _TIME_BEFORE = re.compile(

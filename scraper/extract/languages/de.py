@@ -1,0 +1,27 @@
+"""German."""
+
+from scraper.extract.languages import Language
+
+LANGUAGE = Language(
+    code="de",
+    months=("januar februar märz april mai juni juli august september oktober november dezember",),
+    byline_leads=("von", "geschrieben von"),
+    author_labels=("autor", "verfasser"),
+    and_words=("und",),
+    byline_ends=("publiziert", "veröffentlicht", "aktualisiert"),
+    date_leads=("am", "um"),
+    roles=("redakteur", "redakteurin", "korrespondent"),
+    desks=("gast", "redaktion"),
+    credits=(
+        r"dieser (?:artikel|beitrag|text) (?:erschien|ist) (?:zuerst|ursprünglich|erstmals) "
+        r"(?:bei|in|auf|im|unter)\s+(?P<name>.+)",
+        r"(?:zuerst|ursprünglich|erstmals) (?:erschienen|veröffentlicht|publiziert) (?:bei|in|"
+        r"auf|im|unter)\s+(?P<name>.+)",
+        r"(?:erstveröffentlichung|originalartikel|originalbeitrag|im original)\s*:\s*(?P<name>.+)",
+    ),
+    credit_triggers=("rschien", "rsprünglich", "rstmals", "rstveröffentlichung"),
+    counters=(
+        r"\bvor\s+\d+\s*(?:Sekunden|Minuten|Stunden|Tagen|Wochen)\b",
+        r"\b\d[\d\s.,]*\s*(?:Aufrufe|Kommentare)\b",
+    ),
+)  # fmt: skip

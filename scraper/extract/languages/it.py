@@ -1,0 +1,23 @@
+"""Italian."""
+
+from scraper.extract.languages import Language
+
+LANGUAGE = Language(
+    code="it",
+    months=(
+        "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre "
+        "dicembre",
+    ),
+    byline_leads=("di", "pubblicato da", "scritto da"),
+    author_labels=("da", "testo", "autore"),
+    and_words=("e",),
+    byline_ends=("pubblicato",),
+    date_leads=("il", "alle"),
+    roles=("giornalista",),
+    desks=("redazione",),
+    credits=(
+        r"(?:questo articolo è stato )?pubblicato (?:originariamente|originalmente|inizialmente|"
+        r"per la prima volta) (?:su|da|in)\s+(?P<name>.+)",
+    ),
+    credit_triggers=("ubblicato",),
+)  # fmt: skip
