@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from scraper.extract.authors import clean_authors, name_key
+from scraper.extract.authors import clean_authors, looks_like_person, name_key
 from scraper.extract.metadata import PRECEDENCE, extract_metadata
 from scraper.models import FeedEntry, Metadata
 
@@ -244,10 +244,36 @@ def test_comment_authors_and_dates_are_not_the_article_s() -> None:
         (["Jean Dupont et Marie Curie", "Jean Dupont"], ("Jean Dupont", "Marie Curie")),
         (["Von Moritz Bachmann publiziert am 25. September 2018"], ("Moritz Bachmann",)),
         (["Finian Cunningham. Sputnik International"], ("Finian Cunningham",)),
+        (["Von Anna Schmidt und Jonas Weber"], ("Anna Schmidt", "Jonas Weber")),
+        (["Par Jeanne Martin et Paul Durand"], ("Jeanne Martin", "Paul Durand")),
+        (["Ana García, Luis Pérez y Marta Ruiz"], ("Ana García", "Luis Pérez", "Marta Ruiz")),
+        (["Redaktion", "Podium Staff", "following these simple strategies"], ()),
     ],
 )  # fmt: skip
 def test_author_names_are_cleaned(raw: list[str], names: tuple[str, ...]) -> None:
     assert clean_authors(raw, exclude=["Sputnik International"]) == names
+
+
+def test_a_personal_site_s_author_is_its_owner_but_a_desk_line_in_text_is_no_one() -> None:
+    head = ('<meta property="og:site_name" content="Sam Bossley">'
+            '<meta name="author" content="Sam Bossley">')  # fmt: skip
+    meta = extract_metadata(_page(head, "<h1>Notes on Rust</h1>"), "https://bossley.com/rust")
+    assert meta.authors == ("Sam Bossley",)
+    # an organisation the markup names as author is kept; the same line in the text is not
+    team = '<meta name="author" content="Camphouse Team">'
+    assert extract_metadata(_page(team)).authors == ("Camphouse Team",)
+    byline = '<h1>Notes on Rust</h1><p class="byline">By Camphouse Team</p>'
+    assert extract_metadata(_page("", byline)).authors == ()
+
+
+@pytest.mark.parametrize(
+    ("name", "person"),
+    [("Sam Bossley", True), ("Jan van der Berg", True), ("J. R. Smith", True),
+     ("Global Research", False), ("Moon of Alabama", False), ("LinkNaija", False),
+     ("Sputnik International", False)],
+)  # fmt: skip
+def test_a_person_s_name_is_told_from_an_organisation_s(name: str, person: bool) -> None:
+    assert looks_like_person(name) is person
 
 
 def test_the_site_itself_is_no_author() -> None:

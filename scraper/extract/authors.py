@@ -25,6 +25,7 @@ __all__ = [
     "clean_authors",
     "in_comments",
     "itemprop_authors",
+    "looks_like_person",
     "name_key",
     "split_author",
     "text_byline",
@@ -55,6 +56,11 @@ _WEEKDAY = re.compile(
 _ROLE_WORDS = frozenset(words("roles"))
 # Accounts and desk lines that name no one.
 _GENERIC = frozenset(words("desks"))
+_ORGANISATION = frozenset(words("organisation_words"))
+_PARTICLES = frozenset(words("name_particles"))
+_NAME_WORD = re.compile(
+    r"^(?:[^\W\d_]\.|[^\W\d_]\.[^\W\d_]\.|(?:Mc|Mac|O')?[A-ZÀ-Ý][^\W\d_]*(?:[-'’][A-ZÀ-Ý]?[^\W\d_]+)?)$"
+)
 
 
 def name_key(name: str) -> str:
@@ -64,6 +70,22 @@ def name_key(name: str) -> str:
     folded = re.sub(r"\.(com|net|org|info|co\.uk)\b", "", folded)
     folded = re.sub(r"^the\s+", "", folded)
     return re.sub(r"[\W_]+", "", folded)
+
+
+def looks_like_person(name: str) -> bool:
+    """Whether a name is shaped like a person's ('Sam Bossley', 'Jan van der Berg'), not an
+    organisation's ('Global Research', 'Moon of Alabama', 'LinkNaija')."""
+    words_ = name.split()
+    if not 2 <= len(words_) <= 4:
+        return False
+    if any(w.casefold() in _ORGANISATION for w in words_):
+        return False
+    inner = words_[1:-1]
+    return (
+        all(_NAME_WORD.match(w) for w in (words_[0], words_[-1]))
+        and all(_NAME_WORD.match(w) or w in _PARTICLES for w in inner)
+        and not name.isupper()
+    )
 
 
 def _strip_dates(text: str) -> str:
@@ -83,12 +105,19 @@ def _fix_case(name: str) -> str:
     return name
 
 
-def _plausible(part: str) -> bool:
+def _plausible(part: str, from_markup: bool = False) -> bool:
+    """Whether a part of a byline names someone. Markup that states an author may name a team
+    ("Podium Staff": an organisation the page gives as author) or a lower-case user name; in
+    visible text those are desk lines and stray phrases ("following these simple steps")."""
     words = part.split()
     if not words or len(words) > 6 or len(part) > 60:
         return False
     key = part.casefold()
-    if key in _GENERIC or "admin" in key or key.endswith(" staff"):
+    if key in _GENERIC or "admin" in key:
+        return False
+    if not from_markup and (
+        words[-1].casefold() in _GENERIC or (len(words) > 1 and words[0][0].islower())
+    ):
         return False
     if any(w.casefold().strip(".,") in _ROLE_WORDS for w in words):
         return False
@@ -97,7 +126,7 @@ def _plausible(part: str) -> bool:
     return any(c.isalpha() for c in part)
 
 
-def split_author(raw: str) -> list[str]:
+def split_author(raw: str, *, from_markup: bool = False) -> list[str]:
     """The names in one raw author string."""
     text = unicodedata.normalize("NFKC", raw or "").strip()
     if not text or re.match(r"^(https?:|www\.|/)", text) or len(text) > 300:
@@ -111,21 +140,27 @@ def split_author(raw: str) -> list[str]:
         for _ in range(2):  # "Posted by", "Words by:" -- lead-ins may stack
             part = _LEAD.sub("", part).strip(" .,:;-–—|")
         part = _TRAIL.sub("", part)
-        if _plausible(part):
+        if _plausible(part, from_markup):
             names.append(_fix_case(part))
     return names
 
 
-def clean_authors(raws: Iterable[str], *, exclude: Iterable[str] = ()) -> tuple[str, ...]:
+def clean_authors(
+    raws: Iterable[str], *, exclude: Iterable[str] = (), from_markup: bool = False
+) -> tuple[str, ...]:
     """Cleaned, deduplicated author names; names equal to one in `exclude` (the site's own
-    name, the credited source) are dropped."""
+    name, the credited source) are dropped. `from_markup`: the raws are what the markup states
+    is the author (JSON-LD, meta, itemprop), where a person's name stays even when it is the
+    site's (a personal site: 'Sam Bossley' on bossley.com) and a team may be named."""
     excluded = {name_key(e) for e in exclude if e}
     excluded.discard("")
     seen: dict[str, str] = {}
     for raw in raws:
-        for name in split_author(raw):
+        for name in split_author(raw, from_markup=from_markup):
             key = name_key(name)
-            if key and key not in excluded and key not in seen:
+            if not key or key in seen:
+                continue
+            if key not in excluded or (from_markup and looks_like_person(name)):
                 seen[key] = name
     return tuple(seen.values())
 

@@ -416,7 +416,7 @@ def _author_evidence(p: _Page, exclude: list[str], entry: FeedEntry | None) -> t
         lambda: itemprop_authors(p.tree),
     )
     for source in sources:  # lazily: most pages stop at the first
-        names = clean_authors(source(), exclude=exclude)
+        names = clean_authors(source(), exclude=exclude, from_markup=True)
         if names:
             return names
     return (

@@ -43,6 +43,10 @@ class Language:
     credits: tuple[str, ...] = ()
     # fragments one of which every credit line contains (a cheap filter before the patterns)
     credit_triggers: tuple[str, ...] = ()
+    # words that make a name an organisation's, not a person's: "news", "zeitung", "journal"
+    organisation_words: tuple[str, ...] = ()
+    # lower-case particles inside a person's name: "van", "de", "von"
+    name_particles: tuple[str, ...] = ()
     # regex: view counters and relative stamps that change on every visit ("vor 5 Minuten")
     counters: tuple[str, ...] = ()
 

@@ -12,6 +12,11 @@ LANGUAGE = Language(
     date_leads=("am", "um"),
     roles=("redakteur", "redakteurin", "korrespondent"),
     desks=("gast", "redaktion"),
+    organisation_words=(
+        "zeitung", "nachrichten", "verlag", "redaktion", "rundschau", "kurier", "anzeiger",
+        "magazin",
+    ),
+    name_particles=("von", "vom", "zu", "der", "den"),
     credits=(
         r"dieser (?:artikel|beitrag|text) (?:erschien|ist) (?:zuerst|ursprünglich|erstmals) "
         r"(?:bei|in|auf|im|unter)\s+(?P<name>.+)",

@@ -30,6 +30,15 @@ LANGUAGE = Language(
         "newsdesk", "desk", "wire", "wires", "team", "multiple", "sources", "null", "none", "user",
         "multiple sources", "news desk", "web desk", "post wires", "with post wires",
     ),
+    organisation_words=(
+        "news", "research", "security", "science", "times", "post", "media", "daily", "journal",
+        "magazine", "group", "network", "press", "blog", "online", "world", "today", "review",
+        "report", "tribune", "herald", "gazette", "weekly", "digest", "hub", "lab", "labs",
+        "studio", "studios", "insider", "wire", "channel", "radio", "tv", "photography", "team",
+        "staff", "editors", "desk", "inc", "llc", "ltd", "company", "agency", "institute",
+        "university", "college", "foundation", "center", "centre", "association", "society",
+        "council", "club", "store", "shop", "services", "solutions", "health", "home", "insurance", "international", "global", "national", "data", "software", "tech", "digital", "marketing", "systems", "cloud",
+    ),
     credits=(
         r"the original source of this " + _ART + r" is\s+(?P<name>.+)",
         r"this " + _ART + r" (?:was|is|has been) (?:originally|first) (?:published|posted|"

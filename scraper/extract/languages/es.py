@@ -14,6 +14,8 @@ LANGUAGE = Language(
     date_leads=("el", "de", "a las"),
     roles=("periodista", "redactor", "corresponsal"),
     desks=("administrador", "invitado", "anónimo", "redacción"),
+    organisation_words=("noticias", "diario", "periódico", "redacción", "revista", "prensa"),
+    name_particles=("de", "del", "la"),
     credits=(
         r"(?:este (?:artículo|texto) (?:fue |ha sido )?|artículo )?publicado originalmente "
         r"(?:en|por)\s+(?P<name>.+)",

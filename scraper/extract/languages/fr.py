@@ -14,6 +14,10 @@ LANGUAGE = Language(
     date_leads=("le", "à", "du", "de"),
     roles=("rédacteur", "rédactrice", "journaliste"),
     desks=("invité", "anonyme", "rédaction", "redaction"),
+    organisation_words=(
+        "journal", "presse", "actualités", "infos", "rédaction", "magazine", "quotidien",
+    ),
+    name_particles=("de", "du", "des", "le", "la"),
     credits=(
         r"la source originale de cet (?:article|texte) est\s+(?P<name>.+)",
         r"cet (?:article|texte) a (?:d'abord |initialement |originellement )?(?:été )?"

@@ -15,6 +15,8 @@ LANGUAGE = Language(
     date_leads=("il", "alle"),
     roles=("giornalista",),
     desks=("redazione",),
+    organisation_words=("notizie", "giornale", "quotidiano", "redazione"),
+    name_particles=("di", "da", "de", "del", "della"),
     credits=(
         r"(?:questo articolo è stato )?pubblicato (?:originariamente|originalmente|inizialmente|"
         r"per la prima volta) (?:su|da|in)\s+(?P<name>.+)",

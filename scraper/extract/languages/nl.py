@@ -10,5 +10,18 @@ LANGUAGE = Language(
     byline_leads=("door",),
     author_labels=("redactie",),
     and_words=("en",),
+    organisation_words=(
+        "nieuws",
+        "krant",
+        "redactie",
+    ),
+    name_particles=(
+        "van",
+        "de",
+        "der",
+        "den",
+        "ten",
+        "ter",
+    ),
     date_leads=("om",),
 )

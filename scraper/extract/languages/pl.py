@@ -17,6 +17,7 @@ LANGUAGE = Language(
     date_leads=("dnia",),
     roles=("dziennikarz", "dziennikarka", "redaktor", "korespondent", "reporter", "reporterka"),
     desks=("redakcja", "gość", "anonim"),
+    organisation_words=("wiadomości", "gazeta", "dziennik", "redakcja", "tygodnik"),
     credits=(
         r"(?:ten )?(?:artykuł|tekst) (?:został |ukazał się )?(?:pierwotnie |oryginalnie )"
         r"(?:opublikowany |opublikowano )?(?:na|w|we|przez)\s+(?P<name>.+)",
