@@ -199,6 +199,17 @@ def test_the_visible_headline_wins_and_site_suffixes_are_stripped() -> None:
     assert extract_metadata(html).title == "Take C.A.R.E. - comwrap auf der DMEXCO 2018"
 
 
+def test_a_blog_s_name_in_the_only_h1_gives_way_to_the_headline() -> None:
+    head = ('<meta property="og:title" content="Small adventures with small language models '
+            '| Opinion">')  # fmt: skip
+    meta = extract_metadata(_page(head, "<h1>Engora Data Blog</h1><h2>Archive</h2>"))
+    assert meta.title == "Small adventures with small language models"
+    # an <h1> that says the same as the metadata title in other words stays the headline
+    head2 = '<meta property="og:title" content="How to set up an ergonomic workstation">'
+    body2 = "<h1>Setting up an ergonomic workspace</h1>"
+    assert extract_metadata(_page(head2, body2)).title == "Setting up an ergonomic workspace"
+
+
 def test_a_time_without_zone_is_read_in_the_zone_the_page_states() -> None:
     head = ('<meta property="article:published_time" content="2019-11-18 23:30">'
             '<meta property="article:modified_time" content="2019-11-19T08:00:00+02:00">')  # fmt: skip

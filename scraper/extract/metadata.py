@@ -19,6 +19,7 @@ from __future__ import annotations
 import html as html_lib
 import json
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -363,14 +364,32 @@ def _title(p: _Page, site_keys: set[str], entry: FeedEntry | None) -> str | None
         key = name_key(h1)
         if any(key in _variants(t) for t in metas):
             return h1
-    for h1 in h1s:  # the headline readers see beats SEO titles ...
-        if len(h1.split()) >= 2:
+    stripped_metas = [t for t in (_strip_site(t, site_keys) for t in metas[:4])
+                      if name_key(t) not in site_keys]  # fmt: skip
+    for h1 in h1s:  # the headline readers see beats SEO titles, when it is about the same ...
+        if len(h1.split()) >= 2 and (
+            not stripped_metas or any(_overlap(h1, t) >= 0.25 for t in stripped_metas)
+        ):
             return h1
-    for t in metas[:4]:  # ... which are the rest, less their " | Site Name"
-        stripped = _strip_site(t, site_keys)
-        if name_key(stripped) not in site_keys:
-            return stripped
+    for t in stripped_metas:  # ... else a blog's or a section's name is the only <h1>
+        return _strip_section(t)
     return _first(*h1s, entry.title if entry else None)
+
+
+def _overlap(a: str, b: str) -> float:
+    """Word-level F1 of two titles: how much they say the same."""
+    wa, wb = Counter(re.findall(r"\w+", a.casefold())), Counter(re.findall(r"\w+", b.casefold()))
+    common = sum((wa & wb).values())
+    return 2 * common / (sum(wa.values()) + sum(wb.values())) if common else 0.0
+
+
+def _strip_section(title: str) -> str:
+    """'Headline | Opinion', 'Headline | Top 19 Companies': a metadata title's short tail after
+    a pipe is a section or a tagline glued on, not the headline's."""
+    head, sep, tail = title.rpartition(" | ")
+    if sep and len(tail.split()) <= 4 and len(head.split()) >= 3:
+        return _strip_section(head)
+    return title
 
 
 def _site_names(p: _Page, url: str | None) -> tuple[str | None, list[str]]:
