@@ -115,7 +115,12 @@ _DMY_NUM = re.compile(
     r"(?<![\d./])(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d\d)(?![\d.])"
 )
 _DMY_TEXT = re.compile(
-    r"(?<!\d)" + _DAY + r"\s*(?:de\s+|of\s+)?" + _MON + r",?\s*(?:de\s+|del\s+)?" + _YEAR,
+    r"(?<!\d)"
+    + _DAY
+    + r"(?:-|\s*)(?:de\s+|of\s+)?"
+    + _MON
+    + r"(?:-|,?\s*)(?:de\s+|del\s+)?"
+    + _YEAR,
     re.IGNORECASE,
 )
 _MDY_TEXT = re.compile(
