@@ -259,6 +259,10 @@ def test_comment_authors_and_dates_are_not_the_article_s() -> None:
         (["Par Jeanne Martin et Paul Durand"], ("Jeanne Martin", "Paul Durand")),
         (["Ana García, Luis Pérez y Marta Ruiz"], ("Ana García", "Luis Pérez", "Marta Ruiz")),
         (["Redaktion", "Podium Staff", "following these simple strategies"], ()),
+        (["Photo: Jane Doe", "Foto: dpa", "Solen Feyissa on Unsplash", "Jane Doe / Getty Images",
+          "Reviewed by Robert Tschudi"], ()),
+        (["By Anna Weber, Fotos: Max Muster"], ("Anna Weber",)),
+        (["Recipe by PJ Hamel"], ("PJ Hamel",)),
     ],
 )  # fmt: skip
 def test_author_names_are_cleaned(raw: list[str], names: tuple[str, ...]) -> None:

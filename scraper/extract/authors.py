@@ -48,6 +48,14 @@ _JUNK = re.compile(
     + r")\b.*$",
     re.IGNORECASE,
 )
+# A photo credit ("Photo: Jane Doe", "Foto: dpa", "Solen Feyissa on Unsplash") names no author.
+_PHOTO = re.compile(
+    r"(?:^|\s)(?:" + alternation(words("photo_credits")) + r")\s*(?:by\b|:|：).*$", re.IGNORECASE
+)
+_PICTURE_LIBRARY = re.compile(
+    r"\b(?:unsplash|getty\s*images|shutterstock|istock(?:photo)?|pexels|pixabay|adobe\s+stock)\b",
+    re.IGNORECASE,
+)
 _TRAIL = re.compile(r"\s+(?:" + alternation(words("date_leads")) + r")$", re.IGNORECASE)
 _WEEKDAY = re.compile(
     r"\b(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\b\.?,?", re.IGNORECASE
@@ -131,7 +139,9 @@ def split_author(raw: str, *, from_markup: bool = False) -> list[str]:
     text = unicodedata.normalize("NFKC", raw or "").strip()
     if not text or re.match(r"^(https?:|www\.|/)", text) or len(text) > 300:
         return []
-    text = _JUNK.sub(" ", text)
+    text = _PHOTO.sub(" ", _JUNK.sub(" ", text))
+    if _PICTURE_LIBRARY.search(text):
+        return []  # "Jane Doe / Getty Images": who took a picture
     text = _strip_dates(text)
     text = " ".join(text.split())
     names = []

@@ -31,6 +31,8 @@ class Language:
     author_labels: tuple[str, ...] = ()
     # words joining the names of several authors: "and", "et", "und", "y"
     and_words: tuple[str, ...] = ()
+    # words that open a photo credit ("Photo:", "Foto:", "Crédit photo :"): a credit is no author
+    photo_credits: tuple[str, ...] = ()
     # words after which a byline says no more names: "updated", "published", "read more"
     byline_ends: tuple[str, ...] = ()
     # small words before a date or time, left dangling when it is cut off: "at", "on", "le", "um"

@@ -7,6 +7,7 @@ LANGUAGE = Language(
     months=("januar februar märz april mai juni juli august september oktober november dezember",),
     byline_leads=("von", "geschrieben von"),
     author_labels=("autor", "verfasser"),
+    photo_credits=("foto", "fotos", "bild", "bilder", "fotograf"),
     and_words=("und",),
     byline_ends=("publiziert", "veröffentlicht", "aktualisiert"),
     date_leads=("am", "um"),

@@ -11,13 +11,16 @@ LANGUAGE = Language(
     ),
     byline_leads=(
         "by", "posted by", "written by", "reported by", "published by", "reporting by", "words by",
-        "story by", "text by", "photo by", "photos by",
+        "story by", "text by", "article by", "authored by", "recipe by", "guest post by",
     ),
-    author_labels=("author", "authors", "text", "posted", "written", "credit", "credits"),
+    author_labels=("author", "authors", "text", "posted", "written"),
+    photo_credits=("photo", "photos", "photograph", "photography", "image", "images", "picture", "illustration", "credit", "credits", "photo credit"),
     and_words=("and",),
     byline_ends=(
         "updated", "published", "min read", "minute read", "read more", "follow", "biography",
-        "view author archive", "more articles", "email the author",
+        "view author archive", "more articles", "email the author", "reviewed by",
+        "medically reviewed by", "fact checked by", "fact-checked by", "last update", "last updated",
+        "sponsored",
     ),
     date_leads=("at", "on", "in", "the"),
     roles=(

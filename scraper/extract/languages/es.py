@@ -9,6 +9,7 @@ LANGUAGE = Language(
     ),
     byline_leads=("por", "publicado por", "escrito por", "texto"),
     author_labels=("autor", "autores"),
+    photo_credits=("foto", "fotos", "fotografía", "imagen"),
     and_words=("y",),
     byline_ends=("publicado",),
     date_leads=("el", "de", "a las"),

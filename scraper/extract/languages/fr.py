@@ -9,6 +9,7 @@ LANGUAGE = Language(
     ),
     byline_leads=("par", "publié par", "écrit par", "texte"),
     author_labels=("auteur", "auteurs"),
+    photo_credits=("photo", "crédit photo", "crédits photo", "illustration"),
     and_words=("et",),
     byline_ends=("publié", "mis à jour"),
     date_leads=("le", "à", "du", "de"),

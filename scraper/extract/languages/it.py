@@ -10,6 +10,7 @@ LANGUAGE = Language(
     ),
     byline_leads=("di", "pubblicato da", "scritto da"),
     author_labels=("da", "testo", "autore"),
+    photo_credits=("foto", "immagine"),
     and_words=("e",),
     byline_ends=("pubblicato",),
     date_leads=("il", "alle"),

@@ -12,6 +12,7 @@ LANGUAGE = Language(
     ),
     byline_leads=("autor", "autorka", "tekst", "opracowanie"),
     author_labels=("od", "autorzy"),
+    photo_credits=("fot.", "fot", "foto", "zdjęcie"),
     and_words=("i", "oraz"),
     byline_ends=("aktualizacja", "zaktualizowano", "opublikowano"),
     date_leads=("dnia",),

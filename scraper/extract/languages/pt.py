@@ -9,6 +9,7 @@ LANGUAGE = Language(
     ),
     byline_leads=("por", "publicado por", "escrito por", "texto"),
     author_labels=("autor", "autores"),
+    photo_credits=("foto", "fotos", "imagem"),
     and_words=("e",),
     byline_ends=("publicado", "atualizado"),
     date_leads=("às", "ás", "de"),
