@@ -263,6 +263,8 @@ def test_comment_authors_and_dates_are_not_the_article_s() -> None:
           "Reviewed by Robert Tschudi"], ()),
         (["By Anna Weber, Fotos: Max Muster"], ("Anna Weber",)),
         (["Recipe by PJ Hamel"], ("PJ Hamel",)),
+        (["By Keith Barry Senior Autos Reporter"], ("Keith Barry",)),
+        (["View all posts by Ray Ansari"], ("Ray Ansari",)),
     ],
 )  # fmt: skip
 def test_author_names_are_cleaned(raw: list[str], names: tuple[str, ...]) -> None:
@@ -289,6 +291,13 @@ def test_a_personal_site_s_author_is_its_owner_but_a_desk_line_in_text_is_no_one
 )  # fmt: skip
 def test_a_person_s_name_is_told_from_an_organisation_s(name: str, person: bool) -> None:
     assert looks_like_person(name) is person
+
+
+def test_a_byline_whose_names_sit_around_a_lone_by_is_read_whole() -> None:
+    body = ('<h1>Some headline here</h1><div class="author-by-line"><a class="author-link">'
+            '<span class="author-by-line-white">By</span> Scott Pletcher</a></div>'
+            '<li class="authorization-link">Sign In</li>')  # fmt: skip
+    assert extract_metadata(_page("", body)).authors == ("Scott Pletcher",)
 
 
 def test_the_site_itself_is_no_author() -> None:

@@ -86,7 +86,7 @@ def looks_like_person(name: str) -> bool:
     words_ = name.split()
     if not 2 <= len(words_) <= 4:
         return False
-    if any(w.casefold() in _ORGANISATION for w in words_):
+    if any(w.casefold() in _ORGANISATION or w.casefold() in _GENERIC for w in words_):
         return False
     inner = words_[1:-1]
     return (
@@ -134,6 +134,18 @@ def _plausible(part: str, from_markup: bool = False) -> bool:
     return any(c.isalpha() for c in part)
 
 
+def _without_title(part: str) -> str:
+    """'Keith Barry Senior Autos Reporter' -> 'Keith Barry': a byline's first name with its job
+    title written after it, no comma between. Later parts are left whole: there a title stands
+    alone ('Tom Krisher, AP Auto Writer') and is dropped as one."""
+    words_ = part.split()
+    for i, word in enumerate(words_[2:], start=2):
+        if word.casefold().strip(".,") in _ROLE_WORDS:
+            head = " ".join(words_[:i])
+            return head if looks_like_person(head) else part
+    return part
+
+
 def split_author(raw: str, *, from_markup: bool = False) -> list[str]:
     """The names in one raw author string."""
     text = unicodedata.normalize("NFKC", raw or "").strip()
@@ -145,11 +157,13 @@ def split_author(raw: str, *, from_markup: bool = False) -> list[str]:
     text = _strip_dates(text)
     text = " ".join(text.split())
     names = []
-    for part in _SPLIT.split(text):
+    for index, part in enumerate(_SPLIT.split(text)):
         part = part.strip(" .,:;-–—|·•()[]\"'")
         for _ in range(2):  # "Posted by", "Words by:" -- lead-ins may stack
             part = _LEAD.sub("", part).strip(" .,:;-–—|")
         part = _TRAIL.sub("", part)
+        if index == 0:
+            part = _without_title(part)
         if _plausible(part, from_markup):
             names.append(_fix_case(part))
     return names
@@ -179,6 +193,7 @@ _BYLINE = etree.XPath(
     "//*[@rel='author' or contains(@class,'byline') or contains(@class,'Byline') or "
     "contains(@class,'author') or contains(@class,'Author') or contains(@id,'byline') or "
     "contains(@class,'posted-by') or contains(@class,'autor') or contains(@class,'auteur')]"
+    "[not(contains(@class,'authoriz'))]"  # "authorization-link": a sign-in link
 )
 _ITEMPROP_AUTHOR = etree.XPath("//*[@itemprop='author' or @itemprop='creator']")
 _BYLINE_START = re.compile(r"^\s*(?:" + alternation(_LEADS) + r")\b\s*:?\s*\S", re.IGNORECASE)
@@ -212,9 +227,13 @@ def byline_names(tree: lxml_html.HtmlElement, exclude: Iterable[str]) -> tuple[s
     excluded = list(exclude)
     found = _BYLINE(tree)[:12]
     containers = {id(a) for el in found for a in el.iterancestors()}
-    for el in found:
-        if id(el) in containers or in_comments(el):
-            continue  # the innermost byline element holds the names without the chrome
+    # the innermost byline elements hold the names without the chrome; where they hold none
+    # ("By" alone in its own span), their containers are read
+    inner = [el for el in found if id(el) not in containers]
+    outer = [el for el in found if id(el) in containers]
+    for el in inner + outer:
+        if in_comments(el):
+            continue
         text = " ".join(" ".join(el.itertext()).split())
         if 2 <= len(text) <= 200:
             names = clean_authors([text], exclude=excluded)

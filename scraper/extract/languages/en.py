@@ -11,7 +11,9 @@ LANGUAGE = Language(
     ),
     byline_leads=(
         "by", "posted by", "written by", "reported by", "published by", "reporting by", "words by",
-        "story by", "text by", "article by", "authored by", "recipe by", "guest post by",
+        "story by", "text by", "article by", "authored by", "recipe by", "guest post by", "view all posts by",
+        "all posts by", "more posts by", "posts by", "articles by", "this post was written by",
+        "this article was written by",
     ),
     author_labels=("author", "authors", "text", "posted", "written"),
     photo_credits=("photo", "photos", "photograph", "photography", "image", "images", "picture", "illustration", "credit", "credits", "photo credit"),
@@ -26,7 +28,8 @@ LANGUAGE = Language(
     roles=(
         "writer", "writers", "correspondent", "reporter", "reporters", "contributor",
         "contributors", "columnist", "journalist", "photographer", "editor", "editors", "staff",
-        "intern", "producer", "contributing", "senior",
+        "intern", "producer", "contributing", "senior", "director", "manager", "ceo", "founder", "co-founder",
+        "president", "officer", "chief", "vp",
     ),
     desks=(
         "admin", "administrator", "webmaster", "guest", "anonymous", "unknown", "editorial",
