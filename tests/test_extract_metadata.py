@@ -260,7 +260,7 @@ def test_comment_authors_and_dates_are_not_the_article_s() -> None:
         (["Ana García, Luis Pérez y Marta Ruiz"], ("Ana García", "Luis Pérez", "Marta Ruiz")),
         (["Redaktion", "Podium Staff", "following these simple strategies"], ()),
         (["Photo: Jane Doe", "Foto: dpa", "Solen Feyissa on Unsplash", "Jane Doe / Getty Images",
-          "Reviewed by Robert Tschudi"], ()),
+          "Reviewed by Robert Tschudi", "Government Websites by CivicPlus®"], ()),
         (["By Anna Weber, Fotos: Max Muster"], ("Anna Weber",)),
         (["Recipe by PJ Hamel"], ("PJ Hamel",)),
         (["By Keith Barry Senior Autos Reporter"], ("Keith Barry",)),

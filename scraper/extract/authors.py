@@ -56,6 +56,7 @@ _PICTURE_LIBRARY = re.compile(
     r"\b(?:unsplash|getty\s*images|shutterstock|istock(?:photo)?|pexels|pixabay|adobe\s+stock)\b",
     re.IGNORECASE,
 )
+_SITE_CREDIT = re.compile(r"\b(?:" + alternation(words("site_credits")) + r")\b", re.IGNORECASE)
 _TRAIL = re.compile(r"\s+(?:" + alternation(words("date_leads")) + r")$", re.IGNORECASE)
 _WEEKDAY = re.compile(
     r"\b(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\b\.?,?", re.IGNORECASE
@@ -152,8 +153,8 @@ def split_author(raw: str, *, from_markup: bool = False) -> list[str]:
     if not text or re.match(r"^(https?:|www\.|/)", text) or len(text) > 300:
         return []
     text = _PHOTO.sub(" ", _JUNK.sub(" ", text))
-    if _PICTURE_LIBRARY.search(text):
-        return []  # "Jane Doe / Getty Images": who took a picture
+    if _PICTURE_LIBRARY.search(text) or _SITE_CREDIT.search(text):
+        return []  # "Jane Doe / Getty Images", "Websites by CivicPlus": pictures and sites
     text = _strip_dates(text)
     text = " ".join(text.split())
     names = []

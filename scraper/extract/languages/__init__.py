@@ -33,6 +33,8 @@ class Language:
     and_words: tuple[str, ...] = ()
     # words that open a photo credit ("Photo:", "Foto:", "Crédit photo :"): a credit is no author
     photo_credits: tuple[str, ...] = ()
+    # phrases of a site's own credit line ("powered by", "website by"): no byline
+    site_credits: tuple[str, ...] = ()
     # words after which a byline says no more names: "updated", "published", "read more"
     byline_ends: tuple[str, ...] = ()
     # small words before a date or time, left dangling when it is cut off: "at", "on", "le", "um"

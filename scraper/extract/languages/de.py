@@ -9,6 +9,7 @@ LANGUAGE = Language(
     author_labels=("autor", "verfasser"),
     photo_credits=("foto", "fotos", "bild", "bilder", "fotograf"),
     and_words=("und",),
+    site_credits=("realisiert von", "umgesetzt von", "webdesign von", "gestaltet von"),
     byline_ends=("publiziert", "veröffentlicht", "aktualisiert"),
     date_leads=("am", "um"),
     roles=("redakteur", "redakteurin", "korrespondent"),

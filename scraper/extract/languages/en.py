@@ -18,6 +18,7 @@ LANGUAGE = Language(
     author_labels=("author", "authors", "text", "posted", "written"),
     photo_credits=("photo", "photos", "photograph", "photography", "image", "images", "picture", "illustration", "credit", "credits", "photo credit"),
     and_words=("and",),
+    site_credits=("powered by", "designed by", "developed by", "website by", "websites by", "site by", "theme by", "hosted by", "built by", "web design by"),
     byline_ends=(
         "updated", "published", "min read", "minute read", "read more", "follow", "biography",
         "view author archive", "more articles", "email the author", "reviewed by",

@@ -11,6 +11,7 @@ LANGUAGE = Language(
     author_labels=("autor", "autores"),
     photo_credits=("foto", "fotos", "fotografía", "imagen"),
     and_words=("y",),
+    site_credits=("desarrollado por", "diseñado por", "diseño web por"),
     byline_ends=("publicado",),
     date_leads=("el", "de", "a las"),
     roles=("periodista", "redactor", "corresponsal"),

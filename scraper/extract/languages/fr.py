@@ -11,6 +11,7 @@ LANGUAGE = Language(
     author_labels=("auteur", "auteurs"),
     photo_credits=("photo", "crédit photo", "crédits photo", "illustration"),
     and_words=("et",),
+    site_credits=("propulsé par", "réalisé par", "conçu par", "site réalisé par"),
     byline_ends=("publié", "mis à jour"),
     date_leads=("le", "à", "du", "de"),
     roles=("rédacteur", "rédactrice", "journaliste"),

@@ -14,6 +14,7 @@ LANGUAGE = Language(
     author_labels=("od", "autorzy"),
     photo_credits=("fot.", "fot", "foto", "zdjęcie"),
     and_words=("i", "oraz"),
+    site_credits=("projekt i wykonanie", "wykonanie strony"),
     byline_ends=("aktualizacja", "zaktualizowano", "opublikowano"),
     date_leads=("dnia",),
     roles=("dziennikarz", "dziennikarka", "redaktor", "korespondent", "reporter", "reporterka"),
