@@ -208,6 +208,10 @@ def test_a_blog_s_name_in_the_only_h1_gives_way_to_the_headline() -> None:
     head2 = '<meta property="og:title" content="How to set up an ergonomic workstation">'
     body2 = "<h1>Setting up an ergonomic workspace</h1>"
     assert extract_metadata(_page(head2, body2)).title == "Setting up an ergonomic workspace"
+    # an <h1> with the date glued in gives way to the metadata title it contains
+    head3 = '<meta property="og:title" content="Preparing a transition in Debusine">'
+    body3 = "<h1>Dec 18 2025 Preparing a transition in Debusine</h1>"
+    assert extract_metadata(_page(head3, body3)).title == "Preparing a transition in Debusine"
 
 
 def test_a_time_without_zone_is_read_in_the_zone_the_page_states() -> None:

@@ -118,6 +118,7 @@ _LABEL_WORDS = re.compile(
     re.IGNORECASE,
 )
 _LABEL_START = re.compile(r"^\s*[^\W\d_][\w\s-]{1,20}?\s*:\s*", re.UNICODE)
+_DATE_OR_BY = re.compile(r"\b(?:19|20)\d\d\b|\bby\s|^\s*title\s*:", re.IGNORECASE)
 _HEADINGS = (
     "//h2|//h3|//dt|//*[contains(@class,'title') or contains(@class,'titulo') or "
     "contains(@class,'headline')][not(self::meta) and not(self::link)]"
@@ -366,6 +367,12 @@ def _title(p: _Page, site_keys: set[str], entry: FeedEntry | None) -> str | None
             return h1
     stripped_metas = [t for t in (_strip_site(t, site_keys) for t in metas[:4])
                       if name_key(t) not in site_keys]  # fmt: skip
+    for h1 in h1s:  # an <h1> with a date or byline glued in: the metadata title without them
+        key = name_key(h1)
+        for t in stripped_metas:
+            inner = name_key(t)
+            if len(inner) >= 0.6 * len(key) and inner in key and _DATE_OR_BY.search(h1):
+                return t
     for h1 in h1s:  # the headline readers see beats SEO titles, when it is about the same ...
         if len(h1.split()) >= 2 and (
             not stripped_metas or any(_overlap(h1, t) >= 0.25 for t in stripped_metas)
