@@ -174,6 +174,13 @@ def test_a_date_only_htmldate_finds_is_still_given() -> None:
     assert extract_metadata(_page("", "<p>No date anywhere.</p>")).published is None
 
 
+def test_the_code_of_a_style_in_the_body_is_no_visible_date() -> None:
+    body = ("<h1>Token batching</h1><style>.css-2lv{margin:0;font-size:18px}</style>"
+            "<p>December 18, 2025</p>")  # fmt: skip
+    meta = extract_metadata(_page("", body), "https://example.com/blog/token-batching")
+    assert meta.published is not None and meta.published.date().isoformat() == "2025-12-18"
+
+
 def test_json_ld_graph_references_are_followed() -> None:
     meta = extract_metadata(_page(JSONLD, "<h1>Visible headline</h1>"), "https://example.com/a/b")
     assert meta.authors == ("Jane Doe",)

@@ -247,7 +247,9 @@ def text_byline(h1: lxml_html.HtmlElement | None) -> list[str]:
     """A 'By Jane Doe' / 'Par Moon of Alabama' line among the first texts after the headline."""
     if h1 is None:
         return []
-    for node in h1.xpath("following::text()[normalize-space()][position() <= 25]"):
+    # text a reader sees: not the code of a <script> or <style> in the body
+    shown = "[normalize-space()][not(parent::script or parent::style)]"
+    for node in h1.xpath(f"following::text(){shown}[position() <= 25]"):
         if _BYLINE_START.match(node):
             parent = node.getparent()
             block = parent.getparent() if parent is not None and parent.tag == "a" else parent

@@ -123,6 +123,8 @@ _HEADINGS = (
     "//h2|//h3|//dt|//*[contains(@class,'title') or contains(@class,'titulo') or "
     "contains(@class,'headline')][not(self::meta) and not(self::link)]"
 )
+# Text nodes a reader sees: not empty, not the code of a <script> or <style> in the body.
+_SHOWN = "[normalize-space()][not(parent::script or parent::style)]"
 _DATE_TEXTS = "//*[@itemprop='datePublished'][not(@content) and not(@datetime)]"
 _NOISE = frozenset(("nav", "footer", "aside", "form", "a"))
 
@@ -288,8 +290,8 @@ class _Page:
         texts = [" ".join(t.text_content().split()) for t in self.tree.xpath(_DATE_TEXTS)[:3]]
         texts += [" ".join(t.text_content().split()) for t in self._times]
         if self.anchor is not None:
-            after = self.anchor.xpath("following::text()[normalize-space()][position() <= 20]")
-            before = self.anchor.xpath("preceding::text()[normalize-space()][position() <= 12]")
+            after = self.anchor.xpath(f"following::text(){_SHOWN}[position() <= 20]")
+            before = self.anchor.xpath(f"preceding::text(){_SHOWN}[position() <= 12]")
             texts.append(" ".join(" ".join(after).split())[:400])
             texts.append(" ".join(" ".join(before).split())[-300:])
         return [t for t in texts if t]
