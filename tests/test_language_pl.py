@@ -52,6 +52,8 @@ def test_polish_dates_are_read(text: str, day: str) -> None:
         (["Redakcja"], ()),
         (["Jan Kowalski, dziennikarz"], ("Jan Kowalski",)),
         (["Anna Nowak Aktualizacja: 5 maja 2021"], ("Anna Nowak",)),
+        (["Jan Kowalski, wtorek, 5 maja 2021"], ("Jan Kowalski",)),
+        (["Fot. Anna Nowak"], ()),
     ],
 )  # fmt: skip
 def test_polish_bylines_give_the_people(raw: list[str], names: tuple[str, ...]) -> None:

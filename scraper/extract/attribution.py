@@ -25,7 +25,7 @@ from lxml import html as lxml_html
 
 from scraper.extract.authors import name_key
 from scraper.extract.dates import find_date
-from scraper.extract.languages import patterns, words
+from scraper.extract.languages import alternation, patterns, words
 
 __all__ = [
     "CREDIT_PATTERNS",
@@ -43,7 +43,7 @@ _CREDIT = [re.compile(r"(?:^|(?<=[.!?:]\s))[\W_]{0,4}" + p, re.I) for _, p in CR
 # Fragments whose presence makes a text node a candidate line (first letter left out: any case).
 _TRIGGERS = words("credit_triggers")
 _NAME_END = re.compile(
-    r"\.\s|\s[-–—|]\s|\s\(|;|,\s|\s(?:on|le|am|el|il|em|under|with|and|avec|et|unter|bajo|y)\s"
+    r"\.\s|\s[-–—|]\s|\s\(|;|,\s|\s(?:" + alternation(words("credit_name_ends")) + r")\s"
     r"|\.$|!|\?$",
     re.I,
 )
@@ -71,9 +71,7 @@ _BLOCKS = frozenset(
         "body",
     ]
 )
-_LINK_HINT = re.compile(
-    r"original|source|article|read|here|ici|hier|aquí|qui|aqui|lire|lesen", re.I
-)
+_LINK_HINT = re.compile(alternation(words("link_hints")), re.I)
 _NOT_SOURCES = re.compile(r"facebook\.com/shar|twitter\.com/(?:intent|share)|mailto:|javascript:")
 
 

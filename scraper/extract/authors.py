@@ -50,7 +50,8 @@ _JUNK = re.compile(
 )
 # A photo credit ("Photo: Jane Doe", "Foto: dpa", "Solen Feyissa on Unsplash") names no author.
 _PHOTO = re.compile(
-    r"(?:^|\s)(?:" + alternation(words("photo_credits")) + r")\s*(?:by\b|:|：).*$", re.IGNORECASE
+    r"(?:^|\s)(?:" + alternation(words("photo_credits")) + r")(?:\s*(?:by\b|:|：)|(?<=\.)\s).*$",
+    re.IGNORECASE,
 )
 _PICTURE_LIBRARY = re.compile(
     r"\b(?:unsplash|getty\s*images|shutterstock|istock(?:photo)?|pexels|pixabay|adobe\s+stock)\b",
@@ -58,9 +59,7 @@ _PICTURE_LIBRARY = re.compile(
 )
 _SITE_CREDIT = re.compile(r"\b(?:" + alternation(words("site_credits")) + r")\b", re.IGNORECASE)
 _TRAIL = re.compile(r"\s+(?:" + alternation(words("date_leads")) + r")$", re.IGNORECASE)
-_WEEKDAY = re.compile(
-    r"\b(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\b\.?,?", re.IGNORECASE
-)
+_WEEKDAY = re.compile(r"\b(?:" + alternation(words("weekdays")) + r")\b\.?,?", re.IGNORECASE)
 # Job titles after a name ("AP Auto Writer", "Live Science Contributor", "Opinion Columnist").
 _ROLE_WORDS = frozenset(words("roles"))
 # Accounts and desk lines that name no one.

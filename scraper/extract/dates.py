@@ -6,9 +6,10 @@ Date.toString() are textual dates too) and CJK year/month/day. Each parser finds
 string and reports where; the earliest one wins, then a time and a zone are looked for next to it.
 
 Month names and the words before a time ("at", "um", "às") come from the language tables in
-scraper/extract/languages/. Why own tables rather than dateparser: pages use a handful of formats, and small regexes with
-month tables parse them in microseconds, where dateparser costs milliseconds a call. Relative
-dates ("2 hours ago") are refused: without the fetch time they mean nothing.
+scraper/extract/languages/. Why own tables rather than dateparser: pages use a handful of
+formats, and small regexes with month tables parse them in microseconds, where dateparser costs
+milliseconds a call. Relative dates ("2 hours ago") are refused: without the fetch time they
+mean nothing. Where no rule finds a date, htmldate's reading of the markup is the fallback.
 """
 
 from __future__ import annotations

@@ -37,6 +37,8 @@ class Language:
     site_credits: tuple[str, ...] = ()
     # words after which a byline says no more names: "updated", "published", "read more"
     byline_ends: tuple[str, ...] = ()
+    # names of the days, cut from bylines with the date they go with ("Tue", "Dienstag")
+    weekdays: tuple[str, ...] = ()
     # small words before a date or time, left dangling when it is cut off: "at", "on", "le", "um"
     date_leads: tuple[str, ...] = ()
     # job titles after a name: "writer", "correspondent", "redakteur"
@@ -45,6 +47,10 @@ class Language:
     desks: tuple[str, ...] = ()
     # regex: a credit line starts with one of these; group `name` is the credited source
     credits: tuple[str, ...] = ()
+    # words after a credited source's name that end it ("on 3 March", "unter CC-BY", "et")
+    credit_name_ends: tuple[str, ...] = ()
+    # fragments of a link's text that say it leads to the original ("read", "ici", "lesen")
+    link_hints: tuple[str, ...] = ()
     # fragments one of which every credit line contains (a cheap filter before the patterns)
     credit_triggers: tuple[str, ...] = ()
     # words that make a name an organisation's, not a person's: "news", "zeitung", "journal"

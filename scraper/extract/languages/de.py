@@ -31,4 +31,7 @@ LANGUAGE = Language(
         r"\bvor\s+\d+\s*(?:Sekunden|Minuten|Stunden|Tagen|Wochen)\b",
         r"\b\d[\d\s.,]*\s*(?:Aufrufe|Kommentare)\b",
     ),
+    weekdays=("montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag"),
+    credit_name_ends=("am", "unter"),
+    link_hints=("hier", "lesen"),
 )  # fmt: skip

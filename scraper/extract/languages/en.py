@@ -11,25 +11,33 @@ LANGUAGE = Language(
     ),
     byline_leads=(
         "by", "posted by", "written by", "reported by", "published by", "reporting by", "words by",
-        "story by", "text by", "article by", "authored by", "recipe by", "guest post by", "view all posts by",
-        "all posts by", "more posts by", "posts by", "articles by", "this post was written by",
-        "this article was written by",
+        "story by", "text by", "article by", "authored by", "recipe by", "guest post by",
+        "view all posts by", "all posts by", "more posts by", "posts by", "articles by",
+        "this post was written by", "this article was written by",
     ),
     author_labels=("author", "authors", "text", "posted", "written"),
-    photo_credits=("photo", "photos", "photograph", "photography", "image", "images", "picture", "illustration", "credit", "credits", "photo credit"),
+    photo_credits=(
+        "photo", "photos", "photograph", "photography", "image", "images", "picture",
+        "illustration", "credit", "credits", "photo credit",
+    ),
     and_words=("and",),
-    site_credits=("powered by", "designed by", "developed by", "website by", "websites by", "site by", "theme by", "hosted by", "built by", "web design by"),
+    site_credits=(
+        "powered by", "designed by", "developed by", "website by", "websites by", "site by",
+        "theme by", "hosted by", "built by", "web design by",
+    ),
     byline_ends=(
         "updated", "published", "min read", "minute read", "read more", "follow", "biography",
         "view author archive", "more articles", "email the author", "reviewed by",
-        "medically reviewed by", "fact checked by", "fact-checked by", "last update", "last updated",
+        "medically reviewed by", "fact checked by", "fact-checked by", "last update",
+        "last updated",
         "sponsored",
     ),
     date_leads=("at", "on", "in", "the"),
     roles=(
         "writer", "writers", "correspondent", "reporter", "reporters", "contributor",
         "contributors", "columnist", "journalist", "photographer", "editor", "editors", "staff",
-        "intern", "producer", "contributing", "senior", "director", "manager", "ceo", "founder", "co-founder",
+        "intern", "producer", "contributing", "senior", "director", "manager", "ceo", "founder",
+        "co-founder",
         "president", "officer", "chief", "vp",
     ),
     desks=(
@@ -44,7 +52,9 @@ LANGUAGE = Language(
         "studio", "studios", "insider", "wire", "channel", "radio", "tv", "photography", "team",
         "staff", "editors", "desk", "inc", "llc", "ltd", "company", "agency", "institute",
         "university", "college", "foundation", "center", "centre", "association", "society",
-        "council", "club", "store", "shop", "services", "solutions", "health", "home", "insurance", "international", "global", "national", "data", "software", "tech", "digital", "marketing", "systems", "cloud",
+        "council", "club", "store", "shop", "services", "solutions", "health", "home", "insurance",
+        "international", "global", "national", "data", "software", "tech", "digital", "marketing",
+        "systems", "cloud",
     ),
     credits=(
         r"the original source of this " + _ART + r" is\s+(?P<name>.+)",
@@ -68,4 +78,10 @@ LANGUAGE = Language(
         r"\b(?:updated|posted|published)\s+(?:\d+\s+\w+\s+ago|just now|moments? ago)",
         r"\bjust now\b",
     ),
+    weekdays=(
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue",
+        "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
+    ),
+    credit_name_ends=("on", "under", "with", "and"),
+    link_hints=("original", "source", "article", "read", "here"),
 )  # fmt: skip

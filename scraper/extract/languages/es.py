@@ -31,4 +31,7 @@ LANGUAGE = Language(
         r"\bhace\s+\d+\s*(?:segundos?|minutos?|horas?|d[ií]as?|semanas?)\b",
         r"\b\d[\d\s.,]*\s*(?:visitas|comentarios)\b",
     ),
+    weekdays=("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"),
+    credit_name_ends=("el", "bajo", "y"),
+    link_hints=("aquí",),
 )  # fmt: skip

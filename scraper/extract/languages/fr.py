@@ -35,4 +35,7 @@ LANGUAGE = Language(
         r"\b\d[\d\s.,]*\s*(?:vues|lectures|commentaires|partages)\b",
         r"\bà l'instant\b",
     ),
+    weekdays=("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+    credit_name_ends=("le", "avec", "et"),
+    link_hints=("ici", "lire"),
 )  # fmt: skip

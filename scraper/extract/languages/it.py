@@ -23,4 +23,7 @@ LANGUAGE = Language(
         r"per la prima volta) (?:su|da|in)\s+(?P<name>.+)",
     ),
     credit_triggers=("ubblicato",),
+    weekdays=("lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica"),
+    credit_name_ends=("il",),
+    link_hints=("qui",),
 )  # fmt: skip

@@ -10,11 +10,7 @@ LANGUAGE = Language(
     byline_leads=("door",),
     author_labels=("redactie",),
     and_words=("en",),
-    organisation_words=(
-        "nieuws",
-        "krant",
-        "redactie",
-    ),
+    organisation_words=("nieuws", "krant", "redactie"),
     name_particles=(
         "van",
         "de",

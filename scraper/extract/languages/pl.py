@@ -30,4 +30,7 @@ LANGUAGE = Language(
         r"\b\d+\s*(?:sekund|minut|godzin|dni|tygodni)\w*\s+temu\b",
         r"\b\d[\d\s.,]*\s*(?:wyświetle\w+|komentarz\w*|odsłon\w*)\b",
     ),
+    weekdays=("poniedziałek", "wtorek", "środa", "czwartek", "piątek", "sobota", "niedziela"),
+    credit_name_ends=("dnia", "pod"),
+    link_hints=("tutaj", "czytaj", "oryginał"),
 )  # fmt: skip

@@ -19,4 +19,10 @@ LANGUAGE = Language(
         r"(?:este artigo foi )?publicado originalmente (?:em|no|na|por|pelo|pela)\s+(?P<name>.+)",
     ),
     credit_triggers=("ublicado",),
+    weekdays=(
+        "segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira", "sábado",
+        "domingo",
+    ),
+    credit_name_ends=("em",),
+    link_hints=("aqui",),
 )  # fmt: skip
