@@ -276,6 +276,8 @@ def test_comment_authors_and_dates_are_not_the_article_s() -> None:
         (["Recipe by PJ Hamel"], ("PJ Hamel",)),
         (["By Keith Barry Senior Autos Reporter"], ("Keith Barry",)),
         (["View all posts by Ray Ansari"], ("Ray Ansari",)),
+        (["Adrien Ramirez, software, laptops"], ("Adrien Ramirez",)),
+        (["The Author"], ()),
     ],
 )  # fmt: skip
 def test_author_names_are_cleaned(raw: list[str], names: tuple[str, ...]) -> None:

@@ -166,6 +166,9 @@ def split_author(raw: str, *, from_markup: bool = False) -> list[str]:
             part = _without_title(part)
         if _plausible(part, from_markup):
             names.append(_fix_case(part))
+    if not from_markup and len(names) > 1:
+        # beside people's names, a lone lower-case word is a topic ("software"), not a user name
+        names = [n for n in names if not (n.islower() and len(n.split()) == 1)] or names
     return names
 
 

@@ -38,12 +38,12 @@ LANGUAGE = Language(
         "contributors", "columnist", "journalist", "photographer", "editor", "editors", "staff",
         "intern", "producer", "contributing", "senior", "director", "manager", "ceo", "founder",
         "co-founder",
-        "president", "officer", "chief", "vp",
+        "president", "officer", "chief", "vp", "head",
     ),
     desks=(
         "admin", "administrator", "webmaster", "guest", "anonymous", "unknown", "editorial",
         "newsdesk", "desk", "wire", "wires", "team", "multiple", "sources", "null", "none", "user",
-        "multiple sources", "news desk", "web desk", "post wires", "with post wires",
+        "multiple sources", "news desk", "web desk", "post wires", "with post wires", "the author",
     ),
     organisation_words=(
         "news", "research", "security", "science", "times", "post", "media", "daily", "journal",
