@@ -15,21 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from scraper.extract.languages import patterns
 from scraper.models import Article
 
-# Counters and relative stamps, in the languages we watch most: one pattern per line.
-NOISE_PATTERNS: tuple[str, ...] = (
-    r"\b\d[\d,.\s]*\s*(?:views?|reads?|comments?|shares?|likes?|replies|reactions?)\b",
-    r"\b(?:views?|comments?|shares?|likes?)\s*:?\s*\d[\d,.\s]*",
-    r"\b\d+\s*(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago\b",
-    r"\b(?:updated|posted|published)\s+(?:\d+\s+\w+\s+ago|just now|moments? ago)",
-    r"\bil y a\s+\d+\s*(?:secondes?|minutes?|min|heures?|h|jours?|semaines?)\b",
-    r"\b\d[\d\s.,]*\s*(?:vues|lectures|commentaires|partages)\b",
-    r"\bvor\s+\d+\s*(?:Sekunden|Minuten|Stunden|Tagen|Wochen)\b",
-    r"\bhace\s+\d+\s*(?:segundos?|minutos?|horas?|d[ií]as?|semanas?)\b",
-    r"\b\d[\d\s.,]*\s*(?:Aufrufe|Kommentare|visitas|comentarios)\b",
-    r"\bjust now\b|\bà l'instant\b",
-)
+# Counters and relative stamps: each language's `counters` in scraper/extract/languages/.
+NOISE_PATTERNS: tuple[str, ...] = tuple(p for _, p in patterns("counters"))
 _NOISE = re.compile("|".join(f"(?:{p})" for p in NOISE_PATTERNS), re.IGNORECASE)
 _WORD = re.compile(r"\w+", re.UNICODE)
 

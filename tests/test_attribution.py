@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import re
+from pathlib import Path
 
 import lxml.html
 import pytest
@@ -19,7 +21,7 @@ from tests.corpus import load_pages, require_corpus
 PAGE = "https://republisher.example.org/2020/01/02/some-story/"
 
 # (language, credit line as HTML, source expected, URL expected). To support a new phrasing, add
-# its pattern to CREDIT_PATTERNS and one example here: every pattern must match one example.
+# its pattern to the language's table (scraper/extract/languages/) and one example here: every pattern must match one example.
 EXAMPLES = [
     ("en", 'The original source of this article is <a href="https://www.globalresearch.ca/a/1">'
      "Global Research</a>", "Global Research", "https://www.globalresearch.ca/a/1"),
@@ -78,13 +80,20 @@ def test_finds_credit_lines_in_several_languages(
     )
 
 
+def _all_examples() -> list[str]:
+    """The lines above, and those of each language's own tests (tests/test_language_*.py)."""
+    lines = [line for _, line, _, _ in EXAMPLES]
+    for path in sorted(Path(__file__).parent.glob("test_language_*.py")):
+        module = importlib.import_module(f"tests.{path.stem}")
+        lines.extend(line for line, _, _ in getattr(module, "CREDIT_EXAMPLES", ()))
+    return lines
+
+
 def test_every_pattern_has_an_example() -> None:
+    lines = [lxml.html.fromstring(f"<p>{line}</p>").text_content() for line in _all_examples()]
     for language, pattern in CREDIT_PATTERNS:
         regex = re.compile(pattern, re.I)
-        assert any(
-            regex.search(lxml.html.fromstring(f"<p>{line}</p>").text_content())
-            for _, line, _, _ in EXAMPLES
-        ), (language, pattern)
+        assert any(regex.search(line) for line in lines), (language, pattern)
 
 
 def test_a_date_is_not_a_credited_source() -> None:

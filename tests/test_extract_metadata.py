@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from scraper.extract.authors import clean_authors, name_key
+from scraper.extract.authors import clean_authors, looks_like_person, name_key
 from scraper.extract.metadata import PRECEDENCE, extract_metadata
 from scraper.models import FeedEntry, Metadata
 
@@ -164,6 +164,23 @@ def test_published_date_follows_the_documented_precedence(
     assert PRECEDENCE["published"][0] == "JSON-LD datePublished"
 
 
+def test_a_date_only_htmldate_finds_is_still_given() -> None:
+    """Where our own rules find nothing, htmldate's reading of the markup is the fallback."""
+    head = ""
+    body = ("<h2>Rainfall in the valley</h2>" + "<p>Text of the report goes on.</p>" * 20
+            + '<footer><abbr class="published" title="2021-03-03">3 weeks ago</abbr></footer>')  # fmt: skip
+    meta = extract_metadata(_page(head, body), "https://example.org/rain")
+    assert meta.published == datetime(2021, 3, 3, tzinfo=UTC)
+    assert extract_metadata(_page("", "<p>No date anywhere.</p>")).published is None
+
+
+def test_the_code_of_a_style_in_the_body_is_no_visible_date() -> None:
+    body = ("<h1>Token batching</h1><style>.css-2lv{margin:0;font-size:18px}</style>"
+            "<p>December 18, 2025</p>")  # fmt: skip
+    meta = extract_metadata(_page("", body), "https://example.com/blog/token-batching")
+    assert meta.published is not None and meta.published.date().isoformat() == "2025-12-18"
+
+
 def test_json_ld_graph_references_are_followed() -> None:
     meta = extract_metadata(_page(JSONLD, "<h1>Visible headline</h1>"), "https://example.com/a/b")
     assert meta.authors == ("Jane Doe",)
@@ -187,6 +204,21 @@ def test_the_visible_headline_wins_and_site_suffixes_are_stripped() -> None:
     dash = "<title>Take C.A.R.E. - comwrap auf der DMEXCO 2018</title>"
     html = _page(dash, "<h1>Take C.A.R.E. - comwrap auf der DMEXCO 2018</h1>", "de")
     assert extract_metadata(html).title == "Take C.A.R.E. - comwrap auf der DMEXCO 2018"
+
+
+def test_a_blog_s_name_in_the_only_h1_gives_way_to_the_headline() -> None:
+    head = ('<meta property="og:title" content="Small adventures with small language models '
+            '| Opinion">')  # fmt: skip
+    meta = extract_metadata(_page(head, "<h1>Engora Data Blog</h1><h2>Archive</h2>"))
+    assert meta.title == "Small adventures with small language models"
+    # an <h1> that says the same as the metadata title in other words stays the headline
+    head2 = '<meta property="og:title" content="How to set up an ergonomic workstation">'
+    body2 = "<h1>Setting up an ergonomic workspace</h1>"
+    assert extract_metadata(_page(head2, body2)).title == "Setting up an ergonomic workspace"
+    # an <h1> with the date glued in gives way to the metadata title it contains
+    head3 = '<meta property="og:title" content="Preparing a transition in Debusine">'
+    body3 = "<h1>Dec 18 2025 Preparing a transition in Debusine</h1>"
+    assert extract_metadata(_page(head3, body3)).title == "Preparing a transition in Debusine"
 
 
 def test_a_time_without_zone_is_read_in_the_zone_the_page_states() -> None:
@@ -234,10 +266,51 @@ def test_comment_authors_and_dates_are_not_the_article_s() -> None:
         (["Jean Dupont et Marie Curie", "Jean Dupont"], ("Jean Dupont", "Marie Curie")),
         (["Von Moritz Bachmann publiziert am 25. September 2018"], ("Moritz Bachmann",)),
         (["Finian Cunningham. Sputnik International"], ("Finian Cunningham",)),
+        (["Von Anna Schmidt und Jonas Weber"], ("Anna Schmidt", "Jonas Weber")),
+        (["Par Jeanne Martin et Paul Durand"], ("Jeanne Martin", "Paul Durand")),
+        (["Ana García, Luis Pérez y Marta Ruiz"], ("Ana García", "Luis Pérez", "Marta Ruiz")),
+        (["Redaktion", "Podium Staff", "following these simple strategies"], ()),
+        (["Photo: Jane Doe", "Foto: dpa", "Solen Feyissa on Unsplash", "Jane Doe / Getty Images",
+          "Reviewed by Robert Tschudi", "Government Websites by CivicPlus®"], ()),
+        (["By Anna Weber, Fotos: Max Muster"], ("Anna Weber",)),
+        (["Recipe by PJ Hamel"], ("PJ Hamel",)),
+        (["By Keith Barry Senior Autos Reporter"], ("Keith Barry",)),
+        (["View all posts by Ray Ansari"], ("Ray Ansari",)),
+        (["Adrien Ramirez, software, laptops"], ("Adrien Ramirez",)),
+        (["The Author"], ()),
     ],
 )  # fmt: skip
 def test_author_names_are_cleaned(raw: list[str], names: tuple[str, ...]) -> None:
     assert clean_authors(raw, exclude=["Sputnik International"]) == names
+
+
+def test_a_personal_site_s_author_is_its_owner_but_a_desk_line_in_text_is_no_one() -> None:
+    head = ('<meta property="og:site_name" content="Sam Bossley">'
+            '<meta name="author" content="Sam Bossley">')  # fmt: skip
+    meta = extract_metadata(_page(head, "<h1>Notes on Rust</h1>"), "https://bossley.com/rust")
+    assert meta.authors == ("Sam Bossley",)
+    # an organisation the markup names as author is kept; the same line in the text is not
+    team = '<meta name="author" content="Camphouse Team">'
+    assert extract_metadata(_page(team)).authors == ("Camphouse Team",)
+    byline = '<h1>Notes on Rust</h1><p class="byline">By Camphouse Team</p>'
+    assert extract_metadata(_page("", byline)).authors == ()
+
+
+@pytest.mark.parametrize(
+    ("name", "person"),
+    [("Sam Bossley", True), ("Jan van der Berg", True), ("J. R. Smith", True),
+     ("Global Research", False), ("Moon of Alabama", False), ("LinkNaija", False),
+     ("Sputnik International", False)],
+)  # fmt: skip
+def test_a_person_s_name_is_told_from_an_organisation_s(name: str, person: bool) -> None:
+    assert looks_like_person(name) is person
+
+
+def test_a_byline_whose_names_sit_around_a_lone_by_is_read_whole() -> None:
+    body = ('<h1>Some headline here</h1><div class="author-by-line"><a class="author-link">'
+            '<span class="author-by-line-white">By</span> Scott Pletcher</a></div>'
+            '<li class="authorization-link">Sign In</li>')  # fmt: skip
+    assert extract_metadata(_page("", body)).authors == ("Scott Pletcher",)
 
 
 def test_the_site_itself_is_no_author() -> None:

@@ -4,8 +4,9 @@ Republishing sites say where an article first ran ("The original source of this 
 Global Research", "Dieser Artikel erschien zuerst bei ...") and often link it. Grouping
 republications and cleaning bodies both need that credit, and the exact lines, as metadata.
 
-The patterns are data: `CREDIT_PATTERNS` is the one table; to support a new phrasing add a line
-there and an example to tests/test_attribution.py. A credit to the page's own site ("Originally
+The patterns are data: each language's `credits` in scraper/extract/languages/ (collected in
+`CREDIT_PATTERNS`); to support a new phrasing add a line there and an example to
+tests/test_attribution.py. A credit to the page's own site ("Originally
 published on Live Science" on livescience.com) is not a credit, nor is "reprinted on X" (a copy).
 """
 
@@ -24,6 +25,7 @@ from lxml import html as lxml_html
 
 from scraper.extract.authors import name_key
 from scraper.extract.dates import find_date
+from scraper.extract.languages import alternation, patterns, words
 
 __all__ = [
     "CREDIT_PATTERNS",
@@ -35,49 +37,13 @@ __all__ = [
     "VisibleText",
 ]
 
-_ART = r"(?:article|story|post|piece|essay|report|column|interview|text)"
 # (language, pattern): a credit line starts with the pattern; group `name` is the credited source.
-CREDIT_PATTERNS: list[tuple[str, str]] = [
-    ("en", r"the original source of this " + _ART + r" is\s+(?P<name>.+)"),
-    ("en", r"this " + _ART + r" (?:was|is|has been) (?:originally|first) (?:published|posted|"
-     r"appeared|printed|featured) (?:on|at|in|by|with)\s+(?P<name>.+)"),
-    ("en", r"this " + _ART + r" (?:originally|first) (?:appeared|ran|ran) (?:on|at|in)\s+(?P<name>.+)"),
-    ("en", r"(?:originally|first) (?:published|posted|appeared|ran) (?:on|at|in|by)\s+(?P<name>.+)"),
-    ("en", r"(?:this " + _ART + r" (?:is|was) )?(?:re-?published|reposted|reprinted|republished "
-     r"with permission) (?:with permission )?(?:from|by|courtesy of)\s+(?P<name>.+)"),
-    ("en", r"this " + _ART + r" (?:has been|was) (?:adapted|republished) from its original source"),
-    ("en", r"provided by\s+(?P<name>.+)"),
-    ("fr", r"la source originale de cet " + r"(?:article|texte) est\s+(?P<name>.+)"),
-    ("fr", r"cet (?:article|texte) a (?:d'abord |initialement |originellement )?(?:été )?"
-     r"(?:publié|paru|mis en ligne) (?:initialement |originellement |à l'origine |d'abord |"
-     r"en premier )?(?:par|sur|dans|chez|en)\s+(?P<name>.+)"),
-    ("fr", r"(?:article )?(?:publié|paru) (?:initialement|originellement|à l'origine|d'abord|"
-     r"en premier lieu|en anglais) (?:par|sur|dans|chez)\s+(?P<name>.+)"),
-    ("fr", r"source originale\s*:\s*(?P<name>.+)"),
-    ("de", r"dieser (?:artikel|beitrag|text) (?:erschien|ist) (?:zuerst|ursprünglich|erstmals) "
-     r"(?:bei|in|auf|im|unter)\s+(?P<name>.+)"),
-    ("de", r"(?:zuerst|ursprünglich|erstmals) (?:erschienen|veröffentlicht|publiziert) (?:bei|in|"
-     r"auf|im|unter)\s+(?P<name>.+)"),
-    ("de", r"(?:erstveröffentlichung|originalartikel|originalbeitrag|im original)\s*:\s*(?P<name>.+)"),
-    ("es", r"(?:este (?:artículo|texto) (?:fue |ha sido )?|artículo )?publicado originalmente "
-     r"(?:en|por)\s+(?P<name>.+)"),
-    ("es", r"este (?:artículo|texto) (?:fue|ha sido) publicado (?:originalmente |inicialmente |"
-     r"primero )(?:en|por)\s+(?P<name>.+)"),
-    ("es", r"la fuente original de este (?:artículo|texto) es\s+(?P<name>.+)"),
-    ("es", r"fuente original\s*:\s*(?P<name>.+)"),
-    ("it", r"(?:questo articolo è stato )?pubblicato (?:originariamente|originalmente|inizialmente|"
-     r"per la prima volta) (?:su|da|in)\s+(?P<name>.+)"),
-    ("pt", r"(?:este artigo foi )?publicado originalmente (?:em|no|na|por|pelo|pela)\s+(?P<name>.+)"),
-]  # fmt: skip
+CREDIT_PATTERNS: list[tuple[str, str]] = patterns("credits")
 _CREDIT = [re.compile(r"(?:^|(?<=[.!?:]\s))[\W_]{0,4}" + p, re.I) for _, p in CREDIT_PATTERNS]
-# Words whose presence makes a text node a candidate line (first letter left out: any case).
-_TRIGGERS = (
-    "riginal", "irst published", "irst appeared", "epublished", "eprinted", "eposted",
-    "rovided by", "rschien", "rsprünglich", "rstmals", "rstveröffentlichung", "ublicado",
-    "ubblicato", "aru ", "nitialement", "'abord", "ORIGINAL",
-)  # fmt: skip
+# Fragments whose presence makes a text node a candidate line (first letter left out: any case).
+_TRIGGERS = words("credit_triggers")
 _NAME_END = re.compile(
-    r"\.\s|\s[-–—|]\s|\s\(|;|,\s|\s(?:on|le|am|el|il|em|under|with|and|avec|et|unter|bajo|y)\s"
+    r"\.\s|\s[-–—|]\s|\s\(|;|,\s|\s(?:" + alternation(words("credit_name_ends")) + r")\s"
     r"|\.$|!|\?$",
     re.I,
 )
@@ -105,9 +71,7 @@ _BLOCKS = frozenset(
         "body",
     ]
 )
-_LINK_HINT = re.compile(
-    r"original|source|article|read|here|ici|hier|aquí|qui|aqui|lire|lesen", re.I
-)
+_LINK_HINT = re.compile(alternation(words("link_hints")), re.I)
 _NOT_SOURCES = re.compile(r"facebook\.com/shar|twitter\.com/(?:intent|share)|mailto:|javascript:")
 
 

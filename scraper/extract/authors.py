@@ -5,7 +5,7 @@ Bylines carry more than names: "By TOM KRISHER, AP Auto Writer", "Par Moon of Al
 "Text: Лида Буслаева". `clean_authors` strips the lead-in words, dates, e-mail addresses, links
 and handles, splits on "and" in several languages and on commas, drops job titles, the site's own
 name and CMS accounts ("admin"), and dedupes, so every source of author evidence yields the same
-kind of list.
+kind of list. The words of every language come from scraper/extract/languages/.
 """
 
 from __future__ import annotations
@@ -18,112 +18,57 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from scraper.extract.dates import find_date
+from scraper.extract.languages import alternation, words
 
 __all__ = [
     "byline_names",
     "clean_authors",
     "in_comments",
     "itemprop_authors",
+    "looks_like_person",
     "name_key",
     "split_author",
     "text_byline",
 ]
 
-# Lead-in words of a byline, in several languages ("By", "Par", "Von", "Por", "Texto:" ...).
+_LEADS = words("byline_leads")
+# Lead-in words of a byline and labels before names ("By", "Par", "Von", "Texto:", "Author:").
 _LEAD = re.compile(
-    r"^(?:(?:posted|written|reported|published|reporting|words|story|text|photos?)\s+by|"
-    r"publicado\s+por|escrito\s+por|publié\s+par|écrit\s+par|geschrieben\s+von|pubblicato\s+da|"
-    r"scritto\s+da|by|par|von|por|di|da|door|av|od|от|автор|text|texte|texto|testo|текст|"
-    r"author|authors|autor|autores|autore|auteur|auteurs|verfasser|redactie|posted|"
-    r"written|credit|credits)\b\s*[:：\-–]?\s*",
-    re.IGNORECASE,
+    r"^(?:" + alternation(_LEADS + words("author_labels")) + r")\b\s*[:：\-–]?\s*", re.IGNORECASE
 )
-# "and" in English, French, German, Spanish, Italian/Portuguese, Dutch, Scandinavian, Russian.
+# Separators between names: punctuation, a spaced dash, "and" in every language, a full stop.
 _SPLIT = re.compile(
-    r"\s*(?:[,;|/、，•·]|\s[-–—]\s|\s(?:and|&|et|und|y|e|en|og|och|и)\s"
+    r"\s*(?:[,;|/、，•·]|\s[-–—]\s|\s(?:&|" + alternation(words("and_words")) + r")\s"
     r"|(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<=\w\w)\.\s+(?=[^\W\d_]{2}))\s*",
     re.IGNORECASE,
 )
 _JUNK = re.compile(
-    r"\S+@\S+\.\w+|https?://\S+|www\.\S+|(?<!\w)@\w+|\b(?:updated|published|min(?:ute)? read"
-    r"|read more|follow|biography|view author archive|more articles|email the author|publiziert"
-    r"|veröffentlicht|aktualisiert|publié|mis à jour|publicado|pubblicato|atualizado)\b.*$",
+    r"\S+@\S+\.\w+|https?://\S+|www\.\S+|(?<!\w)@\w+|\b(?:"
+    + alternation(words("byline_ends"))
+    + r")\b.*$",
     re.IGNORECASE,
 )
-_TRAIL = re.compile(r"\s+(?:at|on|le|am|à|às|um|el|il|de|du|in|the)$", re.IGNORECASE)
-_WEEKDAY = re.compile(
-    r"\b(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\b\.?,?", re.IGNORECASE
+# A photo credit ("Photo: Jane Doe", "Foto: dpa", "Solen Feyissa on Unsplash") names no author.
+_PHOTO = re.compile(
+    r"(?:^|\s)(?:" + alternation(words("photo_credits")) + r")(?:\s*(?:by\b|:|：)|(?<=\.)\s).*$",
+    re.IGNORECASE,
 )
+_PICTURE_LIBRARY = re.compile(
+    r"\b(?:unsplash|getty\s*images|shutterstock|istock(?:photo)?|pexels|pixabay|adobe\s+stock)\b",
+    re.IGNORECASE,
+)
+_SITE_CREDIT = re.compile(r"\b(?:" + alternation(words("site_credits")) + r")\b", re.IGNORECASE)
+_TRAIL = re.compile(r"\s+(?:" + alternation(words("date_leads")) + r")$", re.IGNORECASE)
+_WEEKDAY = re.compile(r"\b(?:" + alternation(words("weekdays")) + r")\b\.?,?", re.IGNORECASE)
 # Job titles after a name ("AP Auto Writer", "Live Science Contributor", "Opinion Columnist").
-_ROLE_WORDS = frozenset(
-    [
-        "writer",
-        "writers",
-        "correspondent",
-        "reporter",
-        "reporters",
-        "contributor",
-        "contributors",
-        "columnist",
-        "journalist",
-        "photographer",
-        "editor",
-        "editors",
-        "staff",
-        "intern",
-        "producer",
-        "contributing",
-        "senior",
-        "rédacteur",
-        "rédactrice",
-        "journaliste",
-        "redakteur",
-        "redakteurin",
-        "korrespondent",
-        "periodista",
-        "redactor",
-        "corresponsal",
-        "giornalista",
-        "jornalista",
-        "колумнист",
-        "корреспондент",
-    ]
+_ROLE_WORDS = frozenset(words("roles"))
+# Accounts and desk lines that name no one.
+_GENERIC = frozenset(words("desks"))
+_ORGANISATION = frozenset(words("organisation_words"))
+_PARTICLES = frozenset(words("name_particles"))
+_NAME_WORD = re.compile(
+    r"^(?:[^\W\d_]\.|[^\W\d_]\.[^\W\d_]\.|(?:Mc|Mac|O')?[A-ZÀ-Ý][^\W\d_]*(?:[-'’][A-ZÀ-Ý]?[^\W\d_]+)?)$"
 )
-# Accounts and labels that name no one.
-_GENERIC = frozenset(
-    [
-        "admin",
-        "administrator",
-        "administrador",
-        "webmaster",
-        "guest",
-        "гость",
-        "invité",
-        "gast",
-        "invitado",
-        "anonymous",
-        "anonyme",
-        "anónimo",
-        "unknown",
-        "editorial",
-        "rédaction",
-        "redaction",
-        "redaktion",
-        "redacción",
-        "redazione",
-        "redação",
-        "newsdesk",
-        "desk",
-        "wire",
-        "wires",
-        "team",
-        "multiple",
-        "sources",
-        "null",
-        "none",
-        "user",
-    ]
-) | {"multiple sources", "news desk", "web desk", "post wires", "with post wires"}
 
 
 def name_key(name: str) -> str:
@@ -133,6 +78,22 @@ def name_key(name: str) -> str:
     folded = re.sub(r"\.(com|net|org|info|co\.uk)\b", "", folded)
     folded = re.sub(r"^the\s+", "", folded)
     return re.sub(r"[\W_]+", "", folded)
+
+
+def looks_like_person(name: str) -> bool:
+    """Whether a name is shaped like a person's ('Sam Bossley', 'Jan van der Berg'), not an
+    organisation's ('Global Research', 'Moon of Alabama', 'LinkNaija')."""
+    words_ = name.split()
+    if not 2 <= len(words_) <= 4:
+        return False
+    if any(w.casefold() in _ORGANISATION or w.casefold() in _GENERIC for w in words_):
+        return False
+    inner = words_[1:-1]
+    return (
+        all(_NAME_WORD.match(w) for w in (words_[0], words_[-1]))
+        and all(_NAME_WORD.match(w) or w in _PARTICLES for w in inner)
+        and not name.isupper()
+    )
 
 
 def _strip_dates(text: str) -> str:
@@ -152,12 +113,19 @@ def _fix_case(name: str) -> str:
     return name
 
 
-def _plausible(part: str) -> bool:
+def _plausible(part: str, from_markup: bool = False) -> bool:
+    """Whether a part of a byline names someone. Markup that states an author may name a team
+    ("Podium Staff": an organisation the page gives as author) or a lower-case user name; in
+    visible text those are desk lines and stray phrases ("following these simple steps")."""
     words = part.split()
     if not words or len(words) > 6 or len(part) > 60:
         return False
     key = part.casefold()
-    if key in _GENERIC or "admin" in key or key.endswith(" staff"):
+    if key in _GENERIC or "admin" in key:
+        return False
+    if not from_markup and (
+        words[-1].casefold() in _GENERIC or (len(words) > 1 and words[0][0].islower())
+    ):
         return False
     if any(w.casefold().strip(".,") in _ROLE_WORDS for w in words):
         return False
@@ -166,35 +134,60 @@ def _plausible(part: str) -> bool:
     return any(c.isalpha() for c in part)
 
 
-def split_author(raw: str) -> list[str]:
+def _without_title(part: str) -> str:
+    """'Keith Barry Senior Autos Reporter' -> 'Keith Barry': a byline's first name with its job
+    title written after it, no comma between. Later parts are left whole: there a title stands
+    alone ('Tom Krisher, AP Auto Writer') and is dropped as one."""
+    words_ = part.split()
+    for i, word in enumerate(words_[2:], start=2):
+        if word.casefold().strip(".,") in _ROLE_WORDS:
+            head = " ".join(words_[:i])
+            return head if looks_like_person(head) else part
+    return part
+
+
+def split_author(raw: str, *, from_markup: bool = False) -> list[str]:
     """The names in one raw author string."""
     text = unicodedata.normalize("NFKC", raw or "").strip()
     if not text or re.match(r"^(https?:|www\.|/)", text) or len(text) > 300:
         return []
-    text = _JUNK.sub(" ", text)
+    text = _PHOTO.sub(" ", _JUNK.sub(" ", text))
+    if _PICTURE_LIBRARY.search(text) or _SITE_CREDIT.search(text):
+        return []  # "Jane Doe / Getty Images", "Websites by CivicPlus": pictures and sites
     text = _strip_dates(text)
     text = " ".join(text.split())
     names = []
-    for part in _SPLIT.split(text):
+    for index, part in enumerate(_SPLIT.split(text)):
         part = part.strip(" .,:;-–—|·•()[]\"'")
         for _ in range(2):  # "Posted by", "Words by:" -- lead-ins may stack
             part = _LEAD.sub("", part).strip(" .,:;-–—|")
         part = _TRAIL.sub("", part)
-        if _plausible(part):
+        if index == 0:
+            part = _without_title(part)
+        if _plausible(part, from_markup):
             names.append(_fix_case(part))
+    if not from_markup and len(names) > 1:
+        # beside people's names, a lone lower-case word is a topic ("software"), not a user name
+        names = [n for n in names if not (n.islower() and len(n.split()) == 1)] or names
     return names
 
 
-def clean_authors(raws: Iterable[str], *, exclude: Iterable[str] = ()) -> tuple[str, ...]:
+def clean_authors(
+    raws: Iterable[str], *, exclude: Iterable[str] = (), from_markup: bool = False
+) -> tuple[str, ...]:
     """Cleaned, deduplicated author names; names equal to one in `exclude` (the site's own
-    name, the credited source) are dropped."""
+    name, the credited source) are dropped. `from_markup`: the raws are what the markup states
+    is the author (JSON-LD, meta, itemprop), where a person's name stays even when it is the
+    site's (a personal site: 'Sam Bossley' on bossley.com) and a team may be named."""
     excluded = {name_key(e) for e in exclude if e}
     excluded.discard("")
     seen: dict[str, str] = {}
     for raw in raws:
-        for name in split_author(raw):
+        for name in split_author(raw, from_markup=from_markup):
             key = name_key(name)
-            if key and key not in excluded and key not in seen:
+            if not key or key in seen:
+                continue
+            if key not in excluded or (from_markup and looks_like_person(name)):
                 seen[key] = name
     return tuple(seen.values())
 
@@ -203,13 +196,10 @@ _BYLINE = etree.XPath(
     "//*[@rel='author' or contains(@class,'byline') or contains(@class,'Byline') or "
     "contains(@class,'author') or contains(@class,'Author') or contains(@id,'byline') or "
     "contains(@class,'posted-by') or contains(@class,'autor') or contains(@class,'auteur')]"
+    "[not(contains(@class,'authoriz'))]"  # "authorization-link": a sign-in link
 )
 _ITEMPROP_AUTHOR = etree.XPath("//*[@itemprop='author' or @itemprop='creator']")
-_BYLINE_START = re.compile(
-    r"^\s*(?:by|par|von|por|di|door|av|от|texte?|texto|текст|publicado por|posted by|"
-    r"written by|publié par)\b\s*:?\s*\S",
-    re.IGNORECASE,
-)
+_BYLINE_START = re.compile(r"^\s*(?:" + alternation(_LEADS) + r")\b\s*:?\s*\S", re.IGNORECASE)
 
 
 def in_comments(el: lxml_html.HtmlElement) -> bool:
@@ -240,9 +230,13 @@ def byline_names(tree: lxml_html.HtmlElement, exclude: Iterable[str]) -> tuple[s
     excluded = list(exclude)
     found = _BYLINE(tree)[:12]
     containers = {id(a) for el in found for a in el.iterancestors()}
-    for el in found:
-        if id(el) in containers or in_comments(el):
-            continue  # the innermost byline element holds the names without the chrome
+    # the innermost byline elements hold the names without the chrome; where they hold none
+    # ("By" alone in its own span), their containers are read
+    inner = [el for el in found if id(el) not in containers]
+    outer = [el for el in found if id(el) in containers]
+    for el in inner + outer:
+        if in_comments(el):
+            continue
         text = " ".join(" ".join(el.itertext()).split())
         if 2 <= len(text) <= 200:
             names = clean_authors([text], exclude=excluded)
@@ -255,7 +249,9 @@ def text_byline(h1: lxml_html.HtmlElement | None) -> list[str]:
     """A 'By Jane Doe' / 'Par Moon of Alabama' line among the first texts after the headline."""
     if h1 is None:
         return []
-    for node in h1.xpath("following::text()[normalize-space()][position() <= 25]"):
+    # text a reader sees: not the code of a <script> or <style> in the body
+    shown = "[normalize-space()][not(parent::script or parent::style)]"
+    for node in h1.xpath(f"following::text(){shown}[position() <= 25]"):
         if _BYLINE_START.match(node):
             parent = node.getparent()
             block = parent.getparent() if parent is not None and parent.tag == "a" else parent

@@ -19,6 +19,7 @@ from __future__ import annotations
 import html as html_lib
 import json
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -42,7 +43,14 @@ from scraper.extract.authors import (
     name_key,
     text_byline,
 )
-from scraper.extract.dates import find_date, localise, page_zone, parse_date, url_date
+from scraper.extract.dates import (
+    find_date,
+    localise,
+    page_zone,
+    parse_date,
+    second_opinion,
+    url_date,
+)
 from scraper.extract.language import choose_language
 from scraper.extract.tags import subject_tag
 from scraper.models import FeedEntry, Metadata
@@ -58,7 +66,7 @@ PRECEDENCE: dict[str, tuple[str, ...]] = {
                 "'By ...' text after the title", "feed entry"),
     "published": ("JSON-LD datePublished", "article:published_time & similar meta",
                   "<time> in the article/byline", "date in the URL", "feed entry",
-                  "visible date after the title"),
+                  "visible date after the title", "htmldate's guess"),
     "updated": ("JSON-LD dateModified", "article:modified_time & similar meta", "feed entry"),
     "language": ("<html lang>", "content-language / dc.language meta", "og:locale",
                  "JSON-LD inLanguage", "feed entry", "py3langid on body_text"),
@@ -111,10 +119,13 @@ _LABEL_WORDS = re.compile(
     re.IGNORECASE,
 )
 _LABEL_START = re.compile(r"^\s*[^\W\d_][\w\s-]{1,20}?\s*:\s*", re.UNICODE)
+_DATE_OR_BY = re.compile(r"\b(?:19|20)\d\d\b|\bby\s|^\s*title\s*:", re.IGNORECASE)
 _HEADINGS = (
     "//h2|//h3|//dt|//*[contains(@class,'title') or contains(@class,'titulo') or "
     "contains(@class,'headline')][not(self::meta) and not(self::link)]"
 )
+# Text nodes a reader sees: not empty, not the code of a <script> or <style> in the body.
+_SHOWN = "[normalize-space()][not(parent::script or parent::style)]"
 _DATE_TEXTS = "//*[@itemprop='datePublished'][not(@content) and not(@datetime)]"
 _NOISE = frozenset(("nav", "footer", "aside", "form", "a"))
 
@@ -280,8 +291,8 @@ class _Page:
         texts = [" ".join(t.text_content().split()) for t in self.tree.xpath(_DATE_TEXTS)[:3]]
         texts += [" ".join(t.text_content().split()) for t in self._times]
         if self.anchor is not None:
-            after = self.anchor.xpath("following::text()[normalize-space()][position() <= 20]")
-            before = self.anchor.xpath("preceding::text()[normalize-space()][position() <= 12]")
+            after = self.anchor.xpath(f"following::text(){_SHOWN}[position() <= 20]")
+            before = self.anchor.xpath(f"preceding::text(){_SHOWN}[position() <= 12]")
             texts.append(" ".join(" ".join(after).split())[:400])
             texts.append(" ".join(" ".join(before).split())[-300:])
         return [t for t in texts if t]
@@ -357,14 +368,38 @@ def _title(p: _Page, site_keys: set[str], entry: FeedEntry | None) -> str | None
         key = name_key(h1)
         if any(key in _variants(t) for t in metas):
             return h1
-    for h1 in h1s:  # the headline readers see beats SEO titles ...
-        if len(h1.split()) >= 2:
+    stripped_metas = [t for t in (_strip_site(t, site_keys) for t in metas[:4])
+                      if name_key(t) not in site_keys]  # fmt: skip
+    for h1 in h1s:  # an <h1> with a date or byline glued in: the metadata title without them
+        key = name_key(h1)
+        for t in stripped_metas:
+            inner = name_key(t)
+            if len(inner) >= 0.6 * len(key) and inner in key and _DATE_OR_BY.search(h1):
+                return t
+    for h1 in h1s:  # the headline readers see beats SEO titles, when it is about the same ...
+        if len(h1.split()) >= 2 and (
+            not stripped_metas or any(_overlap(h1, t) >= 0.25 for t in stripped_metas)
+        ):
             return h1
-    for t in metas[:4]:  # ... which are the rest, less their " | Site Name"
-        stripped = _strip_site(t, site_keys)
-        if name_key(stripped) not in site_keys:
-            return stripped
+    for t in stripped_metas:  # ... else a blog's or a section's name is the only <h1>
+        return _strip_section(t)
     return _first(*h1s, entry.title if entry else None)
+
+
+def _overlap(a: str, b: str) -> float:
+    """Word-level F1 of two titles: how much they say the same."""
+    wa, wb = Counter(re.findall(r"\w+", a.casefold())), Counter(re.findall(r"\w+", b.casefold()))
+    common = sum((wa & wb).values())
+    return 2 * common / (sum(wa.values()) + sum(wb.values())) if common else 0.0
+
+
+def _strip_section(title: str) -> str:
+    """'Headline | Opinion', 'Headline | Top 19 Companies': a metadata title's short tail after
+    a pipe is a section or a tagline glued on, not the headline's."""
+    head, sep, tail = title.rpartition(" | ")
+    if sep and len(tail.split()) <= 4 and len(head.split()) >= 3:
+        return _strip_section(head)
+    return title
 
 
 def _site_names(p: _Page, url: str | None) -> tuple[str | None, list[str]]:
@@ -410,7 +445,7 @@ def _author_evidence(p: _Page, exclude: list[str], entry: FeedEntry | None) -> t
         lambda: itemprop_authors(p.tree),
     )
     for source in sources:  # lazily: most pages stop at the first
-        names = clean_authors(source(), exclude=exclude)
+        names = clean_authors(source(), exclude=exclude, from_markup=True)
         if names:
             return names
     return (
@@ -459,6 +494,8 @@ def _dates(
             published = visible[0].value if visible else None
         else:
             published = localise(published, visible)
+    if published is None:  # a second opinion, paid for only on the few pages our rules miss
+        published = second_opinion(p.tree, url, zone or UTC)
     updated = first(updated_raw) or (entry.updated if entry else None)
     if published is not None and updated is not None and updated < published:
         updated = None

@@ -1,0 +1,23 @@
+"""Dutch."""
+
+from scraper.extract.languages import Language
+
+LANGUAGE = Language(
+    code="nl",
+    months=(
+        "januari februari maart april mei juni juli augustus september oktober november december",
+    ),
+    byline_leads=("door",),
+    author_labels=("redactie",),
+    and_words=("en",),
+    organisation_words=("nieuws", "krant", "redactie"),
+    name_particles=(
+        "van",
+        "de",
+        "der",
+        "den",
+        "ten",
+        "ter",
+    ),
+    date_leads=("om",),
+)

@@ -1,0 +1,10 @@
+"""Norwegian (and Danish, whose bylines use the same words)."""
+
+from scraper.extract.languages import Language
+
+LANGUAGE = Language(
+    code="no",
+    byline_leads=("av",),
+    and_words=("og",),
+    date_leads=("kl", "kl."),
+)

@@ -1,0 +1,13 @@
+"""Swedish."""
+
+from scraper.extract.languages import Language
+
+LANGUAGE = Language(
+    code="sv",
+    months=(
+        "januari februari mars april maj juni juli augusti september oktober november december",
+    ),
+    byline_leads=("av",),
+    and_words=("och",),
+    date_leads=("kl", "kl."),
+)
