@@ -19,6 +19,7 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -140,14 +141,19 @@ def driver(archive: dict[str, Any]) -> Iterator[Any]:
 
 
 def assert_safe(driver: Any) -> None:
-    """No payload ran, no script element exists, and the CSP meta is there."""
+    """No payload ran, no script element exists but the search page's own files, and the CSP
+    meta is there."""
     state = driver.execute_script(
-        "return [typeof window.pwned, document.title, document.scripts.length, "
+        "return [typeof window.pwned, document.title, "
+        "Array.from(document.scripts, s => s.src.split('/').slice(-3).join('/')), "
         "document.images.length, document.querySelectorAll("
         "'meta[http-equiv=\"Content-Security-Policy\"]').length]"
     )
     assert state[0] == "undefined" and state[1] != "PWNED", (driver.current_url, state)
-    assert state[2:] == [0, 0, 1], (driver.current_url, state)
+    assert state[3:] == [0, 1], (driver.current_url, state)
+    search_page = urlsplit(driver.current_url).path.endswith("/" + paths.SEARCH)
+    assert all(s.startswith("site/search/") for s in state[2]), (driver.current_url, state)
+    assert bool(state[2]) == search_page, (driver.current_url, state)
 
 
 class _Quiet(SimpleHTTPRequestHandler):
@@ -198,6 +204,91 @@ def test_browsing_the_site_from_file_urls(archive: dict[str, Any], driver: Any) 
         driver.execute_script(probe + "document.head.appendChild(s); return window.probe") is None
     )
     driver.get_log("browser")  # the probe's CSP report
+
+
+def results(driver: Any) -> list[tuple[str, str]]:
+    """The search page's result rows: (published date, title), top to bottom."""
+    rows = driver.find_elements(By.CSS_SELECTOR, "#results li")
+    return [
+        (r.find_element(By.CSS_SELECTOR, ".when").text, r.find_element(By.CSS_SELECTOR, "a").text)
+        for r in rows
+    ]
+
+
+def status(driver: Any) -> tuple[int, float]:
+    """How many articles the search page found, and in how many milliseconds."""
+    element = driver.find_element(By.ID, "status")
+    return int(element.get_attribute("data-count")), float(element.get_attribute("data-ms"))
+
+
+def fill(driver: Any, field: str, value: str, event: str) -> None:
+    """Set a form field as a person would end up with it, and fire the event they would."""
+    driver.execute_script(
+        "const f = document.getElementById(arguments[0]); f.value = arguments[1];"
+        "f.dispatchEvent(new Event(arguments[2]))",
+        field,
+        value,
+        event,
+    )
+
+
+def choose(driver: Any, select: str, value: str) -> None:
+    from selenium.webdriver.support.ui import Select
+
+    Select(driver.find_element(By.ID, select)).select_by_value(value)
+
+
+def test_searching_sorting_filtering_and_comparing_a_copy(
+    archive: dict[str, Any], driver: Any
+) -> None:
+    root: Path = archive["root"]
+    driver.get_log("browser")
+    driver.get((root / "index.html").as_uri())
+    box = driver.find_element(By.CSS_SELECTOR, "header form input[name=q]")
+    box.send_keys("corrected\n")  # the word the revisit put in the versioned article
+    assert urlsplit(driver.current_url).path.endswith("/site/search.html")
+    assert_safe(driver)
+    assert status(driver)[0] == 1 and status(driver)[1] < 200
+    click(driver, "#results li a")
+    assert driver.current_url.endswith(f"{archive['versioned']}.html")
+    assert "CORRECTED" in driver.page_source
+
+    driver.get((root / paths.SEARCH).as_uri())
+    assert status(driver)[0] == 6  # an empty query lists everything
+    newest = results(driver)
+    choose(driver, "sort", "oldest")
+    assert results(driver) == newest[::-1]
+    dated = [when for when, _ in newest if when != "undated"]
+    assert dated == sorted(dated, reverse=True)
+    choose(driver, "source", "alpha")
+    assert status(driver)[0] == 3
+    query = driver.find_element(By.ID, "q")
+    query.send_keys("correct*")  # a prefix, typed: results follow each keystroke
+    assert status(driver)[0] == 1
+    query.clear()
+    query.send_keys("corrected")
+    choose(driver, "source", "beta")
+    assert status(driver)[0] == 0 and results(driver) == []
+    choose(driver, "source", "")
+    fill(driver, "q", "", "input")
+    assert status(driver)[0] == 6
+    last_day = dated[0][:10]
+    fill(driver, "from", last_day, "change")
+    assert status(driver)[0] == sum(when.startswith(last_day) for when in dated)
+    assert {when[:10] for when, _ in results(driver)} == {last_day}
+    screenshot(driver, "site-search")
+
+    driver.get((root / paths.ALL / "index.html").as_uri())
+    copy_row = driver.find_element(By.CSS_SELECTOR, f'li:has(a[href$="{archive["copy"]}.html"])')
+    copy_row.find_element(By.CSS_SELECTOR, "a.badge.copy").click()
+    assert_safe(driver)
+    assert urlsplit(driver.current_url).path.endswith(paths.compare(archive["copy"]))
+    assert "against the original" in driver.page_source
+    assert driver.find_elements(By.CSS_SELECTOR, ".diff ins, .diff del")
+    screenshot(driver, "site-compare")
+    click(driver, 'a[href*="/story/"]')
+    assert "Credits the original as its source" in driver.page_source
+    assert driver.get_log("browser") == []
 
 
 def test_the_site_served_by_a_static_server(archive: dict[str, Any], driver: Any) -> None:

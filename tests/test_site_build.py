@@ -13,7 +13,7 @@ import pytest
 from scraper.models import Article, Source
 from scraper.site import build_site, paths
 from scraper.site.bench import START, add_synthetic, run_bench
-from scraper.site.html import CSP
+from scraper.site.html import CSP, SEARCH_CSP
 from scraper.store.base import SourceState
 from scraper.store.sqlite import SQLiteStore
 from scraper.versions import Snapshot, version_diff
@@ -29,13 +29,19 @@ class _Page(HTMLParser):
         self.ids: set[str] = set()
         self.csp: list[str] = []
         self.bad: list[str] = []
+        self.scripts: list[str] = []  # src of each <script>, allowed on the search page only
+        self.forms: list[str] = []  # action of each <form>, allowed to the search page only
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
-        if tag in FORBIDDEN_TAGS:
+        if tag == "script" and set(values) == {"src"}:
+            self.scripts.append(values["src"] or "")
+        elif tag == "form" and values.get("action"):
+            self.forms.append(values["action"] or "")
+        elif tag in FORBIDDEN_TAGS:
             self.bad.append(f"<{tag}> element")
         self.bad += [f"{name}= attribute on <{tag}>" for name in values if name.startswith("on")]
-        if "src" in values:
+        if "src" in values and tag != "script":
             self.bad.append(f"src= on <{tag}>")
         if tag == "meta" and (values.get("http-equiv") or "").lower() == "content-security-policy":
             self.csp.append(values.get("content") or "")
@@ -50,16 +56,32 @@ def site_pages(root: Path) -> list[Path]:
     return [root / "index.html", *sorted((root / "site").rglob("*.html"))]
 
 
+def site_files(root: Path) -> list[Path]:
+    """Every file the build wrote: the pages and the search index's scripts."""
+    return [*site_pages(root), *sorted((root / paths.SEARCH_FILES).glob("*.js"))]
+
+
 def site_problems(root: Path) -> list[str]:
-    """Broken links, unsafe links or markup, and pages missing the CSP, over the whole site."""
+    """Broken links, unsafe links or markup, and pages missing the CSP, over the whole site;
+    script only on the search page, from the site's own files, and forms only to it."""
     problems = []
+    search = root / paths.SEARCH
     for file in site_pages(root):
         parser = _Page()
         parser.feed(file.read_text(encoding="utf-8"))
         name = file.relative_to(root)
         problems += [f"{name}: {bad}" for bad in parser.bad]
-        if parser.csp != [CSP]:
+        if parser.csp != [SEARCH_CSP if file == search else CSP]:
             problems.append(f"{name}: CSP meta is {parser.csp}")
+        for src in parser.scripts:
+            target = (file.parent / unquote(src)).resolve()
+            if file != search or not target.is_relative_to((root / paths.SEARCH_FILES).resolve()):
+                problems.append(f"{name}: script {src!r}")
+            elif not target.is_file():
+                problems.append(f"{name}: no script file {src!r}")
+        for action in parser.forms:
+            if (file.parent / unquote(action)).resolve() != search.resolve():
+                problems.append(f"{name}: a form to {action!r}")
         for href in parser.hrefs:
             parts = urlsplit(href)
             if parts.scheme in ("http", "https") and parts.netloc:
@@ -95,7 +117,7 @@ SOURCES = [Source("source-0", "https://news0.example/feed"), Source("source-1", 
 
 
 def _inodes(root: Path) -> dict[str, int]:
-    return {str(p.relative_to(root)): p.stat().st_ino for p in site_pages(root)}
+    return {str(p.relative_to(root)): p.stat().st_ino for p in site_files(root)}
 
 
 def _rewritten(before: dict[str, int], after: dict[str, int]) -> set[str]:
@@ -106,7 +128,7 @@ def test_a_full_build_links_every_page_and_a_second_build_writes_nothing(archive
     store, root = archive
     report = build_site(store, root, SOURCES)
     assert report.articles == 250 and report.article_pages_written == 250
-    assert report.pages == len(site_pages(root)) == report.pages_written
+    assert report.pages == len(site_files(root)) == report.pages_written
     assert site_problems(root) == []
     home = (root / "index.html").read_text(encoding="utf-8")
     assert "HTTP 503 &lt;b&gt;from&lt;/b&gt; the feed" in home and "failing" in home
@@ -176,10 +198,14 @@ def test_a_story_rewrites_its_members_and_vanishes_when_it_splits(archive) -> No
     page = (root / paths.article(second.id)).read_text(encoding="utf-8")
     assert "Also published at" in page and "original" in page
     assert (root / paths.story(first.id)).is_file() and site_problems(root) == []
+    assert "credits the original as its source" in page  # no engine record: the credit line
+    assert (root / paths.compare(second.id)).is_file()
     with store._tx() as db:
         db.execute("UPDATE articles SET story_id = id WHERE id = ?", (second.id,))
     report = build_site(store, root, SOURCES)
-    assert report.pages_removed == 1 and not (root / paths.story(first.id)).exists()
+    assert report.pages_removed == 2  # the story and the copy's comparison
+    assert not (root / paths.story(first.id)).exists()
+    assert not (root / paths.compare(second.id)).exists()
     assert site_problems(root) == []
 
 
@@ -205,7 +231,7 @@ def test_full_rewrites_every_page_and_hostile_metadata_stays_text(archive) -> No
     )
     build_site(store, root, SOURCES)
     report = build_site(store, root, SOURCES, full=True)
-    assert report.pages_written == report.pages == len(site_pages(root))
+    assert report.pages_written == report.pages == len(site_files(root))
     assert site_problems(root) == []
     assert not any(
         "javascript:" in p.read_text(encoding="utf-8")

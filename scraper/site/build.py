@@ -25,11 +25,13 @@ from typing import Any
 from scraper.errors import StorageError
 from scraper.models import Source
 from scraper.site import paths
-from scraper.site.article import article_page, history_page, story_page
+from scraper.site.article import article_page, compare_page, history_page, story_page
 from scraper.site.atom import write_feeds
-from scraper.site.catalog import Entry, Story, load_entries, source_views, stories_from_index
+from scraper.site.catalog import Entry, Story, load_entries, source_views
 from scraper.site.html import SITE_VERSION, Job, fingerprint
-from scraper.site.indexes import home_job, list_jobs
+from scraper.site.indexes import home_job, list_jobs, story_index
+from scraper.site.search import search_jobs
+from scraper.site.stories import load_stories
 from scraper.store.base import Store
 from scraper.store.tree import atomic_write, inside
 
@@ -70,11 +72,12 @@ def build_site(
             names = [s.name for s in sources or ()] + [s.name for s in states]
             entries = load_entries(store, names)
             views = source_views(store, sources, {e.source for e in entries}, states)
-            stories = stories_from_index(entries)
+            stories = load_stories(store, entries)
             jobs = [
-                home_job(entries, views, len(stories)),
+                home_job(entries, views, stories),
                 *list_jobs(entries, views, stories),
                 *_article_jobs(store, root, entries, stories),
+                *search_jobs(store, entries, story_index(stories)),
             ]
             written, articles, keys = _write(root, jobs, {} if full else old)
             removed = _remove(root, set(old) - set(keys))
@@ -96,10 +99,23 @@ def _article_jobs(
     for story in stories.values():
         members = (by_id[m] for m in story.members if m in by_id)
         story_keys[story.id] = fingerprint(
-            "story", story.original, story.reason, *(f"{m.key}\x1f{m.url}" for m in members)
+            "story",
+            story.original,
+            story.reason,
+            *story.relations,
+            *(f"{m.key}\x1f{m.url}" for m in members),
         )
         story_of.update(dict.fromkeys(story.members, story))
         yield Job(paths.story(story.id), story_keys[story.id], partial(story_page, story, by_id))
+        original = by_id.get(story.original or "")
+        for copy in (by_id[m] for m in story.members if m in by_id and m != story.original):
+            if original is None:
+                break
+            yield Job(
+                paths.compare(copy.id),
+                fingerprint("compare", copy.key, original.key, story.relation(copy.id)),
+                partial(_compare, store, story, original, copy),
+            )
     for entry in entries:
         own = story_of.get(entry.id)
         key = fingerprint(
@@ -127,6 +143,13 @@ def _article(
         return None
     has_files = (root / article.path / "article.md").is_file()
     return article_page(article, entry, story, by_id, article.path if has_files else None)
+
+
+def _compare(store: Store, story: Story, original: Entry, copy: Entry) -> str | None:
+    first, second = store.get_article(original.id), store.get_article(copy.id)
+    if first is None or second is None:
+        return None
+    return compare_page(story, first, second)
 
 
 def _history(store: Store, entry: Entry) -> str | None:
@@ -180,11 +203,14 @@ def _put(path: Path, html: str, folders: set[Path]) -> None:
 
 
 def _remove(root: Path, stale: set[str]) -> int:
-    """Delete pages the site no longer has (only files under site/ the manifest named)."""
+    """Delete pages the site no longer has (only files under site/ the manifest named: pages,
+    and the search index's scripts)."""
     removed = 0
     site = root / "site"
     for path in stale:
-        if not (path.startswith("site/") and path.endswith(".html")):
+        if not (path.startswith("site/") and path.endswith(".html")) and not (
+            path.startswith(paths.SEARCH_FILES) and path.endswith(".js")
+        ):
             continue
         target = inside(site, path.removeprefix("site/"))
         with contextlib.suppress(FileNotFoundError):

@@ -1,0 +1,243 @@
+"""The site's search: an index it ships as script files, and the page that queries it.
+
+Chromium blocks `fetch()` of local files from a `file://` page, so the index is plain script
+that the search page loads with `<script src>` (allowed by its CSP's `script-src 'self'`; no
+other page runs any script). It is in two parts:
+
+- `site/search/docs.js`: what a result row shows for every article (title, source, language,
+  dates, its role in a story), column by column, numbered in archive order;
+- `site/search/terms-NNNN.js`: for each `SHARD` articles in that order, every word of their
+  titles, bodies and authors (folded: lower case, accents dropped) with the numbers of the
+  articles holding it, delta-encoded in base 36. New articles join the last shard, so a rebuild
+  after a fetch rewrites `docs.js` and one shard, not the whole index.
+
+`search.js` (shipped with this package) reads both, and matches, filters and sorts in the page.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime
+from functools import cache
+from importlib import resources
+
+from scraper.site import paths
+from scraper.site.catalog import Entry, Story
+from scraper.site.dates import published_label
+from scraper.site.html import Job, esc, fingerprint, page, when
+from scraper.store.base import Store
+
+SHARD = 1000  # articles per terms file
+MAX_WORD = 40  # longer "words" are URLs, hashes or run-together text nobody types
+ROLES = {"": 0, "original": 1, "copy": 2, "member": 3}
+_WORD = re.compile(r"[^\W_]+")  # letters and digits: JavaScript's [\p{L}\p{N}]+
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+SORTS = (
+    ("best", "Best match"),
+    ("newest", "Newest published"),
+    ("oldest", "Oldest published"),
+    ("archived", "Newest archived"),
+)
+
+
+class _Marks(dict[int, int | None]):
+    """`str.translate` table dropping combining marks, filled in as characters are met."""
+
+    def __missing__(self, code: int) -> int | None:
+        value = None if unicodedata.category(chr(code)).startswith("M") else code
+        self[code] = value
+        return value
+
+
+_MARKS = _Marks()
+
+
+def fold(text: str) -> str:
+    """Text as the index keeps it, and as search.js folds a query the same way."""
+    if text.isascii():
+        return text.lower()
+    return unicodedata.normalize("NFKD", text).translate(_MARKS).lower()
+
+
+def words(text: str) -> set[str]:
+    """The distinct words of `text`, folded."""
+    return {w for w in _WORD.findall(fold(text)) if len(w) <= MAX_WORD}
+
+
+@cache
+def _base36(number: int) -> str:
+    digits = ""
+    while True:
+        number, digit = divmod(number, 36)
+        digits = _DIGITS[digit] + digits
+        if not number:
+            return digits
+
+
+def encode_postings(numbers: Sequence[int]) -> str:
+    """Ascending article numbers as base-36 gaps: `0,1,1,a` is 0, 1, 2, 12."""
+    previous = 0
+    gaps = []
+    for number in numbers:
+        gaps.append(_base36(number - previous))
+        previous = number
+    return ",".join(gaps)
+
+
+def terms_script(base: int, documents: Sequence[str]) -> str:
+    """A shard: each word of `documents` (the text of articles `base`, `base + 1`, ...) and
+    where it occurs, sorted by word so that search.js finds a word or a prefix by bisection."""
+    postings: dict[str, list[int]] = {}
+    for number, text in enumerate(documents):
+        for word in words(text):
+            postings.setdefault(word, []).append(number)
+    terms = sorted(postings)
+    data = {
+        "base": base,
+        "terms": terms,
+        "postings": [encode_postings(postings[t]) for t in terms],
+    }
+    return f"SCRAPER_SEARCH.shards.push({_json(data)});\n"
+
+
+def docs_script(entries: Sequence[Entry], story_of: Mapping[str, Story]) -> str:
+    """What each result row shows, as columns (articles numbered in archive order)."""
+    sources = sorted({e.source for e in entries})
+    languages = sorted({e.language for e in entries if e.language})
+    source_number = {name: n for n, name in enumerate(sources)}
+    language_number = {name: n + 1 for n, name in enumerate(languages)}  # 0: unknown
+    columns: dict[str, list[object]] = {
+        k: []
+        for k in ("path", "title", "source", "language", "day", "published", "at", "archived",
+                  "seen", "role", "link")
+    }  # fmt: skip
+    for e in entries:
+        story = story_of.get(e.id)
+        role = story.role(e.id) if story else ""
+        target = ""
+        if role == "copy":
+            target = paths.compare(e.id)
+        elif role in ("original", "member") and story is not None:
+            target = paths.story(story.id)
+        columns["path"].append(_from_site(paths.article(e.id)))
+        columns["title"].append(e.label)
+        columns["source"].append(source_number[e.source])
+        columns["language"].append(language_number.get(e.language or "", 0))
+        columns["day"].append(e.day if e.published else "")
+        columns["published"].append(published_label(e.published) if e.published else "")
+        columns["at"].append(_minutes(e.when))
+        columns["archived"].append(when(e.first_seen))
+        columns["seen"].append(_minutes(e.first_seen))
+        columns["role"].append(ROLES[role])
+        columns["link"].append(_from_site(target) if target else "")
+    data = {
+        "sources": sources,
+        "sourcePaths": [_from_site(paths.source_index(s)) for s in sources],
+        "languages": ["", *languages],
+        **columns,
+    }
+    return f"window.SCRAPER_SEARCH = {{shards: []}};\nSCRAPER_SEARCH.docs = {_json(data)};\n"
+
+
+def _json(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _minutes(value: datetime) -> int:
+    return int(value.timestamp() // 60)
+
+
+def _from_site(path: str) -> str:
+    """A path relative to site/, where the search page is."""
+    return path.removeprefix("site/")
+
+
+def shard_path(number: int) -> str:
+    return f"{paths.SEARCH_FILES}terms-{number:04d}.js"
+
+
+def search_jobs(
+    store: Store, entries: Sequence[Entry], story_of: Mapping[str, Story]
+) -> Iterator[Job]:
+    """The search page, its script, the rows file and one terms file per `SHARD` articles
+    (`entries` in archive order: a new article joins the last shard)."""
+    shards = [entries[i : i + SHARD] for i in range(0, len(entries), SHARD)]
+    docs_key = fingerprint(
+        "search-docs",
+        *(f"{e.key}\x1f{e.language}\x1f{_role_key(e, story_of)}" for e in entries),
+    )
+    yield Job(paths.SEARCH_FILES + "docs.js", docs_key, lambda: docs_script(entries, story_of))
+    for number, shard in enumerate(shards):
+        yield Job(
+            shard_path(number),
+            fingerprint("search-terms", number, *(e.key for e in shard)),
+            lambda number=number, shard=shard: _shard(store, number * SHARD, shard),  # type: ignore[misc]
+        )
+    script = _script()
+    yield Job(paths.SEARCH_FILES + "search.js", fingerprint("search-js", script), lambda: script)
+    sources = sorted({e.source for e in entries})
+    languages = sorted({e.language for e in entries if e.language})
+    yield Job(
+        paths.SEARCH,
+        fingerprint("search-page", len(shards), *sources, "\x1e", *languages),
+        lambda: search_page(sources, languages, len(shards)),
+    )
+
+
+def _role_key(entry: Entry, story_of: Mapping[str, Story]) -> str:
+    story = story_of.get(entry.id)
+    return f"{story.id}:{story.role(entry.id)}" if story else ""
+
+
+def _shard(store: Store, base: int, shard: Sequence[Entry]) -> str:
+    """Read the shard's articles (one at a time: bodies are never all in memory) and index
+    their titles, authors and bodies."""
+    documents = []
+    for entry in shard:
+        article = store.get_article(entry.id)
+        if article is None:  # deleted since the entries were read: it matches nothing
+            documents.append("")
+            continue
+        documents.append(f"{article.title or ''}\n{' '.join(article.authors)}\n{article.text}")
+    return terms_script(base, documents)
+
+
+@cache
+def _script() -> str:
+    return resources.files("scraper.site").joinpath("search.js").read_text(encoding="utf-8")
+
+
+def search_page(sources: Sequence[str], languages: Sequence[str], shards: int) -> str:
+    """The search form with its filters; results are filled in by search.js."""
+    path = paths.SEARCH
+    source_options = "".join(f'<option value="{esc(s)}">{esc(s)}</option>' for s in sources)
+    language_options = "".join(f'<option value="{esc(x)}">{esc(x)}</option>' for x in languages)
+    sort_options = "".join(f'<option value="{k}">{esc(label)}</option>' for k, label in SORTS)
+    body = (
+        "<h1>Search the archive</h1>"
+        '<form id="search-form" class="filters" action="search.html" method="get" role="search">'
+        '<input type="search" id="q" name="q" aria-label="Words to find" '
+        'placeholder="Words in titles, texts and authors (word* for a prefix)">'
+        '<label>Source <select id="source" name="source"><option value="">all</option>'
+        f"{source_options}</select></label>"
+        '<label>Language <select id="language" name="language"><option value="">all</option>'
+        f"{language_options}</select></label>"
+        '<label>Published from <input type="date" id="from" name="from"></label>'
+        '<label>to <input type="date" id="to" name="to"></label>'
+        f'<label>Sort <select id="sort" name="sort">{sort_options}</select></label>'
+        "</form>"
+        '<p id="status" class="muted">Loading the index…</p>'
+        "<noscript><p>Search runs in the page and needs JavaScript; the lists by source and "
+        "by day need none.</p></noscript>"
+        '<ol id="results" class="items"></ol>'
+        '<p><button type="button" id="more" hidden>Show more</button></p>'
+    )
+    scripts = [
+        paths.SEARCH_FILES + "docs.js",
+        *(shard_path(n) for n in range(shards)),
+        paths.SEARCH_FILES + "search.js",
+    ]
+    return page(path, "Search", body, scripts=scripts)
