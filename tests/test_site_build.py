@@ -6,12 +6,14 @@ import json
 from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from scraper.dedupe import DedupeDoc
 from scraper.models import Article, Source
-from scraper.site import build_site, paths
+from scraper.site import build_site, paths, search
 from scraper.site.bench import START, add_synthetic, run_bench
 from scraper.site.html import CSP, SEARCH_CSP
 from scraper.store.base import SourceState
@@ -244,3 +246,68 @@ def test_the_bench_measures_a_full_and_an_incremental_build(tmp_path: Path) -> N
     result = run_bench(120, tmp_path)
     assert result.full_pages > 120 and 10 < result.incremental_pages < 40
     assert result.incremental_seconds < result.full_seconds
+
+
+def place(store: SQLiteStore, source: str, url: str, text: str, **article: Any) -> str:
+    """Archive an article and let the dedupe engine place it, as a fetch does."""
+    stored = store.save_article(
+        source=source,
+        url=url,
+        article=Article(url=url, text=text, markdown=text, title="Budget vote", **article),
+        entry=None,
+        fetched_at=START,
+        path=f"t/{source}",
+    )
+    doc = DedupeDoc(
+        id=stored.id, url=url, text=text, title=stored.title, published=stored.published,
+        credited_url=article.get("original_url"), first_seen=stored.first_seen,
+    )  # fmt: skip
+    store.place_article(store.dedupe_engine(), doc)
+    return stored.id
+
+
+def test_story_pages_state_each_copys_relation_and_why_the_original_is_one(
+    tmp_path: Path,
+) -> None:
+    store = SQLiteStore(tmp_path)
+    text = "\n\n".join(
+        f"Paragraph {n}: the council voted on the budget for the library, the parks and the "
+        f"roads of district {n}, after a debate that ran late into the night." for n in range(12)
+    )  # fmt: skip
+    try:
+        original = place(store, "wire", "https://wire.example/budget", text)
+        copy = place(
+            store, "daily", "https://daily.example/budget", text,
+            original_url="https://wire.example/budget",
+        )  # fmt: skip
+        build_site(store, tmp_path)
+        story = (tmp_path / paths.story(original)).read_text(encoding="utf-8")
+        assert "The original is marked: the copy at daily credits it as its source." in story
+        assert "Credits the original as its source; the same text as the original" in story
+        assert f'href="../../compare/{copy[-2:]}/{copy}.html">compare with the original' in story
+        article = (tmp_path / paths.article(copy)).read_text(encoding="utf-8")
+        assert "This copy: credits the original as its source; the same text" in article
+        compared = (tmp_path / paths.compare(copy)).read_text(encoding="utf-8")
+        assert "No word differs" in compared and "against the original at wire" in compared
+        listed = (tmp_path / paths.ALL / "index.html").read_text(encoding="utf-8")
+        assert listed.count("badge copy") == 1 and listed.count("badge orig") == 1
+        assert site_problems(tmp_path) == []
+    finally:
+        store.close()
+
+
+def test_a_new_article_rewrites_the_rows_file_and_only_the_last_terms_file(
+    archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, root = archive
+    monkeypatch.setattr(search, "SHARD", 100)
+    build_site(store, root, SOURCES)
+    before = _inodes(root)
+    assert {p for p in before if p.startswith(paths.SEARCH_FILES)} == {
+        paths.SEARCH_FILES + name
+        for name in ("docs.js", "search.js", "terms-0000.js", "terms-0001.js", "terms-0002.js")
+    }
+    add_synthetic(store, 250, 1, sources=3)
+    build_site(store, root, SOURCES)
+    changed = {p for p in _rewritten(before, _inodes(root)) if p.startswith("site/search")}
+    assert changed == {paths.SEARCH_FILES + "docs.js", paths.SEARCH_FILES + "terms-0002.js"}

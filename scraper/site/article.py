@@ -193,8 +193,6 @@ def compare_page(story: Story, original: StoredArticle, copy: StoredArticle) -> 
     """What a copy changed against its story's original: a word diff, original to copy."""
     path = paths.compare(copy.id)
     changes = word_diff(describe_snapshot(_stored(original)), describe_snapshot(_stored(copy)))
-    added = sum(len(c.text.split()) for c in changes if c.kind == "insert")
-    removed = sum(len(c.text.split()) for c in changes if c.kind == "delete")
     relation = story.relation(copy.id)
     body = (
         f"<h1>{esc(copy.title or copy.url)}</h1>"
@@ -203,12 +201,25 @@ def compare_page(story: Story, original: StoredArticle, copy: StoredArticle) -> 
         f"{esc(original.source)} ({link(path, paths.article(original.id), 'its page')}). "
         f"{esc(relation.capitalize())}{'.' if relation else ''}</p>"
         f"<p>The original: {esc(story.reason or 'no reason recorded')}.</p>"
-        f'<p>Words the copy adds: <span class="added">{_words(added, "+")}</span>; '
-        f'words it leaves out: <span class="removed">{_words(removed, "−")}</span>.</p>'
-        f'<div class="diff">{diff_html(changes) or "(no difference)"}</div>'
+        f"{_difference(changes)}"
     )
     crumbs = f"{link(path, paths.HOME, 'Home')} › {link(path, paths.story(story.id), 'Story')}"
     return page(path, f"Compared: {copy.title or copy.url}", body, crumbs=crumbs)
+
+
+def _difference(changes: Sequence[Change]) -> str:
+    """What the copy adds and leaves out, highlighted; or that no word differs."""
+    added = sum(len(c.text.split()) for c in changes if c.kind == "insert")
+    removed = sum(len(c.text.split()) for c in changes if c.kind == "delete")
+    if not added and not removed:
+        return (
+            "<p>No word differs: the copy's title, authors, dates and text are the original's.</p>"
+        )
+    return (
+        f'<p>Words the copy adds: <span class="added">{_words(added, "+")}</span>; '
+        f'words it leaves out: <span class="removed">{_words(removed, "−")}</span>.</p>'
+        f'<div class="diff">{diff_html(changes)}</div>'
+    )
 
 
 def _stored(article: StoredArticle) -> Snapshot:
