@@ -20,6 +20,7 @@ browser has laid the rows out), median and worst of 5 runs.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import shutil
 import statistics
@@ -252,6 +253,8 @@ def main(argv: list[str] | None = None) -> int:
             f"after 10 new articles: {f['incremental_s']:.2f} s ({f['incremental_cpu_s']:.2f} s CPU), "
             f"{f['incremental_pages']:.0f} files"
         )
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(f"machine: {os.cpu_count()} cores, load average {load} (1, 5, 15 min)")
         print(
             f"site {f['site_mb']:.1f} MB, search index {f['index_mb']:.2f} MB "
             f"({100 * f['share']:.1f}% of the site)"

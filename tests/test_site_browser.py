@@ -215,6 +215,20 @@ def results(driver: Any) -> list[tuple[str, str]]:
     ]
 
 
+def searched(driver: Any) -> None:
+    """Wait until the search page is loaded and has answered (a form sent with Enter
+    navigates after `send_keys` returns)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def answered(driver: Any) -> bool:
+        if not urlsplit(driver.current_url).path.endswith("/" + paths.SEARCH):
+            return False
+        found = driver.find_elements(By.CSS_SELECTOR, "#status[data-count]")
+        return bool(found)
+
+    WebDriverWait(driver, 10).until(answered)
+
+
 def status(driver: Any) -> tuple[int, float]:
     """How many articles the search page found, and in how many milliseconds."""
     element = driver.find_element(By.ID, "status")
@@ -246,7 +260,7 @@ def test_searching_sorting_filtering_and_comparing_a_copy(
     driver.get((root / "index.html").as_uri())
     box = driver.find_element(By.CSS_SELECTOR, "header form input[name=q]")
     box.send_keys("corrected\n")  # the word the revisit put in the versioned article
-    assert urlsplit(driver.current_url).path.endswith("/site/search.html")
+    searched(driver)
     assert_safe(driver)
     assert status(driver)[0] == 1 and status(driver)[1] < 200
     click(driver, "#results li a")
@@ -254,6 +268,7 @@ def test_searching_sorting_filtering_and_comparing_a_copy(
     assert "CORRECTED" in driver.page_source
 
     driver.get((root / paths.SEARCH).as_uri())
+    searched(driver)
     assert status(driver)[0] == 6  # an empty query lists everything
     newest = results(driver)
     choose(driver, "sort", "oldest")

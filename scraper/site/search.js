@@ -24,6 +24,12 @@
     return fold(text).match(/[\p{L}\p{N}]+/gu) || [];
   }
 
+  // Postings are gaps between article numbers, 5 bits a character (scraper.site.search):
+  // a digit below 32 ends a number, one from 32 on carries 5 more bits first.
+  const DIGITS = new Int8Array(128);
+  const ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
+  for (let i = 0; i < ALPHABET.length; i++) DIGITS[ALPHABET.charCodeAt(i)] = i;
+
   // The first index in sorted `terms` whose term is >= `key`.
   function bisect(terms, key) {
     let lo = 0;
@@ -43,10 +49,17 @@
       for (let i = bisect(terms, word); i < terms.length; i++) {
         const term = terms[i];
         if (prefix ? !term.startsWith(word) : term !== word) break;
+        const gaps = shard.postings[i];
         let number = shard.base;
-        for (const gap of shard.postings[i].split(",")) {
-          number += parseInt(gap, 36);
-          into[number] = 1;
+        let value = 0;
+        for (let c = 0; c < gaps.length; c++) {
+          const digit = DIGITS[gaps.charCodeAt(c)];
+          value = value * 32 + (digit & 31);
+          if (digit < 32) {
+            number += value;
+            into[number] = 1;
+            value = 0;
+          }
         }
       }
     }

@@ -8,7 +8,7 @@ other page runs any script). It is in two parts:
   dates, its role in a story), column by column, numbered in archive order;
 - `site/search/terms-NNNN.js`: for each `SHARD` articles in that order, every word of their
   titles, bodies and authors (folded: lower case, accents dropped) with the numbers of the
-  articles holding it, delta-encoded in base 36. New articles join the last shard, so a rebuild
+  articles holding it, as gaps between numbers, 5 bits a character. New articles join the last shard, so a rebuild
   after a fetch rewrites `docs.js` and one shard, not the whole index.
 
 `search.js` (shipped with this package) reads both, and matches, filters and sorts in the page.
@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from functools import cache
@@ -34,7 +35,6 @@ SHARD = 1000  # articles per terms file
 MAX_WORD = 40  # longer "words" are URLs, hashes or run-together text nobody types
 ROLES = {"": 0, "original": 1, "copy": 2, "member": 3}
 _WORD = re.compile(r"[^\W_]+")  # letters and digits: JavaScript's [\p{L}\p{N}]+
-_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 SORTS = (
     ("best", "Best match"),
     ("newest", "Newest published"),
@@ -56,44 +56,69 @@ _MARKS = _Marks()
 
 
 def fold(text: str) -> str:
-    """Text as the index keeps it, and as search.js folds a query the same way."""
+    """Text as the index keeps it, and as search.js folds a query the same way: compatibility
+    forms decomposed, combining marks dropped, lower case."""
     if text.isascii():
         return text.lower()
     return unicodedata.normalize("NFKD", text).translate(_MARKS).lower()
 
 
+@cache
+def _token() -> re.Pattern[str]:
+    """Letters, digits, underscores and combining marks: a word with its accents (and the odd
+    underscore) in one piece, folded and split as search.js does afterwards."""
+    marks = []
+    start = previous = -2
+    for code in range(0x10000):  # the BMP: a class with ranges beyond it is slow to match
+        if unicodedata.category(chr(code)).startswith("M"):
+            if code != previous + 1:
+                if start >= 0:
+                    marks.append((start, previous))
+                start = code
+            previous = code
+    marks.append((start, previous))
+    ranges = "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in marks)
+    return re.compile(f"[\\w{ranges}]+")
+
+
 def words(text: str) -> set[str]:
-    """The distinct words of `text`, folded."""
-    return {w for w in _WORD.findall(fold(text)) if len(w) <= MAX_WORD}
+    """The distinct words of `text`, folded; only the few tokens that are not plain ASCII
+    words are folded one by one (folding whole bodies took most of a build's indexing)."""
+    tokens = set(_token().findall(text.lower()))
+    plain = {t for t in tokens if t.isascii() and "_" not in t and len(t) <= MAX_WORD}
+    for token in tokens - plain:
+        plain.update(w for w in _WORD.findall(fold(token)) if len(w) <= MAX_WORD)
+    return plain
+
+
+# Gaps between article numbers, 5 bits a character: a character below `_CONTINUE` ends a
+# number, one from it on carries 5 more bits first. A gap under 32 takes one character.
+_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
+_CONTINUE = 32
 
 
 @cache
-def _base36(number: int) -> str:
-    digits = ""
-    while True:
-        number, digit = divmod(number, 36)
-        digits = _DIGITS[digit] + digits
-        if not number:
-            return digits
+def _gap(number: int) -> str:
+    chars = _ALPHABET[number & 31]
+    number >>= 5
+    while number:
+        chars = _ALPHABET[_CONTINUE + (number & 31)] + chars
+        number >>= 5
+    return chars
 
 
 def encode_postings(numbers: Sequence[int]) -> str:
-    """Ascending article numbers as base-36 gaps: `0,1,1,a` is 0, 1, 2, 12."""
-    previous = 0
-    gaps = []
-    for number in numbers:
-        gaps.append(_base36(number - previous))
-        previous = number
-    return ",".join(gaps)
+    """Ascending article numbers as gaps, 5 bits a character (see `_ALPHABET`)."""
+    return "".join(map(_gap, [b - a for a, b in zip((0, *numbers), numbers, strict=False)]))
 
 
 def terms_script(base: int, documents: Sequence[str]) -> str:
     """A shard: each word of `documents` (the text of articles `base`, `base + 1`, ...) and
     where it occurs, sorted by word so that search.js finds a word or a prefix by bisection."""
-    postings: dict[str, list[int]] = {}
+    postings: defaultdict[str, list[int]] = defaultdict(list)
     for number, text in enumerate(documents):
         for word in words(text):
-            postings.setdefault(word, []).append(number)
+            postings[word].append(number)
     terms = sorted(postings)
     data = {
         "base": base,
