@@ -15,6 +15,7 @@ import re
 import sqlite3
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -30,6 +31,7 @@ except ImportError:  # require_browser() skips (or fails on CI) with the reason
 
 from scraper.cli import main
 from scraper.config import load_config
+from scraper.models import Article
 from scraper.site import build_site, paths
 from scraper.store.sqlite import INDEX_NAME, SQLiteStore
 from scraper.urls import article_id
@@ -334,3 +336,51 @@ def test_a_missing_browser_skips_here_and_fails_on_ci(monkeypatch: pytest.Monkey
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="chromium"):
         require_browser()
+
+
+def test_the_page_folds_a_query_as_the_index_folded_the_articles(
+    tmp_path: Path, driver: Any
+) -> None:
+    texts = {
+        "https://a.example/cafe": ("Le Café de la Gare", "Un article en français, naïf."),
+        "https://b.example/tokyo": ("東京の天気", "晴れ。Tōkyō は今日も暑い。"),
+        "https://c.example/plain": ("Plain news", "Nothing folded here, CAFE aside."),
+    }
+    store = SQLiteStore(tmp_path)
+    try:
+        for url, (title, text) in texts.items():
+            store.save_article(
+                source=url[8:9], url=url, entry=None, fetched_at=datetime.now(UTC),
+                article=Article(url=url, title=title, text=text, markdown=text),
+                path=url[8:9],
+            )  # fmt: skip
+        build_site(store, tmp_path)
+    finally:
+        store.close()
+    driver.get((tmp_path / paths.SEARCH).as_uri())
+    searched(driver)
+    found = {}
+    for query in (
+        "cafe",
+        "CAFÉ",
+        "cafe\u0301",
+        "naif",
+        "天気",
+        "気天",
+        "tokyo",
+        "東京 tokyo",
+        "晴",
+    ):
+        fill(driver, "q", query, "input")
+        found[query] = sorted(title for _, title in results(driver))
+    assert found == {
+        "cafe": ["Le Café de la Gare", "Plain news"],
+        "CAFÉ": ["Le Café de la Gare", "Plain news"],
+        "cafe\u0301": ["Le Café de la Gare", "Plain news"],
+        "naif": ["Le Café de la Gare"],
+        "天気": ["東京の天気"],
+        "気天": ["東京の天気"],  # characters, not phrases, are what the index knows
+        "tokyo": ["東京の天気"],
+        "東京 tokyo": ["東京の天気"],
+        "晴": ["東京の天気"],
+    }

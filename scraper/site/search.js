@@ -20,8 +20,14 @@
   function fold(text) {
     return text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
   }
+  // Kana and CJK ideographs are words of their own (those scripts put no spaces between words).
+  const IDEOGRAPHS = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[^\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/gu;
   function words(text) {
-    return fold(text).match(/[\p{L}\p{N}]+/gu) || [];
+    const found = [];
+    for (const word of fold(text).match(/[\p{L}\p{N}]+/gu) || []) {
+      found.push(...word.match(IDEOGRAPHS));
+    }
+    return found;
   }
 
   // Postings are gaps between article numbers, 5 bits a character (scraper.site.search):

@@ -35,6 +35,9 @@ SHARD = 1000  # articles per terms file
 MAX_WORD = 40  # longer "words" are URLs, hashes or run-together text nobody types
 ROLES = {"": 0, "original": 1, "copy": 2, "member": 3}
 _WORD = re.compile(r"[^\W_]+")  # letters and digits: JavaScript's [\p{L}\p{N}]+
+# Kana and CJK ideographs, one by one; anything else, in runs (as search.js splits words)
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_IDEOGRAPHS = re.compile(f"[{_CJK}]|[^{_CJK}]+")
 SORTS = (
     ("best", "Best match"),
     ("newest", "Newest published"),
@@ -83,11 +86,14 @@ def _token() -> re.Pattern[str]:
 
 def words(text: str) -> set[str]:
     """The distinct words of `text`, folded; only the few tokens that are not plain ASCII
-    words are folded one by one (folding whole bodies took most of a build's indexing)."""
+    words are folded one by one (folding whole bodies took most of a build's indexing).
+    Chinese and Japanese characters are words of their own: those scripts put no spaces
+    between words, so a query finds the articles holding each of its characters."""
     tokens = set(_token().findall(text.lower()))
     plain = {t for t in tokens if t.isascii() and "_" not in t and len(t) <= MAX_WORD}
     for token in tokens - plain:
-        plain.update(w for w in _WORD.findall(fold(token)) if len(w) <= MAX_WORD)
+        for word in _WORD.findall(fold(token)):
+            plain.update(w for w in _IDEOGRAPHS.findall(word) if len(w) <= MAX_WORD)
     return plain
 
 
