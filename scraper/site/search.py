@@ -22,7 +22,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from scraper.site import paths
@@ -89,12 +89,29 @@ def words(text: str) -> set[str]:
     words are folded one by one (folding whole bodies took most of a build's indexing).
     Chinese and Japanese characters are words of their own: those scripts put no spaces
     between words, so a query finds the articles holding each of its characters."""
-    tokens = set(_token().findall(text.lower()))
-    plain = {t for t in tokens if t.isascii() and "_" not in t and len(t) <= MAX_WORD}
-    for token in tokens - plain:
-        for word in _WORD.findall(fold(token)):
-            plain.update(w for w in _IDEOGRAPHS.findall(word) if len(w) <= MAX_WORD)
-    return plain
+    lowered = text.lower()
+    found = set(_token().findall(lowered))
+    odd = {t for t in found if not t.isascii()}
+    if "_" in lowered:
+        odd.update(t for t in found if "_" in t)
+    found -= odd
+    if found and max(map(len, found)) > MAX_WORD:
+        found = {t for t in found if len(t) <= MAX_WORD}
+    for token in odd:
+        found.update(_folded(token))
+    return found
+
+
+@lru_cache(maxsize=1 << 16)
+def _folded(token: str) -> tuple[str, ...]:
+    """A token that is not a plain ASCII word, as the words search.js makes of it (tokens
+    recur from article to article: each is folded once)."""
+    return tuple(
+        w
+        for word in _WORD.findall(fold(token))
+        for w in _IDEOGRAPHS.findall(word)
+        if len(w) <= MAX_WORD
+    )
 
 
 # Gaps between article numbers, 5 bits a character: a character below `_CONTINUE` ends a
