@@ -111,9 +111,14 @@ def make_archive(store: SQLiteStore, count: int, words: Words, seed: int = 7) ->
         )
         if copied or number % COPY_EVERY == 0:  # copies, and the articles they may copy
             doc = DedupeDoc(
-                id=stored.id, url=url, text=text, title=title, published=stored.published,
-                credited_url=credit, first_seen=stored.first_seen,
-            )  # fmt: skip
+                id=stored.id,
+                url=url,
+                text=text,
+                title=title,
+                published=stored.published,
+                credited_url=credit,
+                first_seen=stored.first_seen,
+            )
             store.place_article(engine, doc)
             if not copied:
                 originals.append((url, article))

@@ -350,10 +350,13 @@ def test_the_page_folds_a_query_as_the_index_folded_the_articles(
     try:
         for url, (title, text) in texts.items():
             store.save_article(
-                source=url[8:9], url=url, entry=None, fetched_at=datetime.now(UTC),
+                source=url[8:9],
+                url=url,
+                entry=None,
+                fetched_at=datetime.now(UTC),
                 article=Article(url=url, title=title, text=text, markdown=text),
                 path=url[8:9],
-            )  # fmt: skip
+            )
         build_site(store, tmp_path)
     finally:
         store.close()

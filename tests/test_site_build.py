@@ -259,9 +259,14 @@ def place(store: SQLiteStore, source: str, url: str, text: str, **article: Any) 
         path=f"t/{source}",
     )
     doc = DedupeDoc(
-        id=stored.id, url=url, text=text, title=stored.title, published=stored.published,
-        credited_url=article.get("original_url"), first_seen=stored.first_seen,
-    )  # fmt: skip
+        id=stored.id,
+        url=url,
+        text=text,
+        title=stored.title,
+        published=stored.published,
+        credited_url=article.get("original_url"),
+        first_seen=stored.first_seen,
+    )
     store.place_article(store.dedupe_engine(), doc)
     return stored.id
 
@@ -272,14 +277,18 @@ def test_story_pages_state_each_copys_relation_and_why_the_original_is_one(
     store = SQLiteStore(tmp_path)
     text = "\n\n".join(
         f"Paragraph {n}: the council voted on the budget for the library, the parks and the "
-        f"roads of district {n}, after a debate that ran late into the night." for n in range(12)
-    )  # fmt: skip
+        f"roads of district {n}, after a debate that ran late into the night."
+        for n in range(12)
+    )
     try:
         original = place(store, "wire", "https://wire.example/budget", text)
         copy = place(
-            store, "daily", "https://daily.example/budget", text,
+            store,
+            "daily",
+            "https://daily.example/budget",
+            text,
             original_url="https://wire.example/budget",
-        )  # fmt: skip
+        )
         build_site(store, tmp_path)
         story = (tmp_path / paths.story(original)).read_text(encoding="utf-8")
         assert "The original is marked: the copy at daily credits it as its source." in story

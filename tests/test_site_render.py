@@ -266,10 +266,15 @@ def test_a_story_states_the_rule_that_chose_its_original_and_each_members_link()
     )
     assert dated.relation(b.id) == "the same text as the original"
     credited = describe(
-        "s", [a, b, c], OriginalChoice(a.id, "credited"),
-        [Link(b.id, a.id, "credit", directed=True), Link(c.id, a.id, "credit", directed=True),
-         Link(c.id, a.id, "full")],
-    )  # fmt: skip
+        "s",
+        [a, b, c],
+        OriginalChoice(a.id, "credited"),
+        [
+            Link(b.id, a.id, "credit", directed=True),
+            Link(c.id, a.id, "credit", directed=True),
+            Link(c.id, a.id, "full"),
+        ],
+    )
     assert credited.reason == "the copies at daily and weekly credit it as their source"
     assert credited.relation(c.id) == (
         "credits the original as its source; "

@@ -34,6 +34,19 @@ from scraper.store.base import Store
 SHARD = 1000  # articles per terms file
 MAX_WORD = 40  # longer "words" are URLs, hashes or run-together text nobody types
 ROLES = {"": 0, "original": 1, "copy": 2, "member": 3}
+COLUMNS = (  # docs.js: a list per column, an article's values at its number in each
+    "path",
+    "title",
+    "source",
+    "language",
+    "day",
+    "published",
+    "at",
+    "archived",
+    "seen",
+    "role",
+    "link",
+)
 _WORD = re.compile(r"[^\W_]+")  # letters and digits: JavaScript's [\p{L}\p{N}]+
 # Kana and CJK ideographs, one by one; anything else, in runs (as search.js splits words)
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -157,11 +170,7 @@ def docs_script(entries: Sequence[Entry], story_of: Mapping[str, Story]) -> str:
     languages = sorted({e.language for e in entries if e.language})
     source_number = {name: n for n, name in enumerate(sources)}
     language_number = {name: n + 1 for n, name in enumerate(languages)}  # 0: unknown
-    columns: dict[str, list[object]] = {
-        k: []
-        for k in ("path", "title", "source", "language", "day", "published", "at", "archived",
-                  "seen", "role", "link")
-    }  # fmt: skip
+    columns: dict[str, list[object]] = {name: [] for name in COLUMNS}
     for e in entries:
         story = story_of.get(e.id)
         role = story.role(e.id) if story else ""
