@@ -81,7 +81,7 @@ form.filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;margi
 form.filters #q{flex:1 1 100%;font-size:1.05rem;padding:.4rem .6rem}
 form.filters label{font-size:.9rem;color:var(--muted)}
 a.badge:hover{text-decoration:none;border-color:var(--accent)}.badge.copy{color:#8a5a00}
-.relation{font-size:.92rem}
+.relation{font-size:.92rem}.archived{white-space:nowrap}
 footer{font-size:.8rem;padding-top:1rem;padding-bottom:2rem;border-top:1px solid var(--line)}
 """
 _STYLE = " ".join(line.strip() for line in STYLE.strip().splitlines())
