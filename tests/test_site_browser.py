@@ -348,12 +348,12 @@ def test_the_page_folds_a_query_as_the_index_folded_the_articles(
     }
     store = SQLiteStore(tmp_path)
     try:
-        for url, (title, text) in texts.items():
+        for day, (url, (title, text)) in enumerate(texts.items()):
             store.save_article(
                 source=url[8:9],
                 url=url,
                 entry=None,
-                fetched_at=datetime.now(UTC),
+                fetched_at=datetime(2026, 5, 1 + day, tzinfo=UTC),  # the café archived first
                 article=Article(url=url, title=title, text=text, markdown=text),
                 path=url[8:9],
             )
@@ -387,3 +387,7 @@ def test_the_page_folds_a_query_as_the_index_folded_the_articles(
         "東京 tokyo": ["東京の天気"],
         "晴": ["東京の天気"],
     }
+    fill(driver, "q", "cafe", "input")  # best match: the title's word first, though older
+    assert [title for _, title in results(driver)] == ["Le Café de la Gare", "Plain news"]
+    choose(driver, "sort", "newest")
+    assert [title for _, title in results(driver)] == ["Plain news", "Le Café de la Gare"]

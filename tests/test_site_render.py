@@ -235,11 +235,17 @@ def test_the_search_index_folds_words_and_lists_where_each_occurs() -> None:
         "ー",
     }
     assert words("e\u0301te\u0301 İstanbul ½") == {"ete", "istanbul", "1", "2"}  # as search.js
-    script = terms_script(2000, ["alpha beta", "", "Beta gamma", "beta"])
+    documents = [("Alpha", "beta"), ("", ""), ("", "Beta gamma"), ("beta", "")]
+    script = terms_script(2000, documents)
     assert script.startswith("SCRAPER_SEARCH.shards.push(") and script.endswith(");\n")
     shard = json.loads(script.removeprefix("SCRAPER_SEARCH.shards.push(").removesuffix(");\n"))
-    assert shard["base"] == 2000 and shard["terms"] == ["alpha", "beta", "gamma"]
-    assert shard["postings"] == ["0", "021", "2"]  # gaps: beta is in 0, 2 and 3
+    assert shard["base"] == 2000
+    assert shard["terms"] == [".alpha", ".beta", "alpha", "beta", "gamma"]  # "." : in a title
+    assert shard["postings"] == ["0", "3", "0", "021", "2"]  # gaps: beta is in 0, 2 and 3
+    # sorted as JavaScript compares strings, by UTF-16 code unit: U+FA0E (a CJK ideograph)
+    # after U+20000 (one beyond the BMP, whose first code unit is a surrogate, U+D840)
+    astral = terms_script(0, [("", "\ufa0e \U00020000")])
+    assert json.loads(astral[27:-3])["terms"] == ["\U00020000", "\ufa0e"]
     # 5 bits a character; from the 33rd ("w") one carries 5 more bits before the next
     assert encode_postings([0, 31, 32, 1055]) == "0v1_v"  # gaps 0, 31, 1 and 1023: 31 * 32 + 31
     assert encode_postings([40]) == "x8"  # 1 * 32 + 8

@@ -12,7 +12,7 @@
   const status = $("status");
   const list = $("results");
   const more = $("more");
-  const titleWords = new Array(count);
+  const TITLE = "."; // before a word in the index: the word in a title
   let hits = [];
   let shown = 0;
 
@@ -82,10 +82,6 @@
     return parts;
   }
 
-  function titleHas(doc, part) {
-    if (titleWords[doc] === undefined) titleWords[doc] = words(docs.title[doc]);
-    return titleWords[doc].some((w) => (part.prefix ? w.startsWith(part.word) : w === part.word));
-  }
 
   function matching(parts, filters) {
     let found = null;
@@ -111,8 +107,13 @@
     if (sort === "oldest") return found.sort((a, b) => docs.at[a] - docs.at[b] || a - b);
     if (sort === "archived") return found.sort((a, b) => docs.seen[b] - docs.seen[a] || b - a);
     if (sort === "best" && parts.length) {
-      const score = new Map(found.map((d) => [d, parts.filter((p) => titleHas(d, p)).length]));
-      return found.sort((a, b) => score.get(b) - score.get(a) || docs.at[b] - docs.at[a]);
+      const score = new Uint8Array(count); // how many of the words the title has
+      for (const part of parts) {
+        const inTitle = new Uint8Array(count);
+        mark(TITLE + part.word, part.prefix, inTitle);
+        for (const d of found) score[d] += inTitle[d];
+      }
+      return found.sort((a, b) => score[b] - score[a] || docs.at[b] - docs.at[a]);
     }
     return found.sort((a, b) => docs.at[b] - docs.at[a] || b - a);
   }

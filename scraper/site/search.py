@@ -32,6 +32,7 @@ from scraper.site.html import Job, esc, fingerprint, page, when
 from scraper.store.base import Store
 
 SHARD = 1000  # articles per terms file
+TITLE = "."  # before a word: the word in a title (a folded word has no ".")
 MAX_WORD = 40  # longer "words" are URLs, hashes or run-together text nobody types
 ROLES = {"": 0, "original": 1, "copy": 2, "member": 3}
 COLUMNS = (  # docs.js: a list per column, an article's values at its number in each
@@ -148,14 +149,19 @@ def encode_postings(numbers: Sequence[int]) -> str:
     return "".join(map(_gap, [b - a for a, b in zip((0, *numbers), numbers, strict=False)]))
 
 
-def terms_script(base: int, documents: Sequence[str]) -> str:
-    """A shard: each word of `documents` (the text of articles `base`, `base + 1`, ...) and
-    where it occurs, sorted by word so that search.js finds a word or a prefix by bisection."""
+def terms_script(base: int, documents: Sequence[tuple[str, str]]) -> str:
+    """A shard: each word of `documents` (the title and the rest of articles `base`,
+    `base + 1`, ...) and where it occurs; each title word once more behind `TITLE`, so that
+    search.js ranks title matches first without reading titles. Sorted as JavaScript compares
+    strings (by UTF-16 code unit), so that search.js finds a word or a prefix by bisection."""
     postings: defaultdict[str, list[int]] = defaultdict(list)
-    for number, text in enumerate(documents):
-        for word in words(text):
+    for number, (title, text) in enumerate(documents):
+        in_title = words(title)
+        for word in in_title | words(text):
             postings[word].append(number)
-    terms = sorted(postings)
+        for word in in_title:
+            postings[TITLE + word].append(number)
+    terms = sorted(postings, key=lambda term: term.encode("utf-16-be"))
     data = {
         "base": base,
         "terms": terms,
@@ -256,9 +262,9 @@ def _shard(store: Store, base: int, shard: Sequence[Entry]) -> str:
     for entry in shard:
         article = store.get_article(entry.id)
         if article is None:  # deleted since the entries were read: it matches nothing
-            documents.append("")
+            documents.append(("", ""))
             continue
-        documents.append(f"{article.title or ''}\n{' '.join(article.authors)}\n{article.text}")
+        documents.append((article.title or "", f"{' '.join(article.authors)}\n{article.text}"))
     return terms_script(base, documents)
 
 
