@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import re
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -17,7 +18,7 @@ from scraper.site.dates import published_label
 from scraper.site.html import CSP, ext_link, rel, safe_url
 from scraper.site.lists import PER_PAGE, Listing, by_published, listing_jobs, render_rows, row_of
 from scraper.site.markdown import to_html
-from scraper.site.search import encode_postings, fold, terms_script, words
+from scraper.site.search import ALPHABET, encode_postings, fold, terms_script, words
 from scraper.site.stories import describe
 from scraper.versions import word_diff
 
@@ -286,3 +287,34 @@ def test_a_story_states_the_rule_that_chose_its_original_and_each_members_link()
         "credits the original as its source; "
         "the whole text of the original, with its own header or footer"
     )
+
+
+def test_the_index_lists_each_word_where_a_plain_reading_finds_it() -> None:
+    rng = random.Random(5)
+    vocabulary = [f"w{n}" for n in range(60)] + ["ça", "日本"]
+    documents = [
+        (
+            " ".join(rng.sample(vocabulary, 2)),
+            " ".join(rng.choices(vocabulary, k=rng.randint(0, 30))),
+        )
+        for _ in range(1500)
+    ]
+    shard = json.loads(terms_script(0, documents)[27:-3])
+
+    def gaps(numbers: list[int]) -> str:  # 5 bits a character, the high ones first
+        out = ""
+        for gap in (b - a for a, b in zip([0, *numbers], numbers, strict=False)):
+            chars = ALPHABET[gap & 31]
+            while gap := gap >> 5:
+                chars = ALPHABET[32 + (gap & 31)] + chars
+            out += chars
+        return out
+
+    expected = {}
+    for number, (title, text) in enumerate(documents):
+        for word in words(title) | words(text):
+            expected.setdefault(word, []).append(number)
+        for word in words(title):
+            expected.setdefault("." + word, []).append(number)
+    assert shard["terms"] == sorted(expected, key=lambda t: t.encode("utf-16-be"))
+    assert shard["postings"] == [gaps(expected[t]) for t in shard["terms"]]

@@ -24,6 +24,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from functools import cache, lru_cache
 from importlib import resources
+from itertools import chain, count
+
+import numpy as np
+from numpy.typing import NDArray
 
 from scraper.site import paths
 from scraper.site.catalog import Entry, Story
@@ -130,43 +134,70 @@ def _folded(token: str) -> tuple[str, ...]:
 
 # Gaps between article numbers, 5 bits a character: a character below `_CONTINUE` ends a
 # number, one from it on carries 5 more bits first. A gap under 32 takes one character.
-_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
+ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
 _CONTINUE = 32
+_CODES = np.frombuffer(ALPHABET.encode("ascii"), dtype=np.uint8)
 
 
-@cache
-def _gap(number: int) -> str:
-    chars = _ALPHABET[number & 31]
-    number >>= 5
-    while number:
-        chars = _ALPHABET[_CONTINUE + (number & 31)] + chars
-        number >>= 5
-    return chars
+def _gap_chars(numbers: NDArray[np.int64]) -> tuple[str, NDArray[np.int64]]:
+    """`numbers` written one after the other, 5 bits a character; and where each one ends."""
+    digits = np.ones(len(numbers), dtype=np.int64)
+    rest = numbers >> 5
+    while rest.any():
+        digits += rest > 0
+        rest >>= 5
+    ends = np.cumsum(digits)
+    out = np.empty(int(ends[-1]) if len(ends) else 0, dtype=np.uint8)
+    value, position = numbers.copy(), ends - 1
+    out[position] = _CODES[value & 31]
+    value >>= 5
+    while (more := value > 0).any():
+        position = position - 1
+        out[position[more]] = _CODES[_CONTINUE + (value[more] & 31)]
+        value >>= 5
+    return out.tobytes().decode("ascii"), ends
 
 
 def encode_postings(numbers: Sequence[int]) -> str:
-    """Ascending article numbers as gaps, 5 bits a character (see `_ALPHABET`)."""
-    return "".join(map(_gap, [b - a for a, b in zip((0, *numbers), numbers, strict=False)]))
+    """Ascending article numbers as gaps, 5 bits a character (see `ALPHABET`)."""
+    array = np.asarray(numbers, dtype=np.int64)
+    return _gap_chars(np.diff(array, prepend=0))[0]
 
 
 def terms_script(base: int, documents: Sequence[tuple[str, str]]) -> str:
     """A shard: each word of `documents` (the title and the rest of articles `base`,
     `base + 1`, ...) and where it occurs; each title word once more behind `TITLE`, so that
     search.js ranks title matches first without reading titles. Sorted as JavaScript compares
-    strings (by UTF-16 code unit), so that search.js finds a word or a prefix by bisection."""
-    postings: defaultdict[str, list[int]] = defaultdict(list)
-    for number, (title, text) in enumerate(documents):
+    strings (by UTF-16 code unit), so that search.js finds a word or a prefix by bisection.
+
+    Words are numbered as they come and the postings sorted and encoded with numpy: a Python
+    statement per (word, article) pair was most of a build's indexing."""
+    vocabulary: defaultdict[str, int] = defaultdict(count().__next__)
+    numbered: list[list[int]] = []
+    for title, text in documents:
         in_title = words(title)
-        for word in in_title | words(text):
-            postings[word].append(number)
-        for word in in_title:
-            postings[TITLE + word].append(number)
-    terms = sorted(postings, key=lambda term: term.encode("utf-16-be"))
-    data = {
-        "base": base,
-        "terms": terms,
-        "postings": [encode_postings(postings[t]) for t in terms],
-    }
+        found = [*(in_title | words(text)), *(TITLE + w for w in in_title)]
+        numbered.append(list(map(vocabulary.__getitem__, found)))
+    terms = sorted(vocabulary, key=lambda term: term.encode("utf-16-be"))
+    if not terms:
+        return _shard_script(base, [], [])
+    rank = np.empty(len(terms), dtype=np.int64)
+    rank[[vocabulary[t] for t in terms]] = np.arange(len(terms))
+    word_of = rank[np.fromiter(chain.from_iterable(numbered), dtype=np.int64)]
+    article_of = np.repeat(np.arange(len(numbered)), [len(n) for n in numbered])
+    order = np.argsort(word_of, kind="stable")  # articles stay ascending within a word
+    word_of, article_of = word_of[order], article_of[order]
+    first = np.flatnonzero(np.r_[True, word_of[1:] != word_of[:-1]])
+    gaps = np.diff(article_of, prepend=0)
+    gaps[first] = article_of[first]
+    chars, ends = _gap_chars(gaps)
+    starts = np.r_[0, ends[:-1]][first].tolist()  # a word's postings: from its first gap
+    stops = ends[np.r_[first[1:], len(gaps)] - 1].tolist()  # to the end of its last
+    return _shard_script(base, terms, [chars[a:b] for a, b in zip(starts, stops, strict=True)])
+
+
+def _shard_script(base: int, terms: list[str], postings: list[str]) -> str:
+    data = {"base": base, "terms": terms, "postings": postings}
     return f"SCRAPER_SEARCH.shards.push({_json(data)});\n"
 
 
