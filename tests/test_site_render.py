@@ -220,6 +220,9 @@ def test_lists_mark_the_original_and_link_each_copy_to_its_comparison() -> None:
     assert f'href="../story/01/{original.id}.html" class="badge orig">original</a>' in html
     assert f'href="../compare/02/{copy.id}.html" class="badge copy">copy: compare</a>' in html
     assert html.count("badge") == 2  # the article outside any story is not marked
+    unknown = Story("s2", (other.id, original.id), None)  # no original known: to the story
+    html = render_rows(paths.ALL + "index.html", [row_of(other, unknown)])
+    assert 'href="../story/s2/s2.html" class="badge">one of several copies</a>' in html
 
 
 def test_the_search_index_folds_words_and_lists_where_each_occurs() -> None:
