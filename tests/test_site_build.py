@@ -242,10 +242,13 @@ def test_full_rewrites_every_page_and_hostile_metadata_stays_text(archive) -> No
     )
 
 
-def test_the_bench_measures_a_full_and_an_incremental_build(tmp_path: Path) -> None:
+def test_the_bench_measures_a_full_and_an_incremental_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "SHARD", 40)  # the rebuild re-indexes 40 articles, not all
     result = run_bench(120, tmp_path)
     assert result.full_pages > 120 and 10 < result.incremental_pages < 40
-    assert result.incremental_seconds < result.full_seconds
+    assert result.incremental_cpu < result.full_cpu  # wall time is the loaded machine's
 
 
 def place(store: SQLiteStore, source: str, url: str, text: str, **article: Any) -> str:

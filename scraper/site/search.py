@@ -24,7 +24,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from functools import cache, lru_cache
 from importlib import resources
-from itertools import chain, count
+from itertools import chain, compress, count
 
 import numpy as np
 from numpy.typing import NDArray
@@ -108,8 +108,9 @@ def words(text: str) -> set[str]:
     Chinese and Japanese characters are words of their own: those scripts put no spaces
     between words, so a query finds the articles holding each of its characters."""
     lowered = text.lower()
-    found = set(_token().findall(lowered))
-    odd = found - set(filter(str.isascii, found))  # C loops: most tokens are plain words
+    tokens = list(set(_token().findall(lowered)))
+    found = set(compress(tokens, map(str.isascii, tokens)))  # C loops: most are plain words
+    odd = set(tokens) - found
     if "_" in lowered:
         odd.update(t for t in found if "_" in t)
     found -= odd
