@@ -1,7 +1,8 @@
 """Writing the static site into the archive folder, rewriting only the pages that changed.
 
 Every page the site should have is a `Job` whose key digests what the page shows: for an article
-its versions, last check, story and the other copies' titles; for a list the rows on it. The
+its versions, last check, story and the other copies' titles; for a list the rows on it; for the
+search index's files the articles they index (see `search`). The
 manifest `site/.build.json` keeps each page's key from the last build, so a rebuild after a
 fetch renders and writes only pages whose key moved (new and changed articles, the last page of
 each list they join, the home page), and deletes pages that are gone. `full=True` rewrites all.
@@ -108,14 +109,8 @@ def _article_jobs(
         story_of.update(dict.fromkeys(story.members, story))
         yield Job(paths.story(story.id), story_keys[story.id], partial(story_page, story, by_id))
         original = by_id.get(story.original or "")
-        for copy in (by_id[m] for m in story.members if m in by_id and m != story.original):
-            if original is None:
-                break
-            yield Job(
-                paths.compare(copy.id),
-                fingerprint("compare", copy.key, original.key, story.relation(copy.id)),
-                partial(_compare, store, story, original, copy),
-            )
+        if original is not None:  # each copy's comparison with it
+            yield from _compare_jobs(store, story, original, by_id)
     for entry in entries:
         own = story_of.get(entry.id)
         key = fingerprint(
@@ -143,6 +138,17 @@ def _article(
         return None
     has_files = (root / article.path / "article.md").is_file()
     return article_page(article, entry, story, by_id, article.path if has_files else None)
+
+
+def _compare_jobs(
+    store: Store, story: Story, original: Entry, by_id: Mapping[str, Entry]
+) -> Iterator[Job]:
+    for copy in (by_id[m] for m in story.members if m in by_id and m != original.id):
+        yield Job(
+            paths.compare(copy.id),
+            fingerprint("compare", copy.key, original.key, story.relation(copy.id)),
+            partial(_compare, store, story, original, copy),
+        )
 
 
 def _compare(store: Store, story: Story, original: Entry, copy: Entry) -> str | None:
