@@ -610,8 +610,9 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_build_site,
         "update the archive's static HTML site (index.html)",
         "Write the browse site inside the archive: home, sources, days, articles with their "
-        "versions and diffs, stories. Only changed pages are rewritten unless --full. It opens "
-        "from file:// with no server, uses no script and no external asset.",
+        "versions and diffs, stories, copies compared with their original, and a search page. "
+        "Only changed pages are rewritten unless --full. It opens from file:// with no server "
+        "and no external asset; only the search page runs script (its own files).",
     )
     build_site.add_argument("--full", action="store_true", help="rewrite every page")
 

@@ -35,8 +35,16 @@ def test_every_file_the_archive_writes_honours_the_umask(site, tmp_path, cli, um
     finally:
         os.umask(previous)
     archive = modes(tmp_path / "archive")
-    # the browse site's HTML pages have a writer of their own (scraper/site/build.py)
-    written = {p: m for p, m in archive.items() if not p.endswith(".html")} | modes(exports)
-    for kind in ("article.md", "metadata.json", ".warc.gz", ".cdxj", "index.sqlite", "README.md"):
+    written = archive | modes(exports)
+    kinds = (
+        "article.md",
+        "metadata.json",
+        ".warc.gz",
+        ".cdxj",
+        "index.sqlite",
+        "README.md",
+        ".html",
+    )
+    for kind in kinds:
         assert any(p.endswith(kind) for p in written), kind
     assert written == dict.fromkeys(written, 0o666 & ~umask)

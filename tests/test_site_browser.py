@@ -15,10 +15,12 @@ import re
 import sqlite3
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -29,6 +31,7 @@ except ImportError:  # require_browser() skips (or fails on CI) with the reason
 
 from scraper.cli import main
 from scraper.config import load_config
+from scraper.models import Article
 from scraper.site import build_site, paths
 from scraper.store.sqlite import INDEX_NAME, SQLiteStore
 from scraper.urls import article_id
@@ -140,14 +143,19 @@ def driver(archive: dict[str, Any]) -> Iterator[Any]:
 
 
 def assert_safe(driver: Any) -> None:
-    """No payload ran, no script element exists, and the CSP meta is there."""
+    """No payload ran, no script element exists but the search page's own files, and the CSP
+    meta is there."""
     state = driver.execute_script(
-        "return [typeof window.pwned, document.title, document.scripts.length, "
+        "return [typeof window.pwned, document.title, "
+        "Array.from(document.scripts, s => s.src.split('/').slice(-3).join('/')), "
         "document.images.length, document.querySelectorAll("
         "'meta[http-equiv=\"Content-Security-Policy\"]').length]"
     )
     assert state[0] == "undefined" and state[1] != "PWNED", (driver.current_url, state)
-    assert state[2:] == [0, 0, 1], (driver.current_url, state)
+    assert state[3:] == [0, 1], (driver.current_url, state)
+    search_page = urlsplit(driver.current_url).path.endswith("/" + paths.SEARCH)
+    assert all(s.startswith("site/search/") for s in state[2]), (driver.current_url, state)
+    assert bool(state[2]) == search_page, (driver.current_url, state)
 
 
 class _Quiet(SimpleHTTPRequestHandler):
@@ -200,6 +208,106 @@ def test_browsing_the_site_from_file_urls(archive: dict[str, Any], driver: Any) 
     driver.get_log("browser")  # the probe's CSP report
 
 
+def results(driver: Any) -> list[tuple[str, str]]:
+    """The search page's result rows: (published date, title), top to bottom."""
+    rows = driver.find_elements(By.CSS_SELECTOR, "#results li")
+    return [
+        (r.find_element(By.CSS_SELECTOR, ".when").text, r.find_element(By.CSS_SELECTOR, "a").text)
+        for r in rows
+    ]
+
+
+def searched(driver: Any) -> None:
+    """Wait until the search page is loaded and has answered (a form sent with Enter
+    navigates after `send_keys` returns)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def answered(driver: Any) -> bool:
+        if not urlsplit(driver.current_url).path.endswith("/" + paths.SEARCH):
+            return False
+        found = driver.find_elements(By.CSS_SELECTOR, "#status[data-count]")
+        return bool(found)
+
+    WebDriverWait(driver, 10).until(answered)
+
+
+def status(driver: Any) -> tuple[int, float]:
+    """How many articles the search page found, and in how many milliseconds."""
+    element = driver.find_element(By.ID, "status")
+    return int(element.get_attribute("data-count")), float(element.get_attribute("data-ms"))
+
+
+def fill(driver: Any, field: str, value: str, event: str) -> None:
+    """Set a form field as a person would end up with it, and fire the event they would."""
+    driver.execute_script(
+        "const f = document.getElementById(arguments[0]); f.value = arguments[1];"
+        "f.dispatchEvent(new Event(arguments[2]))",
+        field,
+        value,
+        event,
+    )
+
+
+def choose(driver: Any, select: str, value: str) -> None:
+    from selenium.webdriver.support.ui import Select
+
+    Select(driver.find_element(By.ID, select)).select_by_value(value)
+
+
+def test_searching_sorting_filtering_and_comparing_a_copy(
+    archive: dict[str, Any], driver: Any
+) -> None:
+    root: Path = archive["root"]
+    driver.get_log("browser")
+    driver.get((root / "index.html").as_uri())
+    box = driver.find_element(By.CSS_SELECTOR, "header form input[name=q]")
+    box.send_keys("corrected\n")  # the word the revisit put in the versioned article
+    searched(driver)
+    assert_safe(driver)
+    assert status(driver)[0] == 1 and status(driver)[1] < 200
+    click(driver, "#results li a")
+    assert driver.current_url.endswith(f"{archive['versioned']}.html")
+    assert "CORRECTED" in driver.page_source
+
+    driver.get((root / paths.SEARCH).as_uri())
+    searched(driver)
+    assert status(driver)[0] == 6  # an empty query lists everything
+    newest = results(driver)
+    choose(driver, "sort", "oldest")
+    assert results(driver) == newest[::-1]
+    dated = [when for when, _ in newest if when != "undated"]
+    assert dated == sorted(dated, reverse=True)
+    choose(driver, "source", "alpha")
+    assert status(driver)[0] == 3
+    query = driver.find_element(By.ID, "q")
+    query.send_keys("correct*")  # a prefix, typed: results follow each keystroke
+    assert status(driver)[0] == 1
+    query.clear()
+    query.send_keys("corrected")
+    choose(driver, "source", "beta")
+    assert status(driver)[0] == 0 and results(driver) == []
+    choose(driver, "source", "")
+    fill(driver, "q", "", "input")
+    assert status(driver)[0] == 6
+    last_day = dated[0][:10]
+    fill(driver, "from", last_day, "change")
+    assert status(driver)[0] == sum(when.startswith(last_day) for when in dated)
+    assert {when[:10] for when, _ in results(driver)} == {last_day}
+    screenshot(driver, "site-search")
+
+    driver.get((root / paths.ALL / "index.html").as_uri())
+    copy_row = driver.find_element(By.CSS_SELECTOR, f'li:has(a[href$="{archive["copy"]}.html"])')
+    copy_row.find_element(By.CSS_SELECTOR, "a.badge.copy").click()
+    assert_safe(driver)
+    assert urlsplit(driver.current_url).path.endswith(paths.compare(archive["copy"]))
+    assert "against the original" in driver.page_source
+    assert driver.find_elements(By.CSS_SELECTOR, ".diff ins, .diff del")
+    screenshot(driver, "site-compare")
+    click(driver, 'a[href*="/story/"]')
+    assert "Credits the original as its source" in driver.page_source
+    assert driver.get_log("browser") == []
+
+
 def test_the_site_served_by_a_static_server(archive: dict[str, Any], driver: Any) -> None:
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(archive["root"])))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -228,3 +336,58 @@ def test_a_missing_browser_skips_here_and_fails_on_ci(monkeypatch: pytest.Monkey
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="chromium"):
         require_browser()
+
+
+def test_the_page_folds_a_query_as_the_index_folded_the_articles(
+    tmp_path: Path, driver: Any
+) -> None:
+    texts = {
+        "https://a.example/cafe": ("Le Café de la Gare", "Un article en français, naïf."),
+        "https://b.example/tokyo": ("東京の天気", "晴れ。Tōkyō は今日も暑い。"),
+        "https://c.example/plain": ("Plain news", "Nothing folded here, CAFE aside."),
+    }
+    store = SQLiteStore(tmp_path)
+    try:
+        for day, (url, (title, text)) in enumerate(texts.items()):
+            store.save_article(
+                source=url[8:9],
+                url=url,
+                entry=None,
+                fetched_at=datetime(2026, 5, 1 + day, tzinfo=UTC),  # the café archived first
+                article=Article(url=url, title=title, text=text, markdown=text),
+                path=url[8:9],
+            )
+        build_site(store, tmp_path)
+    finally:
+        store.close()
+    driver.get((tmp_path / paths.SEARCH).as_uri())
+    searched(driver)
+    found = {}
+    for query in (
+        "cafe",
+        "CAFÉ",
+        "cafe\u0301",
+        "naif",
+        "天気",
+        "気天",
+        "tokyo",
+        "東京 tokyo",
+        "晴",
+    ):
+        fill(driver, "q", query, "input")
+        found[query] = sorted(title for _, title in results(driver))
+    assert found == {
+        "cafe": ["Le Café de la Gare", "Plain news"],
+        "CAFÉ": ["Le Café de la Gare", "Plain news"],
+        "cafe\u0301": ["Le Café de la Gare", "Plain news"],
+        "naif": ["Le Café de la Gare"],
+        "天気": ["東京の天気"],
+        "気天": ["東京の天気"],  # characters, not phrases, are what the index knows
+        "tokyo": ["東京の天気"],
+        "東京 tokyo": ["東京の天気"],
+        "晴": ["東京の天気"],
+    }
+    fill(driver, "q", "cafe", "input")  # best match: the title's word first, though older
+    assert [title for _, title in results(driver)] == ["Le Café de la Gare", "Plain news"]
+    choose(driver, "sort", "newest")
+    assert [title for _, title in results(driver)] == ["Plain news", "Le Café de la Gare"]

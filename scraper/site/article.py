@@ -1,4 +1,5 @@
-"""Pages of one article (metadata, body, other copies), of its versions, and of a story.
+"""Pages of one article (metadata, body, other copies), of its versions, of a story, and of a
+copy compared with its story's original.
 
 Pure functions: records in, an HTML string out. Bodies come from the extractor's Markdown through
 the escaping converter; archived HTML is never used.
@@ -13,6 +14,7 @@ from typing import Any
 from scraper.models import StoredArticle
 from scraper.site import paths
 from scraper.site.catalog import Entry, Story
+from scraper.site.dates import published_label
 from scraper.site.html import esc, ext_link, link, page, when
 from scraper.site.markdown import to_html
 from scraper.versions import Change, Snapshot, describe_snapshot, word_diff
@@ -83,7 +85,7 @@ def article_page(
             ("URL", ext_link(article.url)),
             ("Canonical URL", ext_link(canonical) if canonical else ""),
             ("Credits as original", ext_link(article.original_url, credited) if credited else ""),
-            ("Published", when(article.published)),
+            ("Published", published_label(article.published)),
             ("Updated", when(article.updated) if article.updated else ""),
             ("Authors", esc(", ".join(article.authors))),
             ("Language", esc(article.language or "")),
@@ -119,20 +121,32 @@ def _copies(path: str, own: str, story: Story | None, members: Mapping[str, Entr
     lines = []
     for other in others:
         badge = ' <span class="badge orig">original</span>' if other.id == story.original else ""
+        relation = story.relation(other.id)
         lines.append(
             f"<li>{link(path, paths.article(other.id), other.label)}{badge}"
-            f' <span class="small">· {esc(other.source)} · {when(other.when)} · '
-            f"{ext_link(other.url)}</span></li>"
+            f' <span class="small">· {esc(other.source)} · {published_label(other.published)} · '
+            f"{ext_link(other.url)}{f' · {esc(relation)}' if relation else ''}</span></li>"
         )
-    mine = (
-        ' <span class="badge orig">this copy is the original</span>'
-        if story.original == own
-        else ""
-    )
+    if story.original == own:
+        mine = ' <span class="badge orig">this copy is the original</span>'
+        why = f"<p>This copy is the original: {esc(story.reason)}.</p>" if story.reason else ""
+    else:
+        mine, why = "", _own_relation(path, own, story)
     return (
-        f"<h2>Also published at{mine}</h2><ul>{''.join(lines)}</ul>"
+        f"<h2>Also published at{mine}</h2>{why}<ul>{''.join(lines)}</ul>"
         f"<p>{link(path, paths.story(story.id), f'The story: {len(story.members)} copies →')}</p>"
     )
+
+
+def _own_relation(path: str, own: str, story: Story) -> str:
+    """What this copy is to the story, with its comparison with the original when known."""
+    relation = story.relation(own)
+    compare = (
+        " " + link(path, paths.compare(own), "Compare it with the original →")
+        if story.role(own) == "copy"
+        else ""
+    )
+    return f"<p>This copy: {esc(relation)}.{compare}</p>" if relation or compare else ""
 
 
 def story_page(story: Story, members: Mapping[str, Entry]) -> str:
@@ -142,12 +156,23 @@ def story_page(story: Story, members: Mapping[str, Entry]) -> str:
     lead = members.get(story.original or "") or found[0]
     items = []
     for e in found:
-        role = ' <span class="badge orig">original</span>' if e.id == story.original else ""
+        if e.id == story.original:
+            role = ' <span class="badge orig">original</span>'
+            said = f"the original: {story.reason}" if story.reason else "the original"
+        else:
+            role = ""
+            said = story.relation(e.id)
+        compare = (
+            f" · {link(path, paths.compare(e.id), 'compare with the original')}"
+            if story.role(e.id) == "copy"
+            else ""
+        )
         source = link(path, paths.source_index(e.source), e.source)
         items.append(
             f"<li>{link(path, paths.article(e.id), e.label)}{role}<br>"
-            f'<span class="small">{source} · published {when(e.published)} · archived '
-            f"{when(e.first_seen)} · {ext_link(e.url)}</span></li>"
+            f'<span class="relation">{esc(said.capitalize())}{compare}</span><br>'
+            f'<span class="small">{source} · published {published_label(e.published)} · '
+            f"archived {when(e.first_seen)} · {ext_link(e.url)}</span></li>"
         )
     if story.original:
         known = "The original is marked"
@@ -162,6 +187,45 @@ def story_page(story: Story, members: Mapping[str, Entry]) -> str:
         f"{link(path, paths.HOME, 'Home')} › {link(path, paths.STORIES + 'index.html', 'Stories')}"
     )
     return page(path, f"Story: {lead.label}", body, crumbs=crumbs)
+
+
+def compare_page(story: Story, original: StoredArticle, copy: StoredArticle) -> str:
+    """What a copy changed against its story's original: a word diff, original to copy."""
+    path = paths.compare(copy.id)
+    changes = word_diff(describe_snapshot(_stored(original)), describe_snapshot(_stored(copy)))
+    relation = story.relation(copy.id)
+    body = (
+        f"<h1>{esc(copy.title or copy.url)}</h1>"
+        f"<p>The copy at {esc(copy.source)} "
+        f"({link(path, paths.article(copy.id), 'its page')}) against the original at "
+        f"{esc(original.source)} ({link(path, paths.article(original.id), 'its page')}). "
+        f"{esc(relation.capitalize())}{'.' if relation else ''}</p>"
+        f"<p>The original: {esc(story.reason or 'no reason recorded')}.</p>"
+        f"{_difference(changes)}"
+    )
+    crumbs = f"{link(path, paths.HOME, 'Home')} › {link(path, paths.story(story.id), 'Story')}"
+    return page(path, f"Compared: {copy.title or copy.url}", body, crumbs=crumbs)
+
+
+def _difference(changes: Sequence[Change]) -> str:
+    """What the copy adds and leaves out, highlighted; or that no word differs."""
+    added = sum(len(c.text.split()) for c in changes if c.kind == "insert")
+    removed = sum(len(c.text.split()) for c in changes if c.kind == "delete")
+    if not added and not removed:
+        return (
+            "<p>No word differs: the copy's title, authors, dates and text are the original's.</p>"
+        )
+    return (
+        f'<p>Words the copy adds: <span class="added">{_words(added, "+")}</span>; '
+        f'words it leaves out: <span class="removed">{_words(removed, "−")}</span>.</p>'
+        f'<div class="diff">{diff_html(changes)}</div>'
+    )
+
+
+def _stored(article: StoredArticle) -> Snapshot:
+    return Snapshot(
+        article.title, article.text, article.authors, article.published, article.updated
+    )
 
 
 def history_page(

@@ -1,7 +1,8 @@
 """Writing the static site into the archive folder, rewriting only the pages that changed.
 
 Every page the site should have is a `Job` whose key digests what the page shows: for an article
-its versions, last check, story and the other copies' titles; for a list the rows on it. The
+its versions, last check, story and the other copies' titles; for a list the rows on it; for the
+search index's files the articles they index (see `search`). The
 manifest `site/.build.json` keeps each page's key from the last build, so a rebuild after a
 fetch renders and writes only pages whose key moved (new and changed articles, the last page of
 each list they join, the home page), and deletes pages that are gone. `full=True` rewrites all.
@@ -13,7 +14,6 @@ import contextlib
 import fcntl
 import json
 import os
-import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -25,13 +25,15 @@ from typing import Any
 from scraper.errors import StorageError
 from scraper.models import Source
 from scraper.site import paths
-from scraper.site.article import article_page, history_page, story_page
+from scraper.site.article import article_page, compare_page, history_page, story_page
 from scraper.site.atom import write_feeds
-from scraper.site.catalog import Entry, Story, load_entries, source_views, stories_from_index
+from scraper.site.catalog import Entry, Story, load_entries, source_views
 from scraper.site.html import SITE_VERSION, Job, fingerprint
-from scraper.site.indexes import home_job, list_jobs
+from scraper.site.indexes import home_job, list_jobs, story_index
+from scraper.site.search import search_jobs
+from scraper.site.stories import load_stories
 from scraper.store.base import Store
-from scraper.store.tree import atomic_write, inside
+from scraper.store.tree import atomic_write, inside, temp_file
 
 MANIFEST_FORMAT = 1
 
@@ -70,11 +72,12 @@ def build_site(
             names = [s.name for s in sources or ()] + [s.name for s in states]
             entries = load_entries(store, names)
             views = source_views(store, sources, {e.source for e in entries}, states)
-            stories = stories_from_index(entries)
+            stories = load_stories(store, entries)
             jobs = [
-                home_job(entries, views, len(stories)),
+                home_job(entries, views, stories),
                 *list_jobs(entries, views, stories),
                 *_article_jobs(store, root, entries, stories),
+                *search_jobs(store, entries, story_index(stories)),
             ]
             written, articles, keys = _write(root, jobs, {} if full else old)
             removed = _remove(root, set(old) - set(keys))
@@ -96,10 +99,17 @@ def _article_jobs(
     for story in stories.values():
         members = (by_id[m] for m in story.members if m in by_id)
         story_keys[story.id] = fingerprint(
-            "story", story.original, story.reason, *(f"{m.key}\x1f{m.url}" for m in members)
+            "story",
+            story.original,
+            story.reason,
+            *story.relations,
+            *(f"{m.key}\x1f{m.url}" for m in members),
         )
         story_of.update(dict.fromkeys(story.members, story))
         yield Job(paths.story(story.id), story_keys[story.id], partial(story_page, story, by_id))
+        original = by_id.get(story.original or "")
+        if original is not None:  # each copy's comparison with it
+            yield from _compare_jobs(store, story, original, by_id)
     for entry in entries:
         own = story_of.get(entry.id)
         key = fingerprint(
@@ -127,6 +137,24 @@ def _article(
         return None
     has_files = (root / article.path / "article.md").is_file()
     return article_page(article, entry, story, by_id, article.path if has_files else None)
+
+
+def _compare_jobs(
+    store: Store, story: Story, original: Entry, by_id: Mapping[str, Entry]
+) -> Iterator[Job]:
+    for copy in (by_id[m] for m in story.members if m in by_id and m != original.id):
+        yield Job(
+            paths.compare(copy.id),
+            fingerprint("compare", copy.key, original.key, story.relation(copy.id)),
+            partial(_compare, store, story, original, copy),
+        )
+
+
+def _compare(store: Store, story: Story, original: Entry, copy: Entry) -> str | None:
+    first, second = store.get_article(original.id), store.get_article(copy.id)
+    if first is None or second is None:
+        return None
+    return compare_page(story, first, second)
 
 
 def _history(store: Store, entry: Entry) -> str | None:
@@ -169,22 +197,25 @@ def _put(path: Path, html: str, folders: set[Path]) -> None:
     if path.parent not in folders:
         path.parent.mkdir(parents=True, exist_ok=True)
         folders.add(path.parent)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".html")
+    fd, tmp = temp_file(path.parent, ".html")  # the umask's mode, not mkstemp's 0600
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(html.encode("utf-8", "surrogatepass"))
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
 def _remove(root: Path, stale: set[str]) -> int:
-    """Delete pages the site no longer has (only files under site/ the manifest named)."""
+    """Delete pages the site no longer has (only files under site/ the manifest named: pages,
+    and the search index's scripts)."""
     removed = 0
     site = root / "site"
     for path in stale:
-        if not (path.startswith("site/") and path.endswith(".html")):
+        if not (path.startswith("site/") and path.endswith(".html")) and not (
+            path.startswith(paths.SEARCH_FILES) and path.endswith(".js")
+        ):
             continue
         target = inside(site, path.removeprefix("site/"))
         with contextlib.suppress(FileNotFoundError):

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from functools import cached_property
 
 from scraper.models import Source, StoredArticle
+from scraper.site.dates import published_day
 from scraper.store.base import SourceState, Store
 from scraper.urls import normalize_url
 
@@ -31,6 +32,7 @@ class Entry:
     versions: int
     story_id: str
     original_url: str | None
+    language: str | None = None
 
     @property
     def label(self) -> str:
@@ -43,12 +45,16 @@ class Entry:
 
     @cached_property
     def day(self) -> str:
-        return self.when.strftime("%Y-%m-%d")
+        """The day it is filed under: as the page's readers saw it, else when first archived."""
+        return published_day(self.published) if self.published else self.when.strftime("%Y-%m-%d")
 
     @cached_property
     def key(self) -> str:
         """Everything a list row shows; list pages are rewritten when this changes."""
-        return f"{self.id}\x1f{self.title}\x1f{self.when}\x1f{self.source}\x1f{self.versions}"
+        return (
+            f"{self.id}\x1f{self.title}\x1f{self.published}\x1f{self.first_seen}\x1f"
+            f"{self.source}\x1f{self.versions}"
+        )
 
 
 def _utc(value: datetime) -> datetime:
@@ -67,6 +73,7 @@ def entry_of(article: StoredArticle) -> Entry:
         article.versions,
         article.story_id,
         article.original_url,
+        article.language,
     )
 
 
@@ -152,13 +159,25 @@ class Story:
     members: tuple[str, ...]  # article ids: the original first, then oldest archived first
     original: str | None
     reason: str | None = None  # why `original` was chosen, for the reader
+    relations: tuple[tuple[str, str], ...] = ()  # (member id, how it relates to the others)
+
+    def relation(self, member: str) -> str:
+        """How `member` relates to the story, in words ("" when nothing is known)."""
+        return next((words for m, words in self.relations if m == member), "")
+
+    def role(self, member: str) -> str:
+        """ "original", "copy" (of a known original) or "member" (no original known)."""
+        if self.original is None:
+            return "member"
+        return "original" if member == self.original else "copy"
 
 
 def stories_from_index(entries: Sequence[Entry]) -> dict[str, Story]:
     """Stories of more than one article, as the index records them (shared `story_id`).
 
-    The stand-in for the dedupe engine: swap this one function for the engine's stories. The
-    original is the member whose URL the other members credit as their `original_url`.
+    The fallback for a story the dedupe engine has no recorded choice for (an index written
+    before it, or a story edited by hand): the original is the member whose URL the other
+    members credit as their `original_url`, and only that credit is stated.
     """
     groups: dict[str, list[Entry]] = {}
     for entry in entries:
@@ -170,9 +189,23 @@ def stories_from_index(entries: Sequence[Entry]) -> dict[str, Story]:
         credited = {_normal(m.original_url) for m in members if m.original_url}
         original = next((m.id for m in members if _normal(m.url) in credited), None)
         ordered = sorted(members, key=lambda m: (m.id != original, m.first_seen, m.id))
-        reason = "the other copies credit it as their original" if original else None
-        stories[story_id] = Story(story_id, tuple(m.id for m in ordered), original, reason)
+        crediting = [m for m in members if m.original_url and m.id != original]
+        reason = None
+        if original:
+            reason = f"{_sources(crediting)} credit{'s' * (len(crediting) == 1)} it as the original"
+        relations = tuple((m.id, "credits the original as its source") for m in crediting)
+        stories[story_id] = Story(
+            story_id, tuple(m.id for m in ordered), original, reason, relations if original else ()
+        )
     return stories
+
+
+def _sources(members: Sequence[Entry]) -> str:
+    """ "the copy at a", "the copies at a and b": how a reason names members."""
+    names = [m.source for m in members]
+    if len(names) == 1:
+        return f"the copy at {names[0]}"
+    return f"the copies at {', '.join(names[:-1])} and {names[-1]}"
 
 
 def _normal(url: str) -> str:

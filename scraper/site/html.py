@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import quote, urlsplit
@@ -18,11 +18,14 @@ from urllib.parse import quote, urlsplit
 from scraper.site import paths
 
 # No script-src at all: nothing on these pages may run. The favicon is a data: URI so that a
-# browser asks no server for /favicon.ico.
+# browser asks no server for /favicon.ico. Forms may only go to the site's own search page.
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
-    "form-action 'none'"
+    "form-action 'self'"
 )
+# The search page alone runs script: the site's own files (search.js and its index), never
+# inline script nor anything from elsewhere. It shows no archived text but titles, as text.
+SEARCH_CSP = CSP.replace("default-src 'none';", "default-src 'none'; script-src 'self';")
 REL_EXTERNAL = "noopener noreferrer nofollow"
 _URL_FORBIDDEN = re.compile(r"[\x00-\x20\x7f\\]")
 
@@ -71,6 +74,14 @@ ins{background:var(--ins);text-decoration:none}del{background:var(--del)}
 .pager{display:flex;gap:1rem;margin:1.2rem 0;flex-wrap:wrap}
 ul.days{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.3rem 1.4rem}
 details summary{cursor:pointer;color:var(--accent)}
+header.top form{margin-left:auto}
+input,select,button{font:inherit;font-size:.9rem;padding:.2rem .4rem;color:var(--fg);
+background:var(--bg);border:1px solid var(--line);border-radius:.3rem}
+form.filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;margin:0 0 1rem}
+form.filters #q{flex:1 1 100%;font-size:1.05rem;padding:.4rem .6rem}
+form.filters label{font-size:.9rem;color:var(--muted)}
+a.badge:hover{text-decoration:none;border-color:var(--accent)}.badge.copy{color:#8a5a00}
+.relation{font-size:.92rem}.archived{white-space:nowrap}
 footer{font-size:.8rem;padding-top:1rem;padding-bottom:2rem;border-top:1px solid var(--line)}
 """
 _STYLE = " ".join(line.strip() for line in STYLE.strip().splitlines())
@@ -128,19 +139,30 @@ def when(value: datetime | None, *, time: bool = True) -> str:
     return value.strftime("%Y-%m-%d %H:%M UTC" if time else "%Y-%m-%d")
 
 
-def page(path: str, title: str, content: str, *, crumbs: str = "") -> str:
-    """A whole page: CSP first, inline style, the site's navigation, then `content` (HTML)."""
+def page(
+    path: str, title: str, content: str, *, crumbs: str = "", scripts: Sequence[str] = ()
+) -> str:
+    """A whole page: CSP first, inline style, the site's navigation with a search box, then
+    `content` (HTML). `scripts` (site files) are loaded last, under the search page's CSP."""
     nav = (
         f"{link(path, paths.HOME, 'scraper archive', 'brand')}"
         f"{link(path, paths.ALL + 'index.html', 'All articles')}"
         f"{link(path, paths.DAYS, 'Days')}"
         f"{link(path, paths.STORIES + 'index.html', 'Stories')}"
+        f"{link(path, paths.SEARCH, 'Search')}"
     )
+    if path != paths.SEARCH:
+        nav += (
+            f'<form action="{rel(path, paths.SEARCH)}" method="get" role="search">'
+            '<input type="search" name="q" aria-label="Search the archive" '
+            'placeholder="Search titles, texts, authors"></form>'
+        )
     crumb = f'<p class="crumbs">{crumbs}</p>' if crumbs else ""
+    tags = "".join(f'<script src="{rel(path, script)}"></script>' for script in scripts)
     return (
         "<!doctype html>\n"
         '<html lang="en"><head><meta charset="utf-8">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{SEARCH_CSP if scripts else CSP}">\n'
         '<meta name="referrer" content="no-referrer">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<link rel="icon" href="data:,">\n'
@@ -150,12 +172,12 @@ def page(path: str, title: str, content: str, *, crumbs: str = "") -> str:
         f"<main>{crumb}{content}</main>\n"
         "<footer>Static pages written by scraper from its archive index. Archived pages are "
         "never shown as they were served: only the extracted text, escaped.</footer>\n"
-        "</body></html>\n"
+        f"{tags}</body></html>\n"
     )
 
 
 # Bump when the look of pages changes: every page's fingerprint changes, so all are rewritten.
-SITE_VERSION = "1"
+SITE_VERSION = "2"
 
 
 def fingerprint(*parts: object) -> str:

@@ -10,7 +10,7 @@ from itertools import groupby
 from scraper.site import paths
 from scraper.site.catalog import Entry, SourceView, Story
 from scraper.site.html import Job, esc, ext_link, fingerprint, link, page, when
-from scraper.site.lists import Listing, Row, listing_jobs, render_rows, row_of
+from scraper.site.lists import Listing, Row, by_published, listing_jobs, render_rows, row_of
 
 RECENT = 30  # articles on the home page
 
@@ -63,21 +63,32 @@ def _source_intro(health: SourceView | None, path: str) -> str:
     )
 
 
-def home_job(entries: Sequence[Entry], sources: Sequence[SourceView], stories: int) -> Job:
-    recent = [row_of(e) for e in entries[-RECENT:]]
+def story_index(stories: Mapping[str, Story]) -> dict[str, Story]:
+    """Each member's story, by article id."""
+    return {member: story for story in stories.values() for member in story.members}
+
+
+def home_job(
+    entries: Sequence[Entry], sources: Sequence[SourceView], stories: Mapping[str, Story]
+) -> Job:
+    """The home page: the sources' health and the articles archived last (entries come in
+    archive order)."""
+    story_of = story_index(stories)
+    recent = [row_of(e, story_of.get(e.id)) for e in entries[-RECENT:]]
     key = fingerprint(
-        "home", len(entries), stories, *(h.key for h in sources), *(r.key for r in recent)
+        "home", len(entries), len(stories), *(h.key for h in sources), *(r.key for r in recent)
     )
 
     def render() -> str:
         newest = f" The newest was archived {when(entries[-1].first_seen)}." if entries else ""
         body = (
             f"<h1>News archive</h1><p>{_count(len(entries), 'article')} from "
-            f"{_count(len(sources), 'source')}; {_count(stories, 'story', 'stories')} "
+            f"{_count(len(sources), 'source')}; {_count(len(stories), 'story', 'stories')} "
             f"published more than once.{newest}</p>"
             f"<h2>Sources</h2>{_health_table(paths.HOME, sources)}"
             f"<h2>Recently archived</h2>{render_rows(paths.HOME, recent)}"
-            f'<nav class="pager">{link(paths.HOME, paths.ALL + "index.html", "All articles →")}'
+            f'<nav class="pager">{link(paths.HOME, paths.SEARCH, "Search and filter →")}'
+            f"{link(paths.HOME, paths.ALL + 'index.html', 'All articles →')}"
             f"{link(paths.HOME, paths.DAYS, 'By day →')}"
             f"{link(paths.HOME, paths.STORIES + 'index.html', 'Stories →')}</nav>"
         )
@@ -89,13 +100,15 @@ def home_job(entries: Sequence[Entry], sources: Sequence[SourceView], stories: i
 def list_jobs(
     entries: Sequence[Entry], sources: Sequence[SourceView], stories: Mapping[str, Story]
 ) -> Iterator[Job]:
-    """Every list page: all articles, each source, each day, the days, the stories."""
-    yield from listing_jobs(
-        Listing(paths.ALL, "All articles", [row_of(e) for e in entries], crumbs=_home_crumb)
-    )
+    """Every list page: all articles, each source, each day, the days, the stories; each list
+    by publication date."""
+    story_of = story_index(stories)
+    published = by_published(entries)
+    rows = [row_of(e, story_of.get(e.id)) for e in published]
+    yield from listing_jobs(Listing(paths.ALL, "All articles", rows, crumbs=_home_crumb))
     by_source: dict[str, list[Row]] = {h.name: [] for h in sources}
-    for entry in entries:
-        by_source.setdefault(entry.source, []).append(row_of(entry))
+    for row in rows:
+        by_source.setdefault(row.entry.source, []).append(row)
     health = {h.name: h for h in sources}
     for name, rows in by_source.items():
         h = health.get(name)
@@ -110,19 +123,12 @@ def list_jobs(
                 intro_key=h.key if h else "",
             )
         )
-    by_day = sorted(entries, key=lambda e: (e.when, e.id))
     days = []
-    for day, group in groupby(by_day, key=lambda e: e.day):
-        rows = [row_of(e) for e in group]
-        days.append((day, len(rows)))
+    for day, group in groupby(sorted(rows, key=lambda r: r.entry.day), key=lambda r: r.entry.day):
+        day_rows = list(group)
+        days.append((day, len(day_rows)))
         yield from listing_jobs(
-            Listing(
-                paths.day(day),
-                f"Articles of {day}",
-                rows,
-                crumbs=_days_crumb,
-                order="latest published first",
-            )
+            Listing(paths.day(day), f"Articles of {day}", day_rows, crumbs=_days_crumb)
         )
     yield Job(paths.DAYS, fingerprint("days", *days), lambda: _render_days(days))
     yield from listing_jobs(
@@ -132,7 +138,7 @@ def list_jobs(
             _story_rows(entries, stories),
             crumbs=_home_crumb,
             nouns=("story", "stories"),
-            order="filed by their first copy, newest first",
+            order="by the original's publication date, newest first",
         )
     )
 
@@ -142,17 +148,16 @@ def _days_crumb(path: str) -> str:
 
 
 def _story_rows(entries: Sequence[Entry], stories: Mapping[str, Story]) -> list[Row]:
-    """One row per story, filed under its first archived member (so rows keep their place)."""
+    """One row per story, filed by its original's date (its earliest member's when none is)."""
     by_id = {e.id: e for e in entries}
     rows = []
     for story in stories.values():
         members = [by_id[m] for m in story.members if m in by_id]
         if len(members) < 2:
             continue
-        lead = by_id.get(story.original or "") or members[0]
-        first = min(members, key=lambda e: (e.first_seen, e.id))
+        lead = by_id.get(story.original or "") or min(members, key=lambda e: (e.when, e.id))
         rows.append(
-            (first.first_seen, first.id, Row(lead, paths.story(story.id), f"{len(members)} copies"))
+            (lead.when, lead.id, Row(lead, paths.story(story.id), f"{len(members)} copies"))
         )
     return [row for *_, row in sorted(rows, key=lambda r: (r[0], r[1]))]
 

@@ -1,7 +1,9 @@
 """List pages (all articles, a source, a day, stories) paginated so that old pages stay put.
 
+Lists run by publication date (an undated article by when it was first archived), newest first,
+each row with the archive date beside it and its place in a story (original or copy) marked.
 A list is cut into pages of `PER_PAGE` counted from its oldest item: page 1 holds the oldest
-hundred, and new articles only ever touch the last page. `index.html` shows the newest page (and
+hundred, and new articles (mostly published last) mostly touch the last page. `index.html` shows the newest page (and
 the one before it when the newest is not full), so a reader starts with the latest items while
 a rebuild after a fetch rewrites two or three list pages, not hundreds.
 """
@@ -12,7 +14,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from scraper.site import paths
-from scraper.site.catalog import Entry
+from scraper.site.catalog import Entry, Story
+from scraper.site.dates import published_label
 from scraper.site.html import Job, esc, fingerprint, link, page, when
 
 PER_PAGE = 100
@@ -20,19 +23,39 @@ PER_PAGE = 100
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """One line of a list: an entry, the page it links to, and a note (e.g. "3 copies")."""
+    """One line of a list: an entry, the page it links to, a note (e.g. "3 copies"), and its
+    role in its story ("original", "copy", "member" or "") with the story's id."""
 
     entry: Entry
     target: str
     note: str = ""
+    role: str = ""
+    story: str = ""
 
     @property
     def key(self) -> str:
-        return f"{self.entry.key}\x1f{self.target}\x1f{self.note}"
+        return f"{self.entry.key}\x1f{self.target}\x1f{self.note}\x1f{self.role}\x1f{self.story}"
 
 
-def row_of(entry: Entry, note: str = "") -> Row:
-    return Row(entry, paths.article(entry.id), note)
+def row_of(entry: Entry, story: Story | None = None, note: str = "") -> Row:
+    role = story.role(entry.id) if story else ""
+    return Row(entry, paths.article(entry.id), note, role, story.id if story else "")
+
+
+def by_published(entries: Sequence[Entry]) -> list[Entry]:
+    """Oldest published first (undated ones by first archived), as lists keep their rows."""
+    return sorted(entries, key=lambda e: (e.when, e.id))
+
+
+def _role(path: str, row: Row) -> str:
+    """The row's mark: the original links to its story, a copy to its comparison with it."""
+    if row.role == "original":
+        return " " + link(path, paths.story(row.story), "original", "badge orig")
+    if row.role == "copy":
+        return " " + link(path, paths.compare(row.entry.id), "copy: compare", "badge copy")
+    if row.role == "member":
+        return " " + link(path, paths.story(row.story), "one of several copies", "badge")
+    return ""
 
 
 def render_rows(path: str, rows: Sequence[Row], *, show_source: bool = True) -> str:
@@ -48,8 +71,10 @@ def render_rows(path: str, rows: Sequence[Row], *, show_source: bool = True) -> 
         badges = f' <span class="badge">{e.versions} versions</span>' if e.versions > 1 else ""
         badges += f' <span class="badge">{esc(row.note)}</span>' if row.note else ""
         items.append(
-            f'<li><span class="when">{when(e.when)}</span>'
-            f"{link(path, row.target, e.label)}{extra}{badges}</li>"
+            f'<li><span class="when">{published_label(e.published) if e.published else "undated"}'
+            "</span>"
+            f"{link(path, row.target, e.label)}{extra}{_role(path, row)}{badges}"
+            f' <span class="small archived">archived {when(e.first_seen)}</span></li>'
         )
     if not items:
         return '<p class="muted">Nothing archived yet.</p>'
@@ -67,7 +92,7 @@ class Listing:
     intro: Callable[[str], str] = lambda path: ""  # HTML above the index page's list
     intro_key: str = ""  # a digest of what `intro` shows
     show_source: bool = True
-    order: str = "most recently archived first"
+    order: str = "newest published first"
     nouns: tuple[str, str] = ("article", "articles")
 
 

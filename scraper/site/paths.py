@@ -12,6 +12,8 @@ import re
 from scraper.store.tree import safe_segment
 
 HOME = "index.html"
+SEARCH = "site/search.html"
+SEARCH_FILES = "site/search/"  # the search script and its index
 ALL = "site/all/"
 STORIES = "site/stories/"
 DAYS = "site/days/index.html"
@@ -39,6 +41,11 @@ def article(article_id: str) -> str:
 
 def history(article_id: str) -> str:
     return _sharded("articles", article_id, "-history")
+
+
+def compare(article_id: str) -> str:
+    """A copy's comparison with its story's original."""
+    return _sharded("compare", article_id)
 
 
 def story(story_id: str) -> str:
