@@ -247,7 +247,7 @@ class Pipeline:
         self, source: Source, feed_url: str, report: SourceReport, *, force: bool
     ) -> None:
         exchange = await self.fetcher.fetch(
-            feed_url, source=source.name, kind="feed", conditional=True, force=force,
+            feed_url, source=source, kind="feed", conditional=True, force=force,
             delay=source.delay,
         )  # fmt: skip
         if exchange.redirects and all(s in PERMANENT_REDIRECTS for s, _ in exchange.redirects):
@@ -331,7 +331,7 @@ class Pipeline:
             if lastmod is not None and lastmod < since:
                 continue  # nothing recent in there
             try:
-                child = await self.fetcher.fetch(child_url, source=source.name, kind="feed",
+                child = await self.fetcher.fetch(child_url, source=source, kind="feed",
                                                  force=force, delay=source.delay)  # fmt: skip
                 nested = parse_sitemap(child.content, child.url)
             except ScraperError as error:
@@ -459,7 +459,7 @@ class Pipeline:
     ) -> Fetched | None:
         try:
             exchange = await self.fetcher.fetch(
-                entry.url, source=source.name, kind="page", force=force, delay=source.delay
+                entry.url, source=source, kind="page", force=force, delay=source.delay
             )
             if self.handoff is not None:
                 self._check_page(exchange)
@@ -543,7 +543,7 @@ class Pipeline:
         now = self.clock()
         try:
             exchange = await self.fetcher.fetch(
-                article.url, source=source.name, kind="page", conditional=True, force=force,
+                article.url, source=source, kind="page", conditional=True, force=force,
                 delay=source.delay,
             )  # fmt: skip
             if exchange.status == 304:
