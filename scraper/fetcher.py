@@ -46,6 +46,7 @@ ACCEPT = {
     "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5",
     "page": "text/html, application/xhtml+xml;q=0.9, */*;q=0.5",
     "robots": "text/plain, */*;q=0.5",
+    "asset": "*/*",  # what a rendered page's scripts and styles ask for
 }
 MAX_RETRY_AFTER = timedelta(days=7)
 # The source a request is made for (its headers, cookies and proxy), as a context: the robots.txt

@@ -33,6 +33,7 @@ from scraper.learning import SourceModels
 from scraper.logs import event
 from scraper.models import Article, Body, Exchange, FeedEntry, Source, StoredArticle
 from scraper.notify import Notice
+from scraper.render import PageRenderer
 from scraper.schedule import adapt_interval, max_age, retry_delay
 from scraper.sections import harvest_links
 from scraper.sitemaps import parse_sitemap, recent
@@ -163,6 +164,8 @@ class Pipeline:
     # With `handoff`: a source's first pages (fewer than `WARM_UP` learned) go over together,
     # to be learned together where they are extracted; without it, one by one.
     handoff_group: GroupHandoff | None = None
+    # Renders the pages of sources that ask for it (`render`); None: every page as fetched.
+    renderer: PageRenderer | None = None
     _deduper: Deduper | None = field(default=None, init=False, repr=False)
     _models: SourceModels | None = field(default=None, init=False, repr=False)
     # Per source being polled with `handoff_group`: its first pages, gathered to go together.
@@ -509,6 +512,8 @@ class Pipeline:
         self, source: Source, entry: FeedEntry | None, exchange: Exchange
     ) -> Article:
         self._check_page(exchange)
+        if self.renderer is not None:
+            exchange = await self.renderer.document(source, exchange)
         return await self.extract(
             exchange.content, exchange.url, entry, source, exchange.headers.get("content-type")
         )
@@ -525,6 +530,8 @@ class Pipeline:
     def _write_files(self, stored: StoredArticle) -> None:
         """Write an article's folder from the index's view of it (inside its transaction)."""
         self.tree.write_article(stored, list(self.store.iter_versions(stored.id)))
+        if self.renderer is not None:
+            self.renderer.place_screenshot(self.tree.root / stored.path, stored.url)
 
     def next_revisit(self, source: Source, first_seen: datetime, now: datetime) -> datetime | None:
         """The first scheduled revisit still ahead of `now`, or None when all are done."""
@@ -543,7 +550,9 @@ class Pipeline:
         now = self.clock()
         try:
             exchange = await self.fetcher.fetch(
-                article.url, source=source, kind="page", conditional=True, force=force,
+                # A rendered page's shell rarely changes when its article does: ask in full.
+                article.url, source=source, kind="page", conditional=source.render == "never",
+                force=force,
                 delay=source.delay,
             )  # fmt: skip
             if exchange.status == 304:

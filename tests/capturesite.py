@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import http.client
 import json
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +18,10 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
+
+import pytest
+
+from tests.browser import CHROMIUM
 
 
 @dataclass(frozen=True)
@@ -29,7 +34,8 @@ class Page:
 class GatedSite:
     """An HTTP server whose pages may demand a header; every request is logged."""
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        self.host = host
         self.pages: dict[str, Page] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []  # (path, headers lower-cased)
         self._lock = threading.Lock()
@@ -61,13 +67,13 @@ class GatedSite:
                 self.end_headers()
                 self.wfile.write(body)
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = ThreadingHTTPServer((host, 0), Handler)
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"http://{self.host}:{self.port}{path}"
 
     def add(self, path: str, body: str | bytes, **kwargs: Any) -> str:
         data = body.encode("utf-8") if isinstance(body, str) else body
@@ -126,8 +132,8 @@ class ForwardingProxy:
 
 
 @contextmanager
-def gated_site() -> Iterator[GatedSite]:
-    site = GatedSite()
+def gated_site(host: str = "127.0.0.1") -> Iterator[GatedSite]:
+    site = GatedSite(host)
     try:
         yield site
     finally:
@@ -221,3 +227,31 @@ def paragraphs(seed: int, count: int = 6) -> list[str]:
             f"{picked[5]}, the {picked[6]} and the {picked[7]} for readers of the {picked[8]}."
         )
     return out
+
+
+def publish_js_article(site: GatedSite, number: int, *, data_host: str | None = None) -> str:
+    """An article that exists only once its script has run: an empty shell, the app's script,
+    and the article as JSON (served from `data_host`, an absolute URL, when given)."""
+    data_path = f"/data/{number}.json"
+    article = {"title": f"Rendered story {number}", "paragraphs": paragraphs(number)}
+    site.add(data_path, json.dumps(article), content_type="application/json")
+    script = js_app_script((data_host or "") + data_path)
+    site.add(f"/app/{number}.js", script, content_type="text/javascript")
+    return site.add(f"/story/{number}", js_app_html(f"/app/{number}.js"))
+
+
+def require_render() -> None:
+    """Skip (or, on CI, fail) a test that renders when Chromium or Playwright is missing."""
+    missing = [] if CHROMIUM.exists() else [str(CHROMIUM)]
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        missing.append("the playwright package")
+    if not missing:
+        return
+    reason = (
+        f"rendering needs {', '.join(missing)} (apt-get install chromium; pip install -e '.[test]')"
+    )
+    if os.environ.get("CI") == "true":
+        pytest.fail(reason)
+    pytest.skip(reason)

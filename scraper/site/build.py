@@ -31,7 +31,7 @@ from scraper.site.catalog import Entry, Story, load_entries, source_views, stori
 from scraper.site.html import SITE_VERSION, Job, fingerprint
 from scraper.site.indexes import home_job, list_jobs
 from scraper.store.base import Store
-from scraper.store.tree import atomic_write, inside
+from scraper.store.tree import SCREENSHOT_FILE, atomic_write, inside
 
 MANIFEST_FORMAT = 1
 
@@ -126,7 +126,10 @@ def _article(
     if article is None:  # deleted since the entries were read
         return None
     has_files = (root / article.path / "article.md").is_file()
-    return article_page(article, entry, story, by_id, article.path if has_files else None)
+    shot = (root / article.path / SCREENSHOT_FILE).is_file()
+    return article_page(
+        article, entry, story, by_id, article.path if has_files else None, screenshot=shot
+    )
 
 
 def _history(store: Store, entry: Entry) -> str | None:
