@@ -224,7 +224,7 @@ async def test_a_browser_past_its_memory_bound_is_replaced_between_pages(tmp_pat
                 for url in urls:
                     page = await fetcher.fetch(url, source=src)
                     assert b"Rendered story" in (await r.document(src, page)).content
-                launches, peak = r.pool.launches, r.pool.peak_rss
+                launches, peak = r.pool.launches, r.pool.peak_memory
         finally:
             archive.close()
     assert launches == 2 and peak > 10_000_000

@@ -18,13 +18,14 @@ from typing import Any
 
 from scraper.config import BrowserSettings
 from scraper.errors import RenderError
-from scraper.render.memory import browser_rss
+from scraper.render.memory import browser_memory
 
 log = logging.getLogger("scraper.render")
 
 INSTALL_BROWSER = "install Chromium: sudo apt-get install chromium"
 INSTALL_PLAYWRIGHT = "install Playwright: .venv/bin/pip install 'scraper[render]'"
-MEMORY_BOUND = 1_500_000_000  # bytes of browser processes past which it is launched afresh
+# Bytes (PSS) of the browser's processes past which it is launched afresh, once no page is open.
+MEMORY_BOUND = 1_000_000_000
 CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 # Flags for a closed, quiet, unattended browser: no sandbox (containers), no GPU, no QUIC, and
 # none of the background traffic (updates, sync, safe browsing) that is not ours to make.
@@ -68,7 +69,7 @@ class BrowserPool:
         self.settings = settings
         self.memory_bound = memory_bound
         self.launches = 0  # browsers started (the bench checks "auto" starts none)
-        self.peak_rss = 0  # the most memory its processes held, measured after each page
+        self.peak_memory = 0  # the most its processes held (PSS), measured after each page
         self._slots = asyncio.Semaphore(settings.pages)
         self._lock = asyncio.Lock()
         self._playwright: Any = None
@@ -150,9 +151,9 @@ class BrowserPool:
     def _measure(self) -> None:
         if self._executable is None:
             return
-        rss = browser_rss(self._executable)
-        self.peak_rss = max(self.peak_rss, rss)
-        if rss > self.memory_bound:
+        held = browser_memory(self._executable)
+        self.peak_memory = max(self.peak_memory, held)
+        if held > self.memory_bound:
             self._bloated = True
 
     async def _close_browser(self) -> None:

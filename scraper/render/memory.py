@@ -34,13 +34,15 @@ def descendants(pid: int | None = None) -> list[int]:
     return out
 
 
-def rss_of(pids: list[int]) -> int:
-    """Resident bytes of these processes together (0 for one that has gone)."""
+def pss_of(pids: list[int]) -> int:
+    """Proportional set size of these processes together, in bytes: what they hold with each
+    shared page counted once (a sum of RSS would count the browser's libraries per process).
+    0 for a process that has gone."""
     total = 0
     for pid in pids:
         try:
-            for line in (PROC / str(pid) / "status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
+            for line in (PROC / str(pid) / "smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
                     total += int(line.split()[1]) * 1024
                     break
         except OSError:
@@ -48,9 +50,9 @@ def rss_of(pids: list[int]) -> int:
     return total
 
 
-def browser_rss(executable: str) -> int:
-    """Resident bytes of this process's browser processes (those running `executable`'s
-    program, its helpers included), Playwright's driver left out."""
+def browser_memory(executable: str) -> int:
+    """Bytes held by this process's browser processes (those running `executable`'s program,
+    its helpers included; Playwright's driver left out), shared pages counted once."""
     name = Path(executable).name[:15]  # /proc's comm is cut at 15 characters
     pids = []
     for pid in descendants():
@@ -60,4 +62,4 @@ def browser_rss(executable: str) -> int:
             continue
         if comm.startswith(name[:6]) or comm.startswith("chrom"):
             pids.append(pid)
-    return rss_of(pids)
+    return pss_of(pids)

@@ -29,10 +29,18 @@ APP_ROOTS = (
     "//app-root",
 )
 _SPACE = re.compile(r"\s+")
+# Paragraphs already holding text: a page with a few is an article, told without parsing it
+# (the check runs on every page of an "auto" source, most of them ordinary).
+_PROSE = re.compile(rb"<p[\s>][^<]{80}", re.IGNORECASE)
+PROSE_PARAGRAPHS = 3
 
 
 def looks_like_js_shell(html: str | bytes) -> bool:
     """True when the page's text is missing and something says scripts will bring it."""
+    raw = html.encode("utf-8", "replace") if isinstance(html, str) else html
+    prose = _PROSE.finditer(raw)
+    if all(next(prose, None) is not None for _ in range(PROSE_PARAGRAPHS)):
+        return False
     try:
         tree = lxml.html.document_fromstring(html or b"<html></html>")
     except (ValueError, lxml.etree.ParserError):
