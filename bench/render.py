@@ -116,6 +116,7 @@ PYTHONPATH={root} exec {python} -m scraper.cli "$@"
 
 def peers_run(mode: str, folder: Path) -> dict[str, Any]:
     """The peers benchmark with every source at `render = mode`: CPU per article, renders."""
+    folder.mkdir(parents=True, exist_ok=True)
     exe = folder / f"scraper-{mode}"
     exe.write_text(WRAPPER.format(mode=mode, root=ROOT, python=sys.executable))
     exe.chmod(0o755)
@@ -126,33 +127,48 @@ def peers_run(mode: str, folder: Path) -> dict[str, Any]:
         capture_output=True,
         text=True,
     )
-    results = json.loads((work / "results.json").read_text())
+    [row] = json.loads((work / "results.json").read_text())["rows"]
     renders = 0
-    for file in (work / "archive" / "warc").rglob("*.warc.gz"):
+    for file in work.rglob("*.warc.gz"):
         renders += gzip.decompress(file.read_bytes()).count(b"WARC-Type: conversion\r\n")
-    return {"mode": mode, "renders": renders, "results": results}
+    archived = row.get("archived", 0)
+    return {
+        "mode": mode,
+        "renders": renders,
+        "archived": archived,
+        "expected": row.get("expected"),
+        "cpu_s": round(row["cpu_s"], 2),
+        "cpu_ms_per_article": round(1000 * row["cpu_s"] / archived) if archived else None,
+        "body_f1": row.get("F1"),
+        "wall_s": round(row["wall_s"], 1),
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=100)
+    parser.add_argument("--articles", type=int, default=100, help="0: only --peers")
     parser.add_argument("--pages", default="1,2,4")
     parser.add_argument("--peers", action="store_true", help='also the peers benchmark at "auto"')
+    parser.add_argument("--rounds", type=int, default=2, help="peers runs of each mode, alternated")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     runs = []
-    with gated_site() as site:
-        urls = [publish_js_article(site, n) for n in range(1, args.articles + 1)]
-        feed = site.add(
-            "/feed.xml", rss([(u, u) for u in urls]), content_type="application/rss+xml"
-        )
-        runs.append(one_run(feed, args.articles, "never", 1))
-        for pages in (int(p) for p in args.pages.split(",")):
-            runs.append(one_run(feed, args.articles, "always", pages))
+    if args.articles > 0:  # 0: the peers benchmark alone
+        with gated_site() as site:
+            urls = [publish_js_article(site, n) for n in range(1, args.articles + 1)]
+            items = [(u, u) for u in urls]
+            feed = site.add("/feed.xml", rss(items), content_type="application/rss+xml")
+            runs.append(one_run(feed, args.articles, "never", 1))
+            for pages in (int(p) for p in args.pages.split(",")):
+                runs.append(one_run(feed, args.articles, "always", pages))
     report: dict[str, Any] = {"load_average": load_average(), "runs": runs}
     if args.peers:
         with tempfile.TemporaryDirectory(prefix="bench-render-peers-") as folder:
-            report["peers"] = [peers_run(mode, Path(folder)) for mode in ("never", "auto")]
+            report["peers"] = [
+                peers_run(mode, Path(folder) / str(n))
+                for n in range(args.rounds)
+                for mode in ("never", "auto")
+            ]
     if args.json:
         print(json.dumps(report, indent=2))
         return
@@ -169,8 +185,10 @@ def main() -> None:
         )
     for peer in report.get("peers", []):
         print(
-            f"peers at render = {peer['mode']!r}: {peer['renders']} renders; "
-            f"{json.dumps(peer['results'])[:400]}"
+            f"peers, render = {peer['mode']!r:8}: {peer['renders']} renders, "
+            f"{peer['archived']}/{peer['expected']} archived, body F1 {peer['body_f1']:.3f}, "
+            f"CPU {peer['cpu_s']} s = {peer['cpu_ms_per_article']} ms per article, "
+            f"wall {peer['wall_s']} s"
         )
 
 

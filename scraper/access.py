@@ -125,13 +125,6 @@ def redact(headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     return [(k, REDACTED if k.lower() in SECRET_HEADERS else v) for k, v in headers]
 
 
-def safe_proxy(proxy: str) -> str:
-    """A proxy URL fit for a log line: its user and password left out."""
-    parts = urlsplit(proxy)
-    host = parts.hostname or ""
-    return f"{parts.scheme}://{host}:{parts.port}" if parts.port else f"{parts.scheme}://{host}"
-
-
 def header_pairs(value: object) -> tuple[tuple[str, str], ...]:
     """A TOML inline table of headers, checked: names are tokens, values single lines."""
     if not isinstance(value, dict):

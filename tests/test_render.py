@@ -26,7 +26,8 @@ from tests.capturesite import (
     require_render,
     rss,
 )
-from tests.corpus import load_pages
+from tests.corpus import load_pages, require_corpus
+from tests.testsite import publish_corpus
 
 
 def config(folder: Path, sources: str, extra: str = "") -> Path:
@@ -61,6 +62,7 @@ def feed_of(site: GatedSite, urls: list[str]) -> str:
 
 
 def test_shell_detector_flags_javascript_apps_and_passes_real_articles() -> None:
+    require_corpus()
     assert looks_like_js_shell(js_app_html("/app.js"))
     assert looks_like_js_shell('<html><body><div id="__next"></div><script src="/a.js"></script>')
     assert looks_like_js_shell("<html><body><p>Please enable JavaScript to read this.</p>")
@@ -149,6 +151,19 @@ async def test_browser_sub_requests_to_a_refused_address_never_leave(tmp_path) -
         assert site.requests_to("/app/4.js")
 
 
+def test_robots_txt_applies_to_what_the_browser_loads(tmp_path, cli) -> None:
+    require_render()
+    with gated_site() as site:
+        site.add("/robots.txt", "User-agent: *\nDisallow: /data/\n", content_type="text/plain")
+        url = publish_js_article(site, 14)
+        path = config(tmp_path, source("polite", feed_of(site, [url]), render='"always"'))
+        assert cli("fetch", "--config", str(path)).code == 0
+        assert site.requests_to("/app/14.js") and not site.requests_to("/data/14.json")
+        [article] = cli("export", "--config", str(path)).jsonl()
+    assert paragraphs(14)[0] not in article["text"]
+    assert "conversion" in {k for k, _, _, _ in records(tmp_path / "archive")}
+
+
 def test_missing_browser_is_one_line_naming_the_source_and_the_page_is_archived_plain(
     tmp_path, cli
 ) -> None:
@@ -230,6 +245,19 @@ async def test_a_browser_past_its_memory_bound_is_replaced_between_pages(tmp_pat
     assert launches == 2 and peak > 10_000_000
 
 
+def test_pages_waiting_for_a_free_browser_page_do_not_use_up_their_time(tmp_path, cli) -> None:
+    require_render()
+    with gated_site() as site:
+        urls = [publish_js_article(site, n) for n in range(20, 28)]
+        extra = '[browser]\npages = 1\ntimeout = "10s"\n'  # 8 pages queue behind one
+        path = config(tmp_path, source("queue", feed_of(site, urls), render='"always"'), extra)
+        result = cli("fetch", "--config", str(path))
+        assert result.code == 0, result.err
+        texts = [a["text"] for a in cli("export", "--config", str(path)).jsonl()]
+    assert "not rendered" not in result.err
+    assert sum(1 for t in texts if "paragraph 5" in t) == 8
+
+
 def test_a_page_that_never_finishes_loading_is_cut_at_the_time_limit(tmp_path, cli) -> None:
     require_render()
     with gated_site() as site:
@@ -241,3 +269,16 @@ def test_a_page_that_never_finishes_loading_is_cut_at_the_time_limit(tmp_path, c
         assert result.code == 0, result.err
         assert "spin: 1 new" in result.out
         assert "not rendered: rendering took longer than 3s" in result.err
+
+
+def test_auto_on_ordinary_pages_never_starts_a_browser(site, tmp_path, cli) -> None:
+    require_corpus()
+    urls = publish_corpus(site, load_pages(24))
+    extra = '[browser]\nexecutable = "/nonexistent/chromium"\n'  # a start would fail, loudly
+    path = config(tmp_path, source("news", site.url("/feed.xml"), render='"auto"'), extra)
+    result = cli("fetch", "--config", str(path), "-v")
+    assert result.code == 0, result.err
+    assert f"news: {len(urls)} new" in result.out
+    assert "not rendered" not in result.err
+    kinds = {k for k, _, _, _ in records(tmp_path / "archive")}
+    assert "conversion" not in kinds

@@ -120,10 +120,11 @@ class BrowserPool:
         return self._browser
 
     @asynccontextmanager
-    async def page(self, **context_options: Any) -> AsyncIterator[Any]:
+    async def page(self, timeout: float, **context_options: Any) -> AsyncIterator[Any]:
         """A fresh page in its own browser context (no cookies or cache shared between pages),
-        closed on exit."""
-        async with self._slots:
+        closed on exit. `timeout` seconds bound its use (a `TimeoutError`), counted from when
+        it is given, not while it waits for a free one."""
+        async with self._slots, asyncio.timeout(timeout):
             context = await self._context(context_options)
             try:
                 yield await context.new_page()

@@ -168,18 +168,17 @@ class PageRenderer:
     async def _render(self, source: Source, exchange: Exchange) -> tuple[bytes, bytes | None]:
         """The page's HTML as the browser leaves it, and its screenshot when the source asks."""
         limit = self.settings.timeout
+        options: dict[str, Any] = {
+            "user_agent": self.fetcher.settings.user_agent,
+            "viewport": VIEWPORT,
+            "service_workers": "block",  # a worker's fetches would escape the routing
+            "accept_downloads": False,
+        }
         try:
-            async with asyncio.timeout(limit):
-                options: dict[str, Any] = {
-                    "user_agent": self.fetcher.settings.user_agent,
-                    "viewport": VIEWPORT,
-                    "service_workers": "block",  # a worker's fetches would escape the routing
-                    "accept_downloads": False,
-                }
-                async with self.pool.page(**options) as page:
-                    await page.context.route("**/*", self._router(source, exchange))
-                    await page.context.route_web_socket(re.compile(".*"), _refuse_socket)
-                    return await self._load(page, exchange.url, source.screenshot, limit)
+            async with self.pool.page(limit, **options) as page:
+                await page.context.route("**/*", self._router(source, exchange))
+                await page.context.route_web_socket(re.compile(".*"), _refuse_socket)
+                return await self._load(page, exchange.url, source.screenshot, limit)
         except TimeoutError:
             raise RenderError(
                 f"rendering took longer than {limit:g}s ([browser] timeout)"
