@@ -19,6 +19,7 @@ from scraper.site import paths
 from tests.capturesite import (
     GatedSite,
     article_html,
+    forwarding_proxy,
     gated_site,
     js_app_html,
     paragraphs,
@@ -282,3 +283,25 @@ def test_auto_on_ordinary_pages_never_starts_a_browser(site, tmp_path, cli) -> N
     assert "not rendered" not in result.err
     kinds = {k for k, _, _, _ in records(tmp_path / "archive")}
     assert "conversion" not in kinds
+
+
+def test_a_subscribers_javascript_article_renders_through_its_proxy_with_its_cookies(
+    tmp_path, cli
+) -> None:
+    require_render()
+    (tmp_path / "cookies.txt").write_text("127.0.0.1\tFALSE\t/\tFALSE\t0\tsession\tpaid-up\n")
+    with gated_site() as site, forwarding_proxy() as proxy:
+        url = publish_js_article(site, 30)
+        site.add(  # the article's data answers subscribers only
+            "/data/30.json",
+            json.dumps({"title": "Rendered story 30", "paragraphs": paragraphs(30)}),
+            content_type="application/json",
+            gate=("Cookie", "session=paid-up"),
+        )
+        keys = {"render": '"always"', "cookies": '"cookies.txt"', "proxy": f'"{proxy.url}"'}
+        path = config(tmp_path, source("paid", feed_of(site, [url]), **keys))
+        result = cli("fetch", "--config", str(path))
+        assert result.code == 0, result.err
+        [article] = cli("export", "--config", str(path)).jsonl()
+        assert site.url("/data/30.json") in proxy.seen and site.url("/app/30.js") in proxy.seen
+    assert paragraphs(30)[4] in article["text"]
