@@ -48,9 +48,9 @@ class HttpSettings:
     # Defaults for every source (each may set its own): see `Source`.
     render: str = "never"
     screenshot: bool = False
-    headers: tuple[tuple[str, str], ...] = ()
+    headers: tuple[tuple[str, str], ...] = field(default=(), repr=False)  # secrets: no repr
     cookies: Path | None = None
-    proxy: str | None = None
+    proxy: str | None = field(default=None, repr=False)
     redact: bool = True  # WARC request records keep no Cookie/Authorization values
 
 

@@ -34,9 +34,10 @@ class Source:
     tags: tuple[str, ...] = ()  # the user's labels (OPML folders)
     render: str = "never"  # "auto": pages that look like JavaScript shells; "always": all
     screenshot: bool = False  # a PNG of each rendered page
-    headers: tuple[tuple[str, str], ...] = ()  # sent with every request for this source
+    # Sent with every request for this source: secrets, kept out of its repr (and so of logs).
+    headers: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     cookies: Path | None = None  # a Netscape cookies.txt sent with its requests
-    proxy: str | None = None  # http://HOST:PORT its requests go through
+    proxy: str | None = field(default=None, repr=False)  # http://[USER:PASS@]HOST:PORT
 
     @property
     def url(self) -> str:

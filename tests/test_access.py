@@ -81,6 +81,7 @@ def test_sources_inherit_http_defaults_and_override_headers_by_name(tmp_path: Pa
     assert loaded.render == "auto" and loaded.proxy == "http://127.0.0.1:3128"
     assert loaded.cookies == (tmp_path / "c.txt").resolve()
     assert loaded.headers == (("X-Team", "news"), ("x-key", "mine"))
+    assert "mine" not in repr(loaded) and "3128" not in repr(loaded)  # no secret in a log line
 
 
 def test_header_gated_feed_and_pages_are_fetched_with_the_sources_headers(tmp_path, cli) -> None:
