@@ -134,6 +134,10 @@ class BrowserPool:
                     await context.close()
                 self._measure()
 
+    def alive(self) -> bool:
+        """Whether the browser is running (False once it has crashed or been killed)."""
+        return self._browser is not None and self._browser.is_connected()
+
     async def _context(self, options: dict[str, Any]) -> Any:
         """A new browser context; a browser found dead (killed, crashed) is launched again."""
         for attempt in range(2):

@@ -80,7 +80,7 @@ class PageRenderer:
         if not self.wants(source, exchange):
             return exchange
         try:
-            html, screenshot = await self._render(source, exchange)
+            html, screenshot = await self._attempts(source, exchange)
         except RenderError as error:
             self._not_rendered(source, exchange, str(error), setup=error.setup)
             return exchange
@@ -164,6 +164,17 @@ class PageRenderer:
                 kind="render",
             )
         )
+
+    async def _attempts(self, source: Source, exchange: Exchange) -> tuple[bytes, bytes | None]:
+        """Render; a page whose browser died under it (a crash, a kill) is tried once more in a
+        fresh one, so one crash costs no page."""
+        try:
+            return await self._render(source, exchange)
+        except RenderError as error:
+            if error.setup or self.pool.alive():
+                raise
+            log.info("browser died while rendering %s; trying it in a fresh one", exchange.url)
+        return await self._render(source, exchange)
 
     async def _render(self, source: Source, exchange: Exchange) -> tuple[bytes, bytes | None]:
         """The page's HTML as the browser leaves it, and its screenshot when the source asks."""
