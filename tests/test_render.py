@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import gzip
 import json
 import os
 import signal
+import zipfile
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
@@ -116,6 +118,8 @@ def test_screenshot_is_a_png_in_warc_in_the_folder_and_on_the_site_page(tmp_path
         path = config(tmp_path, source("shots", feed, render='"always"', screenshot="true"))
         assert cli("fetch", "--config", str(path)).code == 0
         [article] = cli("export", "--config", str(path)).jsonl()
+        wacz = tmp_path / "shots.wacz"
+        assert cli("export", "--format", "wacz", "-o", str(wacz), "--config", str(path)).code == 0
     archive = tmp_path / "archive"
     [png] = [p for k, u, t, p in records(archive) if k == "resource" and t == "image/png"]
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 2000
@@ -126,6 +130,9 @@ def test_screenshot_is_a_png_in_warc_in_the_folder_and_on_the_site_page(tmp_path
     assert "<img src=" in html
     source_attr = html.split('<img src="', 1)[1].split('"', 1)[0]
     assert (page.parent / source_attr).resolve() == file.resolve()
+    with zipfile.ZipFile(wacz) as package:  # the export carries what the browser made
+        data = gzip.decompress(package.read("archive/data.warc.gz"))
+    assert b"WARC-Type: conversion" in data and png in data
 
 
 async def test_browser_sub_requests_to_a_refused_address_never_leave(tmp_path) -> None:

@@ -19,6 +19,7 @@ import contextlib
 import logging
 import re
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +30,9 @@ from scraper.logs import event
 from scraper.models import Exchange, Source
 from scraper.render.browser import BrowserPool
 from scraper.render.shell import looks_like_js_shell
-from scraper.store.base import FetchRecord
+from scraper.store.base import RENDER_KIND, SCREENSHOT_KIND, FetchRecord
 from scraper.store.tree import SCREENSHOT_FILE, atomic_write
+from scraper.store.warc import WarcLocation
 
 log = logging.getLogger("scraper.render")
 
@@ -99,7 +101,7 @@ class PageRenderer:
                 record_type="conversion",
             )
             if screenshot is not None:
-                await asyncio.to_thread(
+                shot_at = await asyncio.to_thread(
                     warc.write_resource,
                     screenshot_uri(exchange.url),
                     screenshot,
@@ -107,24 +109,37 @@ class PageRenderer:
                     when,
                     refers_to=exchange.url,
                 )
+                self._log_record(exchange.url, source, when, SCREENSHOT_KIND, shot_at, screenshot)
         if screenshot is not None:
             self._keep_screenshot(exchange.requested_url, screenshot)
         self.rendered += 1
+        self._log_record(exchange.url, source, when, RENDER_KIND, location, html)
+        headers = {**exchange.headers, "content-type": "text/html; charset=utf-8"}
+        return replace(exchange, content=html, headers=headers)
+
+    def _log_record(
+        self,
+        url: str,
+        source: Source,
+        when: datetime,
+        kind: str,
+        location: WarcLocation | None,
+        payload: bytes,
+    ) -> None:
+        """A fetch-log row naming a record made here: how an export finds it again."""
         self.fetcher.store.log_fetch(
             FetchRecord(
-                url=exchange.url,
+                url=url,
                 source=source.name,
                 fetched_at=when,
-                status=exchange.status,
-                size=len(html),
-                kind="render",
+                status=200,
+                size=len(payload),
+                kind=kind,
                 warc_file=location.file if location else None,
                 warc_offset=location.offset if location else None,
                 warc_length=location.length if location else None,
             )
         )
-        headers = {**exchange.headers, "content-type": "text/html; charset=utf-8"}
-        return replace(exchange, content=html, headers=headers)
 
     def place_screenshot(self, folder: Path, url: str) -> bool:
         """Write the screenshot taken of `url` (if any) into its article's folder."""
@@ -161,7 +176,7 @@ class PageRenderer:
                 fetched_at=self.fetcher.clock(),
                 status=None,
                 error=f"not rendered: {reason}",
-                kind="render",
+                kind=RENDER_KIND,
             )
         )
 
