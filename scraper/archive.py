@@ -24,8 +24,10 @@ with a file manager, a text editor or a web browser, and by programs.
   - `article.md`: the latest body as Markdown, behind a header (between `---` lines) holding its
     metadata: title, URL, source, authors, dates, language, tags, canonical and original URLs.
   - `metadata.json`: the same metadata as JSON, with the article's id, story id and versions.
+  - `screenshot.png`: the page as the browser rendered it, for sources with `screenshot = true`.
 - `warc/`: every HTTP exchange (feeds, pages, robots.txt) exactly as the servers sent it, in
-  WARC files (`*.warc.gz`, the web-archiving standard read by pywb, ReplayWeb.page and warcio).
+  WARC files (`*.warc.gz`, the web-archiving standard read by pywb, ReplayWeb.page and warcio);
+  for rendered pages also the HTML the browser made (`conversion` records) and screenshots.
   `.sealed` lists the files known to end cleanly.
 - `warc/indexes/`: a CDXJ index of the WARC files, for replay tools (pywb reads it as it is):
   one sorted `.cdxj` file per WARC file, brought up to date after each `scraper fetch` and

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from scraper import __version__
+from scraper.access import header_pairs, load_cookies, merged
 from scraper.durations import parse_duration, parse_size
 from scraper.errors import ConfigError
-from scraper.models import Source
+from scraper.models import RENDER_MODES, Source
 from scraper.notify import NotifyRule
 
 DEFAULT_CONFIG = Path("config/scraper.toml")
@@ -44,6 +45,22 @@ class HttpSettings:
     backoff: float = 2.0  # first retry's delay in seconds, doubled each time, with jitter
     robots_ttl: float = 86400.0
     obey_robots: bool = True
+    # Defaults for every source (each may set its own): see `Source`.
+    render: str = "never"
+    screenshot: bool = False
+    headers: tuple[tuple[str, str], ...] = field(default=(), repr=False)  # secrets: no repr
+    cookies: Path | None = None
+    proxy: str | None = field(default=None, repr=False)
+    redact: bool = True  # WARC request records keep no Cookie/Authorization values
+
+
+@dataclass(frozen=True)
+class BrowserSettings:
+    """The headless browser that renders JavaScript pages (`render = "auto"` or "always")."""
+
+    executable: str | None = None  # None: the system's Chromium
+    pages: int = 2  # pages rendered at once, in one browser process
+    timeout: float = 30.0  # seconds one render may take, every load included
 
 
 @dataclass(frozen=True)
@@ -91,6 +108,7 @@ class Config:
     http: HttpSettings = field(default_factory=HttpSettings)
     daemon: DaemonSettings = field(default_factory=DaemonSettings)
     versions: VersionSettings = field(default_factory=VersionSettings)
+    browser: BrowserSettings = field(default_factory=BrowserSettings)
     notify: tuple[NotifyRule, ...] = ()
     sources: tuple[Source, ...] = ()
 
@@ -162,6 +180,19 @@ def _identifier(value: Any) -> str:
     return text
 
 
+def _render(value: Any) -> str:
+    if value not in RENDER_MODES:
+        raise ValueError(f'expected "never", "auto" or "always", got {value!r}')
+    return str(value)
+
+
+def _proxy(value: Any) -> str:
+    text = _text(value)
+    if not re.match(r"^https?://[^\s/]+:\d+/?$", text):
+        raise ValueError("expected a proxy URL like http://HOST:PORT")
+    return text.rstrip("/")
+
+
 Parser = Callable[[Any], Any]
 
 _ARCHIVE_KEYS: dict[str, Parser] = {"path": _text, "warc_max_size": parse_size}
@@ -181,6 +212,17 @@ _HTTP_KEYS: dict[str, Parser] = {
     "backoff": parse_duration,
     "robots_ttl": parse_duration,
     "obey_robots": _bool,
+    "render": _render,
+    "screenshot": _bool,
+    "headers": header_pairs,
+    "cookies": _text,
+    "proxy": _proxy,
+    "redact": _bool,
+}
+_BROWSER_KEYS: dict[str, Parser] = {
+    "executable": _text,
+    "pages": _positive_int,
+    "timeout": parse_duration,
 }
 
 
@@ -274,10 +316,17 @@ _SOURCE_KEYS: dict[str, Parser] = {
     "links": _css,
     "recency": parse_duration,
     "tags": _text_list,
+    "render": _render,
+    "screenshot": _bool,
+    "headers": header_pairs,
+    "cookies": _text,
+    "proxy": _proxy,
 }
 _SOURCE_REQUIRED = ("name",)
 _SOURCE_KINDS = ("feed", "sitemap", "page")
-_TOP_KEYS = {"archive", "index", "http", "daemon", "versions", "sources", "notify"}
+_TOP_KEYS = {"archive", "index", "http", "daemon", "versions", "sources", "notify", "browser"}
+# Keys a source inherits from [http] when it does not set them.
+_INHERITED = ("render", "screenshot", "cookies", "proxy")
 
 
 def _table(raw: Any, keys: Mapping[str, Parser], where: str, file: Path | str) -> dict[str, Any]:
@@ -296,6 +345,18 @@ def _table(raw: Any, keys: Mapping[str, Parser], where: str, file: Path | str) -
     return out
 
 
+def _cookie_file(value: str, base: Path, label: str, key: str) -> Path:
+    """A cookies.txt path (relative to the config's folder), read once now so a bad file is a
+    config error naming the key; its values are never shown."""
+    path = Path(value).expanduser()
+    path = path if path.is_absolute() else base / path
+    try:
+        load_cookies(path)
+    except ConfigError as error:
+        raise ConfigError(f"{label}: {key}: {error}") from None
+    return path.resolve()
+
+
 def parse_config(data: Mapping[str, Any], file: Path | None = None) -> Config:
     """Build a `Config` from parsed TOML; relative paths are relative to the file's folder."""
     label = str(file) if file else "<config>"
@@ -312,6 +373,9 @@ def parse_config(data: Mapping[str, Any], file: Path | None = None) -> Config:
     if "schema" in index_table and "url" not in index_table:
         raise ConfigError(f"{label}: index.schema: only with index.url (a PostgreSQL index)")
     http = _table(data.get("http", {}), _HTTP_KEYS, "http", label)
+    if "cookies" in http:
+        http["cookies"] = _cookie_file(http["cookies"], base, label, "http.cookies")
+    browser = _table(data.get("browser", {}), _BROWSER_KEYS, "browser", label)
     daemon = _table(data.get("daemon", {}), _DAEMON_KEYS, "daemon", label)
     versions = _table(data.get("versions", {}), _VERSIONS_KEYS, "versions", label)
     raw_sources = data.get("sources", [])
@@ -335,6 +399,12 @@ def parse_config(data: Mapping[str, Any], file: Path | None = None) -> Config:
         if values["name"] in seen:
             raise ConfigError(f"{label}: {where}.name: {values['name']!r} is used twice")
         seen.add(values["name"])
+        if "cookies" in values:
+            values["cookies"] = _cookie_file(values["cookies"], base, label, f"{where}.cookies")
+        for key in _INHERITED:
+            if key not in values and key in http:
+                values[key] = http[key]
+        values["headers"] = merged(http.get("headers", ()), values.get("headers", ()))
         sources.append(Source(**values))
     raw_notify = data.get("notify", [])
     if not isinstance(raw_notify, list):
@@ -358,6 +428,7 @@ def parse_config(data: Mapping[str, Any], file: Path | None = None) -> Config:
         http=HttpSettings(**http),
         daemon=DaemonSettings(**daemon),
         versions=VersionSettings(**versions),
+        browser=BrowserSettings(**browser),
         sources=tuple(sources),
     )
 

@@ -28,6 +28,7 @@ from scraper.models import Source, StoredArticle
 from scraper.notify import Notifier
 from scraper.page_queue import PageQueue
 from scraper.pipeline import Pipeline
+from scraper.render import PageRenderer
 from scraper.runner import known_lines, rebuild_site, refresh_replay_index
 from scraper.schedule import jittered
 from scraper.store.cdxj import KnownLines
@@ -70,7 +71,10 @@ class Daemon:
         self._known_lines = known_lines(archive)
         notifier = Notifier(self.config.notify)
         try:
-            async with Fetcher(self.config.http, archive.store, archive.warc) as fetcher:
+            async with (
+                Fetcher(self.config.http, archive.store, archive.warc) as fetcher,
+                PageRenderer(fetcher, self.config.browser) as renderer,
+            ):
                 self._pipeline = Pipeline(
                     fetcher=fetcher, store=archive.store, tree=archive.tree, extract=extractor,
                     clock=utcnow, schedule=self.config.daemon,
@@ -79,6 +83,7 @@ class Daemon:
                     on_article=self._changed,
                     on_version=lambda article, kind: self._changed(article),
                 )  # fmt: skip
+                self._pipeline.renderer = renderer
                 # Polls hand their fetched pages to the extraction stage and end.
                 self._pages = PageQueue(self._pipeline, lambda: self.sources,
                                         tasks=extractor.workers * 4, on_stored=self._index_soon,

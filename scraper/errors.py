@@ -115,3 +115,13 @@ class BlockedPageError(FetchError):
 
 class GoneError(FetchError):
     """410 Gone: the resource is gone for good."""
+
+
+class RenderError(ScraperError):
+    """A page could not be rendered in the browser (none installed, a crash, a time-out); the
+    page is archived as plain HTTP gave it. `setup`: the install lacks something (a browser,
+    Playwright) that only the user can add, so every page will fail alike until then."""
+
+    def __init__(self, reason: str, *, setup: bool = False) -> None:
+        super().__init__(reason)
+        self.setup = setup

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import email.utils
 import random
 import ssl
@@ -20,6 +21,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from scraper.access import CookieFiles, redact
 from scraper.budget import BodyBudget
 from scraper.config import HttpSettings
 from scraper.errors import (
@@ -30,13 +32,13 @@ from scraper.errors import (
     RetryLaterError,
     TransientFetchError,
 )
-from scraper.models import Exchange
+from scraper.models import Exchange, Source
 from scraper.netguard import BlockedAddress
 from scraper.politeness import HostLimiter
 from scraper.robots import RobotsPolicy
 from scraper.store.base import FetchRecord, HostHold, Store
 from scraper.store.warc import HttpCapture, WarcWriterPool
-from scraper.transport import PerHostTransport
+from scraper.transport import PROXY_EXTENSION, PerHostTransport
 from scraper.urls import host_of
 
 REDIRECTS = {301, 302, 303, 307, 308}
@@ -46,8 +48,14 @@ ACCEPT = {
     "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5",
     "page": "text/html, application/xhtml+xml;q=0.9, */*;q=0.5",
     "robots": "text/plain, */*;q=0.5",
+    "asset": "*/*",  # what a rendered page's scripts and styles ask for
 }
 MAX_RETRY_AFTER = timedelta(days=7)
+# The source a request is made for (its headers, cookies and proxy), as a context: the robots.txt
+# fetch a page's admission makes inside `fetch` goes out with the page's source's access too.
+_FOR_SOURCE: contextvars.ContextVar[Source | None] = contextvars.ContextVar(
+    "scraper_fetch_source", default=None
+)
 
 
 def utcnow() -> datetime:
@@ -123,6 +131,7 @@ class Fetcher:
         self._client: httpx.AsyncClient | None = None
         self._crawl_delays: dict[str, float] = {}
         self._bodies = BodyBudget.for_limit(settings.max_body_size)
+        self._cookie_files = CookieFiles()
 
     async def __aenter__(self) -> Fetcher:
         transport = PerHostTransport(
@@ -153,7 +162,7 @@ class Fetcher:
         self,
         url: str,
         *,
-        source: str | None = None,
+        source: str | Source | None = None,
         kind: str = "page",
         conditional: bool = False,
         force: bool = False,
@@ -164,8 +173,28 @@ class Fetcher:
         A conditional fetch does not remember the answer's validators: the caller does
         (`remember_validators`) once it has kept what the answer holds. Remembered at once, a
         feed whose pages were lost to a crash would answer 304 and never list them again.
+
+        Given a `Source`, the request (and the robots.txt fetch it may need) carries the
+        source's headers and cookies and goes through its proxy.
         Raises a `FetchError` subclass for anything else than a usable answer.
         """
+        if not isinstance(source, Source):
+            return await self._fetch(url, source, kind, conditional, force, delay)
+        token = _FOR_SOURCE.set(source)
+        try:
+            return await self._fetch(url, source.name, kind, conditional, force, delay)
+        finally:
+            _FOR_SOURCE.reset(token)
+
+    async def _fetch(
+        self,
+        url: str,
+        source: str | None,
+        kind: str,
+        conditional: bool,
+        force: bool,
+        delay: float | None,
+    ) -> Exchange:
         hops: list[tuple[int, str]] = []
         seen = {url}
         current = url
@@ -173,6 +202,7 @@ class Fetcher:
             await self._admit(current, kind=kind, force=force)
             headers = self._conditional_headers(url) if conditional and not hops else {}
             headers["Accept"] = ACCEPT.get(kind, ACCEPT["page"])
+            headers.update(self._access_headers(current))
             exchange = await self._get_with_retries(current, url, headers, source, kind, delay)
             if exchange.status in REDIRECTS and "location" in exchange.headers:
                 target = urljoin(current, exchange.headers["location"].strip())
@@ -200,6 +230,20 @@ class Fetcher:
                 raise BlockedError(url, "disallowed by robots.txt")
             if answer.crawl_delay:
                 self._crawl_delays[host] = answer.crawl_delay
+
+    def _access_headers(self, url: str) -> dict[str, str]:
+        """The configured headers and cookies a request to `url` carries (its source's, or
+        `[http]`'s when it is made for no source)."""
+        access: Source | HttpSettings = _FOR_SOURCE.get() or self.settings
+        headers = dict(access.headers)
+        cookie = self._cookie_files.header(access.cookies, url)
+        if cookie:
+            headers["Cookie"] = cookie
+        return headers
+
+    def _proxy(self) -> str | None:
+        access: Source | HttpSettings = _FOR_SOURCE.get() or self.settings
+        return access.proxy
 
     def _conditional_headers(self, url: str) -> dict[str, str]:
         etag, last_modified = self.store.get_validators(url)
@@ -289,8 +333,12 @@ class Fetcher:
             if event.endswith("send_request_headers.complete"):
                 sent()
 
+        extensions: dict[str, Any] = {"trace": trace}
+        proxy = self._proxy()
+        if proxy:
+            extensions[PROXY_EXTENSION] = proxy
         async with self._client.stream(
-            "GET", url, headers=headers, extensions={"trace": trace}
+            "GET", url, headers=headers, extensions=extensions
         ) as response:
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > limit:
@@ -317,8 +365,8 @@ class Fetcher:
                 url=str(response.request.url),
                 method="GET",
                 target=response.request.url.raw_path.decode("ascii", "replace"),
-                request_headers=[(k.decode("latin-1"), v.decode("latin-1"))
-                                 for k, v in response.request.headers.raw],
+                request_headers=self._recorded([(k.decode("latin-1"), v.decode("latin-1"))
+                                                for k, v in response.request.headers.raw]),
                 http_version=response.http_version,
                 status=response.status_code,
                 reason=response.reason_phrase,
@@ -345,6 +393,10 @@ class Fetcher:
         validators = (exchange.headers.get("etag"), exchange.headers.get("last-modified"))
         if self.store.get_validators(exchange.requested_url) != validators:
             self.store.set_validators(exchange.requested_url, *validators)
+
+    def _recorded(self, headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """Request headers as WARC keeps them: secrets redacted unless the user asks not."""
+        return redact(headers) if self.settings.redact else headers
 
     def _finish(
         self,

@@ -9,7 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
+
+RENDER_MODES = ("never", "auto", "always")
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,12 @@ class Source:
     links: str | None = None  # CSS selector narrowing a section page to its article list
     recency: float = 7 * 86400.0  # sitemap entries older than this are not fetched
     tags: tuple[str, ...] = ()  # the user's labels (OPML folders)
+    render: str = "never"  # "auto": pages that look like JavaScript shells; "always": all
+    screenshot: bool = False  # a PNG of each rendered page
+    # Sent with every request for this source: secrets, kept out of its repr (and so of logs).
+    headers: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    cookies: Path | None = None  # a Netscape cookies.txt sent with its requests
+    proxy: str | None = field(default=None, repr=False)  # http://[USER:PASS@]HOST:PORT
 
     @property
     def url(self) -> str:

@@ -64,6 +64,17 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
             raise httpcore.ConnectError(f"cannot resolve {host}: {error.strerror}") from None
         return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
+    async def check_target(self, host: str, port: int) -> None:
+        """Refuse a host the guard would not connect to, for a request a proxy makes for us (the
+        proxy itself is the user's choice; what it reaches on our behalf is checked here)."""
+        addresses = await self._resolve(host, port)
+        if not any(self.policy(a) for a in addresses):
+            raise BlockedAddress(
+                f"refused to fetch {host} ({', '.join(addresses)}) through a proxy: a private, "
+                "loopback or reserved address (set [http] allow_private_addresses = true to "
+                "allow it)"
+            )
+
     async def connect_tcp(
         self,
         host: str,

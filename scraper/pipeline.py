@@ -36,6 +36,7 @@ from scraper.learning import SourceModels
 from scraper.logs import event
 from scraper.models import Article, Body, Exchange, FeedEntry, Source, StoredArticle
 from scraper.notify import Notice
+from scraper.render import PageRenderer
 from scraper.schedule import adapt_interval, max_age, page_retry_delay, retry_delay
 from scraper.sections import harvest_links
 from scraper.sitemaps import parse_sitemap, recent
@@ -191,6 +192,8 @@ class Pipeline:
     # With `handoff`: a source's first pages (fewer than `WARM_UP` learned) go over together,
     # to be learned together where they are extracted; without it, one by one.
     handoff_group: GroupHandoff | None = None
+    # Renders the pages of sources that ask for it (`render`); None: every page as fetched.
+    renderer: PageRenderer | None = None
     _deduper: Deduper | None = field(default=None, init=False, repr=False)
     _models: SourceModels | None = field(default=None, init=False, repr=False)
     # Per source being polled with `handoff_group`: its first pages, gathered to go together.
@@ -274,7 +277,7 @@ class Pipeline:
         self, source: Source, feed_url: str, report: SourceReport, *, force: bool
     ) -> None:
         exchange = await self.fetcher.fetch(
-            feed_url, source=source.name, kind="feed", conditional=True, force=force,
+            feed_url, source=source, kind="feed", conditional=True, force=force,
             delay=source.delay,
         )  # fmt: skip
         if exchange.redirects and all(s in PERMANENT_REDIRECTS for s, _ in exchange.redirects):
@@ -380,7 +383,7 @@ class Pipeline:
             if lastmod is not None and lastmod < since:
                 continue  # nothing recent in there
             try:
-                child = await self.fetcher.fetch(child_url, source=source.name, kind="feed",
+                child = await self.fetcher.fetch(child_url, source=source, kind="feed",
                                                  force=force, delay=source.delay)  # fmt: skip
                 nested = parse_sitemap(child.content, child.url)
             except ScraperError as error:
@@ -509,10 +512,10 @@ class Pipeline:
     ) -> Fetched | None:
         try:
             exchange = await self.fetcher.fetch(
-                entry.url, source=source.name, kind="page", force=force, delay=source.delay
+                entry.url, source=source, kind="page", force=force, delay=source.delay
             )
             if self.handoff is not None:
-                self._check_page(exchange)
+                self._check_page(exchange, source)
                 warming = self._warming.get(source.name)
                 if warming is not None:
                     warming.append((exchange, entry))
@@ -598,7 +601,10 @@ class Pipeline:
         self, source: Source, entry: FeedEntry | None, exchange: Exchange
     ) -> Article:
         """The page's article; a page with no body to read fails, to be tried again later."""
-        self._check_page(exchange)
+        self._check_page(exchange, source)
+        if self._renders(source):
+            exchange = await self.renderer.document(source, exchange)  # type: ignore[union-attr]
+            self._check_blocked(exchange)  # the document extracted, rendered or not
         article = await self.extract(
             exchange.content, exchange.url, entry, source, exchange.headers.get("content-type")
         )
@@ -607,15 +613,25 @@ class Pipeline:
             raise ExtractionError(exchange.requested_url, reason)
         return article
 
-    @staticmethod
-    def _check_page(exchange: Exchange) -> None:
+    def _renders(self, source: Source) -> bool:
+        """Whether the source's pages may be rendered in a browser before they are extracted."""
+        return self.renderer is not None and source.render != "never"
+
+    def _check_page(self, exchange: Exchange, source: Source | None = None) -> None:
         """Refuse what is not an article page, before anyone spends extraction on it: no page
-        at all (an empty 200 too), not HTML, or a block or stub page standing in for it."""
+        at all (an empty 200 too), not HTML, or a block or stub page standing in for it (for a
+        source that renders, what the browser makes of it is checked instead: a JavaScript
+        shell is what it renders)."""
         if not exchange.content.strip():
             raise FetchError(exchange.requested_url, f"HTTP {exchange.status} with no content")
         if exchange.content_type not in HTML_TYPES or looks_binary(exchange.content):
             kind = exchange.content_type or "binary"
             raise FetchError(exchange.requested_url, f"not an HTML page ({kind})")
+        if source is None or not self._renders(source):
+            self._check_blocked(exchange)
+
+    @staticmethod
+    def _check_blocked(exchange: Exchange) -> None:
         content_type = exchange.headers.get("content-type")
         blocked = blocked_page(
             exchange.requested_url, exchange.content, content_type, exchange.status
@@ -626,6 +642,8 @@ class Pipeline:
     def _write_files(self, stored: StoredArticle) -> None:
         """Write an article's folder from the index's view of it (inside its transaction)."""
         self.tree.write_article(stored, list(self.store.iter_versions(stored.id)))
+        if self.renderer is not None:
+            self.renderer.place_screenshot(self.tree.root / stored.path, stored.url)
 
     def next_revisit(self, source: Source, first_seen: datetime, now: datetime) -> datetime | None:
         """The first scheduled revisit still ahead of `now`, or None when all are done."""
@@ -652,15 +670,17 @@ class Pipeline:
         now = self.clock()
         try:
             exchange = await self.fetcher.fetch(
-                article.url, source=source.name, kind="page", conditional=True, force=force,
+                # A rendered page's shell rarely changes when its article does: ask in full.
+                article.url, source=source, kind="page", conditional=source.render == "never",
+                force=force,
                 delay=source.delay,
             )  # fmt: skip
             if exchange.status == 304:
                 outcome = "not modified"
-            elif self._same_payload(article.id, exchange, entry):
+            elif self._same_payload(source, article.id, exchange, entry):
                 outcome = "unchanged"
             elif self.handoff is not None:
-                self._check_page(exchange)
+                self._check_page(exchange, source)
                 if entry is not None:  # extracted there with it; the bytes it read are unknown
                     self.store.set_revisit_basis(article.id, None, entry)
                 await self.handoff(source, exchange, article.id)
@@ -703,11 +723,16 @@ class Pipeline:
         self._record_failure(source.name, article.url, getattr(error, "kind", "failed"), reason)
         return f"failed: {reason}"
 
-    def _same_payload(self, article_id: str, exchange: Exchange, entry: FeedEntry | None) -> bool:
+    def _same_payload(
+        self, source: Source, article_id: str, exchange: Exchange, entry: FeedEntry | None
+    ) -> bool:
         """Whether the page's bytes are those last compared (and the feed's entry unchanged):
-        bytes identical to what is archived are no edit, and cost no extraction."""
+        bytes identical to what is archived are no edit, and cost no extraction. Not for a page
+        the browser renders: its shell stays the same when the article it loads changes."""
+        if entry is not None or self._renders(source):
+            return False
         _, digest = self.store.revisit_basis(article_id)
-        return entry is None and digest == payload_digest(exchange.content)
+        return digest == payload_digest(exchange.content)
 
     async def _new_version(
         self,
@@ -722,9 +747,9 @@ class Pipeline:
         the feed gives now): what the feed supplied and the page does not state (a byline, a
         time, a title) is not an edit when the page alone lacks it.
         """
-        kept, digest = self.store.revisit_basis(article.id)
+        kept, _ = self.store.revisit_basis(article.id)
         payload = payload_digest(exchange.content)
-        if entry is None and digest == payload:
+        if self._same_payload(source, article.id, exchange, entry):
             return "unchanged"
         model = self.models.get(source.name)
         page = await self._extract_page(source, entry or kept, exchange)

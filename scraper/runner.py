@@ -20,6 +20,7 @@ from scraper.models import Source, StoredArticle
 from scraper.notify import Notifier
 from scraper.pipeline import Pipeline, Problem, SourceReport
 from scraper.progress import Progress
+from scraper.render import PageRenderer
 from scraper.store.cdxj import KnownLines
 
 log = logging.getLogger("scraper.runner")
@@ -44,7 +45,10 @@ async def fetch_once(
     notifier = Notifier(config.notify)
     notifier.start()
     try:
-        async with Fetcher(config.http, archive.store, archive.warc) as fetcher:
+        async with (
+            Fetcher(config.http, archive.store, archive.warc) as fetcher,
+            PageRenderer(fetcher, config.browser) as renderer,
+        ):
             stored = [0]
 
             def on_article(_: StoredArticle) -> None:
@@ -62,6 +66,7 @@ async def fetch_once(
                 schedule=config.daemon,
                 revisits=config.versions.revisits,
                 notify=notifier.emit,
+                renderer=renderer,
             )
 
             async def one(source: Source) -> SourceReport:

@@ -17,9 +17,11 @@ from collections.abc import Callable
 
 import httpcore
 import httpx
+from httpcore._backends.auto import AutoBackend
 
 from scraper.netguard import GuardedBackend
 
+PROXY_EXTENSION = "scraper.proxy"  # a request's proxy URL, set by the fetcher per source
 KEEPALIVE = 30.0  # seconds an idle connection is kept for its host's next request
 MAX_POOLS = 512  # hosts whose pools are kept; the least recently used beyond are closed
 
@@ -35,14 +37,17 @@ class PerHostTransport(httpx.AsyncBaseTransport):
         self._per_host = per_host
         self._backend = GuardedBackend(allow_private, policy)
         self._ssl = ssl_context or httpx.create_ssl_context(trust_env=False)
-        self._pools: OrderedDict[tuple[bytes, bytes, int | None], httpx.AsyncHTTPTransport] = (
-            OrderedDict()
-        )
+        self._pools: OrderedDict[
+            tuple[bytes, bytes, int | None, str | None], httpx.AsyncHTTPTransport
+        ] = OrderedDict()
 
-    def _pool_for(self, url: httpx.URL) -> httpx.AsyncHTTPTransport:
-        key = (url.raw_scheme, url.raw_host, url.port)
+    def _pool_for(self, url: httpx.URL, proxy: str | None = None) -> httpx.AsyncHTTPTransport:
+        key = (url.raw_scheme, url.raw_host, url.port, proxy)
         transport = self._pools.get(key)
-        if transport is None:
+        if transport is None and proxy is not None:
+            transport = self._proxy_pool(proxy)
+            self._pools[key] = transport
+        elif transport is None:
             # verify= our context, or httpx builds a fresh one (~15 ms of CPU) for every host.
             transport = httpx.AsyncHTTPTransport(verify=self._ssl, trust_env=False, retries=0)
             transport._pool = httpcore.AsyncConnectionPool(
@@ -58,13 +63,38 @@ class PerHostTransport(httpx.AsyncBaseTransport):
         self._pools.move_to_end(key)
         return transport
 
+    def _proxy_pool(self, proxy: str) -> httpx.AsyncHTTPTransport:
+        """A host's pool through `proxy`: plain http forwarded, https tunnelled (CONNECT)."""
+        settings = httpx.Proxy(proxy)
+        transport = httpx.AsyncHTTPTransport(verify=self._ssl, trust_env=False, retries=0)
+        transport._pool = httpcore.AsyncHTTPProxy(
+            proxy_url=httpcore.URL(
+                scheme=settings.url.raw_scheme,
+                host=settings.url.raw_host,
+                port=settings.url.port,
+                target=settings.url.raw_path,
+            ),
+            proxy_auth=settings.raw_auth,
+            proxy_headers=settings.headers.raw,
+            ssl_context=self._ssl,
+            max_connections=self._per_host,
+            max_keepalive_connections=self._per_host,
+            keepalive_expiry=KEEPALIVE,
+            # The proxy is the user's own choice; what it fetches is checked before each request.
+            network_backend=AutoBackend(),
+        )
+        return transport
+
     async def _evict(self) -> None:
         while len(self._pools) > MAX_POOLS:
             _, transport = self._pools.popitem(last=False)
             await transport.aclose()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        transport = self._pool_for(request.url)
+        proxy = request.extensions.get(PROXY_EXTENSION)
+        if proxy:
+            await self._backend.check_target(request.url.host, request.url.port or 0)
+        transport = self._pool_for(request.url, proxy)
         await self._evict()
         return await transport.handle_async_request(request)
 

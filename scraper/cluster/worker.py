@@ -38,6 +38,7 @@ from scraper.fetcher import Fetcher, utcnow
 from scraper.logs import event
 from scraper.notify import Notifier
 from scraper.pipeline import Pipeline
+from scraper.render import PageRenderer
 from scraper.runner import known_lines, rebuild_site, refresh_replay_index
 from scraper.store.pg_connection import LiveAsyncPool, connection_lost
 from scraper.store.postgres import connect_kwargs, safe_url
@@ -130,12 +131,16 @@ async def serve(
     runtime: Runtime | None = None
     try:
         await pool.open(wait=True)
-        async with Fetcher(http, archive.store, archive.warc, limiter=limiter) as fetcher:
+        async with (
+            Fetcher(http, archive.store, archive.warc, limiter=limiter) as fetcher,
+            PageRenderer(fetcher, config.browser) as renderer,
+        ):
             pipeline = Pipeline(
                 fetcher=fetcher, store=archive.store, tree=archive.tree, extract=extractor,
                 clock=utcnow, schedule=config.daemon, revisits=config.versions.revisits,
                 notify=notifier.emit,
             )  # fmt: skip
+            pipeline.renderer = renderer
             runtime = Runtime(app, pool, pipeline, config.sources, name,
                               build=lambda: build_site_and_index(archive, config))  # fmt: skip
             await runtime.start()

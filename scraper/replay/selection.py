@@ -18,7 +18,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.timeutils import iso_date_to_timestamp
 
 from scraper.errors import StorageError
-from scraper.store.base import Store
+from scraper.store.base import RECORD_KINDS, Store
 from scraper.store.cdxj import CdxjIndex
 from scraper.store.tree import inside
 
@@ -177,6 +177,7 @@ def select_records(
                 head = _add_version(reader, article.id, version, selection, on_page)
                 if head is not None and head.type == "revisit":
                     revisits.append(head)
+            _add_rendered(store, article.url, selection)
             if on_article:
                 on_article()
         _add_originals(reader, CdxjIndex(root / "warc"), revisits, selection)
@@ -205,6 +206,13 @@ def _add_version(
         title=str(version.get("title") or response.uri), text=str(version.get("text") or ""),
     ))  # fmt: skip
     return response
+
+
+def _add_rendered(store: Store, url: str, selection: Selection) -> None:
+    """The page as the browser rendered it and its screenshots, for a rendering source."""
+    for row in store.fetch_log(url, limit=1000):
+        if row.kind in RECORD_KINDS and row.warc_file and row.warc_offset is not None:
+            selection.records.add(RecordRef(row.warc_file, row.warc_offset, row.warc_length or 0))
 
 
 def _add_originals(

@@ -15,8 +15,9 @@ from scraper.models import StoredArticle
 from scraper.site import paths
 from scraper.site.catalog import Entry, Story
 from scraper.site.dates import published_label
-from scraper.site.html import esc, ext_link, link, page, when
+from scraper.site.html import esc, ext_link, link, page, rel, when
 from scraper.site.markdown import to_html
+from scraper.store.tree import SCREENSHOT_FILE
 from scraper.versions import Change, Snapshot, describe_snapshot, word_diff
 
 CONTEXT = 30  # words kept around each change in a diff
@@ -58,10 +59,13 @@ def article_page(
     story: Story | None,
     members: Mapping[str, Entry],
     files: str | None,
+    *,
+    screenshot: bool = False,
 ) -> str:
     """An article: metadata, other copies of its story, then its body.
 
-    `files` is the article's folder in the archive tree when its files are there to link to.
+    `files` is the article's folder in the archive tree when its files are there to link to;
+    `screenshot`: it holds the rendered page's screenshot (an image, never the page's HTML).
     """
     path = paths.article(article.id)
     versions = (
@@ -78,6 +82,14 @@ def article_page(
         links = (
             f"{link(path, files + '/article.md', 'article.md')} · "
             f"{link(path, files + '/metadata.json', 'metadata.json')}"
+        )
+    shot = ""
+    if files is not None and screenshot:
+        image = rel(path, f"{files}/{SCREENSHOT_FILE}")
+        links += f" · {link(path, f'{files}/{SCREENSHOT_FILE}', 'screenshot.png')}"
+        shot = (
+            f'<h2>Screenshot</h2><figure><a href="{image}"><img src="{image}" width="640" '
+            'alt="The page as the browser rendered it"></a></figure>'
         )
     meta = _meta(
         [
@@ -105,7 +117,7 @@ def article_page(
         f"{meta}{notice}"
         f"{_copies(path, article.id, story, members)}{lead}"
         f'<h2>Text</h2><div class="body">{_body(article.markdown, article.text)}</div>'
-        "</article>"
+        f"{shot}</article>"
     )
     return page(
         path, article.title or article.url, content, crumbs=_crumbs(path, article.source, entry.day)

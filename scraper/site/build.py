@@ -33,7 +33,7 @@ from scraper.site.indexes import home_job, list_jobs, story_index
 from scraper.site.search import search_jobs
 from scraper.site.stories import load_stories
 from scraper.store.base import Store
-from scraper.store.tree import atomic_write, inside, temp_file
+from scraper.store.tree import SCREENSHOT_FILE, atomic_write, inside, temp_file
 
 MANIFEST_FORMAT = 1
 
@@ -136,7 +136,10 @@ def _article(
     if article is None:  # deleted since the entries were read
         return None
     has_files = (root / article.path / "article.md").is_file()
-    return article_page(article, entry, story, by_id, article.path if has_files else None)
+    shot = (root / article.path / SCREENSHOT_FILE).is_file()
+    return article_page(
+        article, entry, story, by_id, article.path if has_files else None, screenshot=shot
+    )
 
 
 def _compare_jobs(

@@ -20,7 +20,7 @@ from scraper.site import paths
 # No script-src at all: nothing on these pages may run. The favicon is a data: URI so that a
 # browser asks no server for /favicon.ico. Forms may only go to the site's own search page.
 CSP = (
-    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data: 'self'; base-uri 'none'; "
     "form-action 'self'"
 )
 # The search page alone runs script: the site's own files (search.js and its index), never

@@ -49,7 +49,12 @@ class FetchRecord:
     warc_file: str | None = None
     warc_offset: int | None = None
     warc_length: int | None = None
-    kind: str = "page"  # feed, page, robots
+    kind: str = "page"  # feed, page, robots, asset (a rendered page's load), render, screenshot
+
+
+# Fetch-log kinds of the records a render makes (an export brings them along with the page).
+RENDER_KIND, SCREENSHOT_KIND = "render", "screenshot"
+RECORD_KINDS = (RENDER_KIND, SCREENSHOT_KIND)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from scraper.errors import StorageError
 from scraper.models import StoredArticle
 
 MAX_SEGMENT = 80
+SCREENSHOT_FILE = "screenshot.png"  # a rendered page's screenshot, in its article's folder
 RESERVED_TOP = {"site", "warc", "index.html", "index.sqlite", "readme.md"}  # the archive's own
 # Names Windows refuses, so an archive copied there still opens.
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),

@@ -374,6 +374,39 @@ class WarcWriterPool:
                 revisit=earlier is not None,
             )
 
+    def write_resource(
+        self,
+        uri: str,
+        payload: bytes,
+        content_type: str,
+        when: datetime,
+        *,
+        record_type: str = "resource",
+        refers_to: str | None = None,
+    ) -> WarcLocation:
+        """Record something made from a capture rather than sent by a server: a page as the
+        browser rendered it (`conversion`), its screenshot (`resource`). `refers_to` names the
+        URI it was made from."""
+        warc_headers = {"WARC-Date": _warc_date(when)}
+        if refers_to:
+            warc_headers["WARC-Refers-To-Target-URI"] = refers_to
+        builder = WARCWriter(io.BytesIO(), gzip=False)
+        record = builder.create_warc_record(
+            uri,
+            record_type,
+            payload=io.BytesIO(payload),
+            length=len(payload),
+            warc_content_type=content_type,
+            warc_headers_dict=warc_headers,
+        )
+        member = _gzip_member(_record_bytes(record))
+        with self._lock:
+            self._open()
+            assert self._path is not None
+            # None: the replay index reads this record from the file, as cdxj-indexer sees it.
+            offset = self._append(member, [(len(member), None)])
+            return WarcLocation(str(self._path.relative_to(self.root)), offset, len(member))
+
     def close(self) -> None:
         """Close the current file and mark it as ending cleanly."""
         with self._lock:
