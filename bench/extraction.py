@@ -12,7 +12,7 @@ corpus and on its even- and odd-indexed halves (we tune on one half and check on
 
 `--corpus wcxb` reads wcxb-dev (WCXB, Murrough Foley, CC-BY-4.0; see bench/wcxb.py) and reports
 each domain half ("tune", "check") apart, in WCXB's own metric (mean over pages of word-level
-precision, recall and F1: `\w+` tokens lower-cased, compared as multisets) beside the AEB one.
+precision, recall and F1: word tokens lower-cased, compared as multisets) beside the AEB one.
 `--dump FILE` writes every page's scores and texts (JSON) for looking at the losses.
 """
 
