@@ -12,11 +12,13 @@ from pathlib import Path
 import lxml.html
 import pytest
 
+from bench import wcxb
 from scraper.extract.body import extract_body
 from scraper.models import Body
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "article-extraction-benchmark"
 needs_corpus = pytest.mark.skipif(not CORPUS.exists(), reason=f"corpus not found: {CORPUS}")
+needs_wcxb = pytest.mark.skipif(not wcxb.available(), reason=f"corpus not found: {wcxb.CORPUS}")
 
 WORD = re.compile(r"\w+")
 DISCLAIMER = (
@@ -35,6 +37,12 @@ def page(page_id: str) -> tuple[str, str, str]:
     html = gzip.decompress((CORPUS / "html" / f"{page_id}.html.gz").read_bytes()).decode("utf-8")
     item = truths()[page_id]
     return html, item["url"], item["articleBody"]
+
+
+def wcxb_page(page_id: str) -> wcxb.Page:
+    """One page of wcxb-dev's tune half (rules are shown on it, judged on the check half)."""
+    found = next(p for p in wcxb.pages(kind=None, half="tune") if p.id == page_id)
+    return found
 
 
 def _id(prefix: str) -> str:
@@ -136,6 +144,24 @@ def test_missed_article_is_recovered_from_a_second_opinion() -> None:
     # trafilatura's fast pass keeps only the first part of this long feature
     html, url, truth = page(_id("d48aeb9c"))
     assert precision_recall(truth, extract_body(html, url).text)[1] >= 0.9
+
+
+@needs_wcxb
+def test_link_lists_between_paragraphs_of_the_text_are_kept() -> None:
+    # a progress report listing the merged changes, each a link, with prose after each list
+    report = wcxb_page("0389")
+    text = extract_body(report.html(), report.url).text
+    assert "libgccjit: Add the function attributes for setting the ABI" in text
+    assert "Remove passing tests from failing-ui-tests.txt" in text
+
+
+@needs_wcxb
+def test_list_that_is_most_of_the_page_is_kept() -> None:
+    # an events calendar: each item a linked name over a summary, the way teaser boxes look
+    calendar = wcxb_page("4362")
+    text = extract_body(calendar.html(), calendar.url).text
+    assert "FABCON is the largest conference dedicated to Microsoft" in text
+    assert len(text) > 0.9 * len(calendar.gold["main_content"])
 
 
 @pytest.mark.parametrize(

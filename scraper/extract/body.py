@@ -19,6 +19,7 @@ several full extractors on every page and voting costs too much time (each takes
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections.abc import Iterator
@@ -45,6 +46,7 @@ MIN_BODY_WORDS = 5  # fewer words than this is a label or a link, not an article
 MIN_BODY_CHARS = 500  # below this the fast pass is deemed to have missed the article
 # when the page holds this many times more prose (long <p> text) than we kept, ask readability
 MISSED_RATIO = 2.0
+PROSE_AFTER_LIST = 3  # a link list with this many prose paragraphs after it is in the text
 BLOB_CHARS = 2500  # a single unbroken block this long is a layout cell, not a paragraph
 _WORD = re.compile(r"\w+")
 _TAGS = re.compile(r"<[^>]+>")
@@ -193,11 +195,18 @@ def _second_opinion(html: str, url: str | None, page: Page, ours: list[Block]) -
     mine, other = _shingles(ours), _shingles(theirs)
     if not other:
         return ours
-    if _chars(theirs) >= 1.5 * _chars(ours) and len(mine & other) >= 0.8 * len(mine):
+    if _holds_more(ours, theirs, mine, other):
         return theirs
     if _is_blob(ours) and not _is_blob(theirs) and len(mine & other) >= 0.9 * len(other):
         return theirs if _chars(theirs) >= 0.3 * _chars(ours) else ours
     return ours
+
+
+def _holds_more(
+    ours: list[Block], theirs: list[Block], mine: set[tuple[str, ...]], other: set[tuple[str, ...]]
+) -> bool:
+    """Their cut holds (most of) ours and clearly more besides: we missed part of the article."""
+    return _chars(theirs) >= 1.5 * _chars(ours) and len(mine & other) >= 0.8 * len(mine)
 
 
 def _shingles(blocks: list[Block]) -> set[tuple[str, ...]]:
@@ -260,7 +269,8 @@ def verdicts(blocks: list[Block], page: Page) -> list[str | None]:
     linky = [_is_linky(b, w) for b, w in zip(blocks, words, strict=True)]
     prose = [i for i, b in enumerate(blocks) if _is_prose(b, words[i])]
     first_prose = prose[0] if prose else len(blocks)
-    nav_lists = _link_lists(blocks, words)
+    in_text = _lists_in_text(blocks, prose)
+    nav_lists = _link_lists(blocks, words) - in_text
     out: list[str | None] = []
     teasers = ""  # "strong" after a "Related" heading, "weak" after an inline "Read more: ..."
     for i, block in enumerate(blocks):
@@ -288,6 +298,8 @@ def verdicts(blocks: list[Block], page: Page) -> list[str | None]:
             why = "unrendered shortcode"
         elif block.group in nav_lists:
             why = "link list"
+        elif block.group in in_text and block.kind == "item":
+            pass  # a list inside the article's text: its items are body, links or not
         elif linky[i] and ((i > 0 and linky[i - 1]) or (i + 1 < len(blocks) and linky[i + 1])):
             why = "run of links"
         elif linky[i] and (i < first_prose or _shouting(block.text)):
@@ -321,8 +333,25 @@ def _shouting(text: str) -> bool:
     return len(letters) >= 12 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
+def _lists_in_text(blocks: list[Block], prose: list[int]) -> set[int]:
+    """Lists followed by `PROSE_AFTER_LIST` prose paragraphs or more: they sit inside the
+    article's text (sources, steps, the changes a report lists), where related-article boxes
+    come at its end. Their items are body whatever their links."""
+    last: dict[int, int] = {}
+    for i, b in enumerate(blocks):
+        if b.kind == "item" and b.group:
+            last[b.group] = i
+    return {
+        g for g, i in last.items() if len(prose) - bisect.bisect_right(prose, i) >= PROSE_AFTER_LIST
+    }
+
+
 def _link_lists(blocks: list[Block], words: list[int]) -> set[int]:
-    """Lists whose items are mostly links or teasers (a linked headline over a summary line)."""
+    """Lists whose items are mostly links or teasers (a linked headline over a summary line).
+
+    A teaser list holding most of the candidate's text is the page itself (a directory, an
+    events calendar), not a box beside it.
+    """
     stats: dict[int, list[int]] = {}
     for b, w in zip(blocks, words, strict=True):
         if b.kind == "item" and b.group:
@@ -332,10 +361,12 @@ def _link_lists(blocks: list[Block], words: list[int]) -> set[int]:
             s[2] += w
             s[3] += 1
             s[4] += _is_teaser_item(b)
+    total = _chars(blocks)
     return {
         g
         for g, (lc, chars, w, n, teasers) in stats.items()
-        if (lc >= 0.7 * chars and w <= 15 * n) or (n >= 3 and teasers >= 0.7 * n)
+        if (lc >= 0.7 * chars and w <= 15 * n)
+        or (n >= 3 and teasers >= 0.7 * n and chars * 2 < total)
     }
 
 
