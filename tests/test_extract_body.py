@@ -164,6 +164,22 @@ def test_list_that_is_most_of_the_page_is_kept() -> None:
     assert len(text) > 0.9 * len(calendar.gold["main_content"])
 
 
+@needs_wcxb
+def test_article_cut_short_by_the_fast_pass_is_completed() -> None:
+    # a buying guide whose product reviews sit in widgets beside the introduction
+    guide = wcxb_page("0010")
+    text = extract_body(guide.html(), guide.url).text
+    assert "The Bosch 800 Series dishwasher delivers" in text
+
+
+@needs_wcxb
+def test_excerpts_of_other_posts_below_the_article_are_not_taken_for_its_rest() -> None:
+    post = wcxb_page("0296")
+    text = extract_body(post.html(), post.url).text
+    assert "Most waivers only protect the gym" in text
+    assert "Navigating the Social Security Disability" not in text
+
+
 @pytest.mark.parametrize(
     "html",
     [

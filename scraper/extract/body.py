@@ -12,8 +12,10 @@ several full extractors on every page and voting costs too much time (each takes
    headline, kicker or standfirst) and short date or contact lines;
 3. other candidates are paid for only when the evidence says the first one failed: trafilatura's
    full cascade when the fast pass found (almost) nothing or dumped navigation, a JSON-LD
-   `articleBody` when both are short, and readability-lxml when the page holds far more prose
-   than we kept or our text is one undivided layout cell. Readability's cut replaces ours only
+   `articleBody` when both are short, the full cascade again when the page holds far more prose
+   than we kept (its cut wins when what it adds lies in the element holding our paragraphs: the
+   rest of the article, not other posts' excerpts), and readability-lxml when the page still
+   holds far more prose than we kept or our text is one undivided layout cell. Readability's cut replaces ours only
    when the two agree: it contains ours and more, or it is a clean part of our blob.
 """
 
@@ -47,6 +49,7 @@ MIN_BODY_CHARS = 500  # below this the fast pass is deemed to have missed the ar
 # when the page holds this many times more prose (long <p> text) than we kept, ask readability
 MISSED_RATIO = 2.0
 PROSE_AFTER_LIST = 3  # a link list with this many prose paragraphs after it is in the text
+HOLDER_LEVELS = 2  # how far above our paragraphs' common element the rest of the article may lie
 BLOB_CHARS = 2500  # a single unbroken block this long is a layout cell, not a paragraph
 _WORD = re.compile(r"\w+")
 _TAGS = re.compile(r"<[^>]+>")
@@ -82,6 +85,7 @@ def _extract(html: str, url: str | None) -> Body:
     page = _page_facts(tree)
     _drop_ad_slots(tree)
     blocks = _trafilatura_blocks(tree, url, fast=True)
+    full: list[Block] | None = None
     if _chars(blocks) < MIN_BODY_CHARS or _is_dump(blocks):
         full = _trafilatura_blocks(tree, url, fast=False)
         if _is_dump(blocks):
@@ -91,7 +95,14 @@ def _extract(html: str, url: str | None) -> Body:
     if _chars(blocks) < MIN_BODY_CHARS and len(page.ld_body) > _chars(blocks):
         blocks = blocks_from_text(page.ld_body)
     kept = select_blocks(blocks, page)
-    if _is_blob(kept) or _chars(kept) * MISSED_RATIO < _page_prose_chars(tree):
+    prose_chars = _page_prose_chars(tree)
+    if full is None and _chars(kept) * MISSED_RATIO < prose_chars:
+        # the fast pass may have stopped part-way through the article: the full cascade's
+        # cut replaces ours when what it adds sits in the element that holds ours
+        kept = _rest_of_article(
+            tree, kept, select_blocks(_trafilatura_blocks(tree, url, False), page)
+        )
+    if _is_blob(kept) or _chars(kept) * MISSED_RATIO < prose_chars:
         kept = _second_opinion(html, url, page, kept)
     if not kept:
         return Body("", "", "no article body found" if not blocks else "body is all boilerplate")
@@ -207,6 +218,59 @@ def _holds_more(
 ) -> bool:
     """Their cut holds (most of) ours and clearly more besides: we missed part of the article."""
     return _chars(theirs) >= 1.5 * _chars(ours) and len(mine & other) >= 0.8 * len(mine)
+
+
+def _rest_of_article(tree: HtmlElement, ours: list[Block], theirs: list[Block]) -> list[Block]:
+    """Their cut when it holds ours and clearly more, and most of what it adds lies inside the
+    element that holds our paragraphs (the rest of one article, not the excerpts of other posts
+    or a promotion bar elsewhere on the page); else ours."""
+    mine = _shingles(ours)
+    if not _holds_more(ours, theirs, mine, _shingles(theirs)):
+        return ours
+    where = _paragraph_elements(tree)
+    holder = _common_ancestor([e for b in ours if (e := where.get(_lead(b.text))) is not None])
+    if holder is None:
+        return ours
+    for _ in range(HOLDER_LEVELS):  # an article is often split in sibling sections or tabs
+        holder = holder.getparent() if holder.getparent() is not None else holder
+    inside = outside = 0
+    for block in theirs:
+        element = where.get(_lead(block.text))
+        if element is None or len(_shingles([block]) & mine) > 0:
+            continue
+        if any(a is holder for a in element.iterancestors()):
+            inside += len(block.text)
+        else:
+            outside += len(block.text)
+    return theirs if inside > 2 * outside else ours
+
+
+def _lead(text: str) -> str:
+    """The first words of a paragraph: enough to find its element in the page."""
+    return " ".join(_WORD.findall(text)[:8])
+
+
+def _paragraph_elements(tree: HtmlElement) -> dict[str, HtmlElement]:
+    """The page's <p> elements by the first words they show (a block's way back to the page)."""
+    found: dict[str, HtmlElement] = {}
+    for p in tree.iter("p"):
+        lead = _lead(p.text_content())
+        if lead.count(" ") >= 4:
+            found.setdefault(lead, p)
+    return found
+
+
+def _common_ancestor(elements: list[HtmlElement]) -> HtmlElement | None:
+    """The innermost element holding all of them (None for none)."""
+    if not elements:
+        return None
+    chain = [elements[0], *elements[0].iterancestors()]
+    depth = len(chain) - 1
+    for element in elements[1:]:
+        ancestors = {id(a) for a in (element, *element.iterancestors())}
+        while depth > 0 and id(chain[len(chain) - 1 - depth]) not in ancestors:
+            depth -= 1
+    return chain[len(chain) - 1 - depth]
 
 
 def _shingles(blocks: list[Block]) -> set[tuple[str, ...]]:
