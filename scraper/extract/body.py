@@ -228,9 +228,10 @@ def _rest_of_article(tree: HtmlElement, ours: list[Block], theirs: list[Block]) 
     if not _holds_more(ours, theirs, mine, _shingles(theirs)):
         return ours
     where = _paragraph_elements(tree)
-    holder = _common_ancestor([e for b in ours if (e := where.get(_lead(b.text))) is not None])
-    if holder is None:
+    found = [e for b in ours if (e := where.get(_lead(b.text))) is not None]
+    if len(found) < 2:  # one paragraph does not show which element holds the article
         return ours
+    holder = _common_ancestor(found)
     for _ in range(HOLDER_LEVELS):  # an article is often split in sibling sections or tabs
         holder = holder.getparent() if holder.getparent() is not None else holder
     inside = outside = 0
@@ -260,10 +261,8 @@ def _paragraph_elements(tree: HtmlElement) -> dict[str, HtmlElement]:
     return found
 
 
-def _common_ancestor(elements: list[HtmlElement]) -> HtmlElement | None:
-    """The innermost element holding all of them (None for none)."""
-    if not elements:
-        return None
+def _common_ancestor(elements: list[HtmlElement]) -> HtmlElement:
+    """The innermost element holding all of them (at least one)."""
     chain = [elements[0], *elements[0].iterancestors()]
     depth = len(chain) - 1
     for element in elements[1:]:
