@@ -180,6 +180,21 @@ def test_excerpts_of_other_posts_below_the_article_are_not_taken_for_its_rest() 
     assert "Navigating the Social Security Disability" not in text
 
 
+def test_dates_between_paragraphs_are_text_and_a_stamp_above_them_is_not() -> None:
+    prose = "The conference brings together engineers, founders and investors for three full days"
+    html = f"""<html><head><title>Conferences</title></head><body><article>
+    <h1>Conferences</h1><p>Updated: March 3, 2026</p>
+    <p>{prose} of talks, workshops and product launches in the city.</p>
+    <h2>Consumer Electronics Show</h2><p>Las Vegas, U.S.A.: January 6-9 2026</p>
+    <p>{prose}, and the show floor fills several convention halls every year.</p>
+    <h2>Mobile World Congress</h2><p>Barcelona, Spain: March 2-5, 2026</p>
+    <p>{prose}, with the mobile industry's largest exhibition beside the sessions.</p>
+    </article></body></html>"""
+    text = extract_body(html, "https://example.com/conferences").text
+    assert "Las Vegas, U.S.A.: January 6-9 2026" in text
+    assert "Updated: March 3, 2026" not in text
+
+
 @pytest.mark.parametrize(
     "html",
     [

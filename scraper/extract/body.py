@@ -332,6 +332,7 @@ def verdicts(blocks: list[Block], page: Page) -> list[str | None]:
     linky = [_is_linky(b, w) for b, w in zip(blocks, words, strict=True)]
     prose = [i for i, b in enumerate(blocks) if _is_prose(b, words[i])]
     first_prose = prose[0] if prose else len(blocks)
+    last_prose = prose[-1] if prose else -1
     in_text = _lists_in_text(blocks, prose)
     nav_lists = _link_lists(blocks, words) - in_text
     out: list[str | None] = []
@@ -353,7 +354,11 @@ def verdicts(blocks: list[Block], page: Page) -> list[str | None]:
             why = "repeats the title"
         elif block.kind == "heading" and i < first_prose:
             why = "headline, kicker or standfirst"
-        elif block.kind in ("paragraph", "quote") and _is_dateline(block.text, words[i]):
+        elif (
+            block.kind in ("paragraph", "quote")
+            and not first_prose < i < last_prose  # between paragraphs: the text's own dates
+            and _is_dateline(block.text, words[i])
+        ):
             why = "date line"
         elif words[i] <= 30 and _EMAIL.search(block.text):
             why = "contact line"
