@@ -108,6 +108,19 @@ def test_learned_model_strips_the_site_template_and_keeps_each_article(pages: in
         "Lee también: las claves del presupuesto",
         "Follow us on Twitter",
         "Advertisement",
+        "Czytaj także: Rząd przyjął projekt budżetu",
+        "Zobacz również",
+        "Читайте также: Что изменится с 1 января",
+        "Похожие новости",
+        "ΔΙΑΒΑΣΤΕ ΕΠΙΣΗΣ: Τι αλλάζει στις συντάξεις",
+        "相关新闻",
+        "推荐阅读：前三季度经济运行总体平稳",
+        "Поделиться",
+        "Udostępnij",
+        "Wszelkie prawa zastrzeżone",
+        "版权所有 © 2024 新闻网",
+        "Реклама",
+        "责任编辑：王小明",
     ],
 )
 def test_builtin_phrases_are_boilerplate_without_any_learning(line: str) -> None:
@@ -123,6 +136,11 @@ def test_builtin_phrases_are_boilerplate_without_any_learning(line: str) -> None
         "Die Regierung will die Rechte der Mieter stärken, sagte die Ministerin am Montag.",
         "Los lectores pueden suscribirse al servicio desde el próximo lunes, informó la empresa.",
         "More than 100 protesters were killed, according to credible reports.",
+        "Rząd przyjął projekt ustawy o podatkach, poinformował w czwartek rzecznik rządu.",
+        "Премьер-министр заявил, что правительство поддержит этот проект.",
+        "Η κυβέρνηση ανακοίνωσε νέα μέτρα για τη στήριξη των συνταξιούχων.",
+        "更多报道指出，今年前三季度国内生产总值同比增长百分之五点二，经济运行总体平稳，主要指标好于预期。",
+        "分享经济正在改变人们的生活方式，专家表示。",
     ],
 )
 def test_ordinary_article_sentences_are_not_boilerplate(line: str) -> None:

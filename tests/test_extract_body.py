@@ -195,6 +195,72 @@ def test_dates_between_paragraphs_are_text_and_a_stamp_above_them_is_not() -> No
     assert "Updated: March 3, 2026" not in text
 
 
+NEWS_IN_OTHER_LANGUAGES = {
+    "zh": (
+        [
+            "据新华社报道，国家统计局今天发布的数据显示，今年前三季度国内生产总值同比增长百分之五点二，"
+            "经济运行总体平稳，主要指标好于预期。",
+            "分析人士认为，消费对经济增长的贡献率继续提高，服务业保持较快增长，高技术制造业投资增速明显"
+            "加快，就业形势总体稳定。",
+            "国家统计局新闻发言人表示，下一阶段将继续加大宏观政策调节力度，着力扩大国内需求，推动经济持续"
+            "回升向好。",
+            "专家指出，当前外部环境依然复杂严峻，国内需求仍显不足，部分企业经营困难，经济持续恢复的基础还"
+            "需要进一步巩固和加强，各地区各部门要抓好政策落实。",
+            "从行业看，装备制造业和高技术制造业增加值增长较快，新能源汽车、太阳能电池等绿色产品产量保持"
+            "快速增长，数字经济持续壮大。",
+        ],
+        "相关阅读",
+        ["央行宣布下调存款准备金率零点五个百分点", "前三季度全国居民人均可支配收入实际增长"],
+        "责任编辑：王小明",
+    ),
+    "ru": (
+        [
+            "Правительство утвердило проект бюджета на следующий год, сообщила пресс-служба кабинета "
+            "министров в четверг вечером после заседания.",
+            "По словам министра финансов, расходы на социальные программы вырастут на семь процентов, "
+            "а дефицит бюджета сократится до полутора процентов.",
+            "Документ будет внесен в Государственную думу до конца месяца, после чего депутаты "
+            "рассмотрят его в первом чтении.",
+        ],
+        "Читайте также",
+        [
+            "Центробанк сохранил ключевую ставку",
+            "Инфляция в октябре замедлилась до шести процентов",
+        ],
+        "Источник: ТАСС",
+    ),
+    "pl": (
+        [
+            "Rada Ministrów przyjęła we wtorek projekt ustawy budżetowej na przyszły rok, poinformował "
+            "rzecznik rządu po zakończeniu posiedzenia.",
+            "Według ministra finansów wydatki na programy społeczne wzrosną o siedem procent, a deficyt "
+            "budżetowy spadnie poniżej trzech procent produktu krajowego brutto.",
+            "Projekt trafi do Sejmu jeszcze w tym miesiącu, a posłowie zajmą się nim w pierwszym "
+            "czytaniu na najbliższym posiedzeniu.",
+        ],
+        "Czytaj także",
+        [
+            "NBP utrzymał stopy procentowe bez zmian",
+            "Inflacja w październiku spadła do pięciu procent",
+        ],
+        "Źródło: PAP",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", sorted(NEWS_IN_OTHER_LANGUAGES))
+def test_related_links_and_source_lines_are_dropped_in_polish_russian_and_chinese(
+    language: str,
+) -> None:
+    paragraphs, lead, related, source = NEWS_IN_OTHER_LANGUAGES[language]
+    links = "".join(f'<p><a href="/r{i}">{title}</a></p>' for i, title in enumerate(related))
+    html = f"""<html><head><title>{related[0]}</title></head><body><div class="main">
+    <h1>{paragraphs[0][:20]}</h1><div class="content">{"".join(f"<p>{p}</p>" for p in paragraphs)}
+    <p><strong>{lead}</strong></p>{links}<p>{source}</p></div></div></body></html>"""
+    text = extract_body(html, "https://news.example.org/a/1.html").text
+    assert text == "\n\n".join(paragraphs)
+
+
 @pytest.mark.parametrize(
     "html",
     [

@@ -57,6 +57,11 @@ _TAGS = re.compile(r"<[^>]+>")
 _DATELINE = re.compile(r"\b((19|20)\d\d|\d{1,2}[:h]\d\d|\d{1,2}[./]\d{1,2}[./]\d{2,4})\b")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")
 _SHORTCODE = re.compile(r"\[/\w+\]|\[\w+ \w+=")
+# Chinese and Japanese are written without spaces between words: two Han or kana characters
+# count as one word (their words average one and a half to two characters), so that the word
+# thresholds below mean for them what they mean for spaced languages
+_SENTENCE_ENDS = (".", "!", "?", '"', "”", ":", "。", "！", "？", "」", "：")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 @dataclass(frozen=True)
@@ -169,7 +174,7 @@ def _prose_share(blocks: list[Block]) -> float:
     """Share of the text in lines of ten words or more: low for menus, tag clouds, archives."""
     lines = [line for b in blocks for line in b.text.split("\n")]
     total = sum(len(line) for line in lines)
-    return sum(len(x) for x in lines if x.count(" ") >= 9) / total if total else 0.0
+    return sum(len(x) for x in lines if _gaps(x) >= 9) / total if total else 0.0
 
 
 def _is_dump(blocks: list[Block]) -> bool:
@@ -183,7 +188,7 @@ def _page_prose_chars(tree: HtmlElement) -> int:
     total = 0
     for p in tree.iter("p"):
         text = p.text_content()
-        if len(text) > 80 and text.count(" ") >= 12:
+        if len(text) > 80 and _gaps(text) >= 12:
             total += len(text)
     return total
 
@@ -327,7 +332,7 @@ def select_blocks(blocks: list[Block], page: Page) -> list[Block]:
 def verdicts(blocks: list[Block], page: Page) -> list[str | None]:
     """Why each block is not body (None: it is), so that every drop can be explained."""
     norms = [_norm(b.text) for b in blocks]
-    words = [n.count(" ") + 1 if n else 0 for n in norms]
+    words = [_gaps(n) + 1 if n else 0 for n in norms]
     kinds = [phrase_kind(b.text) for b in blocks]
     linky = [_is_linky(b, w) for b, w in zip(blocks, words, strict=True)]
     prose = [i for i, b in enumerate(blocks) if _is_prose(b, words[i])]
@@ -377,9 +382,18 @@ def verdicts(blocks: list[Block], page: Page) -> list[str | None]:
     return out
 
 
+def _gaps(text: str) -> int:
+    """Word boundaries in a text: its spaces, and one per two Han or kana characters."""
+    return text.count(" ") + (0 if text.isascii() else len(_CJK.findall(text)) // 2)
+
+
 def _is_dateline(text: str, words: int) -> bool:
     """A short line carrying a date or time and little else (publication or update stamps)."""
-    return words <= 9 and _DATELINE.search(text) is not None and not text.rstrip().endswith(".")
+    return (
+        words <= 9
+        and _DATELINE.search(text) is not None
+        and not text.rstrip().endswith((".", "。"))
+    )
 
 
 def _is_linky(block: Block, words: int) -> bool:
@@ -441,14 +455,14 @@ def _link_lists(blocks: list[Block], words: list[int]) -> set[int]:
 def _is_teaser_item(block: Block) -> bool:
     """An item whose first line is a whole link and whose rest is a short summary."""
     first, _, rest = block.text.partition("\n")
-    return bool(rest) and first.count(" ") < 15 and block.link_chars >= 0.9 * len(first)
+    return bool(rest) and _gaps(first) < 15 and block.link_chars >= 0.9 * len(first)
 
 
 def _is_teaser(block: Block, words: int, linky: bool, strong: bool) -> bool:
     """A line of the teaser list after a "Related" lead: a link list item or a short headline."""
     if linky or (block.kind == "item" and block.link_density > 0.5):
         return True
-    unfinished = not block.text.rstrip().endswith((".", "!", "?", '"', "”", ":"))
+    unfinished = not block.text.rstrip().endswith(_SENTENCE_ENDS)
     return strong and (block.kind in ("item", "heading") or (words <= 15 and unfinished))
 
 
