@@ -135,9 +135,11 @@ OTHER_LANGUAGES: tuple[tuple[str, str], ...] = (
     ("ad", r"(reklama|реклама|διαφ[ηή]μιση|广告|廣告)\W*$"),
     ("credit", r"(责任编辑|責任編輯|编辑|編輯|来源|來源|źródło|источник)\W*[:：].{0,40}$"),
 )
+# Two combined regexes, not one: Python's engine is twice as slow on the single alternation
+_COMPILED = tuple(
+    re.compile("|".join(f"(?:{p})" for _, p in table)) for table in (PHRASES, OTHER_LANGUAGES)
+)
 PHRASES += OTHER_LANGUAGES
-
-_COMPILED = re.compile("|".join(f"(?:{p})" for _, p in PHRASES))
 _EACH = tuple((kind, re.compile(p)) for kind, p in PHRASES)
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "«": '"', "»": '"'})
 _WORD = re.compile(r"\w+")
@@ -151,7 +153,7 @@ def phrase_kind(text: str) -> str | None:
     if not words or len(words) > MAX_PHRASE_WORDS:  # most paragraphs: no need to normalise
         return None
     norm = " ".join(words).translate(_QUOTES).lower()
-    if _COMPILED.match(norm) is None:  # one combined regex: the common case stays fast
+    if all(c.match(norm) is None for c in _COMPILED):  # combined: the common case stays fast
         return None
     return next((kind for kind, pattern in _EACH if pattern.match(norm)), "boilerplate")
 
