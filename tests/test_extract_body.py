@@ -180,6 +180,18 @@ def test_excerpts_of_other_posts_below_the_article_are_not_taken_for_its_rest() 
     assert "Navigating the Social Security Disability" not in text
 
 
+def test_a_first_section_heading_stays_and_the_headline_and_standfirst_go() -> None:
+    prose = "Pruning keeps the plant healthy and brings more flowers, gardeners say, every spring"
+    html = f"""<html><head><title>Site</title></head><body><article>
+    <h1>How to prune clematis</h1>
+    <h2>A short guide to the three pruning groups and when each of them should be cut back</h2>
+    <h2>Introduction</h2><p>{prose} and summer alike in every garden.</p>
+    <h2>Group one</h2><p>{prose}, though this group flowers on last year's wood.</p>
+    </article></body></html>"""
+    text = extract_body(html, "https://example.com/clematis").text
+    assert text.startswith("Introduction\n\nPruning keeps the plant healthy")
+
+
 def test_dates_between_paragraphs_are_text_and_a_stamp_above_them_is_not() -> None:
     prose = "The conference brings together engineers, founders and investors for three full days"
     html = f"""<html><head><title>Conferences</title></head><body><article>

@@ -50,6 +50,7 @@ MIN_BODY_CHARS = 500  # below this the fast pass is deemed to have missed the ar
 MISSED_RATIO = 2.0
 PROSE_AFTER_LIST = 3  # a link list with this many prose paragraphs after it is in the text
 HOLDER_LEVELS = 2  # how far above our paragraphs' common element the rest of the article may lie
+STANDFIRST_WORDS = 10  # a heading this long above the text is a standfirst, not a section's name
 BLOB_CHARS = 2500  # a single unbroken block this long is a layout cell, not a paragraph
 _WORD = re.compile(r"\w+")
 _TAGS = re.compile(r"<[^>]+>")
@@ -357,7 +358,7 @@ def verdicts(blocks: list[Block], page: Page) -> list[str | None]:
             why = f"boilerplate phrase ({kinds[i]})"
         elif _repeats_title(norms[i], page.titles, i):
             why = "repeats the title"
-        elif block.kind == "heading" and i < first_prose:
+        elif block.kind == "heading" and i < first_prose and _heads_the_page(block, words[i]):
             why = "headline, kicker or standfirst"
         elif (
             block.kind in ("paragraph", "quote")
@@ -385,6 +386,13 @@ def verdicts(blocks: list[Block], page: Page) -> list[str | None]:
 def _gaps(text: str) -> int:
     """Word boundaries in a text: its spaces, and one per two Han or kana characters."""
     return text.count(" ") + (0 if text.isascii() else len(_CJK.findall(text)) // 2)
+
+
+def _heads_the_page(block: Block, words: int) -> bool:
+    """A heading above the text that is the page's headline (<h1>) or a standfirst (a sentence
+    set as a heading); a short lower heading opens the text's first section ("Introduction",
+    "What is ...?")."""
+    return block.level <= 1 or words >= STANDFIRST_WORDS
 
 
 def _is_dateline(text: str, words: int) -> bool:
