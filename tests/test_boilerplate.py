@@ -103,6 +103,7 @@ def test_learned_model_strips_the_site_template_and_keeps_each_article(pages: in
         "Alle Rechte vorbehalten.",
         "Todos los derechos reservados.",
         "Read more: Ten things to know about the budget",
+        "Related reading: Answering my top college essay questions",
         "Lire aussi : la réforme des retraites expliquée",
         "Lesen Sie auch: Was die Reform bedeutet",
         "Lee también: las claves del presupuesto",

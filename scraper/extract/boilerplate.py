@@ -69,6 +69,7 @@ PHRASES: tuple[tuple[str, str], ...] = (
     ("follow", r"(click here to |download )(get |download )?(the|our) .{0,40}app\b"),
     # "read more" leads and related-article lists
     ("related", r"(related|see also|see more|read more|read next|more|also read|also)\W*:"),
+    ("related", r"(related|recommended|suggested) (reading|content|posts?|articles?|stories)\W*:"),
     ("related", r"(explore further|further reading|recommended|more like this)\W*$"),
     ("related", r"(related|related (articles|stories|posts|coverage)|more stories)\W*$"),
     ("related", r"(you (may|might) also like|recommended for you|most (read|popular))\b"),
