@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/extraction.py [--limit N] [--repeat N] [--corpus DIR]
     .venv/bin/python bench/extraction.py --corpus wcxb [--kind article|all|TYPE] [--dump FILE]
+                                         [--fresh]
 
 Prints precision, recall and F1 (the official scorer's word 4-gram shingle metric, imported
 from ../shared/bench/extraction/score.py), pages/s (wall clock, the scorer's) and pages per
@@ -98,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", type=Path, default=CORPUS, help="an aeb-layout directory, or wcxb")
     ap.add_argument("--kind", default="article", help="wcxb: a page type, or all")
     ap.add_argument("--dump", type=Path, help="wcxb: write each page's scores and texts here")
+    ap.add_argument("--fresh", action="store_true", help="wcxb: run trafilatura, not its cache")
     args = ap.parse_args(argv)
     if str(args.corpus) == "wcxb":
         from bench.extraction_wcxb import run_wcxb

@@ -4,7 +4,8 @@ WCXB's own metric (Murrough Foley, CC-BY-4.0): per page, word-level precision, r
 the extracted text against the gold `main_content`, tokens `\\w+` lower-cased and compared as
 multisets; the figures are means over pages. The AEB metric (word 4-gram shingles, the official
 scorer's code) is printed beside it. Peers' outputs (trafilatura) are cached under /tmp, keyed
-by their version, the page type and the page: they do not change while we tune ours.
+by their version, the page type and the page: they do not change while we tune ours. Their
+pages/CPU-s is then the cached run's; `--fresh` runs them again, for speeds under one load.
 """
 
 from __future__ import annotations
@@ -42,16 +43,18 @@ def word_prf(gold: str, text: str) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def _run(name: str, extract: Extractor, pages: list[wcxb.Page], kind: str) -> dict[str, Any]:
+def _run(
+    name: str, extract: Extractor, pages: list[wcxb.Page], kind: str, cached: bool
+) -> dict[str, Any]:
     """{id: {"text", "seconds"}} for each page, and the CPU-seconds spent, cached for peers."""
-    cache = None
+    cache, done = None, {}
     if name.startswith(PEERS):
         version = importlib.metadata.version("trafilatura")
         cache = CACHE / f"{name}-{version}-{kind}.json"
         if cache.exists():
-            done: dict[str, Any] = json.loads(cache.read_text())
-            if all(p.id in done for p in pages):
-                return done
+            done = json.loads(cache.read_text())
+            if cached and all(p.id in done for p in pages):
+                return {p.id: done[p.id] for p in pages}
     extract(pages[0].html(), pages[0].url)  # warm-up: lazy imports and first-use caches
     out: dict[str, Any] = {}
     for page in pages:
@@ -65,7 +68,7 @@ def _run(name: str, extract: Extractor, pages: list[wcxb.Page], kind: str) -> di
         out[page.id] = {"text": text, "seconds": time.process_time() - start}
     if cache is not None:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        cache.write_text(json.dumps(out))
+        cache.write_text(json.dumps(done | out))  # a --limit run adds to the cache
     return out
 
 
@@ -92,7 +95,7 @@ def run_wcxb(
     for name, extract in extractors(score):
         if name == "trafilatura-precision":
             continue
-        res = _run(name, extract, pages, args.kind)
+        res = _run(name, extract, pages, args.kind, not args.fresh)
         cpu = sum(res[i]["seconds"] for i in halves["all"])
         for pid in halves["all"]:
             prf = word_prf(gold[pid], res[pid]["text"])
