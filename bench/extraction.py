@@ -1,6 +1,8 @@
 """Body-extraction benchmark: our extractor beside trafilatura, in one process, on one corpus.
 
     .venv/bin/python bench/extraction.py [--limit N] [--repeat N] [--corpus DIR]
+    .venv/bin/python bench/extraction.py --corpus wcxb [--kind article|all|TYPE] [--dump FILE]
+                                         [--fresh]
 
 Prints precision, recall and F1 (the official scorer's word 4-gram shingle metric, imported
 from ../shared/bench/extraction/score.py), pages/s (wall clock, the scorer's) and pages per
@@ -8,6 +10,11 @@ CPU-second of this process (pages/s on one core, robust to other load) and failu
 extractor (our body extractor alone, and the whole `extract_article` as the pipeline runs it), on the whole
 corpus and on its even- and odd-indexed halves (we tune on one half and check on the other).
 `adapter` is the entry point for the official scorer's `--callable bench.extraction:adapter`.
+
+`--corpus wcxb` reads wcxb-dev (WCXB, Murrough Foley, CC-BY-4.0; see bench/wcxb.py) and reports
+each domain half ("tune", "check") apart, in WCXB's own metric (mean over pages of word-level
+precision, recall and F1: word tokens lower-cased, compared as multisets) beside the AEB one.
+`--dump FILE` writes every page's scores and texts (JSON) for looking at the losses.
 """
 
 from __future__ import annotations
@@ -89,8 +96,15 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--limit", type=int, default=0, help="first N pages only")
     ap.add_argument("--repeat", type=int, default=1, help="timed passes; pages/s is their median")
-    ap.add_argument("--corpus", type=Path, default=CORPUS, help="an aeb-layout corpus directory")
+    ap.add_argument("--corpus", type=Path, default=CORPUS, help="an aeb-layout directory, or wcxb")
+    ap.add_argument("--kind", default="article", help="wcxb: a page type, or all")
+    ap.add_argument("--dump", type=Path, help="wcxb: write each page's scores and texts here")
+    ap.add_argument("--fresh", action="store_true", help="wcxb: run trafilatura, not its cache")
     args = ap.parse_args(argv)
+    if str(args.corpus) == "wcxb":
+        from bench.extraction_wcxb import run_wcxb
+
+        return run_wcxb(load_scorer(), extractors, args)
     if not SCORER.exists() or not args.corpus.exists():
         print(
             f"skipped: {SCORER} or {args.corpus} not found (../shared is absent)", file=sys.stderr

@@ -12,13 +12,16 @@ several full extractors on every page and voting costs too much time (each takes
    headline, kicker or standfirst) and short date or contact lines;
 3. other candidates are paid for only when the evidence says the first one failed: trafilatura's
    full cascade when the fast pass found (almost) nothing or dumped navigation, a JSON-LD
-   `articleBody` when both are short, and readability-lxml when the page holds far more prose
-   than we kept or our text is one undivided layout cell. Readability's cut replaces ours only
+   `articleBody` when both are short, the full cascade again when the page holds far more prose
+   than we kept (its cut wins when what it adds lies in the element holding our paragraphs: the
+   rest of the article, not other posts' excerpts), and readability-lxml when the page still
+   holds far more prose than we kept or our text is one undivided layout cell. Readability's cut replaces ours only
    when the two agree: it contains ours and more, or it is a clean part of our blob.
 """
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections.abc import Iterator
@@ -45,6 +48,9 @@ MIN_BODY_WORDS = 5  # fewer words than this is a label or a link, not an article
 MIN_BODY_CHARS = 500  # below this the fast pass is deemed to have missed the article
 # when the page holds this many times more prose (long <p> text) than we kept, ask readability
 MISSED_RATIO = 2.0
+PROSE_AFTER_LIST = 3  # a link list with this many prose paragraphs after it is in the text
+HOLDER_LEVELS = 2  # how far above our paragraphs' common element the rest of the article may lie
+STANDFIRST_WORDS = 10  # a heading this long above the text is a standfirst, not a section's name
 BLOB_CHARS = 2500  # a single unbroken block this long is a layout cell, not a paragraph
 _WORD = re.compile(r"\w+")
 _TAGS = re.compile(r"<[^>]+>")
@@ -52,6 +58,11 @@ _TAGS = re.compile(r"<[^>]+>")
 _DATELINE = re.compile(r"\b((19|20)\d\d|\d{1,2}[:h]\d\d|\d{1,2}[./]\d{1,2}[./]\d{2,4})\b")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")
 _SHORTCODE = re.compile(r"\[/\w+\]|\[\w+ \w+=")
+# Chinese and Japanese are written without spaces between words: two Han or kana characters
+# count as one word (their words average one and a half to two characters), so that the word
+# thresholds below mean for them what they mean for spaced languages
+_SENTENCE_ENDS = (".", "!", "?", '"', "”", ":", "。", "！", "？", "」", "：")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 @dataclass(frozen=True)
@@ -80,6 +91,7 @@ def _extract(html: str, url: str | None) -> Body:
     page = _page_facts(tree)
     _drop_ad_slots(tree)
     blocks = _trafilatura_blocks(tree, url, fast=True)
+    full: list[Block] | None = None
     if _chars(blocks) < MIN_BODY_CHARS or _is_dump(blocks):
         full = _trafilatura_blocks(tree, url, fast=False)
         if _is_dump(blocks):
@@ -89,7 +101,14 @@ def _extract(html: str, url: str | None) -> Body:
     if _chars(blocks) < MIN_BODY_CHARS and len(page.ld_body) > _chars(blocks):
         blocks = blocks_from_text(page.ld_body)
     kept = select_blocks(blocks, page)
-    if _is_blob(kept) or _chars(kept) * MISSED_RATIO < _page_prose_chars(tree):
+    prose_chars = _page_prose_chars(tree)
+    if full is None and _chars(kept) * MISSED_RATIO < prose_chars:
+        # the fast pass may have stopped part-way through the article: the full cascade's
+        # cut replaces ours when what it adds sits in the element that holds ours
+        kept = _rest_of_article(
+            tree, kept, select_blocks(_trafilatura_blocks(tree, url, False), page)
+        )
+    if _is_blob(kept) or _chars(kept) * MISSED_RATIO < prose_chars:
         kept = _second_opinion(html, url, page, kept)
     if not kept:
         return Body("", "", "no article body found" if not blocks else "body is all boilerplate")
@@ -156,7 +175,7 @@ def _prose_share(blocks: list[Block]) -> float:
     """Share of the text in lines of ten words or more: low for menus, tag clouds, archives."""
     lines = [line for b in blocks for line in b.text.split("\n")]
     total = sum(len(line) for line in lines)
-    return sum(len(x) for x in lines if x.count(" ") >= 9) / total if total else 0.0
+    return sum(len(x) for x in lines if _gaps(x) >= 9) / total if total else 0.0
 
 
 def _is_dump(blocks: list[Block]) -> bool:
@@ -170,7 +189,7 @@ def _page_prose_chars(tree: HtmlElement) -> int:
     total = 0
     for p in tree.iter("p"):
         text = p.text_content()
-        if len(text) > 80 and text.count(" ") >= 12:
+        if len(text) > 80 and _gaps(text) >= 12:
             total += len(text)
     return total
 
@@ -193,11 +212,70 @@ def _second_opinion(html: str, url: str | None, page: Page, ours: list[Block]) -
     mine, other = _shingles(ours), _shingles(theirs)
     if not other:
         return ours
-    if _chars(theirs) >= 1.5 * _chars(ours) and len(mine & other) >= 0.8 * len(mine):
+    if _holds_more(ours, theirs, mine, other):
         return theirs
     if _is_blob(ours) and not _is_blob(theirs) and len(mine & other) >= 0.9 * len(other):
         return theirs if _chars(theirs) >= 0.3 * _chars(ours) else ours
     return ours
+
+
+def _holds_more(
+    ours: list[Block], theirs: list[Block], mine: set[tuple[str, ...]], other: set[tuple[str, ...]]
+) -> bool:
+    """Their cut holds (most of) ours and clearly more besides: we missed part of the article."""
+    return _chars(theirs) >= 1.5 * _chars(ours) and len(mine & other) >= 0.8 * len(mine)
+
+
+def _rest_of_article(tree: HtmlElement, ours: list[Block], theirs: list[Block]) -> list[Block]:
+    """Their cut when it holds ours and clearly more, and most of what it adds lies inside the
+    element that holds our paragraphs (the rest of one article, not the excerpts of other posts
+    or a promotion bar elsewhere on the page); else ours."""
+    mine = _shingles(ours)
+    if not _holds_more(ours, theirs, mine, _shingles(theirs)):
+        return ours
+    where = _paragraph_elements(tree)
+    found = [e for b in ours if (e := where.get(_lead(b.text))) is not None]
+    if len(found) < 2:  # one paragraph does not show which element holds the article
+        return ours
+    holder = _common_ancestor(found)
+    for _ in range(HOLDER_LEVELS):  # an article is often split in sibling sections or tabs
+        holder = holder.getparent() if holder.getparent() is not None else holder
+    inside = outside = 0
+    for block in theirs:
+        element = where.get(_lead(block.text))
+        if element is None or len(_shingles([block]) & mine) > 0:
+            continue
+        if any(a is holder for a in element.iterancestors()):
+            inside += len(block.text)
+        else:
+            outside += len(block.text)
+    return theirs if inside > 2 * outside else ours
+
+
+def _lead(text: str) -> str:
+    """The first words of a paragraph: enough to find its element in the page."""
+    return " ".join(_WORD.findall(text)[:8])
+
+
+def _paragraph_elements(tree: HtmlElement) -> dict[str, HtmlElement]:
+    """The page's <p> elements by the first words they show (a block's way back to the page)."""
+    found: dict[str, HtmlElement] = {}
+    for p in tree.iter("p"):
+        lead = _lead(p.text_content())
+        if lead.count(" ") >= 4:
+            found.setdefault(lead, p)
+    return found
+
+
+def _common_ancestor(elements: list[HtmlElement]) -> HtmlElement:
+    """The innermost element holding all of them (at least one)."""
+    chain = [elements[0], *elements[0].iterancestors()]
+    depth = len(chain) - 1
+    for element in elements[1:]:
+        ancestors = {id(a) for a in (element, *element.iterancestors())}
+        while depth > 0 and id(chain[len(chain) - 1 - depth]) not in ancestors:
+            depth -= 1
+    return chain[len(chain) - 1 - depth]
 
 
 def _shingles(blocks: list[Block]) -> set[tuple[str, ...]]:
@@ -255,12 +333,14 @@ def select_blocks(blocks: list[Block], page: Page) -> list[Block]:
 def verdicts(blocks: list[Block], page: Page) -> list[str | None]:
     """Why each block is not body (None: it is), so that every drop can be explained."""
     norms = [_norm(b.text) for b in blocks]
-    words = [n.count(" ") + 1 if n else 0 for n in norms]
+    words = [_gaps(n) + 1 if n else 0 for n in norms]
     kinds = [phrase_kind(b.text) for b in blocks]
     linky = [_is_linky(b, w) for b, w in zip(blocks, words, strict=True)]
     prose = [i for i, b in enumerate(blocks) if _is_prose(b, words[i])]
     first_prose = prose[0] if prose else len(blocks)
-    nav_lists = _link_lists(blocks, words)
+    last_prose = prose[-1] if prose else -1
+    in_text = _lists_in_text(blocks, prose)
+    nav_lists = _link_lists(blocks, words) - in_text
     out: list[str | None] = []
     teasers = ""  # "strong" after a "Related" heading, "weak" after an inline "Read more: ..."
     for i, block in enumerate(blocks):
@@ -278,9 +358,13 @@ def verdicts(blocks: list[Block], page: Page) -> list[str | None]:
             why = f"boilerplate phrase ({kinds[i]})"
         elif _repeats_title(norms[i], page.titles, i):
             why = "repeats the title"
-        elif block.kind == "heading" and i < first_prose:
+        elif block.kind == "heading" and i < first_prose and _heads_the_page(block, words[i]):
             why = "headline, kicker or standfirst"
-        elif block.kind in ("paragraph", "quote") and _is_dateline(block.text, words[i]):
+        elif (
+            block.kind in ("paragraph", "quote")
+            and not first_prose < i < last_prose  # between paragraphs: the text's own dates
+            and _is_dateline(block.text, words[i])
+        ):
             why = "date line"
         elif words[i] <= 30 and _EMAIL.search(block.text):
             why = "contact line"
@@ -288,6 +372,8 @@ def verdicts(blocks: list[Block], page: Page) -> list[str | None]:
             why = "unrendered shortcode"
         elif block.group in nav_lists:
             why = "link list"
+        elif block.group in in_text and block.kind == "item":
+            pass  # a list inside the article's text: its items are body, links or not
         elif linky[i] and ((i > 0 and linky[i - 1]) or (i + 1 < len(blocks) and linky[i + 1])):
             why = "run of links"
         elif linky[i] and (i < first_prose or _shouting(block.text)):
@@ -297,9 +383,25 @@ def verdicts(blocks: list[Block], page: Page) -> list[str | None]:
     return out
 
 
+def _gaps(text: str) -> int:
+    """Word boundaries in a text: its spaces, and one per two Han or kana characters."""
+    return text.count(" ") + (0 if text.isascii() else len(_CJK.findall(text)) // 2)
+
+
+def _heads_the_page(block: Block, words: int) -> bool:
+    """A heading above the text that is the page's headline (<h1>) or a standfirst (a sentence
+    set as a heading); a short lower heading opens the text's first section ("Introduction",
+    "What is ...?")."""
+    return block.level <= 1 or words >= STANDFIRST_WORDS
+
+
 def _is_dateline(text: str, words: int) -> bool:
     """A short line carrying a date or time and little else (publication or update stamps)."""
-    return words <= 9 and _DATELINE.search(text) is not None and not text.rstrip().endswith(".")
+    return (
+        words <= 9
+        and _DATELINE.search(text) is not None
+        and not text.rstrip().endswith((".", "。"))
+    )
 
 
 def _is_linky(block: Block, words: int) -> bool:
@@ -321,8 +423,25 @@ def _shouting(text: str) -> bool:
     return len(letters) >= 12 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
+def _lists_in_text(blocks: list[Block], prose: list[int]) -> set[int]:
+    """Lists followed by `PROSE_AFTER_LIST` prose paragraphs or more: they sit inside the
+    article's text (sources, steps, the changes a report lists), where related-article boxes
+    come at its end. Their items are body whatever their links."""
+    last: dict[int, int] = {}
+    for i, b in enumerate(blocks):
+        if b.kind == "item" and b.group:
+            last[b.group] = i
+    return {
+        g for g, i in last.items() if len(prose) - bisect.bisect_right(prose, i) >= PROSE_AFTER_LIST
+    }
+
+
 def _link_lists(blocks: list[Block], words: list[int]) -> set[int]:
-    """Lists whose items are mostly links or teasers (a linked headline over a summary line)."""
+    """Lists whose items are mostly links or teasers (a linked headline over a summary line).
+
+    A teaser list holding most of the candidate's text is the page itself (a directory, an
+    events calendar), not a box beside it.
+    """
     stats: dict[int, list[int]] = {}
     for b, w in zip(blocks, words, strict=True):
         if b.kind == "item" and b.group:
@@ -332,24 +451,26 @@ def _link_lists(blocks: list[Block], words: list[int]) -> set[int]:
             s[2] += w
             s[3] += 1
             s[4] += _is_teaser_item(b)
+    total = _chars(blocks)
     return {
         g
         for g, (lc, chars, w, n, teasers) in stats.items()
-        if (lc >= 0.7 * chars and w <= 15 * n) or (n >= 3 and teasers >= 0.7 * n)
+        if (lc >= 0.7 * chars and w <= 15 * n)
+        or (n >= 3 and teasers >= 0.7 * n and chars * 2 < total)
     }
 
 
 def _is_teaser_item(block: Block) -> bool:
     """An item whose first line is a whole link and whose rest is a short summary."""
     first, _, rest = block.text.partition("\n")
-    return bool(rest) and first.count(" ") < 15 and block.link_chars >= 0.9 * len(first)
+    return bool(rest) and _gaps(first) < 15 and block.link_chars >= 0.9 * len(first)
 
 
 def _is_teaser(block: Block, words: int, linky: bool, strong: bool) -> bool:
     """A line of the teaser list after a "Related" lead: a link list item or a short headline."""
     if linky or (block.kind == "item" and block.link_density > 0.5):
         return True
-    unfinished = not block.text.rstrip().endswith((".", "!", "?", '"', "”", ":"))
+    unfinished = not block.text.rstrip().endswith(_SENTENCE_ENDS)
     return strong and (block.kind in ("item", "heading") or (words <= 15 and unfinished))
 
 
