@@ -843,10 +843,10 @@ class Pipeline:
             event(log, logging.ERROR, stored.source, stored.url, f"dedupe failed: {error!r}")
             return stored
         if len(placement.members) < 2:
-            current = self.store.get_article(stored.id) or stored
-            if (current.original_url, current.story_id) != (stored.original_url, stored.story_id):
-                self._write_files(current)  # a claim the text did not bear out names no original
-            return current
+            alone = self.store.get_article(stored.id) or stored
+            if (alone.original_url, alone.story_id) != (stored.original_url, stored.story_id):
+                self._write_files(alone)  # a claim the text did not bear out names no original
+            return alone
         for member in placement.members:  # their files name the story and its original
             current = self.store.get_article(member)
             if current is not None:
