@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -249,6 +249,27 @@ def test_a_failed_page_stays_due_until_an_article_holds_one_of_its_urls(store: S
     store.record_page_failure(failure)
     store.clear_page_failure("https://a.example/2")
     assert store.page_failures() == []
+
+
+def test_dates_read_back_in_the_zone_the_page_wrote_them(store: Store) -> None:
+    """Kept as instants (to the second), read back in the page's own offset: its day is the day
+    the page wrote (23:30 in New York is not the next day in UTC)."""
+    new_york = timezone(timedelta(hours=-5))
+    written = datetime(2026, 3, 1, 23, 30, tzinfo=new_york)
+    stored = save(store, "https://a.example/ny", published=written, updated=written)
+    assert stored.published == written and stored.published.utcoffset() == timedelta(hours=-5)
+    assert stored.published.date().isoformat() == "2026-03-01"
+    kolkata = timezone(timedelta(hours=5, minutes=30))
+    edited = article("https://a.example/ny", "An edited text.",
+                     published=datetime(2026, 3, 2, 9, 0, tzinfo=kolkata))  # fmt: skip
+    after = store.add_version(stored.id, edited, fetched_at=T0, minor=False, diff="")
+    assert after.published is not None and after.published.utcoffset() == timedelta(minutes=330)
+    assert after.updated == written and after.updated.utcoffset() == timedelta(hours=-5)
+    [first, second] = list(store.iter_versions(stored.id))
+    assert str(first["published"]) == "2026-03-01 23:30:00-05:00"
+    assert str(second["published"]) == "2026-03-02 09:00:00+05:30"
+    utc = save(store, "https://a.example/utc", published=T0)
+    assert utc.published == T0 and utc.published.utcoffset() == timedelta(0)
 
 
 def test_saving_an_article_twice_fails_and_keeps_the_first(store: Store) -> None:

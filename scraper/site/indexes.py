@@ -110,13 +110,13 @@ def list_jobs(
     for row in rows:
         by_source.setdefault(row.entry.source, []).append(row)
     health = {h.name: h for h in sources}
-    for name, rows in by_source.items():
+    for name, source_rows in by_source.items():
         h = health.get(name)
         yield from listing_jobs(
             Listing(
                 paths.source(name),
                 name,
-                rows,
+                source_rows,
                 crumbs=_home_crumb,
                 show_source=False,
                 intro=partial(_source_intro, h),

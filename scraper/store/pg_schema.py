@@ -247,6 +247,13 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (site, url, doc_id)
     );
     """,
+    # 6: as SQLite's 11: the zone each date was written in, minutes east of UTC.
+    """
+    ALTER TABLE articles ADD COLUMN published_offset INTEGER;
+    ALTER TABLE articles ADD COLUMN updated_offset INTEGER;
+    ALTER TABLE versions ADD COLUMN published_offset INTEGER;
+    ALTER TABLE versions ADD COLUMN updated_offset INTEGER;
+    """,
 )
 
 # The one row of `scraper_schema` holds the version the tables are at.

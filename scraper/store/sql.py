@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, Protocol
 
 from scraper.models import StoredArticle
@@ -56,20 +56,38 @@ ARTICLE_FIELDS = (
     "id", "url", "source", "guid", "title", "authors", "published", "updated", "language", "tags",
     "text", "markdown", "canonical_url", "original_url", "original_source", "description",
     "image", "story_id", "versions", "first_seen", "last_seen", "path", "extraction_error",
+    "published_offset", "updated_offset",
 )  # fmt: skip
 VERSION_FIELDS = (
     "version", "fetched_at", "title", "authors", "published", "updated", "text", "markdown",
-    "warc_file", "warc_offset", "minor", "diff", "word_diff",
+    "warc_file", "warc_offset", "minor", "diff", "word_diff", "published_offset",
+    "updated_offset",
 )  # fmt: skip
 ARTICLE_COLUMNS = ", ".join(ARTICLE_FIELDS)
 VERSION_COLUMNS = ", ".join(VERSION_FIELDS)
 
 
+def offset_of(value: datetime | None) -> int | None:
+    """Minutes east of UTC of the zone a page wrote a time in (kept beside the UTC instant)."""
+    shift = value.utcoffset() if value is not None else None
+    return None if shift is None else int(shift.total_seconds() // 60)
+
+
+def as_written(value: datetime | None, offset: int | None) -> datetime | None:
+    """A stored instant in the zone the page wrote it in: its day and hour as the page gave
+    them (a page in New York at 23:30 wrote that day, not the next day's UTC)."""
+    if value is None or offset is None:
+        return value
+    return value.astimezone(timezone(timedelta(minutes=offset)))
+
+
 def article_record(r: Any, dt: TimeReader) -> StoredArticle:
     return StoredArticle(
         id=r["id"], url=r["url"], source=r["source"], title=r["title"],
-        authors=tuple(json.loads(r["authors"])), published=dt(r["published"]),
-        updated=dt(r["updated"]), language=r["language"], tags=tuple(json.loads(r["tags"])),
+        authors=tuple(json.loads(r["authors"])),
+        published=as_written(dt(r["published"]), r["published_offset"]),
+        updated=as_written(dt(r["updated"]), r["updated_offset"]),
+        language=r["language"], tags=tuple(json.loads(r["tags"])),
         text=r["text"], markdown=r["markdown"], canonical_url=r["canonical_url"],
         original_url=r["original_url"], story_id=r["story_id"], versions=r["versions"],
         first_seen=dt(r["first_seen"]) or datetime.min,
@@ -86,7 +104,8 @@ def version_record(r: Any, dt: TimeReader, prefix: str = "") -> dict[str, object
     return {
         "version": r[p + "version"], "fetched_at": dt(r[p + "fetched_at"]),
         "title": r[p + "title"], "authors": tuple(json.loads(r[p + "authors"])),
-        "published": dt(r[p + "published"]), "updated": dt(r[p + "updated"]),
+        "published": as_written(dt(r[p + "published"]), r[p + "published_offset"]),
+        "updated": as_written(dt(r[p + "updated"]), r[p + "updated_offset"]),
         "text": r[p + "text"], "markdown": r[p + "markdown"], "warc_file": r[p + "warc_file"],
         "warc_offset": r[p + "warc_offset"], "minor": bool(r[p + "minor"]),
         "diff": r[p + "diff"], "word_diff": r[p + "word_diff"],

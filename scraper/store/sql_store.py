@@ -29,6 +29,7 @@ from scraper.store.sql import (
     Connection,
     article_record,
     fetch_record,
+    offset_of,
     source_state_record,
     version_record,
 )
@@ -39,8 +40,9 @@ INSERT_ARTICLE = (
     "INSERT INTO articles (id, url, source, guid, title, authors, published, updated, "
     "language, tags, text, markdown, canonical_url, original_url, original_source, "
     "description, image, story_id, versions, first_seen, last_seen, path, "
-    "extraction_error, entry_marker, next_revisit, credited_url, feed_entry, payload_digest) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "extraction_error, entry_marker, next_revisit, credited_url, feed_entry, payload_digest, "
+    "published_offset, updated_offset) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+    "?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 ARTICLE_BY_ID = f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?"
 # A version joined to its article: the article's columns as they are, the version's as v_*.
@@ -357,13 +359,15 @@ class SQLStore(ABC):
                 article.original_source, article.description, article.image, ident, now, now,
                 path, article.error, entry_marker, ts(next_revisit), article.original_url,
                 json.dumps(entry.to_json()) if entry else None, payload_digest,
+                offset_of(article.published), offset_of(article.updated),
             ))  # fmt: skip
             db.execute(
                 "INSERT INTO versions (article_id, version, fetched_at, title, authors, published,"
-                " updated, text, markdown, warc_file, warc_offset) "
-                "VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " updated, text, markdown, warc_file, warc_offset, published_offset, "
+                "updated_offset) VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (ident, now, article.title, authors, ts(article.published),
-                 ts(article.updated), article.text, article.markdown, warc_file, warc_offset),
+                 ts(article.updated), article.text, article.markdown, warc_file, warc_offset,
+                 offset_of(article.published), offset_of(article.updated)),
             )  # fmt: skip
             keys = sorted({normalize_url(a) for a in {url, *aliases}})
             db.executemany(  # in one order, so that concurrent writers never deadlock
@@ -407,18 +411,22 @@ class SQLStore(ABC):
             ).fetchone()["n"]
             db.execute(
                 "INSERT INTO versions (article_id, version, fetched_at, title, authors, published,"
-                " updated, text, markdown, warc_file, warc_offset, minor, diff, word_diff) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " updated, text, markdown, warc_file, warc_offset, minor, diff, word_diff, "
+                "published_offset, updated_offset) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (article_id, number, now, article.title, authors, ts(article.published),
                  ts(article.updated), article.text, article.markdown, warc_file, warc_offset,
-                 minor, diff, word_diff),
+                 minor, diff, word_diff, offset_of(article.published),
+                 offset_of(article.updated)),
             )  # fmt: skip
             if not minor:
                 # Every field the edit changed: what the new page no longer says (no date, no
                 # tags) is kept from before, as a page that lost it is likelier misread.
                 db.execute(
                     "UPDATE articles SET title = ?, authors = ?, published = COALESCE(?, "
-                    "published), updated = COALESCE(?, updated), text = ?, markdown = ?, "
+                    "published), updated = COALESCE(?, updated), "
+                    "published_offset = COALESCE(?, published_offset), "
+                    "updated_offset = COALESCE(?, updated_offset), text = ?, markdown = ?, "
                     "language = COALESCE(?, language), tags = COALESCE(?, tags), "
                     "canonical_url = COALESCE(?, canonical_url), "
                     "description = COALESCE(?, description), image = COALESCE(?, image), "
@@ -429,6 +437,8 @@ class SQLStore(ABC):
                         authors,
                         ts(article.published),
                         ts(article.updated),
+                        offset_of(article.published),
+                        offset_of(article.updated),
                         article.text,
                         article.markdown,
                         article.language,

@@ -268,6 +268,14 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (site, url, doc_id)
     );
     """,
+    # 11: the zone each date was written in (minutes east of UTC): times are kept in UTC, and
+    # read back in the page's own offset, so its day is the day the page wrote.
+    """
+    ALTER TABLE articles ADD COLUMN published_offset INTEGER;
+    ALTER TABLE articles ADD COLUMN updated_offset INTEGER;
+    ALTER TABLE versions ADD COLUMN published_offset INTEGER;
+    ALTER TABLE versions ADD COLUMN updated_offset INTEGER;
+    """,
 )
 
 
