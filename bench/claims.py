@@ -51,9 +51,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
+from bench.dedupe_metrics import score  # noqa: E402
+from bench.synth import translate  # noqa: E402
 from bench.wcxb import Page, available, pages  # noqa: E402
-from scraper.dedupe.metrics import score  # noqa: E402
-from scraper.dedupe.synth import translate  # noqa: E402
 from scraper.urls import normalize_url  # noqa: E402
 from tests.testsite import FeedItem, TestSite, rss_feed  # noqa: E402
 

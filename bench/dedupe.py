@@ -5,7 +5,7 @@
     .venv/bin/python bench/dedupe.py --scale 1000000        # the 1M-article index test
 
 Quality: every body of the article-extraction benchmark (../shared) is an original; around it,
-`scraper.dedupe.synth.build_network` draws with a seeded RNG exact copies (some with a cross-domain canonical), full copies
+`bench.synth.build_network` draws with a seeded RNG exact copies (some with a cross-domain canonical), full copies
 under another site's header and footer with a credit line (some crediting the URL), excerpts of
 15-50% ending in "Read more", edited copies (sentences changed, added, removed; retitled) and
 translations that credit the original (simulated: other words, same structure). Hard negatives
@@ -41,6 +41,8 @@ CORPUS = ROOT.parent / "shared" / "corpora" / "article-extraction-benchmark" / "
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
+from bench.dedupe_metrics import score  # noqa: E402
+from bench.synth import Network, build_network, excerpt, load_bodies, make_sites  # noqa: E402
 from scraper.dedupe import (  # noqa: E402
     Deduper,
     FingerprintIndex,
@@ -49,8 +51,6 @@ from scraper.dedupe import (  # noqa: E402
     StoryBook,
     fingerprint,
 )
-from scraper.dedupe.metrics import score  # noqa: E402
-from scraper.dedupe.synth import Network, build_network, excerpt, load_bodies, make_sites  # noqa: E402
 
 
 # -- quality ------------------------------------------------------------------------------------

@@ -39,8 +39,8 @@ CORPUS = ROOT.parent / "shared" / "corpora" / "article-extraction-benchmark" / "
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
+from bench.synth import load_bodies  # noqa: E402
 from scraper.dedupe import DedupeDoc  # noqa: E402
-from scraper.dedupe.synth import load_bodies  # noqa: E402
 from scraper.models import Article, Source  # noqa: E402
 from scraper.site import build_site, paths  # noqa: E402
 from scraper.store.base import SourceState  # noqa: E402

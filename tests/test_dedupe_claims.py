@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from scraper.dedupe.synth import excerpt, load_bodies, paragraphs, translate
+from bench.synth import excerpt, load_bodies, paragraphs, translate
 from scraper.urls import normalize_url
 from tests.test_dedupe_engine import TRUTH, Archive, page
 

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scraper.dedupe.compare import Verdict, classify, overlap
-from scraper.dedupe.synth import (
+from bench.synth import (
     edit,
     excerpt,
     load_bodies,
@@ -17,6 +16,7 @@ from scraper.dedupe.synth import (
     press_release,
     translate,
 )
+from scraper.dedupe.compare import Verdict, classify, overlap
 from scraper.dedupe.text import fingerprint
 
 TRUTH = (

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from bench.dedupe_metrics import score
+from bench.synth import build_network, excerpt, load_bodies, paragraphs, translate
 from scraper.dedupe import (
     DedupeDoc,
     Deduper,
@@ -19,8 +21,6 @@ from scraper.dedupe import (
     SQLiteIndex,
     StoryBook,
 )
-from scraper.dedupe.metrics import score
-from scraper.dedupe.synth import build_network, excerpt, load_bodies, paragraphs, translate
 from scraper.urls import article_id
 
 TRUTH = (

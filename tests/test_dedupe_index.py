@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 import scraper.dedupe.index as index_module
+from bench.synth import excerpt, load_bodies
 from scraper.dedupe import Fingerprint, MemoryIndex, SQLiteIndex, fingerprint
-from scraper.dedupe.synth import excerpt, load_bodies
 
 TRUTH = (
     Path(__file__).resolve().parents[2]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from bench.dedupe_metrics import score
 from scraper.dedupe import DedupeDoc, Link, OriginalChoice, choose_original, trusted_date
-from scraper.dedupe.metrics import score
 
 DAY = datetime(2024, 5, 1, 12, tzinfo=UTC)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from scraper.dedupe.synth import load_bodies
+from bench.synth import load_bodies
 from scraper.dedupe.text import content_text, fingerprint, is_boilerplate_line, token_hashes
 
 TRUTH = (

@@ -11,10 +11,10 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from bench.site_archive import START, add_synthetic, run_bench
 from scraper.dedupe import DedupeDoc
 from scraper.models import Article, Source
 from scraper.site import build_site, paths, search
-from scraper.site.bench import START, add_synthetic, run_bench
 from scraper.site.html import CSP, SEARCH_CSP
 from scraper.store.base import SourceState
 from scraper.store.sqlite import SQLiteStore

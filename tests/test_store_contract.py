@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from bench.synth import build_network, load_bodies
 from scraper.dedupe import DedupeDoc, Placement
-from scraper.dedupe.synth import build_network, load_bodies
 from scraper.errors import StorageError
 from scraper.health import FailedPage, PollRecord
 from scraper.models import Article, FeedEntry, StoredArticle

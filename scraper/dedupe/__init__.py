@@ -13,8 +13,6 @@
 - `original`: choosing a story's original (credit, containment, date; ties stated);
 - `engine`: `Deduper.place(doc) -> Placement`, called once per archived article;
 - `stories`: `StoryBook`, the in-memory story store (the reference for a persistent one);
-- `metrics`: pairwise and B-cubed scores of a clustering against the truth;
-- `synth`: a seeded network of republications around real bodies, to measure all of this.
 """
 
 from scraper.dedupe.claims import is_article_url

@@ -1,4 +1,4 @@
-"""Build timings on a synthetic archive: `python -m scraper.site.bench [N]`.
+"""Build timings on a synthetic archive: `python -m bench.site_archive [N]`.
 
 The archive is made through the `Store` protocol only (no article tree is written), so the figures
 measure the site builder alone: a full build of N articles, then an incremental rebuild after 10
