@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from scraper import __version__
-from scraper.config import Config, _identifier, _positive_int, _postgres_url, load_config
+from scraper.config import Config, identifier, load_config, positive_int, postgres_url
 from scraper.errors import ConfigError, ScraperError
 
 if TYPE_CHECKING:
@@ -510,7 +510,7 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--queues", type=_checked(_queues), default=("poll", "fetch", "extract"),
                         metavar="poll,fetch,extract",
                         help="the queues this worker serves (default: all three)")  # fmt: skip
-    worker.add_argument("--concurrency", type=_checked(_positive_int), metavar="N",
+    worker.add_argument("--concurrency", type=_checked(positive_int), metavar="N",
                         help="jobs run at once (default: [daemon] concurrency)")  # fmt: skip
     worker.add_argument("--log-json", action="store_true", help="log one JSON object per line")
 
@@ -667,12 +667,12 @@ def build_parser() -> argparse.ArgumentParser:
         "Resumable: run it again after an interruption and it copies only what is missing. "
         "Row counts are compared at the end; the article files and WARC stay where they are.",
     )
-    migrate.add_argument("--to", required=True, metavar="URL", type=_checked(_postgres_url),
+    migrate.add_argument("--to", required=True, metavar="URL", type=_checked(postgres_url),
                          help="the database, e.g. postgresql://user@host:5432/db")  # fmt: skip
-    migrate.add_argument("--schema", type=_checked(_identifier), help="a PostgreSQL schema for the tables (default: the "
+    migrate.add_argument("--schema", type=_checked(identifier), help="a PostgreSQL schema for the tables (default: the "
                          "server's, usually public)")  # fmt: skip
     migrate.add_argument(
-        "--batch", type=_checked(_positive_int), default=2000, help="rows per transaction"
+        "--batch", type=_checked(positive_int), default=2000, help="rows per transaction"
     )
 
     extract = command(

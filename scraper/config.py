@@ -131,7 +131,7 @@ def _bool(value: Any) -> bool:
     return value
 
 
-def _positive_int(value: Any) -> int:
+def positive_int(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError(f"expected a whole number >= 1, got {value!r}")
     return value
@@ -166,14 +166,14 @@ def _language(value: Any) -> str:
     return text
 
 
-def _postgres_url(value: Any) -> str:
+def postgres_url(value: Any) -> str:
     text = _text(value)
     if not re.match(r"^postgres(ql)?://", text):
         raise ValueError(f"expected a postgresql:// URL, got {value!r}")
     return text
 
 
-def _identifier(value: Any) -> str:
+def identifier(value: Any) -> str:
     text = _text(value)
     if not re.match(r"^[a-z_][a-z0-9_]{0,62}$", text):
         raise ValueError(f"expected a lower-case SQL name (letters, digits, _), got {value!r}")
@@ -196,7 +196,7 @@ def _proxy(value: Any) -> str:
 Parser = Callable[[Any], Any]
 
 _ARCHIVE_KEYS: dict[str, Parser] = {"path": _text, "warc_max_size": parse_size}
-_INDEX_KEYS: dict[str, Parser] = {"url": _postgres_url, "schema": _identifier}
+_INDEX_KEYS: dict[str, Parser] = {"url": postgres_url, "schema": identifier}
 _HTTP_KEYS: dict[str, Parser] = {
     "user_agent": _text,
     "allow_private_addresses": _bool,
@@ -204,9 +204,9 @@ _HTTP_KEYS: dict[str, Parser] = {
     "connect_timeout": parse_duration,
     "read_timeout": parse_duration,
     "max_body_size": parse_size,
-    "per_host_concurrency": _positive_int,
+    "per_host_concurrency": positive_int,
     "per_host_delay": parse_duration,
-    "max_concurrency": _positive_int,
+    "max_concurrency": positive_int,
     "max_redirects": _count,
     "retries": _count,
     "backoff": parse_duration,
@@ -221,7 +221,7 @@ _HTTP_KEYS: dict[str, Parser] = {
 }
 _BROWSER_KEYS: dict[str, Parser] = {
     "executable": _text,
-    "pages": _positive_int,
+    "pages": positive_int,
     "timeout": parse_duration,
 }
 
@@ -296,7 +296,7 @@ _NOTIFY_KEYS: dict[str, Parser] = {
 }
 _VERSIONS_KEYS: dict[str, Parser] = {"revisits": _durations}
 _DAEMON_KEYS: dict[str, Parser] = {
-    "concurrency": _positive_int,
+    "concurrency": positive_int,
     "grace_period": parse_duration,
     "min_interval": parse_duration,
     "max_interval": parse_duration,

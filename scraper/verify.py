@@ -16,7 +16,7 @@ from scraper.config import Config
 from scraper.store import Store, index_exists, index_label, open_store
 from scraper.store.cdxj import CdxjIndex
 from scraper.store.tree import ArchiveTree, inside, metadata_id
-from scraper.store.warc import SEALED_LIST, _valid_length
+from scraper.store.warc import SEALED_LIST, valid_length
 from scraper.urls import normalize_url
 
 
@@ -135,7 +135,7 @@ def _check_warc(root: Path, store: Store, report: VerifyReport) -> dict[str, int
         directory / SEALED_LIST).exists() else set()  # fmt: skip
     sizes = {}
     for path in files:
-        good = _valid_length(path)
+        good = valid_length(path)
         sizes[path.name] = good
         if good != path.stat().st_size and (path.name in sealed or not live):
             report.notes.append(f"warc/{path.name}: torn tail after {good} bytes (a killed "

@@ -27,7 +27,7 @@ from typing import Any
 
 from scraper.errors import StorageError
 from scraper.store.tree import atomic_write
-from scraper.store.warc import _valid_length
+from scraper.store.warc import valid_length
 
 # The replay index lines of bytes [start, end) of a WARC file, when the caller knows them
 # (`WarcWriterPool.index_lines`), else None.
@@ -193,7 +193,7 @@ class CdxjIndex:
             if given is not None:
                 fresh, end = given, size
             else:
-                end = _valid_length(path, start=done)
+                end = valid_length(path, start=done)
                 if end <= done:
                     continue  # only a record still being written
                 try:

@@ -74,7 +74,7 @@ def _warc_date(when: datetime) -> str:
     return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def _valid_length(path: Path, chunk: int = 1 << 20, start: int = 0) -> int:
+def valid_length(path: Path, chunk: int = 1 << 20, start: int = 0) -> int:
     """How many leading bytes of a .warc.gz file are whole gzip members (whole records).
 
     We write every record as its own gzip member, so a member that never reaches its end is
@@ -215,7 +215,7 @@ class WarcWriterPool:
                     fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 except BlockingIOError:
                     continue  # another process is writing it
-                good = _valid_length(path)
+                good = valid_length(path)
                 if good < path.stat().st_size:
                     handle.truncate(good)
                     os.fsync(handle.fileno())
