@@ -105,6 +105,13 @@ class Fetched:
     article: Article
     digest: str  # of the bytes, kept with the article (`payload_digest`)
 
+    @classmethod
+    def of(cls, entry: FeedEntry, exchange: Exchange, article: Article) -> Fetched:
+        """The page is in WARC now: holding its bytes until it is stored only costs memory (a
+        batch per source, many sources at once); their digest is what is kept."""
+        digest = payload_digest(exchange.content)
+        return cls(entry, replace(exchange, content=b""), article, digest)
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -491,8 +498,7 @@ class Pipeline:
             except ScraperError as error:
                 self._problem(source, entry, error, report)
                 return None
-            digest = payload_digest(exchange.content)
-            return Fetched(entry, replace(exchange, content=b""), article, digest)
+            return Fetched.of(entry, exchange, article)
 
         extracted = await asyncio.gather(*(one(entry, exchange) for entry, exchange in fresh))
         await self._store_items(source, [item for item in extracted if item is not None], report)
@@ -524,10 +530,7 @@ class Pipeline:
                 report.queued += 1
                 return None
             article = await self._extract_page(source, entry, exchange)
-            # The page is in WARC now; holding its bytes until the batch is stored only costs
-            # memory (a batch per source, many sources at once).
-            digest = payload_digest(exchange.content)
-            return Fetched(entry, replace(exchange, content=b""), article, digest)
+            return Fetched.of(entry, exchange, article)
         except ScraperError as error:
             self._problem(source, entry, error, report)
             return None
@@ -677,14 +680,16 @@ class Pipeline:
             )  # fmt: skip
             if exchange.status == 304:
                 outcome = "not modified"
-            elif self._same_payload(source, article.id, exchange, entry):
-                outcome = "unchanged"
             elif self.handoff is not None:
-                self._check_page(exchange, source)
-                if entry is not None:  # extracted there with it; the bytes it read are unknown
-                    self.store.set_revisit_basis(article.id, None, entry)
-                await self.handoff(source, exchange, article.id)
-                outcome = "queued for extraction"
+                _, digest = self.store.revisit_basis(article.id)
+                if self._same_bytes(source, digest, exchange, entry):
+                    outcome = "unchanged"
+                else:
+                    self._check_page(exchange, source)
+                    if entry is not None:  # extracted there with it; the bytes are unknown
+                        self.store.set_revisit_basis(article.id, None, entry)
+                    await self.handoff(source, exchange, article.id)
+                    outcome = "queued for extraction"
             else:
                 outcome = await self._new_version(source, article, exchange, entry)
             # Its validators are kept only now that what it holds is kept (or queued).
@@ -723,15 +728,14 @@ class Pipeline:
         self._record_failure(source.name, article.url, getattr(error, "kind", "failed"), reason)
         return f"failed: {reason}"
 
-    def _same_payload(
-        self, source: Source, article_id: str, exchange: Exchange, entry: FeedEntry | None
+    def _same_bytes(
+        self, source: Source, digest: str | None, exchange: Exchange, entry: FeedEntry | None
     ) -> bool:
-        """Whether the page's bytes are those last compared (and the feed's entry unchanged):
-        bytes identical to what is archived are no edit, and cost no extraction. Not for a page
-        the browser renders: its shell stays the same when the article it loads changes."""
-        if entry is not None or self._renders(source):
+        """Whether the page's bytes are those last compared (`digest`), the feed's entry
+        unchanged: bytes identical to what is archived are no edit, and cost no extraction. Not
+        for a page the browser renders: its shell stays the same when its article changes."""
+        if entry is not None or digest is None or self._renders(source):
             return False
-        _, digest = self.store.revisit_basis(article_id)
         return digest == payload_digest(exchange.content)
 
     async def _new_version(
@@ -747,9 +751,8 @@ class Pipeline:
         the feed gives now): what the feed supplied and the page does not state (a byline, a
         time, a title) is not an edit when the page alone lacks it.
         """
-        kept, _ = self.store.revisit_basis(article.id)
-        payload = payload_digest(exchange.content)
-        if self._same_payload(source, article.id, exchange, entry):
+        kept, digest = self.store.revisit_basis(article.id)
+        if self._same_bytes(source, digest, exchange, entry):
             return "unchanged"
         model = self.models.get(source.name)
         page = await self._extract_page(source, entry or kept, exchange)
@@ -759,7 +762,7 @@ class Pipeline:
         if classify_change(old, Snapshot.of(fresh)) != "none":
             live = await self._second_look(source, article.url, exchange, fresh, entry or kept)
         outcome = self._record_version(article, fresh, exchange, old, live)
-        self.store.set_revisit_basis(article.id, payload, entry)
+        self.store.set_revisit_basis(article.id, payload_digest(exchange.content), entry)
         return outcome
 
     async def _second_look(
@@ -769,9 +772,7 @@ class Pipeline:
         furniture, not an edit. A change is confirmed by a second look before it is a version
         (one more request, only when a page seems to have changed)."""
         try:
-            again = await self.fetcher.fetch(
-                url, source=source.name, kind="page", delay=source.delay
-            )
+            again = await self.fetcher.fetch(url, source=source, kind="page", delay=source.delay)
             if again.content == first.content:
                 return frozenset()
             model = self.models.get(source.name)

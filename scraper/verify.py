@@ -14,6 +14,7 @@ from pathlib import Path
 from scraper.archive import ArchiveLock
 from scraper.config import Config
 from scraper.store import Store, index_exists, index_label, open_store
+from scraper.store.base import FetchRecord
 from scraper.store.cdxj import CdxjIndex
 from scraper.store.tree import ArchiveTree, inside, metadata_id
 from scraper.store.warc import SEALED_LIST, valid_length
@@ -49,9 +50,10 @@ def verify_archive(config: Config, *, repair: bool = False) -> VerifyReport:
         _check_index(store, report)
         known_folders = _check_articles(root, store, report, repair)
         _check_orphans(root, known_folders, report, repair)
-        sizes = _check_warc(root, store, report)
+        fetches = store.fetch_log(limit=10_000_000)  # read once, for both checks below
+        sizes = _check_warc(root, fetches, report)
         _check_replay_index(root, sizes, report, repair)
-        _check_unarchived(store, report)
+        _check_unarchived(store, fetches, report)
     finally:
         store.close()
     return report
@@ -125,7 +127,7 @@ def _check_orphans(root: Path, known: set[Path], report: VerifyReport, repair: b
             report.repaired.append(str(temp.relative_to(root)))
 
 
-def _check_warc(root: Path, store: Store, report: VerifyReport) -> dict[str, int]:
+def _check_warc(root: Path, fetches: list[FetchRecord], report: VerifyReport) -> dict[str, int]:
     """Check every logged WARC record lies in a whole part of its file; returns valid sizes."""
     directory = root / "warc"
     files = sorted(directory.glob("*.warc.gz")) if directory.is_dir() else []
@@ -140,7 +142,7 @@ def _check_warc(root: Path, store: Store, report: VerifyReport) -> dict[str, int
         if good != path.stat().st_size and (path.name in sealed or not live):
             report.notes.append(f"warc/{path.name}: torn tail after {good} bytes (a killed "
                                 "writer); it is cut off the next time the archive is opened")  # fmt: skip
-    for record in store.fetch_log(limit=10_000_000):
+    for record in fetches:
         if not record.warc_file:
             continue
         report.warc_records += 1
@@ -172,7 +174,7 @@ def _check_replay_index(
                             "the next fetch, or by the daemon after its next poll)")  # fmt: skip
 
 
-def _check_unarchived(store: Store, report: VerifyReport) -> None:
+def _check_unarchived(store: Store, fetches: list[FetchRecord], report: VerifyReport) -> None:
     """Pages a feed listed that are not in the archive: recorded failures, and pages the fetch
     log shows fetched whole that no article holds (a run cut short before storing them)."""
     failed = store.page_failures(limit=10_000_000)
@@ -182,7 +184,7 @@ def _check_unarchived(store: Store, report: VerifyReport) -> None:
             f"{failure.error}; next try {failure.next_try.isoformat(timespec='seconds')}"
         )
     known = {normalize_url(f.url) for f in failed}
-    for record in store.fetch_log(limit=10_000_000):
+    for record in fetches:
         if record.kind != "page" or record.status is None or not 200 <= record.status < 300:
             continue
         key = normalize_url(record.url)
