@@ -24,14 +24,19 @@ import scraper.extract.article  # noqa: E402, F401
 from scraper.extractor import _extract  # noqa: E402
 
 _SAMPLE = "".join(
-    ["<html lang='en'><head><title>Warm-up | Example</title>",
-     "<meta name='author' content='A. Writer'>",
-     "<meta property='article:published_time' content='2024-05-21T08:00:00Z'></head><body>",
-     "<nav><a href='/'>Home</a> <a href='/news'>News</a></nav><article><h1>Warm-up</h1>"]
-    + [f"<p>Paragraph {n} of a page read once when the extraction processes start, so that "
-       "what is made on first use is made here and shared by every worker.</p>" for n in range(8)]
+    [
+        "<html lang='en'><head><title>Warm-up | Example</title>",
+        "<meta name='author' content='A. Writer'>",
+        "<meta property='article:published_time' content='2024-05-21T08:00:00Z'></head><body>",
+        "<nav><a href='/'>Home</a> <a href='/news'>News</a></nav><article><h1>Warm-up</h1>",
+    ]
+    + [
+        f"<p>Paragraph {n} of a page read once when the extraction processes start, so that "
+        "what is made on first use is made here and shared by every worker.</p>"
+        for n in range(8)
+    ]
     + ["</article><footer>Copyright Example</footer></body></html>"]
-)  # fmt: skip
+)
 _extract(_SAMPLE.encode(), "https://example.org/news/warm-up", None, None, "text/html")
 trafilatura.external.JT_STOPLIST or trafilatura.external.jt_stoplist_init()
 

@@ -63,8 +63,11 @@ class Discoverer:
     def _spent(self, page: str) -> int:
         """Requests made to the page's host since discovery began (robots.txt included)."""
         host = urlsplit(page).netloc
-        return sum(1 for r in self.fetcher.store.fetch_log(limit=500)
-                   if r.fetched_at >= self._started and urlsplit(r.url).netloc == host)  # fmt: skip
+        return sum(
+            1
+            for r in self.fetcher.store.fetch_log(limit=500)
+            if r.fetched_at >= self._started and urlsplit(r.url).netloc == host
+        )
 
     async def _get(self, url: str, found: Discovery) -> bytes | None:
         if self._spent(found.page) >= self.budget:
@@ -84,8 +87,15 @@ class Discoverer:
             feed = parse_feed(content, candidate.url)
         except ParseError:
             return False
-        found.offers.append(Offer(candidate.url, "feed", feed.title or candidate.title,
-                                  len(feed.entries), candidate.how))  # fmt: skip
+        found.offers.append(
+            Offer(
+                candidate.url,
+                "feed",
+                feed.title or candidate.title,
+                len(feed.entries),
+                candidate.how,
+            )
+        )
         return True
 
     async def discover(self, url: str, *, want_all: bool = False) -> Discovery:
@@ -140,8 +150,9 @@ async def discover_with_archive(config: Config, url: str, want_all: bool) -> Dis
         archive.close()
 
 
-def add_command(config: Config, url: str, *, name: str | None, want_all: bool) -> tuple[
-        Discovery, list[tuple[NewSource, str | None]]]:  # fmt: skip
+def add_command(
+    config: Config, url: str, *, name: str | None, want_all: bool
+) -> tuple[Discovery, list[tuple[NewSource, str | None]]]:
     """Discover, then add the best offer (or every feed with `want_all`) to the config file."""
     if config.file is None:
         raise ScraperError("no config file to add the source to")
@@ -150,6 +161,7 @@ def add_command(config: Config, url: str, *, name: str | None, want_all: bool) -
     if best is None:
         return found, []
     chosen = [o for o in found.offers if o.kind == "feed"] if want_all else [best]
-    new = [NewSource(o.url, o.kind, name if len(chosen) == 1 else None, title=o.title)
-           for o in chosen]  # fmt: skip
+    new = [
+        NewSource(o.url, o.kind, name if len(chosen) == 1 else None, title=o.title) for o in chosen
+    ]
     return found, add_sources(config.file, new)

@@ -164,8 +164,11 @@ def cmd_show(args: argparse.Namespace) -> int:
     print(f"\n(folder: {article.path})")
     if members and story is not None:
         why = story.original.reason if story.original else "?"
-        tie = " (a tie: " + ", ".join(story.original.tied) + ")" if (
-            story.original and story.original.tie) else ""  # fmt: skip
+        tie = (
+            " (a tie: " + ", ".join(story.original.tied) + ")"
+            if (story.original and story.original.tie)
+            else ""
+        )
         print(f"\nalso published at ({len(members)} other copies):")
         for member in members:
             mark = "  <- the original" if original and member.id == original.id else ""
@@ -184,18 +187,27 @@ def cmd_stories(args: argparse.Namespace) -> int:
         original = view.original_member()
         choice = view.original
         if args.json:
-            print(json.dumps({
-                "story_id": view.id,
-                "original": original.url if original else None,
-                "reason": choice.reason if choice else None,
-                "tie": bool(choice and choice.tie),
-                "members": [{"id": m.id, "url": m.url, "source": m.source, "title": m.title}
-                            for m in view.members],
-            }, ensure_ascii=False))  # fmt: skip
+            print(
+                json.dumps(
+                    {
+                        "story_id": view.id,
+                        "original": original.url if original else None,
+                        "reason": choice.reason if choice else None,
+                        "tie": bool(choice and choice.tie),
+                        "members": [
+                            {"id": m.id, "url": m.url, "source": m.source, "title": m.title}
+                            for m in view.members
+                        ],
+                    },
+                    ensure_ascii=False,
+                )
+            )
             continue
         tie = ", a tie" if choice and choice.tie else ""
-        print(f"{view.id}  {len(view.members)} copies  original: "
-              f"{original.url if original else '?'} ({choice.reason if choice else '?'}{tie})")  # fmt: skip
+        print(
+            f"{view.id}  {len(view.members)} copies  original: "
+            f"{original.url if original else '?'} ({choice.reason if choice else '?'}{tie})"
+        )
         for member in view.members:
             mark = "*" if original and member.id == original.id else " "
             print(f"   {mark} {member.source:<16.16} {member.url}")
@@ -210,8 +222,14 @@ def cmd_search(args: argparse.Namespace) -> int:
     store = _open_store(args)
     color = sys.stdout.isatty() and not args.json
     marks = ("\x1b[1;33m", "\x1b[0m") if color else ("[", "]")
-    hits = store.search(" ".join(args.query), source=args.source, since=args.since,
-                        until=args.until, limit=args.limit, marks=marks)  # fmt: skip
+    hits = store.search(
+        " ".join(args.query),
+        source=args.source,
+        since=args.since,
+        until=args.until,
+        limit=args.limit,
+        marks=marks,
+    )
     for hit in hits:
         if args.json:
             record = article_record(hit.article)
@@ -233,8 +251,10 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
     store = _open_store(args)
     color = sys.stdout.isatty() and not args.no_color and not args.unified
-    print(diff_versions(store, args.article, args.v1, args.v2, color=color,
-                        unified=args.unified), end="")  # fmt: skip
+    print(
+        diff_versions(store, args.article, args.v1, args.v2, color=color, unified=args.unified),
+        end="",
+    )
     return EXIT_OK
 
 
@@ -243,8 +263,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     store = _open_store(args)
     color = sys.stdout.isatty() and not args.no_color and not args.unified
-    print(compare_articles(store, args.first, args.second, color=color, unified=args.unified),
-          end="")  # fmt: skip
+    print(
+        compare_articles(store, args.first, args.second, color=color, unified=args.unified), end=""
+    )
     return EXIT_OK
 
 
@@ -258,8 +279,10 @@ def cmd_prune(args: argparse.Namespace) -> int:
     verb = "would remove" if args.dry_run else "removed"
     for ident, url, folder in plan.articles:
         print(f"{verb} {ident} {url} ({folder})")
-    print(f"{verb} {len(plan.articles)} articles of {args.source} first seen before "
-          f"{args.before.date()}; WARC records are kept (WARC files are append-only)")  # fmt: skip
+    print(
+        f"{verb} {len(plan.articles)} articles of {args.source} first seen before "
+        f"{args.before.date()}; WARC records are kept (WARC files are append-only)"
+    )
     return EXIT_OK
 
 
@@ -288,8 +311,14 @@ def _export_text(args: argparse.Namespace, store: Store, out: TextIO) -> None:
     elif args.format == "markdown":
         export_markdown(store, out, source=args.source, since=args.since)
     else:
-        export_jsonl(store, out, versions=args.versions, source=args.source,
-                     since=args.since, include_minor=args.include_minor)  # fmt: skip
+        export_jsonl(
+            store,
+            out,
+            versions=args.versions,
+            source=args.source,
+            since=args.since,
+            include_minor=args.include_minor,
+        )
 
 
 def _export_wacz(args: argparse.Namespace) -> int:
@@ -297,15 +326,24 @@ def _export_wacz(args: argparse.Namespace) -> int:
     from scraper.replay.package import export_wacz
 
     if not args.output or args.output == "-":
-        print("error: --format wacz needs -o FILE (a WACZ is a zip file, not text for a "
-              "terminal or a pipe)", file=sys.stderr)  # fmt: skip
+        print(
+            "error: --format wacz needs -o FILE (a WACZ is a zip file, not text for a "
+            "terminal or a pipe)",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     config = _config(args)
     store = _open_store(args)
     progress = Counter("articles read")
     try:
-        report = export_wacz(store, config.archive.path, Path(args.output), source=args.source,
-                             since=args.since, progress=progress)  # fmt: skip
+        report = export_wacz(
+            store,
+            config.archive.path,
+            Path(args.output),
+            source=args.source,
+            since=args.since,
+            progress=progress,
+        )
     finally:
         progress.close()
     for warning in report.warnings:
@@ -325,8 +363,11 @@ def cmd_add(args: argparse.Namespace) -> int:
     if not found.offers:
         for problem in found.problems:
             print(f"  tried {problem}", file=sys.stderr)
-        print(f"error: no feed, news sitemap or article list found at {args.url} "
-              f"({found.requests} requests)", file=sys.stderr)  # fmt: skip
+        print(
+            f"error: no feed, news sitemap or article list found at {args.url} "
+            f"({found.requests} requests)",
+            file=sys.stderr,
+        )
         return EXIT_FAILED
     best = found.best()
     if best is not None and best.kind != "feed":
@@ -353,8 +394,10 @@ def cmd_import_opml(args: argparse.Namespace) -> int:
         raise ScraperError(f"{args.file}: cannot read: {error.strerror}") from None
     results = add_sources(config.file, read_opml(data))
     added = [name for _, name in results if name]
-    print(f"{len(added)} sources added, {len(results) - len(added)} already configured "
-          f"(to {config.file})")  # fmt: skip
+    print(
+        f"{len(added)} sources added, {len(results) - len(added)} already configured "
+        f"(to {config.file})"
+    )
     return EXIT_OK
 
 
@@ -376,8 +419,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     config = _config(args)
     if config.index.url:
-        raise ConfigError(f"{config.file}: index.url: `scraper serve` (Datasette) reads only the "
-                          "embedded SQLite index, not PostgreSQL")  # fmt: skip
+        raise ConfigError(
+            f"{config.file}: index.url: `scraper serve` (Datasette) reads only the "
+            "embedded SQLite index, not PostgreSQL"
+        )
     return serve(config.archive.path, args.port)
 
 
@@ -411,8 +456,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     def progress(table: str, done: int, total: int) -> None:
         print(f"{table}: {done}/{total} rows copied", file=sys.stderr, flush=True)
 
-    report = migrate_index(config, args.to, schema=args.schema, batch=args.batch,
-                           progress=progress)  # fmt: skip
+    report = migrate_index(config, args.to, schema=args.schema, batch=args.batch, progress=progress)
     print(f"{'table':<18} {'sqlite':>10} {'postgresql':>10}")
     for table, source, target in report.counts:
         mark = "" if source == target else "  <- differs"
@@ -420,8 +464,10 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     if not report.ok:
         print("error: the row counts differ; run `scraper migrate` again", file=sys.stderr)
         return EXIT_FAILED
-    print(f"\n{report.copied} rows copied; every table's count agrees. To use the PostgreSQL "
-          f"index, add to {config.file}:\n\n{config_lines(args.to, args.schema)}")  # fmt: skip
+    print(
+        f"\n{report.copied} rows copied; every table's count agrees. To use the PostgreSQL "
+        f"index, add to {config.file}:\n\n{config_lines(args.to, args.schema)}"
+    )
     return EXIT_OK
 
 
@@ -451,11 +497,13 @@ def cmd_extract(args: argparse.Namespace) -> int:
 # -- parser -----------------------------------------------------------------------------------
 def _add_config(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--config", metavar="PATH",
+        "--config",
+        metavar="PATH",
         help="config file (default: $SCRAPER_CONFIG, else config/scraper.toml)",
-    )  # fmt: skip
-    parser.add_argument("-v", "--verbose", action="count", default=0,
-                        help="log what happens (-vv for debug detail)")  # fmt: skip
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="count", default=0, help="log what happens (-vv for debug detail)"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -466,8 +514,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"scraper {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    def command(name: str, handler: Callable[[argparse.Namespace], int], help_text: str,
-                description: str | None = None) -> argparse.ArgumentParser:  # fmt: skip
+    def command(
+        name: str,
+        handler: Callable[[argparse.Namespace], int],
+        help_text: str,
+        description: str | None = None,
+    ) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=description or help_text)
         _add_config(sub)
         sub.set_defaults(handler=handler)
@@ -480,12 +532,19 @@ def build_parser() -> argparse.ArgumentParser:
         "Poll each source's feed once, fetch and extract every entry not archived yet, and store "
         "it. Exit status: 0 when every source succeeded, 1 when any failed, 2 for a bad config.",
     )
-    fetch.add_argument("--source", action="append", metavar="NAME",
-                       help="only this source (repeat for several)")  # fmt: skip
-    fetch.add_argument("--force", action="store_true",
-                       help="ignore Retry-After waits and disabled sources this once")  # fmt: skip
-    fetch.add_argument("--revisit", action="store_true",
-                       help="also fetch every archived article again now, keeping new versions")  # fmt: skip
+    fetch.add_argument(
+        "--source", action="append", metavar="NAME", help="only this source (repeat for several)"
+    )
+    fetch.add_argument(
+        "--force",
+        action="store_true",
+        help="ignore Retry-After waits and disabled sources this once",
+    )
+    fetch.add_argument(
+        "--revisit",
+        action="store_true",
+        help="also fetch every archived article again now, keeping new versions",
+    )
 
     run = command(
         "run",
@@ -507,11 +566,19 @@ def build_parser() -> argparse.ArgumentParser:
         "whichever worker is free, with per-host limits held across all workers. SIGINT/SIGTERM "
         "stop it cleanly. Start one or more on each machine (see Scaling out).",
     )
-    worker.add_argument("--queues", type=_checked(_queues), default=("poll", "fetch", "extract"),
-                        metavar="poll,fetch,extract",
-                        help="the queues this worker serves (default: all three)")  # fmt: skip
-    worker.add_argument("--concurrency", type=_checked(positive_int), metavar="N",
-                        help="jobs run at once (default: [daemon] concurrency)")  # fmt: skip
+    worker.add_argument(
+        "--queues",
+        type=_checked(_queues),
+        default=("poll", "fetch", "extract"),
+        metavar="poll,fetch,extract",
+        help="the queues this worker serves (default: all three)",
+    )
+    worker.add_argument(
+        "--concurrency",
+        type=_checked(positive_int),
+        metavar="N",
+        help="jobs run at once (default: [daemon] concurrency)",
+    )
     worker.add_argument("--log-json", action="store_true", help="log one JSON object per line")
 
     status = command("status", cmd_status, "show each source's health, schedule and counts")
@@ -542,18 +609,36 @@ def build_parser() -> argparse.ArgumentParser:
         "or another format; --format wacz packages the articles' HTTP exchanges (every "
         "version) as a WACZ file for ReplayWeb.page and pywb, and needs -o FILE.",
     )
-    export.add_argument("--format", choices=["jsonl", "csv", "markdown", "wacz"],
-                        default="jsonl", help="jsonl (default): one JSON object per article; "
-                        "csv; markdown; wacz: a web archive to replay (needs -o FILE)")  # fmt: skip
-    export.add_argument("-o", "--output", metavar="FILE",
-                        help="write to FILE (atomically) instead of standard output")  # fmt: skip
-    export.add_argument("--versions", action="store_true",
-                        help="one object per version instead, adding version and fetched_at")  # fmt: skip
-    export.add_argument("--include-minor", action="store_true",
-                        help="with --versions, also the minor (whitespace/punctuation) versions")  # fmt: skip
+    export.add_argument(
+        "--format",
+        choices=["jsonl", "csv", "markdown", "wacz"],
+        default="jsonl",
+        help="jsonl (default): one JSON object per article; "
+        "csv; markdown; wacz: a web archive to replay (needs -o FILE)",
+    )
+    export.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write to FILE (atomically) instead of standard output",
+    )
+    export.add_argument(
+        "--versions",
+        action="store_true",
+        help="one object per version instead, adding version and fetched_at",
+    )
+    export.add_argument(
+        "--include-minor",
+        action="store_true",
+        help="with --versions, also the minor (whitespace/punctuation) versions",
+    )
     export.add_argument("--source", metavar="NAME", help="only this source")
-    export.add_argument("--since", type=_date, metavar="DATE",
-                        help="only articles published (or first seen) since DATE")  # fmt: skip
+    export.add_argument(
+        "--since",
+        type=_date,
+        metavar="DATE",
+        help="only articles published (or first seen) since DATE",
+    )
 
     search = command(
         "search",
@@ -579,8 +664,9 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: the last two). Coloured on a terminal.",
     )
     diff.add_argument("article", metavar="ID|URL")
-    diff.add_argument("v1", nargs="?", type=int, help="the older version (default: the one "
-                      "before the latest)")  # fmt: skip
+    diff.add_argument(
+        "v1", nargs="?", type=int, help="the older version (default: the one before the latest)"
+    )
     diff.add_argument("v2", nargs="?", type=int, help="the newer version (default: the latest)")
     diff.add_argument("--no-color", action="store_true", help="plain [-removed-] {+added+}")
     diff.add_argument("--unified", action="store_true", help="a unified diff, one paragraph a line")
@@ -598,11 +684,13 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--name", help="the new source's name (default: from the site)")
     add.add_argument("--all", action="store_true", help="add every feed found, not the best")
 
-    import_opml = command("import-opml", cmd_import_opml,
-                          "add every feed of an OPML file (folders become tags)")  # fmt: skip
+    import_opml = command(
+        "import-opml", cmd_import_opml, "add every feed of an OPML file (folders become tags)"
+    )
     import_opml.add_argument("file", metavar="FILE")
-    export_opml = command("export-opml", cmd_export_opml,
-                          "write the configured feeds as OPML 2.0 for feed readers")  # fmt: skip
+    export_opml = command(
+        "export-opml", cmd_export_opml, "write the configured feeds as OPML 2.0 for feed readers"
+    )
     export_opml.add_argument("-o", "--output", metavar="FILE", help="file (default: stdout)")
 
     build_site = command(
@@ -633,9 +721,12 @@ def build_parser() -> argparse.ArgumentParser:
         "the replay (CDXJ) index. Exit 0 when consistent, 1 when a problem is found. Leftovers "
         "of an interrupted run are notes, removed with --repair.",
     )
-    verify.add_argument("--repair", action="store_true",
-                        help="remove leftovers of interrupted runs (orphan folders, temp files); "
-                        "rebuild a replay index that disagrees with the WARC files")  # fmt: skip
+    verify.add_argument(
+        "--repair",
+        action="store_true",
+        help="remove leftovers of interrupted runs (orphan folders, temp files); "
+        "rebuild a replay index that disagrees with the WARC files",
+    )
     verify.add_argument("--json", action="store_true", help="the report as JSON")
 
     compare = command(
@@ -667,10 +758,18 @@ def build_parser() -> argparse.ArgumentParser:
         "Resumable: run it again after an interruption and it copies only what is missing. "
         "Row counts are compared at the end; the article files and WARC stay where they are.",
     )
-    migrate.add_argument("--to", required=True, metavar="URL", type=_checked(postgres_url),
-                         help="the database, e.g. postgresql://user@host:5432/db")  # fmt: skip
-    migrate.add_argument("--schema", type=_checked(identifier), help="a PostgreSQL schema for the tables (default: the "
-                         "server's, usually public)")  # fmt: skip
+    migrate.add_argument(
+        "--to",
+        required=True,
+        metavar="URL",
+        type=_checked(postgres_url),
+        help="the database, e.g. postgresql://user@host:5432/db",
+    )
+    migrate.add_argument(
+        "--schema",
+        type=_checked(identifier),
+        help="a PostgreSQL schema for the tables (default: the server's, usually public)",
+    )
     migrate.add_argument(
         "--batch", type=_checked(positive_int), default=2000, help="rows per transaction"
     )
@@ -713,8 +812,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()  # the reader went away (e.g. `| head`); nothing more to say
         return EXIT_OK
     except Exception as error:  # noqa: BLE001 - a bug must still read as one line
-        print(f"error: unexpected {type(error).__name__}: {error} (a bug: please report it; "
-              "-vv shows the traceback)", file=sys.stderr)  # fmt: skip
+        print(
+            f"error: unexpected {type(error).__name__}: {error} (a bug: please report it; "
+            "-vv shows the traceback)",
+            file=sys.stderr,
+        )
         if getattr(args, "verbose", 0) >= 2:
             import traceback
 

@@ -392,8 +392,10 @@ def parse_config(data: Mapping[str, Any], file: Path | None = None) -> Config:
         kinds = [k for k in _SOURCE_KINDS if k in values]
         if len(kinds) != 1:
             problem = "missing" if not kinds else f"give only one of {', '.join(kinds)}"
-            raise ConfigError(f"{label}: {where}.feed: {problem} (a source has exactly one of "
-                              "feed, sitemap or page)")  # fmt: skip
+            raise ConfigError(
+                f"{label}: {where}.feed: {problem} (a source has exactly one of "
+                "feed, sitemap or page)"
+            )
         if "links" in values and "page" not in values:
             raise ConfigError(f"{label}: {where}.links: only section pages (page = ...) take it")
         if values["name"] in seen:
@@ -417,8 +419,9 @@ def parse_config(data: Mapping[str, Any], file: Path | None = None) -> Config:
                 raise ConfigError(f"{label}: notify[{index}].{key}: missing")
         unknown = set(values.get("sources", ())) - seen
         if unknown:
-            raise ConfigError(f"{label}: notify[{index}].sources: no source named "
-                              f"{', '.join(sorted(unknown))}")  # fmt: skip
+            raise ConfigError(
+                f"{label}: notify[{index}].sources: no source named {', '.join(sorted(unknown))}"
+            )
         rules.append(NotifyRule(**values))
     return Config(
         file=file,

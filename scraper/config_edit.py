@@ -52,8 +52,11 @@ def _name_from_url(url: str) -> str:
     host = (parts.hostname or "source").removeprefix("www.")
     labels = host.split(".")
     base = labels[-2] if len(labels) >= 2 and len(labels[-2]) > 3 else host.replace(".", "-")
-    section = [p for p in parts.path.split("/") if p and not re.search(
-        r"^(feed|rss|atom|index|feeds|posts|default)(\.\w+)?$|\.xml$", p)]  # fmt: skip
+    section = [
+        p
+        for p in parts.path.split("/")
+        if p and not re.search(r"^(feed|rss|atom|index|feeds|posts|default)(\.\w+)?$|\.xml$", p)
+    ]
     name = re.sub(r"[^a-z0-9_.-]+", "-", "-".join([base, *section[:1]]).lower()).strip("-")[:56]
     return name or "source"
 

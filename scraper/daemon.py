@@ -76,18 +76,26 @@ class Daemon:
                 PageRenderer(fetcher, self.config.browser) as renderer,
             ):
                 self._pipeline = Pipeline(
-                    fetcher=fetcher, store=archive.store, tree=archive.tree, extract=extractor,
-                    clock=utcnow, schedule=self.config.daemon,
+                    fetcher=fetcher,
+                    store=archive.store,
+                    tree=archive.tree,
+                    extract=extractor,
+                    clock=utcnow,
+                    schedule=self.config.daemon,
                     revisits=self.config.versions.revisits,
                     notify=notifier.emit,
                     on_article=self._changed,
                     on_version=lambda article, kind: self._changed(article),
-                )  # fmt: skip
+                )
                 self._pipeline.renderer = renderer
                 # Polls hand their fetched pages to the extraction stage and end.
-                self._pages = PageQueue(self._pipeline, lambda: self.sources,
-                                        tasks=extractor.workers * 4, on_stored=self._index_soon,
-                                        journal=self.config.archive.path / PAGES_JOURNAL)  # fmt: skip
+                self._pages = PageQueue(
+                    self._pipeline,
+                    lambda: self.sources,
+                    tasks=extractor.workers * 4,
+                    on_stored=self._index_soon,
+                    journal=self.config.archive.path / PAGES_JOURNAL,
+                )
                 self._pipeline.handoff = self._pages.handoff
                 self._pipeline.pending = self._pages.pending
                 self._pipeline.handoff_group = self._pages.handoff_group
@@ -96,20 +104,38 @@ class Daemon:
                 self._scheduler = AsyncIOScheduler(timezone=UTC)
                 self._scheduler.start()
                 self._install_signals()
-                event(log, logging.INFO, None, None, "daemon started",
-                      archive=str(self.config.archive.path), sources=len(self.sources))  # fmt: skip
+                event(
+                    log,
+                    logging.INFO,
+                    None,
+                    None,
+                    "daemon started",
+                    archive=str(self.config.archive.path),
+                    sources=len(self.sources),
+                )
                 for source in self.sources.values():
                     self._arm(source, self._due(source))
                 self._scheduler.add_job(
-                    self._update_site, "interval", seconds=SITE_TICK, id="site",
-                    next_run_time=utcnow(), coalesce=True, max_instances=1,
-                    misfire_grace_time=None, args=[archive],
-                )  # fmt: skip
-                self._scheduler.add_job(
-                    self._revisit_due, "interval", seconds=REVISIT_TICK, id="revisits",
-                    next_run_time=utcnow(), coalesce=True, max_instances=1,
+                    self._update_site,
+                    "interval",
+                    seconds=SITE_TICK,
+                    id="site",
+                    next_run_time=utcnow(),
+                    coalesce=True,
+                    max_instances=1,
                     misfire_grace_time=None,
-                )  # fmt: skip
+                    args=[archive],
+                )
+                self._scheduler.add_job(
+                    self._revisit_due,
+                    "interval",
+                    seconds=REVISIT_TICK,
+                    id="revisits",
+                    next_run_time=utcnow(),
+                    coalesce=True,
+                    max_instances=1,
+                    misfire_grace_time=None,
+                )
                 await self._stop.wait()
                 # Polls first (the pages they hand over meanwhile are journaled), then the
                 # extraction stage gets what is left of the grace period: what it leaves is
@@ -136,8 +162,14 @@ class Daemon:
     def stop(self) -> None:
         """Take no new work; in-flight polls get the grace period to finish."""
         if not self._stop.is_set():
-            event(log, logging.INFO, None, None, "stopping: finishing in-flight polls",
-                  in_flight=len(self._running))  # fmt: skip
+            event(
+                log,
+                logging.INFO,
+                None,
+                None,
+                "stopping: finishing in-flight polls",
+                in_flight=len(self._running),
+            )
             if self._scheduler is not None:
                 self._scheduler.pause()
             self._stop.set()
@@ -150,8 +182,15 @@ class Daemon:
         for task in pending:
             task.cancel()
         if pending:
-            event(log, logging.WARNING, None, None, "abandoned in-flight polls after the grace "
-                  "period; they will be redone at next start", abandoned=len(pending))  # fmt: skip
+            event(
+                log,
+                logging.WARNING,
+                None,
+                None,
+                "abandoned in-flight polls after the grace "
+                "period; they will be redone at next start",
+                abandoned=len(pending),
+            )
             await asyncio.gather(*pending, return_exceptions=True)
 
     def _install_signals(self) -> None:
@@ -178,9 +217,16 @@ class Daemon:
         # APScheduler skip that run, and a skipped date job never runs: the source went silent.
         # `_poll` itself never lets two polls of one source run together.
         self._scheduler.add_job(
-            self._poll, "date", run_date=when, args=[source.name], id=source.name,
-            replace_existing=True, coalesce=True, max_instances=2, misfire_grace_time=None,
-        )  # fmt: skip
+            self._poll,
+            "date",
+            run_date=when,
+            args=[source.name],
+            id=source.name,
+            replace_existing=True,
+            coalesce=True,
+            max_instances=2,
+            misfire_grace_time=None,
+        )
 
     async def _poll(self, name: str) -> None:
         source = self.sources.get(name)
@@ -198,8 +244,14 @@ class Daemon:
             self.polls += 1
             state = self._pipeline.store.source_state(name)
             if report.error is None:  # a failed poll was logged, with its reason, by the pipeline
-                event(log, logging.INFO, name, report.feed_url, report.summary(),
-                      next_poll=state.next_poll.isoformat() if state.next_poll else None)  # fmt: skip
+                event(
+                    log,
+                    logging.INFO,
+                    name,
+                    report.feed_url,
+                    report.summary(),
+                    next_poll=state.next_poll.isoformat() if state.next_poll else None,
+                )
             # (each page that failed was logged once, by the pipeline, as it failed)
             self._index_soon()
             nxt = state.next_poll or utcnow() + timedelta(seconds=source.interval)
@@ -243,8 +295,9 @@ class Daemon:
         self._index_again = True
         while self._index_again and not self._stop.is_set():
             self._index_again = False
-            await asyncio.to_thread(refresh_replay_index, self.config.archive.path,
-                                    self._stop.is_set, self._known_lines)  # fmt: skip
+            await asyncio.to_thread(
+                refresh_replay_index, self.config.archive.path, self._stop.is_set, self._known_lines
+            )
 
     async def _final_index(self) -> None:
         """Index the last polls' records before exit, within half the grace period (a large
@@ -252,15 +305,22 @@ class Daemon:
         if self._indexing is not None:
             await self._indexing
         deadline = time.monotonic() + self.config.daemon.grace_period / 2
-        await asyncio.to_thread(refresh_replay_index, self.config.archive.path,
-                                lambda: time.monotonic() > deadline, self._known_lines)  # fmt: skip
+        await asyncio.to_thread(
+            refresh_replay_index,
+            self.config.archive.path,
+            lambda: time.monotonic() > deadline,
+            self._known_lines,
+        )
 
     async def _revisit_due(self) -> None:
         """Revisit the articles whose next scheduled revisit has come."""
         assert self._pipeline is not None
         pipeline = self._pipeline
-        due = [a for a in pipeline.store.due_revisits(utcnow(), limit=REVISIT_BATCH)
-               if a.source in self.sources]  # fmt: skip
+        due = [
+            a
+            for a in pipeline.store.due_revisits(utcnow(), limit=REVISIT_BATCH)
+            if a.source in self.sources
+        ]
         if not due or self._stop.is_set():
             return
         task = asyncio.current_task()
@@ -300,8 +360,13 @@ class Daemon:
         for name, source in new.items():
             if old.get(name) != source:
                 self._arm(source, self._due(source))
-                event(log, logging.INFO, name, source.url,
-                      "source added" if name not in old else "source changed")  # fmt: skip
+                event(
+                    log,
+                    logging.INFO,
+                    name,
+                    source.url,
+                    "source added" if name not in old else "source changed",
+                )
 
 
 def run_daemon(config_path: Path | None) -> int:

@@ -72,8 +72,13 @@ def declared_feeds(html: str, base: str) -> list[Candidate]:
     for anchor in tree.xpath("//a[@href]"):
         href = anchor.get("href") or ""
         url = absolute_url(base, href)
-        if url and _same_site(url, base) and _FEEDISH_HREF.search(urlsplit(url).path + (
-                "?" + urlsplit(url).query if urlsplit(url).query else "")):  # fmt: skip
+        if (
+            url
+            and _same_site(url, base)
+            and _FEEDISH_HREF.search(
+                urlsplit(url).path + ("?" + urlsplit(url).query if urlsplit(url).query else "")
+            )
+        ):
             found.append(Candidate(url, "linked", anchor.text_content().strip()[:80] or None))
     return _dedupe(found)
 

@@ -98,8 +98,20 @@ def detect(content: bytes) -> str:
     return best.encoding
 
 
-_BINARY_MAGIC = (b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"%PDF", b"PK\x03\x04", b"\x1f\x8b",
-                 b"RIFF", b"\x00\x00\x01\x00", b"OggS", b"fLaC", b"ID3", b"\x7fELF")  # fmt: skip
+_BINARY_MAGIC = (
+    b"\x89PNG",
+    b"GIF8",
+    b"\xff\xd8\xff",
+    b"%PDF",
+    b"PK\x03\x04",
+    b"\x1f\x8b",
+    b"RIFF",
+    b"\x00\x00\x01\x00",
+    b"OggS",
+    b"fLaC",
+    b"ID3",
+    b"\x7fELF",
+)
 
 
 # C0 controls that text never holds (tab, newlines, form feed and escape excepted)

@@ -13,9 +13,23 @@ from scraper.store.base import Store
 
 # The JSONL export's keys, in order: scripts rely on them; never rename or drop one.
 ARTICLE_KEYS = (
-    "id", "url", "source", "title", "authors", "published", "updated", "language", "tags",
-    "text", "canonical_url", "original_url", "story_id", "versions", "first_seen", "last_seen",
-)  # fmt: skip
+    "id",
+    "url",
+    "source",
+    "title",
+    "authors",
+    "published",
+    "updated",
+    "language",
+    "tags",
+    "text",
+    "canonical_url",
+    "original_url",
+    "story_id",
+    "versions",
+    "first_seen",
+    "last_seen",
+)
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -112,8 +126,20 @@ def export_markdown(
     for article in store.iter_articles(source=source, since=since):
         record = article_record(article)
         out.write(f"## {article.title or article.url}\n\n")
-        for key in ("url", "source", "authors", "published", "updated", "language", "tags",
-                    "canonical_url", "original_url", "id", "story_id", "versions"):  # fmt: skip
+        for key in (
+            "url",
+            "source",
+            "authors",
+            "published",
+            "updated",
+            "language",
+            "tags",
+            "canonical_url",
+            "original_url",
+            "id",
+            "story_id",
+            "versions",
+        ):
             value = record[key]
             if isinstance(value, list):
                 value = ", ".join(value)

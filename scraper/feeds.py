@@ -63,8 +63,13 @@ def _ttl_seconds(parsed: Any) -> float | None:
         return int(str(ttl).strip()) * 60.0
     period = channel.get("sy_updateperiod")
     if period:
-        seconds = {"hourly": 3600, "daily": 86400, "weekly": 604800, "monthly": 2592000,
-                   "yearly": 31536000}.get(str(period).strip().lower())  # fmt: skip
+        seconds = {
+            "hourly": 3600,
+            "daily": 86400,
+            "weekly": 604800,
+            "monthly": 2592000,
+            "yearly": 31536000,
+        }.get(str(period).strip().lower())
         frequency = str(channel.get("sy_updatefrequency", "1")).strip()
         if seconds:
             return seconds / max(1, int(frequency) if frequency.isdigit() else 1)
@@ -73,8 +78,14 @@ def _ttl_seconds(parsed: Any) -> float | None:
 
 def _feedparser_entry(raw: Any, base: str | None) -> FeedEntry | None:
     link = None
-    for candidate in [raw.get("link"), *[li.get("href") for li in raw.get("links", [])
-                                         if li.get("rel", "alternate") == "alternate"]]:  # fmt: skip
+    for candidate in [
+        raw.get("link"),
+        *[
+            li.get("href")
+            for li in raw.get("links", [])
+            if li.get("rel", "alternate") == "alternate"
+        ],
+    ]:
         link = absolute_url(base, candidate)
         if link:
             break
@@ -125,10 +136,10 @@ def _parse_json_feed(text: str, base: str | None) -> Feed:
                 updated=_iso(item.get("date_modified")),
                 authors=_dedupe(
                     [_clean(a.get("name")) or "" for a in authors if isinstance(a, dict)]
-                ),  # fmt: skip
+                ),
                 tags=_dedupe(
                     [_clean(t) or "" for t in item.get("tags") or [] if isinstance(t, str)]
-                ),  # fmt: skip
+                ),
                 summary=_clean(item.get("summary")),
                 language=_clean(item.get("language")) or _clean(data.get("language")),
             )
@@ -147,8 +158,11 @@ def _feedparser(content: bytes, headers: dict[str, str]) -> Any:
     """feedparser, whose strict (XML) parser lets a few errors escape on damaged input (a
     namespace URI cut by a space raises ValueError): those bytes are read again by its loose
     parser, as it does itself for XML errors, so a damaged feed still yields what it holds."""
-    options: dict[str, Any] = {"response_headers": headers, "sanitize_html": False,
-                               "resolve_relative_uris": False}  # fmt: skip
+    options: dict[str, Any] = {
+        "response_headers": headers,
+        "sanitize_html": False,
+        "resolve_relative_uris": False,
+    }
     try:
         return feedparser.parse(content, **options)
     except (ValueError, TypeError, KeyError, IndexError, AttributeError) as error:

@@ -147,7 +147,7 @@ class Fetcher:
                 self.settings.timeout,
                 connect=self.settings.connect_timeout,
                 read=self.settings.read_timeout,
-            ),  # fmt: skip
+            ),
             headers={"User-Agent": self.settings.user_agent, "Accept-Encoding": "gzip, deflate"},
         )
         return self
@@ -255,9 +255,14 @@ class Fetcher:
         return headers
 
     async def _get_with_retries(
-        self, url: str, original: str, headers: dict[str, str], source: str | None, kind: str,
+        self,
+        url: str,
+        original: str,
+        headers: dict[str, str],
+        source: str | None,
+        kind: str,
         delay: float | None,
-    ) -> Exchange:  # fmt: skip
+    ) -> Exchange:
         attempts = self.settings.retries + 1
         for attempt in range(attempts):
             try:
@@ -274,13 +279,20 @@ class Fetcher:
         raise AssertionError("unreachable")
 
     async def _get_once(
-        self, url: str, original: str, headers: dict[str, str], source: str | None, kind: str,
+        self,
+        url: str,
+        original: str,
+        headers: dict[str, str],
+        source: str | None,
+        kind: str,
         delay: float | None,
-    ) -> Exchange:  # fmt: skip
+    ) -> Exchange:
         assert self._client is not None, "use the Fetcher as an async context manager"
         host = host_of(url)
-        gap = max(delay if delay is not None else self.settings.per_host_delay,
-                  self._crawl_delays.get(host, 0.0))  # fmt: skip
+        gap = max(
+            delay if delay is not None else self.settings.per_host_delay,
+            self._crawl_delays.get(host, 0.0),
+        )
         fetched_at = self.clock()
         try:
             async with self.limiter.slot(host, gap) as sent:
@@ -306,17 +318,26 @@ class Fetcher:
         # fsync blocks; a thread keeps the event loop (and every other host) moving meanwhile.
         location = await asyncio.to_thread(self.warc.write, capture) if self.warc else None
         self._log(
-            url, source, kind, fetched_at, capture.status, None, size=len(capture.payload),
+            url,
+            source,
+            kind,
+            fetched_at,
+            capture.status,
+            None,
+            size=len(capture.payload),
             warc=(location.file, location.offset, location.length) if location else None,
-        )  # fmt: skip
+        )
         return Exchange(
-            url=url, requested_url=original, status=capture.status,
+            url=url,
+            requested_url=original,
+            status=capture.status,
             headers={k.lower(): v for k, v in capture.response_headers},
-            content=content, fetched_at=fetched_at,
+            content=content,
+            fetched_at=fetched_at,
             warc_file=location.file if location else None,
             warc_offset=location.offset if location else None,
             warc_revisit=location.revisit if location else False,
-        )  # fmt: skip
+        )
 
     async def _stream(
         self, url: str, headers: dict[str, str], fetched_at: datetime, sent: Callable[[], None]
@@ -342,8 +363,9 @@ class Fetcher:
         ) as response:
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > limit:
-                raise FetchError(url, f"body of {int(declared):,} bytes exceeds the "
-                                      f"{limit:,}-byte limit")  # fmt: skip
+                raise FetchError(
+                    url, f"body of {int(declared):,} bytes exceeds the {limit:,}-byte limit"
+                )
             chunks: list[bytes] = []
             size = 0
             try:
@@ -365,17 +387,22 @@ class Fetcher:
                 url=str(response.request.url),
                 method="GET",
                 target=response.request.url.raw_path.decode("ascii", "replace"),
-                request_headers=self._recorded([(k.decode("latin-1"), v.decode("latin-1"))
-                                                for k, v in response.request.headers.raw]),
+                request_headers=self._recorded(
+                    [
+                        (k.decode("latin-1"), v.decode("latin-1"))
+                        for k, v in response.request.headers.raw
+                    ]
+                ),
                 http_version=response.http_version,
                 status=response.status_code,
                 reason=response.reason_phrase,
-                response_headers=[(k.decode("latin-1"), v.decode("latin-1"))
-                                  for k, v in response.headers.raw],
+                response_headers=[
+                    (k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw
+                ],
                 payload=raw,
                 fetched_at=fetched_at,
                 ip=ip,
-            )  # fmt: skip
+            )
             encoding = response.headers.get("content-encoding", "")
         if 300 <= response.status_code < 400:
             return capture, b""  # redirect bodies are kept in WARC only
@@ -408,11 +435,17 @@ class Fetcher:
     ) -> Exchange:
         status = exchange.status
         exchange = Exchange(
-            url=exchange.url, requested_url=url, status=status, headers=exchange.headers,
-            content=exchange.content, fetched_at=exchange.fetched_at, redirects=tuple(hops),
-            warc_file=exchange.warc_file, warc_offset=exchange.warc_offset,
+            url=exchange.url,
+            requested_url=url,
+            status=status,
+            headers=exchange.headers,
+            content=exchange.content,
+            fetched_at=exchange.fetched_at,
+            redirects=tuple(hops),
+            warc_file=exchange.warc_file,
+            warc_offset=exchange.warc_offset,
             warc_revisit=exchange.warc_revisit,
-        )  # fmt: skip
+        )
         if status in {429, 503} or (status >= 500 and "retry-after" in exchange.headers):
             now = self.clock()
             until = parse_retry_after(exchange.headers.get("retry-after"), now)
@@ -465,9 +498,17 @@ class Fetcher:
         return exchange.status, exchange.content.decode("utf-8", errors="replace"), None
 
     def _log(
-        self, url: str, source: str | None, kind: str, fetched_at: datetime, status: int | None,
-        error: str | None, *, size: int = 0, warc: tuple[str, int, int] | None = None,
-    ) -> None:  # fmt: skip
+        self,
+        url: str,
+        source: str | None,
+        kind: str,
+        fetched_at: datetime,
+        status: int | None,
+        error: str | None,
+        *,
+        size: int = 0,
+        warc: tuple[str, int, int] | None = None,
+    ) -> None:
         self.store.log_fetch(
             FetchRecord(
                 url=url,
@@ -480,7 +521,7 @@ class Fetcher:
                 warc_file=warc[0] if warc else None,
                 warc_offset=warc[1] if warc else None,
                 warc_length=warc[2] if warc else None,
-            )  # fmt: skip
+            )
         )
 
 

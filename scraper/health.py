@@ -95,8 +95,10 @@ def extraction_drop(now: ExtractionHealth | None, before: ExtractionHealth | Non
     if now is None or before is None or now.pages < MIN_PAGES or before.pages < MIN_PAGES:
         return None
     if before.median_body_chars and now.median_body_chars < before.median_body_chars * BODY_DROP:
-        return (f"median body fell from {before.median_body_chars:.0f} to "
-                f"{now.median_body_chars:.0f} characters")  # fmt: skip
+        return (
+            f"median body fell from {before.median_body_chars:.0f} to "
+            f"{now.median_body_chars:.0f} characters"
+        )
     if before.date_share - now.date_share >= SHARE_DROP:
         return f"pages with a date fell from {before.date_share:.0%} to {now.date_share:.0%}"
     if before.author_share - now.author_share >= SHARE_DROP:

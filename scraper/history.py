@@ -42,7 +42,7 @@ def _version(row: dict[str, Any]) -> Version:
         minor=bool(row.get("minor")),
         snapshot=Snapshot(
             row["title"], row["text"], tuple(row["authors"]), row["published"], row["updated"]
-        ),  # fmt: skip
+        ),
     )
 
 
@@ -69,8 +69,10 @@ def diff_versions(
         new_number = second if second is not None else shown[-1].number
         for number in (first, new_number):
             if number not in every:
-                raise ScraperError(f"{article.id} has no version {number} (it has "
-                                   f"{', '.join(map(str, sorted(every)))})")  # fmt: skip
+                raise ScraperError(
+                    f"{article.id} has no version {number} (it has "
+                    f"{', '.join(map(str, sorted(every)))})"
+                )
         old, new = every[first], every[new_number]
     label_old = f"v{old.number} ({_when(old.fetched_at)})"
     label_new = f"v{new.number} ({_when(new.fetched_at)})"
@@ -85,8 +87,9 @@ def _when(value: datetime | None) -> str:
     return value.isoformat(timespec="seconds") if value else "?"
 
 
-def compare_articles(store: Store, first: str, second: str, *, color: bool = False,
-                     unified: bool = False) -> str:  # fmt: skip
+def compare_articles(
+    store: Store, first: str, second: str, *, color: bool = False, unified: bool = False
+) -> str:
     """What a republisher changed: the word diff between any two articles' latest versions."""
     a, b = store.get_article(first), store.get_article(second)
     for key, found in ((first, a), (second, b)):
@@ -97,5 +100,6 @@ def compare_articles(store: Store, first: str, second: str, *, color: bool = Fal
     new = describe_snapshot(Snapshot(b.title, b.text, b.authors, b.published, b.updated))
     if unified:
         return unified_diff(old, new, a.url, b.url) or "(no difference)\n"
-    return f"{a.id} ({a.url}) -> {b.id} ({b.url})\n" + render_word_diff(word_diff(old, new),
-                                                                       color=color)  # fmt: skip
+    return f"{a.id} ({a.url}) -> {b.id} ({b.url})\n" + render_word_diff(
+        word_diff(old, new), color=color
+    )

@@ -12,9 +12,13 @@ NOISY = ("httpx", "httpcore", "trafilatura", "readability", "htmldate", "courlan
 
 
 def event(
-    logger: logging.Logger, level: int, source: str | None, url: str | None, message: str,
+    logger: logging.Logger,
+    level: int,
+    source: str | None,
+    url: str | None,
+    message: str,
     **fields: Any,
-) -> None:  # fmt: skip
+) -> None:
     """Log one event about a source and a URL (either may be None for process-wide events)."""
     if logger.isEnabledFor(level):
         logger.log(level, message, extra={"source": source, "url": url, "fields": fields})

@@ -147,8 +147,10 @@ def _check_target(conn: psycopg.Connection[Any]) -> None:
     conn.execute(PROGRESS_TABLE)
     started = conn.execute("SELECT COUNT(*) FROM scraper_migration").fetchone()[0]  # type: ignore[index]
     if not started and conn.execute("SELECT EXISTS (SELECT 1 FROM articles)").fetchone()[0]:  # type: ignore[index]
-        raise StorageError("the target already holds articles that were not migrated from this "
-                           "archive; migrate into an empty database or schema")  # fmt: skip
+        raise StorageError(
+            "the target already holds articles that were not migrated from this "
+            "archive; migrate into an empty database or schema"
+        )
 
 
 def migrate_index(
@@ -162,14 +164,17 @@ def migrate_index(
     """Copy the archive's SQLite index into the PostgreSQL database `target` (resumable)."""
     root = config.archive.path
     if config.index.url:
-        raise ConfigError(f"{config.file}: index.url: this archive's index is already in "
-                          f"PostgreSQL ({safe_url(config.index.url)})")  # fmt: skip
+        raise ConfigError(
+            f"{config.file}: index.url: this archive's index is already in "
+            f"PostgreSQL ({safe_url(config.index.url)})"
+        )
     if not (root / INDEX_NAME).exists():
         raise StorageError(f"{root}: no archive yet (no {INDEX_NAME} to migrate)")
     pid = ArchiveLock(root).holder()
     if pid is not None:
-        raise StorageError(f"{root}: `scraper run` (pid {pid}) is writing this archive; stop it "
-                           "before migrating")  # fmt: skip
+        raise StorageError(
+            f"{root}: `scraper run` (pid {pid}) is writing this archive; stop it before migrating"
+        )
     SQLiteStore(root).close()  # brings an older index up to the current schema
     PostgresStore(target, schema=schema).close()  # creates the tables
     report = MigrationReport()

@@ -94,9 +94,12 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         for address in allowed:
             try:
                 return await self._inner.connect_tcp(
-                    address, port, timeout=timeout, local_address=local_address,
+                    address,
+                    port,
+                    timeout=timeout,
+                    local_address=local_address,
                     socket_options=socket_options,
-                )  # fmt: skip
+                )
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as error:
                 last = error
         assert last is not None

@@ -64,8 +64,12 @@ class Notice:
         return "\n".join(lines)
 
     def heading(self) -> str:
-        label = {"new_article": "New article", "new_version": "Edited",
-                 "new_republication": "Republished", "source_failing": "Source failing"}  # fmt: skip
+        label = {
+            "new_article": "New article",
+            "new_version": "Edited",
+            "new_republication": "Republished",
+            "source_failing": "Source failing",
+        }
         return f"[{self.source}] {label.get(self.event, self.event)}: {self.title}"[:250]
 
 
@@ -112,8 +116,13 @@ class Notifier:
         assert self._queue is not None
         if self._queue.full():
             dropped = self._queue.get_nowait()
-            log_event(log, logging.WARNING, dropped[1].source, dropped[1].url,
-                      "notification dropped: the queue is full")  # fmt: skip
+            log_event(
+                log,
+                logging.WARNING,
+                dropped[1].source,
+                dropped[1].url,
+                "notification dropped: the queue is full",
+            )
         self._queue.put_nowait(item)
 
     async def _run(self) -> None:
@@ -121,8 +130,7 @@ class Notifier:
         while True:
             rule, note, attempt = await self._queue.get()
             try:
-                ok = await asyncio.wait_for(asyncio.to_thread(self.send, rule, note),
-                                            self.timeout)  # fmt: skip
+                ok = await asyncio.wait_for(asyncio.to_thread(self.send, rule, note), self.timeout)
             except Exception as error:  # noqa: BLE001 - a receiver's failure is only logged
                 ok = False
                 reason = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
@@ -132,15 +140,25 @@ class Notifier:
                 self.delivered.append(note)
                 log_event(log, logging.INFO, note.source, note.url, f"notified {note.event}")
             elif attempt + 1 < RETRIES:
-                log_event(log, logging.WARNING, note.source, note.url,
-                          f"notification failed ({reason}); retrying")  # fmt: skip
+                log_event(
+                    log,
+                    logging.WARNING,
+                    note.source,
+                    note.url,
+                    f"notification failed ({reason}); retrying",
+                )
                 asyncio.get_running_loop().call_later(
                     self.backoff * 2**attempt, self._put, (rule, note, attempt + 1)
                 )
             else:
                 self.failed.append(note)
-                log_event(log, logging.ERROR, note.source, note.url,
-                          f"notification given up after {RETRIES} tries ({reason})")  # fmt: skip
+                log_event(
+                    log,
+                    logging.ERROR,
+                    note.source,
+                    note.url,
+                    f"notification given up after {RETRIES} tries ({reason})",
+                )
 
     async def drain(self, timeout: float) -> None:
         """Give queued notices up to `timeout` seconds to go out, then stop."""

@@ -49,11 +49,14 @@ def write_opml(sources: list[Source], title: str = "scraper sources") -> str:
         if source.tags:
             folder = source.tags[0]
             if folder not in folders:
-                folders[folder] = ElementTree.SubElement(body, "outline", text=folder,
-                                                         title=folder)  # fmt: skip
+                folders[folder] = ElementTree.SubElement(body, "outline", text=folder, title=folder)
             parent = folders[folder]
-        ElementTree.SubElement(parent, "outline", type="rss", text=source.name,
-                               title=source.name, xmlUrl=source.feed)  # fmt: skip
+        ElementTree.SubElement(
+            parent, "outline", type="rss", text=source.name, title=source.name, xmlUrl=source.feed
+        )
     ElementTree.indent(root)
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + ElementTree.tostring(
-        root, encoding="unicode") + "\n"  # fmt: skip
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        + ElementTree.tostring(root, encoding="unicode")
+        + "\n"
+    )

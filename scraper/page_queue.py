@@ -37,9 +37,13 @@ class PageQueue:
     """`handoff` and `pending` for a `Pipeline`; `start` runs the extracting tasks."""
 
     def __init__(
-        self, pipeline: Pipeline, sources: Callable[[], Mapping[str, Source]], tasks: int,
-        on_stored: Callable[[], None] | None = None, journal: Path | None = None,
-    ) -> None:  # fmt: skip
+        self,
+        pipeline: Pipeline,
+        sources: Callable[[], Mapping[str, Source]],
+        tasks: int,
+        on_stored: Callable[[], None] | None = None,
+        journal: Path | None = None,
+    ) -> None:
         self.pipeline = pipeline
         self.sources = sources
         self.tasks = tasks
@@ -110,8 +114,14 @@ class PageQueue:
             self._waiting.add(key)
             self._queue.put_nowait((str(note["source"]), [key], [note["job"]], None, None))
         if waiting:
-            event(log, logging.INFO, None, None, "pages fetched before the last stop queued "
-                  "again for extraction", pages=len(waiting))  # fmt: skip
+            event(
+                log,
+                logging.INFO,
+                None,
+                None,
+                "pages fetched before the last stop queued again for extraction",
+                pages=len(waiting),
+            )
         self._workers = [asyncio.create_task(self._work()) for _ in range(self.tasks)]
         return len(waiting)
 
@@ -135,8 +145,14 @@ class PageQueue:
             self._notes.close()
             self._notes = None
         if left:
-            event(log, logging.INFO, None, None, "pages fetched but not extracted yet are left "
-                  "for the next start", pages=left)  # fmt: skip
+            event(
+                log,
+                logging.INFO,
+                None,
+                None,
+                "pages fetched but not extracted yet are left for the next start",
+                pages=left,
+            )
         return left
 
     async def _work(self) -> None:
@@ -177,8 +193,13 @@ class PageQueue:
             except ScraperError as error:
                 if len(jobs) == 1:
                     raise
-                event(log, logging.ERROR, source.name, job.get("url"),
-                      f"extraction stage: cannot read the fetched page: {error}")  # fmt: skip
+                event(
+                    log,
+                    logging.ERROR,
+                    source.name,
+                    job.get("url"),
+                    f"extraction stage: cannot read the fetched page: {error}",
+                )
                 continue
             if isinstance(entry, str) or len(jobs) == 1:  # a revisit, or one page alone
                 await self.pipeline.archive_handed_off(source, exchange, entry)
@@ -189,11 +210,17 @@ class PageQueue:
         try:
             await self.pipeline.archive_pages(source, pages)
         except Exception as error:  # noqa: BLE001 - then each on its own: the rest go on
-            event(log, logging.ERROR, source.name, None, f"extraction stage: {error!r}; "
-                  "its pages are taken one by one")  # fmt: skip
+            event(
+                log,
+                logging.ERROR,
+                source.name,
+                None,
+                f"extraction stage: {error!r}; its pages are taken one by one",
+            )
             for entry, exchange in pages:  # (any stored already is found, and left alone)
                 try:
                     await self.pipeline.archive_page(source, entry, exchange)
                 except Exception as failure:  # noqa: BLE001
-                    event(log, logging.ERROR, source.name, entry.url,
-                          f"extraction stage: {failure!r}")  # fmt: skip
+                    event(
+                        log, logging.ERROR, source.name, entry.url, f"extraction stage: {failure!r}"
+                    )

@@ -78,8 +78,11 @@ GroupHandoff = Callable[[Source, list[tuple[Exchange, FeedEntry]]], Awaitable[No
 
 def entry_marker(entry: FeedEntry) -> str:
     """What the feed says of an entry that, when it changes, calls for a revisit."""
-    parts = (entry.updated.isoformat() if entry.updated else "", entry.title or "",
-             entry.summary or "")  # fmt: skip
+    parts = (
+        entry.updated.isoformat() if entry.updated else "",
+        entry.title or "",
+        entry.summary or "",
+    )
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
@@ -92,8 +95,9 @@ def clean_article(article: Article, model: BoilerplateModel) -> Article:
     """The article without the lines its source repeats on every page."""
     body = model.clean(Body(article.text, article.markdown, article.error), article.facts)
     fingerprint = article.fingerprint if body.text == article.text else None
-    return replace(article, text=body.text, markdown=body.markdown, facts=None,
-                   fingerprint=fingerprint)  # fmt: skip
+    return replace(
+        article, text=body.text, markdown=body.markdown, facts=None, fingerprint=fingerprint
+    )
 
 
 @dataclass(frozen=True)
@@ -244,13 +248,23 @@ class Pipeline:
             failures = state.failures + 1
             delay = retry_delay(interval, failures)
             if failures == FAILING_AFTER and self.notify is not None:
-                self.notify(Notice("source_failing", source.name, f"{failures} polls failed in a "
-                                   f"row: {report.error}", feed_url))  # fmt: skip
+                self.notify(
+                    Notice(
+                        "source_failing",
+                        source.name,
+                        f"{failures} polls failed in a row: {report.error}",
+                        feed_url,
+                    )
+                )
             state = replace(state, last_error=report.error, failures=failures)
         else:
-            interval = adapt_interval(source, self.schedule, state.interval,
-                                      new_entries=report.new + report.queued,
-                                      hint=report.hint)  # fmt: skip
+            interval = adapt_interval(
+                source,
+                self.schedule,
+                state.interval,
+                new_entries=report.new + report.queued,
+                hint=report.hint,
+            )
             delay = interval
             state = replace(state, last_success=now, last_error=None, failures=0, disabled=None)
         state = replace(state, interval=interval, next_poll=now + timedelta(seconds=delay))
@@ -284,13 +298,22 @@ class Pipeline:
         self, source: Source, feed_url: str, report: SourceReport, *, force: bool
     ) -> None:
         exchange = await self.fetcher.fetch(
-            feed_url, source=source, kind="feed", conditional=True, force=force,
+            feed_url,
+            source=source,
+            kind="feed",
+            conditional=True,
+            force=force,
             delay=source.delay,
-        )  # fmt: skip
+        )
         if exchange.redirects and all(s in PERMANENT_REDIRECTS for s, _ in exchange.redirects):
             report.feed_url = exchange.redirects[-1][1]
-            event(log, logging.WARNING, source.name, feed_url,
-                  f"feed moved permanently to {report.feed_url}; following it from now on")  # fmt: skip
+            event(
+                log,
+                logging.WARNING,
+                source.name,
+                feed_url,
+                f"feed moved permanently to {report.feed_url}; following it from now on",
+            )
         report.hint = max_age(exchange.headers.get("cache-control"))
         entries: list[FeedEntry] = []
         if exchange.status == 304:
@@ -326,9 +349,12 @@ class Pipeline:
                 outcome = await self.revisit(source, stored, force=force, entry=entry)
                 if outcome in {"major", "minor"}:
                     report.updated += 1
-                self.store.touch_article(known, seen_at=None, entry_marker=entry_marker(entry),
-                                         next_revisit=self.next_revisit(
-                                             source, stored.first_seen, self.clock()))  # fmt: skip
+                self.store.touch_article(
+                    known,
+                    seen_at=None,
+                    entry_marker=entry_marker(entry),
+                    next_revisit=self.next_revisit(source, stored.first_seen, self.clock()),
+                )
 
     def _with_failed_pages(
         self, source: Source, fresh: list[FeedEntry], report: SourceReport, *, force: bool
@@ -390,8 +416,9 @@ class Pipeline:
             if lastmod is not None and lastmod < since:
                 continue  # nothing recent in there
             try:
-                child = await self.fetcher.fetch(child_url, source=source, kind="feed",
-                                                 force=force, delay=source.delay)  # fmt: skip
+                child = await self.fetcher.fetch(
+                    child_url, source=source, kind="feed", force=force, delay=source.delay
+                )
                 nested = parse_sitemap(child.content, child.url)
             except ScraperError as error:
                 event(log, logging.WARNING, source.name, child_url, f"sitemap skipped: {error}")
@@ -674,10 +701,13 @@ class Pipeline:
         try:
             exchange = await self.fetcher.fetch(
                 # A rendered page's shell rarely changes when its article does: ask in full.
-                article.url, source=source, kind="page", conditional=source.render == "never",
+                article.url,
+                source=source,
+                kind="page",
+                conditional=source.render == "never",
                 force=force,
                 delay=source.delay,
-            )  # fmt: skip
+            )
             if exchange.status == 304:
                 outcome = "not modified"
             elif self.handoff is not None:
@@ -699,9 +729,11 @@ class Pipeline:
             outcome = self._revisit_failed(source, article, error)
             seen = None
         self.store.touch_article(
-            article.id, seen_at=seen, revisits=count + 1,
+            article.id,
+            seen_at=seen,
+            revisits=count + 1,
             next_revisit=self.next_revisit(source, article.first_seen, now),
-        )  # fmt: skip
+        )
         level = logging.WARNING if outcome.startswith("failed") else logging.INFO
         event(log, level, source.name, article.url, f"revisited: {outcome}", id=article.id)
         return outcome
@@ -812,13 +844,20 @@ class Pipeline:
             return "unchanged"
         number = article.versions + 1
         diff = version_diff(old, new, f"v{number - 1}", f"v{number}")
-        changes = render_word_diff(word_diff(describe_snapshot(old), describe_snapshot(new)),
-                                   color=False, context=6)  # fmt: skip
+        changes = render_word_diff(
+            word_diff(describe_snapshot(old), describe_snapshot(new)), color=False, context=6
+        )
         stored = self.store.add_version(
-            article.id, fresh, fetched_at=exchange.fetched_at, minor=kind == "minor", diff=diff,
-            word_diff=changes, warc_file=exchange.warc_file, warc_offset=exchange.warc_offset,
+            article.id,
+            fresh,
+            fetched_at=exchange.fetched_at,
+            minor=kind == "minor",
+            diff=diff,
+            word_diff=changes,
+            warc_file=exchange.warc_file,
+            warc_offset=exchange.warc_offset,
             before_commit=self._write_files,
-        )  # fmt: skip
+        )
         if kind == "major":
             stored = self._place(stored, fresh)  # a new text may join (or leave) a story
         if self.on_version:
@@ -832,12 +871,17 @@ class Pipeline:
         if self._deduper is None:
             self._deduper = self.store.dedupe_engine()
         doc = DedupeDoc(
-            id=stored.id, url=stored.url, text=stored.text, title=stored.title,
-            published=stored.published, credited_url=article.original_url,
+            id=stored.id,
+            url=stored.url,
+            text=stored.text,
+            title=stored.title,
+            published=stored.published,
+            credited_url=article.original_url,
             credit_in_text=article.credit_in_text,
-            canonical_url=article.canonical_url, first_seen=stored.first_seen,
+            canonical_url=article.canonical_url,
+            first_seen=stored.first_seen,
             fingerprint=article.fingerprint if stored.text == article.text else None,
-        )  # fmt: skip
+        )
         try:
             placement = self.store.place_article(self._deduper, doc)
         except Exception as error:  # noqa: BLE001 - dedupe is an index over the archive
@@ -854,16 +898,27 @@ class Pipeline:
                 self._write_files(current)
         story = self.store.story(placement.story)
         original = story.original_member() if story else None
-        event(log, logging.INFO, stored.source, stored.url, "joined a story",
-              story=placement.story, members=len(placement.members),
-              original=placement.original_url, reason=placement.original.reason,
-              tie=placement.original.tie)  # fmt: skip
+        event(
+            log,
+            logging.INFO,
+            stored.source,
+            stored.url,
+            "joined a story",
+            story=placement.story,
+            members=len(placement.members),
+            original=placement.original_url,
+            reason=placement.original.reason,
+            tie=placement.original.tie,
+        )
         updated = self.store.get_article(stored.id) or stored
         if original is not None:
             copy = updated if original.id != stored.id else None
-            note = (f"Copy: {copy.url}\nOriginal: {original.url} ({placement.original.reason})"
-                    if copy else f"Original: {original.url}; copies: "
-                    + ", ".join(m.url for m in (story.members if story else ()) if m.id != original.id))  # fmt: skip
+            note = (
+                f"Copy: {copy.url}\nOriginal: {original.url} ({placement.original.reason})"
+                if copy
+                else f"Original: {original.url}; copies: "
+                + ", ".join(m.url for m in (story.members if story else ()) if m.id != original.id)
+            )
             self._notify("new_republication", stored.source, updated, diff=note)
         return updated
 
@@ -871,8 +926,11 @@ class Pipeline:
         if self.notify is None:
             return
         link = (self.tree.root / article.path / "article.md").as_uri()
-        self.notify(Notice(kind, source, article.title or article.url, article.url,
-                           archive_link=link, **extra))  # fmt: skip
+        self.notify(
+            Notice(
+                kind, source, article.title or article.url, article.url, archive_link=link, **extra
+            )
+        )
 
     def _store(self, source: Source, item: Fetched, article: Article) -> StoredArticle:
         entry, exchange = item.entry, item.exchange
@@ -880,18 +938,27 @@ class Pipeline:
         url = entry.url
         ident = article_id(url)
         when = article.published or entry.published or fetched_at
-        path = self.tree.folder_for(url, article.title or entry.title, when, ident,
-                                    self.store.path_owner)  # fmt: skip
-        aliases = tuple(u for u in (final_url, article.canonical_url) if u and
-                        self._same_site(u, url))  # fmt: skip
+        path = self.tree.folder_for(
+            url, article.title or entry.title, when, ident, self.store.path_owner
+        )
+        aliases = tuple(
+            u for u in (final_url, article.canonical_url) if u and self._same_site(u, url)
+        )
         return self.store.save_article(
-            source=source.name, url=url, article=article, entry=entry, fetched_at=fetched_at,
-            path=path, aliases=aliases, warc_file=exchange.warc_file,
-            warc_offset=exchange.warc_offset, entry_marker=entry_marker(entry),
+            source=source.name,
+            url=url,
+            article=article,
+            entry=entry,
+            fetched_at=fetched_at,
+            path=path,
+            aliases=aliases,
+            warc_file=exchange.warc_file,
+            warc_offset=exchange.warc_offset,
+            entry_marker=entry_marker(entry),
             payload_digest=item.digest,
             next_revisit=self.next_revisit(source, fetched_at, fetched_at),
             before_commit=self._write_files,
-        )  # fmt: skip
+        )
 
     @staticmethod
     def _same_site(a: str, b: str) -> bool:

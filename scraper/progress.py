@@ -36,8 +36,10 @@ class Progress:
         if not force and now - self._last < 0.1:
             return
         self._last = now
-        line = (f"  {self.done}/{self.total} {self.label} polled, {self.articles} articles "
-                f"archived, {self.failures} failed")  # fmt: skip
+        line = (
+            f"  {self.done}/{self.total} {self.label} polled, {self.articles} articles "
+            f"archived, {self.failures} failed"
+        )
         self.stream.write("\r" + line[:120] + "\x1b[K")
         self.stream.flush()
 

@@ -21,8 +21,7 @@ class PrunePlan:
     removed: bool = False
 
 
-def prune(store: Store, root: Path, source: str, before: datetime, *,
-          dry_run: bool) -> PrunePlan:  # fmt: skip
+def prune(store: Store, root: Path, source: str, before: datetime, *, dry_run: bool) -> PrunePlan:
     plan = PrunePlan()
     for article in store.iter_articles(source=source):
         if article.first_seen < before:

@@ -99,8 +99,7 @@ class RobotsPolicy:
         if status == 0 or status >= 500:
             if previous is not None and 200 <= previous.status < 300:
                 # Keep obeying the last rules we saw while the server is down.
-                record = RobotsRecord(host, previous.status, previous.text,
-                                      now + UNREACHABLE_RETRY)  # fmt: skip
+                record = RobotsRecord(host, previous.status, previous.text, now + UNREACHABLE_RETRY)
             else:
                 record = RobotsRecord(host, status, "", now + UNREACHABLE_RETRY)
         else:

@@ -146,8 +146,11 @@ async def revisit_all(
             kind = "blocked" if reason.startswith("blocked: ") else "failed"
             report.failures.append(Problem(article.url, reason, kind))
 
-    jobs = [one(source, article) for source in sources
-            for article in pipeline.store.iter_articles(source=source.name)]  # fmt: skip
+    jobs = [
+        one(source, article)
+        for source in sources
+        for article in pipeline.store.iter_articles(source=source.name)
+    ]
     await asyncio.gather(*jobs)
 
 

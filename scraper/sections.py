@@ -33,8 +33,9 @@ def looks_like_article(url: str, section: str) -> bool:
         return False
     slug = path.rsplit("/", 1)[-1]
     # An article URL carries a dated path, a numeric id, or a slug of several words.
-    return bool(re.search(r"/(19|20)\d\d/|\d{4,}", path) or slug.count("-") >= 2 or
-                slug.count("_") >= 2)  # fmt: skip
+    return bool(
+        re.search(r"/(19|20)\d\d/|\d{4,}", path) or slug.count("-") >= 2 or slug.count("_") >= 2
+    )
 
 
 def harvest_links(html: str, page_url: str, selector: str | None = None) -> list[FeedEntry]:

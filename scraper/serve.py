@@ -89,8 +89,21 @@ def serve(archive: Path, port: int, host: str = "127.0.0.1") -> int:
     metadata = Path(tempfile.gettempdir()) / f"scraper-datasette-{digest}.json"
     metadata.write_text(json.dumps(datasette_metadata()), encoding="utf-8")
     # Datasette opens a mutable database read-only (mode=ro): the daemon may keep writing.
-    command = [executable, "serve", str(index), "--metadata", str(metadata), "--port", str(port),
-               "--host", host, "--setting", "sql_time_limit_ms", "5000",
-               "--plugins-dir", str(PLUGINS)]  # fmt: skip
+    command = [
+        executable,
+        "serve",
+        str(index),
+        "--metadata",
+        str(metadata),
+        "--port",
+        str(port),
+        "--host",
+        host,
+        "--setting",
+        "sql_time_limit_ms",
+        "5000",
+        "--plugins-dir",
+        str(PLUGINS),
+    ]
     # Become Datasette, so that stopping `scraper serve` stops the server (no orphan).
     os.execv(executable, command)

@@ -60,8 +60,10 @@ def parse_sitemap(data: bytes, url: str) -> Sitemap:
     """Entries (URL, news title, publication date, language) or the children of an index."""
     data = _gunzip(data)
     try:
-        root = etree.fromstring(data, etree.XMLParser(recover=True, resolve_entities=False,
-                                                      no_network=True, huge_tree=False))  # fmt: skip
+        root = etree.fromstring(
+            data,
+            etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False),
+        )
     except etree.XMLSyntaxError as error:
         raise ParseError(f"not a sitemap: {error}") from None
     if root is None:
@@ -90,11 +92,16 @@ def parse_sitemap(data: bytes, url: str) -> Sitemap:
         if not loc:
             continue
         published = _date(fields.get("publication_date"))
-        entries.append(FeedEntry(
-            url=loc, title=fields.get("title"), published=published,
-            updated=_date(fields.get("lastmod")), language=fields.get("language"),
-            tags=tuple(k.strip() for k in fields.get("keywords", "").split(",") if k.strip()),
-        ))  # fmt: skip
+        entries.append(
+            FeedEntry(
+                url=loc,
+                title=fields.get("title"),
+                published=published,
+                updated=_date(fields.get("lastmod")),
+                language=fields.get("language"),
+                tags=tuple(k.strip() for k in fields.get("keywords", "").split(",") if k.strip()),
+            )
+        )
     return Sitemap(entries=tuple(entries))
 
 

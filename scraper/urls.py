@@ -12,11 +12,29 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 # Query parameters that only track the reader; they never select different content.
 TRACKING_PARAMS = frozenset(
     {
-        "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid", "yclid",
-        "_hsenc", "_hsmi", "mkt_tok", "ref_src", "cmpid", "ncid", "ocid", "sr_share",
-        "at_medium", "at_campaign", "xtor", "ito", "smid",
+        "fbclid",
+        "gclid",
+        "dclid",
+        "msclkid",
+        "mc_cid",
+        "mc_eid",
+        "igshid",
+        "yclid",
+        "_hsenc",
+        "_hsmi",
+        "mkt_tok",
+        "ref_src",
+        "cmpid",
+        "ncid",
+        "ocid",
+        "sr_share",
+        "at_medium",
+        "at_campaign",
+        "xtor",
+        "ito",
+        "smid",
     }
-)  # fmt: skip
+)
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "at_")
 
 
@@ -39,9 +57,12 @@ def normalize_url(url: str) -> str:
         else (f"{host}:{port}")
     )
     query = urlencode(
-        sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-               if not is_tracking_param(k))
-    )  # fmt: skip
+        sorted(
+            (k, v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if not is_tracking_param(k)
+        )
+    )
     path = parts.path or "/"
     # http and https serve the same article on news sites; identity ignores the difference.
     return urlunsplit(("http" if scheme in {"http", "https"} else scheme, netloc, path, query, ""))

@@ -80,8 +80,10 @@ def _check_articles(root: Path, store: Store, report: VerifyReport, repair: bool
         if not damaged:
             continue
         if not repair:
-            report.problems.append(f"{article.id}: {', '.join(damaged)} in {article.path} "
-                                   "(`verify --repair` writes them again from the index)")  # fmt: skip
+            report.problems.append(
+                f"{article.id}: {', '.join(damaged)} in {article.path} "
+                "(`verify --repair` writes them again from the index)"
+            )
             continue
         for name in damaged:  # the folder is derived from the index: write it again
             (folder / name.split(" ")[0]).unlink(missing_ok=True)
@@ -115,8 +117,10 @@ def _check_orphans(root: Path, known: set[Path], report: VerifyReport, repair: b
         folder = meta.parent
         if folder in known:
             continue
-        report.notes.append(f"{folder.relative_to(root)}: folder of an article never indexed "
-                            "(an interrupted run); it will be reused when the article is fetched")  # fmt: skip
+        report.notes.append(
+            f"{folder.relative_to(root)}: folder of an article never indexed "
+            "(an interrupted run); it will be reused when the article is fetched"
+        )
         if repair:
             shutil.rmtree(folder)
             report.repaired.append(str(folder.relative_to(root)))
@@ -133,15 +137,20 @@ def _check_warc(root: Path, fetches: list[FetchRecord], report: VerifyReport) ->
     files = sorted(directory.glob("*.warc.gz")) if directory.is_dir() else []
     report.warc_files = len(files)
     live = ArchiveLock(root).holder() is not None
-    sealed = set((directory / SEALED_LIST).read_text().split()) if (
-        directory / SEALED_LIST).exists() else set()  # fmt: skip
+    sealed = (
+        set((directory / SEALED_LIST).read_text().split())
+        if (directory / SEALED_LIST).exists()
+        else set()
+    )
     sizes = {}
     for path in files:
         good = valid_length(path)
         sizes[path.name] = good
         if good != path.stat().st_size and (path.name in sealed or not live):
-            report.notes.append(f"warc/{path.name}: torn tail after {good} bytes (a killed "
-                                "writer); it is cut off the next time the archive is opened")  # fmt: skip
+            report.notes.append(
+                f"warc/{path.name}: torn tail after {good} bytes (a killed "
+                "writer); it is cut off the next time the archive is opened"
+            )
     for record in fetches:
         if not record.warc_file:
             continue
@@ -150,8 +159,9 @@ def _check_warc(root: Path, fetches: list[FetchRecord], report: VerifyReport) ->
         if name not in sizes:
             report.problems.append(f"fetch log names a missing WARC file {record.warc_file}")
         elif (record.warc_offset or 0) + (record.warc_length or 0) > sizes[name]:
-            report.problems.append(f"{record.url}: its WARC record lies beyond the valid end "
-                                   f"of {record.warc_file}")  # fmt: skip
+            report.problems.append(
+                f"{record.url}: its WARC record lies beyond the valid end of {record.warc_file}"
+            )
     return sizes
 
 
@@ -170,8 +180,10 @@ def _check_replay_index(
     report.problems.extend(problems)
     behind = index.behind(sizes)
     if behind:
-        report.notes.append(f"{behind:,} WARC bytes not in the replay index yet (indexed after "
-                            "the next fetch, or by the daemon after its next poll)")  # fmt: skip
+        report.notes.append(
+            f"{behind:,} WARC bytes not in the replay index yet (indexed after "
+            "the next fetch, or by the daemon after its next poll)"
+        )
 
 
 def _check_unarchived(store: Store, fetches: list[FetchRecord], report: VerifyReport) -> None:

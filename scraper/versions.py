@@ -153,8 +153,9 @@ def word_diff(old: str, new: str) -> list[Change]:
     """A word-level diff; whitespace runs are kept with the words they follow."""
     a = re.findall(r"\S+\s*", old)
     b = re.findall(r"\S+\s*", new)
-    matcher = difflib.SequenceMatcher(a=[w.strip() for w in a], b=[w.strip() for w in b],
-                                      autojunk=False)  # fmt: skip
+    matcher = difflib.SequenceMatcher(
+        a=[w.strip() for w in a], b=[w.strip() for w in b], autojunk=False
+    )
     changes: list[Change] = []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
@@ -194,9 +195,11 @@ def render_word_diff(changes: Sequence[Change], *, color: bool, context: int = 1
 def unified_diff(old: str, new: str, old_label: str, new_label: str) -> str:
     """A classic unified diff of the two texts, one paragraph per line."""
     lines = difflib.unified_diff(
-        [p + "\n" for p in _paragraphs(old)], [p + "\n" for p in _paragraphs(new)],
-        fromfile=old_label, tofile=new_label,
-    )  # fmt: skip
+        [p + "\n" for p in _paragraphs(old)],
+        [p + "\n" for p in _paragraphs(new)],
+        fromfile=old_label,
+        tofile=new_label,
+    )
     return "".join(lines)
 
 

@@ -64,8 +64,10 @@ async def claim_due_sources(
     """The names of up to `limit` configured sources due a poll, now claimed."""
     names = [s.name for s in sources]
     async with conn.transaction():
-        cursor = await conn.execute(CLAIM_SOURCES, {
-            "names": names, "feeds": [s.url for s in sources], "limit": limit, "hold": hold})  # fmt: skip
+        cursor = await conn.execute(
+            CLAIM_SOURCES,
+            {"names": names, "feeds": [s.url for s in sources], "limit": limit, "hold": hold},
+        )
         return [row[0] for row in await cursor.fetchall()]
 
 

@@ -60,9 +60,15 @@ class ReconnectingConnector(procrastinate.PsycopgConnector):
                     raise
                 if now - self._warned >= WARN_EVERY:
                     self._warned = now
-                    event(log, logging.WARNING, None, None, f"work queue: {what} lost the "
-                          f"database ({_first_line(cause)}); trying again every "
-                          f"{RETRY_EVERY:g}s")  # fmt: skip
+                    event(
+                        log,
+                        logging.WARNING,
+                        None,
+                        None,
+                        f"work queue: {what} lost the "
+                        f"database ({_first_line(cause)}); trying again every "
+                        f"{RETRY_EVERY:g}s",
+                    )
                 await asyncio.sleep(RETRY_EVERY)
 
     async def execute_query_async(self, query: Any, **arguments: Any) -> None:

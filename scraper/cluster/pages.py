@@ -32,11 +32,15 @@ def page_job(exchange: Exchange, entry: FeedEntry | str) -> dict[str, Any]:
     """The JSON-able arguments of the `extract` job for this page: a new page (its feed entry)
     or a revisit (the archived article's id)."""
     job: dict[str, Any] = {
-        "url": exchange.url, "requested_url": exchange.requested_url, "status": exchange.status,
-        "headers": exchange.headers, "fetched_at": exchange.fetched_at.isoformat(),
+        "url": exchange.url,
+        "requested_url": exchange.requested_url,
+        "status": exchange.status,
+        "headers": exchange.headers,
+        "fetched_at": exchange.fetched_at.isoformat(),
         "redirects": [list(hop) for hop in exchange.redirects],
-        "warc_file": exchange.warc_file, "warc_offset": exchange.warc_offset,
-    }  # fmt: skip
+        "warc_file": exchange.warc_file,
+        "warc_offset": exchange.warc_offset,
+    }
     if isinstance(entry, str):
         job["article"] = entry
     else:
@@ -62,11 +66,16 @@ def page_of(job: dict[str, Any], root: Path, limit: int) -> tuple[FeedEntry | st
     if fetched_at is None:
         raise StorageError(f"extract job for {job['url']} has no fetch time")
     exchange = Exchange(
-        url=job["url"], requested_url=job.get("requested_url") or job["url"],
-        status=int(job["status"]), headers=headers, content=content, fetched_at=fetched_at,
+        url=job["url"],
+        requested_url=job.get("requested_url") or job["url"],
+        status=int(job["status"]),
+        headers=headers,
+        content=content,
+        fetched_at=fetched_at,
         redirects=tuple((int(s), str(u)) for s, u in job.get("redirects") or ()),
-        warc_file=job.get("warc_file"), warc_offset=job.get("warc_offset"),
-    )  # fmt: skip
+        warc_file=job.get("warc_file"),
+        warc_offset=job.get("warc_offset"),
+    )
     return entry, exchange
 
 

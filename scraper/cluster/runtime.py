@@ -46,16 +46,20 @@ RETURNING attempts
 """
 ARCHIVE_MARK = "SELECT coalesce(max(fetched_at)::text, '') FROM versions"  # changes with any store
 READ_MARK = "SELECT value FROM cluster_marks WHERE name = 'site'"
-SAVE_MARK = ("INSERT INTO cluster_marks (name, value) VALUES ('site', %s) "
-             "ON CONFLICT (name) DO UPDATE SET value = excluded.value")  # fmt: skip
+SAVE_MARK = (
+    "INSERT INTO cluster_marks (name, value) VALUES ('site', %s) "
+    "ON CONFLICT (name) DO UPDATE SET value = excluded.value"
+)
 FIRST_RUN = """
 INSERT INTO cluster_marks (name, value) VALUES (%s, %s) ON CONFLICT (name) DO UPDATE
 SET value = excluded.value WHERE cluster_marks.value::bigint < excluded.value::bigint
 RETURNING 1
 """
 # Extract jobs keep their queueing lock while running; a 'todo' one is found by its unique index.
-PENDING = ("SELECT queueing_lock FROM procrastinate_jobs WHERE queueing_lock = ANY(%s) "
-           "AND status IN ('todo', 'doing')")  # fmt: skip
+PENDING = (
+    "SELECT queueing_lock FROM procrastinate_jobs WHERE queueing_lock = ANY(%s) "
+    "AND status IN ('todo', 'doing')"
+)
 RESCHEDULE = (
     "UPDATE sources SET next_poll = now() + make_interval(secs => %s::float8) WHERE name = %s"
 )
@@ -65,9 +69,14 @@ class Runtime:
     """Runs the queue's jobs for one worker process."""
 
     def __init__(
-        self, app: App, pool: AsyncConnectionPool[Any], pipeline: Pipeline,
-        sources: Sequence[Source], worker_id: str, build: Callable[[], None] | None = None,
-    ) -> None:  # fmt: skip
+        self,
+        app: App,
+        pool: AsyncConnectionPool[Any],
+        pipeline: Pipeline,
+        sources: Sequence[Source],
+        worker_id: str,
+        build: Callable[[], None] | None = None,
+    ) -> None:
         self.app = app
         self.pool = pool
         self.pipeline = pipeline
@@ -81,8 +90,10 @@ class Runtime:
     async def _defer(self, task: str, lock_prefix: str, key: str, values: Sequence[str]) -> int:
         """Defer one job per value, in one batch; a value already queued is skipped."""
         deferrer = self.app.tasks[f"{NAMESPACE}:{task}"]
-        jobs = [deferrer.configure(queueing_lock=f"{lock_prefix}:{value}").make_new_job(
-                **{key: value}) for value in values]  # fmt: skip
+        jobs = [
+            deferrer.configure(queueing_lock=f"{lock_prefix}:{value}").make_new_job(**{key: value})
+            for value in values
+        ]
         if not jobs:
             return 0
         try:
@@ -105,8 +116,15 @@ class Runtime:
             row = await (
                 await conn.execute(FIRST_RUN, (f"periodic:{task}", str(timestamp)))
             ).fetchone()
-        event(log, logging.DEBUG, None, None, f"periodic {task} " + ("runs" if row else "skipped: "
-              "ran already"), timestamp=timestamp, worker=self.worker_id)  # fmt: skip
+        event(
+            log,
+            logging.DEBUG,
+            None,
+            None,
+            f"periodic {task} " + ("runs" if row else "skipped: ran already"),
+            timestamp=timestamp,
+            worker=self.worker_id,
+        )
         return row is not None
 
     async def start(self) -> None:
@@ -124,8 +142,14 @@ class Runtime:
             async with self.pool.connection() as conn:
                 await ensure_sources(conn, list(fresh.sources))
         except Exception as error:  # noqa: BLE001 - a reload must never stop the worker
-            event(log, logging.ERROR, None, None, "reload refused, keeping the old config: "
-                  + (str(error) if isinstance(error, ScraperError) else repr(error)))  # fmt: skip
+            event(
+                log,
+                logging.ERROR,
+                None,
+                None,
+                "reload refused, keeping the old config: "
+                + (str(error) if isinstance(error, ScraperError) else repr(error)),
+            )
             return
         old, new = self.sources, {s.name: s for s in fresh.sources}
         self.sources = new
@@ -133,10 +157,22 @@ class Runtime:
             event(log, logging.INFO, name, old[name].url, "source removed")
         for name, source in sorted(new.items()):
             if old.get(name) != source:
-                event(log, logging.INFO, name, source.url,
-                      "source added" if name not in old else "source changed")  # fmt: skip
-        event(log, logging.INFO, None, None, "config reloaded (sources; other settings take "
-              "effect at the next start)", sources=len(new), worker=self.worker_id)  # fmt: skip
+                event(
+                    log,
+                    logging.INFO,
+                    name,
+                    source.url,
+                    "source added" if name not in old else "source changed",
+                )
+        event(
+            log,
+            logging.INFO,
+            None,
+            None,
+            "config reloaded (sources; other settings take effect at the next start)",
+            sources=len(new),
+            worker=self.worker_id,
+        )
 
     # -- tasks ----------------------------------------------------------------------------------
     async def tick(self) -> None:
@@ -163,8 +199,7 @@ class Runtime:
             raise
         self.polls += 1
         if report.error is None:  # a failed poll was logged, with its reason, by the pipeline
-            event(log, logging.INFO, name, report.feed_url, report.summary(),
-                  worker=self.worker_id)  # fmt: skip
+            event(log, logging.INFO, name, report.feed_url, report.summary(), worker=self.worker_id)
 
     async def handoff(self, source: Source, exchange: Exchange, entry: FeedEntry | str) -> None:
         """Queue a fetched page for the `extract` tier (`Pipeline.handoff`); a page queued
@@ -216,8 +251,14 @@ class Runtime:
             )
         except exceptions.AlreadyEnqueued:
             return
-        event(log, logging.INFO, name, None, "host asked us to wait; poll re-queued",
-              at=when.isoformat())  # fmt: skip
+        event(
+            log,
+            logging.INFO,
+            name,
+            None,
+            "host asked us to wait; poll re-queued",
+            at=when.isoformat(),
+        )
 
     async def claim_revisits(self) -> None:
         async with self.pool.connection() as conn:
@@ -267,10 +308,25 @@ class Runtime:
             what = f"{job.task_name} {job.task_kwargs}"
             if attempts > MAX_RECOVERIES:
                 await manager.finish_job_by_id_async(job.id, Status.FAILED, delete_job=False)
-                event(log, logging.ERROR, None, None, f"job failed: {reason} "
-                      f"{attempts - 1} times", job=job.id, task=what)  # fmt: skip
+                event(
+                    log,
+                    logging.ERROR,
+                    None,
+                    None,
+                    f"job failed: {reason} {attempts - 1} times",
+                    job=job.id,
+                    task=what,
+                )
                 continue
             await manager.retry_job(job)
-            event(log, logging.WARNING, None, None, f"job taken back: {reason}", job=job.id,
-                  task=what, attempt=attempts)  # fmt: skip
+            event(
+                log,
+                logging.WARNING,
+                None,
+                None,
+                f"job taken back: {reason}",
+                job=job.id,
+                task=what,
+                attempt=attempts,
+            )
         await manager.prune_stalled_workers(STALLED_AFTER)

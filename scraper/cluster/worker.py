@@ -106,9 +106,11 @@ def prepare_database(info: str, label: str) -> None:
 
 
 async def serve(
-    config: Config, queues: Sequence[str] = QUEUES, concurrency: int | None = None,
+    config: Config,
+    queues: Sequence[str] = QUEUES,
+    concurrency: int | None = None,
     name: str | None = None,
-) -> int:  # fmt: skip
+) -> int:
     """Run one worker until stopped; returns the number of polls it ran."""
     name = name or worker_id()
     config = named_index(config, name)
@@ -121,13 +123,22 @@ async def serve(
         raise
     app = build_app(info)
     pool: AsyncConnectionPool[Any] = LiveAsyncPool(
-        info, min_size=1, max_size=POOL_SIZE, kwargs={"autocommit": True}, open=False,
-    )  # fmt: skip
+        info,
+        min_size=1,
+        max_size=POOL_SIZE,
+        kwargs={"autocommit": True},
+        open=False,
+    )
     extractor = Extractor()
     notifier = Notifier(config.notify)
     http = config.http
-    limiter = ClusterLimiter(pool, http.per_host_concurrency, http.per_host_delay,
-                             http.max_concurrency, lease_ttl=http.timeout + LEASE_MARGIN)  # fmt: skip
+    limiter = ClusterLimiter(
+        pool,
+        http.per_host_concurrency,
+        http.per_host_delay,
+        http.max_concurrency,
+        lease_ttl=http.timeout + LEASE_MARGIN,
+    )
     runtime: Runtime | None = None
     try:
         await pool.open(wait=True)
@@ -136,13 +147,24 @@ async def serve(
             PageRenderer(fetcher, config.browser) as renderer,
         ):
             pipeline = Pipeline(
-                fetcher=fetcher, store=archive.store, tree=archive.tree, extract=extractor,
-                clock=utcnow, schedule=config.daemon, revisits=config.versions.revisits,
+                fetcher=fetcher,
+                store=archive.store,
+                tree=archive.tree,
+                extract=extractor,
+                clock=utcnow,
+                schedule=config.daemon,
+                revisits=config.versions.revisits,
                 notify=notifier.emit,
-            )  # fmt: skip
+            )
             pipeline.renderer = renderer
-            runtime = Runtime(app, pool, pipeline, config.sources, name,
-                              build=lambda: build_site_and_index(archive, config))  # fmt: skip
+            runtime = Runtime(
+                app,
+                pool,
+                pipeline,
+                config.sources,
+                name,
+                build=lambda: build_site_and_index(archive, config),
+            )
             await runtime.start()
             if "extract" in queues:
                 # The extraction processes start (and load their models) before the first job,
@@ -160,23 +182,37 @@ async def serve(
                 task.add_done_callback(reloads.discard)
 
             asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, reload)
-            event(log, logging.INFO, None, None, "worker started", worker=name,
-                  queues=",".join(queues), archive=str(config.archive.path))  # fmt: skip
+            event(
+                log,
+                logging.INFO,
+                None,
+                None,
+                "worker started",
+                worker=name,
+                queues=",".join(queues),
+                archive=str(config.archive.path),
+            )
             try:
                 async with app.open_async():
                     await app.run_worker_async(
-                        queues=list(queues), concurrency=concurrency or config.daemon.concurrency,
-                        name=name, additional_context={"scraper": runtime}, wait=True,
-                        update_heartbeat_interval=HEARTBEAT, stalled_worker_timeout=STALLED_AFTER,
+                        queues=list(queues),
+                        concurrency=concurrency or config.daemon.concurrency,
+                        name=name,
+                        additional_context={"scraper": runtime},
+                        wait=True,
+                        update_heartbeat_interval=HEARTBEAT,
+                        stalled_worker_timeout=STALLED_AFTER,
                         shutdown_graceful_timeout=config.daemon.grace_period,
-                        fetch_job_polling_interval=FETCH_POLL, delete_jobs="successful",
-                    )  # fmt: skip
+                        fetch_job_polling_interval=FETCH_POLL,
+                        delete_jobs="successful",
+                    )
             except procrastinate.exceptions.ConnectorException as error:
                 if not connection_lost(error.__cause__):
                     raise
                 first = (str(error.__cause__).strip().splitlines() or ["gone"])[0]
-                raise StorageError(f"{safe_url(config.index.url or '')}: the work queue lost "
-                                   f"its database: {first}") from None  # fmt: skip
+                raise StorageError(
+                    f"{safe_url(config.index.url or '')}: the work queue lost its database: {first}"
+                ) from None
             await notifier.drain(config.daemon.grace_period / 2)
     finally:
         if runtime is not None:
@@ -184,9 +220,17 @@ async def serve(
         await pool.close()
         extractor.close()
         archive.close()
-        event(log, logging.INFO, None, None, "worker stopped", worker=name,
-              polls=runtime.polls if runtime else 0, host_leases=limiter.granted,
-              lease_asks=limiter.asks)  # fmt: skip
+        event(
+            log,
+            logging.INFO,
+            None,
+            None,
+            "worker stopped",
+            worker=name,
+            polls=runtime.polls if runtime else 0,
+            host_leases=limiter.granted,
+            lease_asks=limiter.asks,
+        )
     return runtime.polls if runtime else 0
 
 

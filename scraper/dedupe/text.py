@@ -40,15 +40,39 @@ LEAD_SPAN, LEAD_KEYS = 40, 8
 _CJK = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
 # Phrases that mark a (short) line as a credit, wire tag, promotion or copyright notice.
 _BOILERPLATE = (
-    "read more", "read the full", "continue reading", "contributed to this report",
-    "additional reporting by", "(reporting by", "; editing by", "all rights reserved",
-    "copyright 1", "copyright 2", "copyright (c)", "sign up for our", "sign up to our",
-    "subscribe to our", "follow us on", "share this article", "share this story", "click here",
-    "originally published on", "originally published by", "originally appeared on",
-    "first published on", "first published by", "first appeared on", "first appeared in",
-    "original source", "republished with", "republished from", "republished by",
-    "reproduced with", "reprinted with", "\u00a9",
-)  # fmt: skip
+    "read more",
+    "read the full",
+    "continue reading",
+    "contributed to this report",
+    "additional reporting by",
+    "(reporting by",
+    "; editing by",
+    "all rights reserved",
+    "copyright 1",
+    "copyright 2",
+    "copyright (c)",
+    "sign up for our",
+    "sign up to our",
+    "subscribe to our",
+    "follow us on",
+    "share this article",
+    "share this story",
+    "click here",
+    "originally published on",
+    "originally published by",
+    "originally appeared on",
+    "first published on",
+    "first published by",
+    "first appeared on",
+    "first appeared in",
+    "original source",
+    "republished with",
+    "republished from",
+    "republished by",
+    "reproduced with",
+    "reprinted with",
+    "\u00a9",
+)
 _LEADS = ("source:", "reporting by", "editing by", "via ")  # notices at a line's start
 _SEPARATORS = "|•·»›"
 _TEASER = ("read more", "continue reading", "read the full", "full story", "keep reading")

@@ -118,9 +118,27 @@ def _extract(html: str, url: str | None) -> Body:
 
 
 # class or id tokens that mark an ad slot: its content rotates on every visit and is never body
-_AD_TOKENS = frozenset({"ad", "ads", "advert", "adverts", "advertisement", "advertising",
-                        "sponsored", "adsbygoogle", "dfp", "gpt-ad", "ad-slot", "ad-container",
-                        "ad-wrapper", "ad-unit", "adunit", "adslot", "advertisement-block"})  # fmt: skip
+_AD_TOKENS = frozenset(
+    {
+        "ad",
+        "ads",
+        "advert",
+        "adverts",
+        "advertisement",
+        "advertising",
+        "sponsored",
+        "adsbygoogle",
+        "dfp",
+        "gpt-ad",
+        "ad-slot",
+        "ad-container",
+        "ad-wrapper",
+        "ad-unit",
+        "adunit",
+        "adslot",
+        "advertisement-block",
+    }
+)
 _AD_PREFIXES = ("ad-", "ads-", "advert-", "dfp-", "google-ad")
 
 

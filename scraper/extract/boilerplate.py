@@ -236,8 +236,11 @@ class BoilerplateModel:
         # Each distinct line is hashed and matched once (text and Markdown share most lines).
         known: dict[str, tuple[str | None, bool]] = dict(facts.lines) if facts is not None else {}
         prints = {line: _fact(known, line)[0] for line in set(lines)}
-        learned = {fp for fp in prints.values()
-                   if fp is not None and self.counts.get(fp, 0) >= self.min_pages}  # fmt: skip
+        learned = {
+            fp
+            for fp in prints.values()
+            if fp is not None and self.counts.get(fp, 0) >= self.min_pages
+        }
         if learned:
             words = shared = 0
             for line in lines:

@@ -23,9 +23,25 @@ __all__ = ["normalize_language", "detect_language", "choose_language"]
 
 _CODE = re.compile(r"^\s*([a-zA-Z]{2,3})(?:[-_][a-zA-Z0-9]+)*\s*$")
 # Three-letter codes pages use instead of two-letter ones.
-_ISO3 = {"eng": "en", "fra": "fr", "fre": "fr", "deu": "de", "ger": "de", "spa": "es",
-         "ita": "it", "por": "pt", "nld": "nl", "dut": "nl", "rus": "ru", "jpn": "ja",
-         "kor": "ko", "zho": "zh", "chi": "zh", "ara": "ar", "ind": "id"}  # fmt: skip
+_ISO3 = {
+    "eng": "en",
+    "fra": "fr",
+    "fre": "fr",
+    "deu": "de",
+    "ger": "de",
+    "spa": "es",
+    "ita": "it",
+    "por": "pt",
+    "nld": "nl",
+    "dut": "nl",
+    "rus": "ru",
+    "jpn": "ja",
+    "kor": "ko",
+    "zho": "zh",
+    "chi": "zh",
+    "ara": "ar",
+    "ind": "id",
+}
 _MIN_TEXT = 200  # characters of body needed to trust detection
 _OVERRIDE_TEXT = 500  # ... and to overrule a declaration
 _OVERRIDE_CONFIDENCE = 0.99
@@ -79,17 +95,29 @@ def _cached_identifier() -> Any:
 
         def shipped() -> Arrays:
             ptc, pc, classes, nextmove, row, output = load_model(source)
-            return {"ptc": np.asarray(ptc), "pc": np.asarray(pc), "classes": np.asarray(classes),
-                    "nextmove": _typed(nextmove), "output": np.asarray(output, np.int32),
-                    "row": _typed(row)}  # fmt: skip
+            return {
+                "ptc": np.asarray(ptc),
+                "pc": np.asarray(pc),
+                "classes": np.asarray(classes),
+                "nextmove": _typed(nextmove),
+                "output": np.asarray(output, np.int32),
+                "row": _typed(row),
+            }
 
-        data = cached_arrays(f"langid-{release}-{source.stat().st_size}.npz", shipped,
-                             ("ptc", "pc", "classes", "nextmove", "output", "row"))  # fmt: skip
+        data = cached_arrays(
+            f"langid-{release}-{source.stat().st_size}.npz",
+            shipped,
+            ("ptc", "pc", "classes", "nextmove", "output", "row"),
+        )
         return langid.LanguageIdentifier(
-            np.asarray(data["ptc"]), np.asarray(data["pc"]), data["classes"].tolist(),
-            _untyped(data["nextmove"]), data["output"].tolist(), norm_probs=True,
+            np.asarray(data["ptc"]),
+            np.asarray(data["pc"]),
+            data["classes"].tolist(),
+            _untyped(data["nextmove"]),
+            data["output"].tolist(),
+            norm_probs=True,
             tk_row=_untyped(data["row"]),
-        )  # fmt: skip
+        )
     except Exception:  # noqa: BLE001 - a cache: any trouble and the model is read as shipped
         return None
 

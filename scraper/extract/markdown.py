@@ -171,11 +171,24 @@ def _heading_level(el: etree._Element) -> int:
 
 
 _HTML_TO_XML = {
-    "p": "p", "ul": "list", "ol": "list", "li": "item", "blockquote": "quote", "pre": "code",
-    "table": "table", "tr": "row", "td": "cell", "th": "cell", "a": "ref", "br": "lb",
-    "b": "hi", "strong": "hi", "i": "hi", "em": "hi",
+    "p": "p",
+    "ul": "list",
+    "ol": "list",
+    "li": "item",
+    "blockquote": "quote",
+    "pre": "code",
+    "table": "table",
+    "tr": "row",
+    "td": "cell",
+    "th": "cell",
+    "a": "ref",
+    "br": "lb",
+    "b": "hi",
+    "strong": "hi",
+    "i": "hi",
+    "em": "hi",
     **{f"h{n}": "head" for n in range(1, 7)},
-}  # fmt: skip
+}
 _BLOCK_TAGS = {"p", "list", "quote", "code", "table", "head", "div"}
 
 

@@ -44,9 +44,11 @@ class WaczReport:
     warnings: tuple[str, ...]
 
     def summary(self) -> str:
-        return (f"wrote {self.path}: {self.articles} articles, {self.pages} pages, "
-                f"{self.records} WARC records ({self.revisit_originals} revisit originals), "
-                f"{self.size:,} bytes")  # fmt: skip
+        return (
+            f"wrote {self.path}: {self.articles} articles, {self.pages} pages, "
+            f"{self.records} WARC records ({self.revisit_originals} revisit originals), "
+            f"{self.size:,} bytes"
+        )
 
 
 def pages_header(title: str) -> str:
@@ -56,18 +58,28 @@ def pages_header(title: str) -> str:
 
 
 def page_line(page: Page) -> str:
-    return json.dumps({"id": page.id, "url": page.url, "ts": page.ts, "title": page.title,
-                       "text": page.text}) + "\n"  # fmt: skip
+    return (
+        json.dumps(
+            {"id": page.id, "url": page.url, "ts": page.ts, "title": page.title, "text": page.text}
+        )
+        + "\n"
+    )
 
 
 def write_data_warc(root: Path, records: Iterable[RecordRef], out: Path, about: str) -> None:
     """A warcinfo record, then each record copied byte for byte, in archive order."""
     with out.open("wb") as sink:
         writer = WARCWriter(sink, gzip=True)
-        writer.write_record(writer.create_warcinfo_record(DATA_WARC, {
-            "software": f"scraper/{__version__}", "format": "WARC File Format 1.1",
-            "description": about,
-        }))  # fmt: skip
+        writer.write_record(
+            writer.create_warcinfo_record(
+                DATA_WARC,
+                {
+                    "software": f"scraper/{__version__}",
+                    "format": "WARC File Format 1.1",
+                    "description": about,
+                },
+            )
+        )
         handles: dict[str, io.BufferedReader] = {}
         try:
             for ref in sorted(records):
@@ -120,13 +132,20 @@ def export_wacz(
             def write_page(page: Page) -> None:
                 page_file.write(page_line(page))
 
-            selection = select_records(store, root, source=source, since=since,
-                                       on_page=write_page,
-                                       on_article=progress.step if progress else None)  # fmt: skip
+            selection = select_records(
+                store,
+                root,
+                source=source,
+                since=since,
+                on_page=write_page,
+                on_article=progress.step if progress else None,
+            )
         if not selection.pages:
             raise StorageError("no archived article matches: nothing written")
-        about = (f"{selection.articles} news articles archived by scraper"
-                 f"{_filters(source, since)}: every version's HTTP exchange")  # fmt: skip
+        about = (
+            f"{selection.articles} news articles archived by scraper"
+            f"{_filters(source, since)}: every version's HTTP exchange"
+        )
         write_data_warc(root, selection.records, data, about)
         _package(data, pages, output, title, about)
     return _report(output, selection)
@@ -139,8 +158,21 @@ def _package(data: Path, pages: Path, output: Path, title: str, about: str) -> N
         raise StorageError(f"cannot write {output}: {error.strerror or error}") from None
     os.close(fd)
     try:
-        _run_py_wacz(["create", "-o", str(temp), "--pages", str(pages), "--copy-pages",
-                      "--title", title, "--desc", about, str(data)])  # fmt: skip
+        _run_py_wacz(
+            [
+                "create",
+                "-o",
+                str(temp),
+                "--pages",
+                str(pages),
+                "--copy-pages",
+                "--title",
+                title,
+                "--desc",
+                about,
+                str(data),
+            ]
+        )
         with open(temp, "rb+") as handle:
             os.fsync(handle.fileno())
         os.replace(temp, output)
@@ -159,7 +191,11 @@ def _filters(source: str | None, since: datetime | None) -> str:
 
 def _report(output: Path, selection: Selection) -> WaczReport:
     return WaczReport(
-        path=output, articles=selection.articles, pages=selection.pages,
-        records=len(selection.records), revisit_originals=selection.revisit_originals,
-        size=output.stat().st_size, warnings=tuple(selection.warnings),
-    )  # fmt: skip
+        path=output,
+        articles=selection.articles,
+        pages=selection.pages,
+        records=len(selection.records),
+        revisit_originals=selection.revisit_originals,
+        size=output.stat().st_size,
+        warnings=tuple(selection.warnings),
+    )

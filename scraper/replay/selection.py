@@ -134,8 +134,11 @@ class WarcReader:
 def _original_key(head: RecordHead) -> tuple[str, str, str]:
     """How the CDXJ index names the response a revisit refers to (timestamp "" if unknown)."""
     date = head.refers_to_date
-    return (head.refers_to_uri or head.uri, iso_date_to_timestamp(date) if date else "",
-            head.payload_digest or "")  # fmt: skip
+    return (
+        head.refers_to_uri or head.uri,
+        iso_date_to_timestamp(date) if date else "",
+        head.payload_digest or "",
+    )
 
 
 def find_originals(
@@ -201,10 +204,15 @@ def _add_version(
     if request:
         selection.records.add(request)
     selection.pages += 1
-    on_page(Page(
-        id=f"{article_id}-v{version['version']}", url=response.uri, ts=response.date,
-        title=str(version.get("title") or response.uri), text=str(version.get("text") or ""),
-    ))  # fmt: skip
+    on_page(
+        Page(
+            id=f"{article_id}-v{version['version']}",
+            url=response.uri,
+            ts=response.date,
+            title=str(version.get("title") or response.uri),
+            text=str(version.get("text") or ""),
+        )
+    )
     return response
 
 

@@ -126,15 +126,25 @@ class SourceView:
     @property
     def key(self) -> str:
         s = self.state
-        fields = (self.name, self.url, s.last_poll, s.last_success, s.last_error, s.failures,
-                  s.disabled, s.articles)  # fmt: skip
+        fields = (
+            self.name,
+            self.url,
+            s.last_poll,
+            s.last_success,
+            s.last_error,
+            s.failures,
+            s.disabled,
+            s.articles,
+        )
         return "\x1f".join(map(str, fields))
 
 
 def source_views(
-    store: Store, sources: Sequence[Source] | None, extra: Iterable[str],
+    store: Store,
+    sources: Sequence[Source] | None,
+    extra: Iterable[str],
     states: Sequence[SourceState] | None = None,
-) -> list[SourceView]:  # fmt: skip
+) -> list[SourceView]:
     """Configured sources first (in config order), then any other the index knows (`states`:
     the index's source states, when the caller read them already)."""
     configured = {s.name: s for s in sources or ()}

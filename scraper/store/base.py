@@ -154,9 +154,14 @@ class Store(Protocol):
         before_commit: Callable[[StoredArticle], None] | None = None,
     ) -> StoredArticle: ...
     def touch_article(
-        self, article_id: str, *, seen_at: datetime | None, next_revisit: datetime | None,
-        revisits: int | None = None, entry_marker: str | None = None,
-    ) -> None: ...  # fmt: skip
+        self,
+        article_id: str,
+        *,
+        seen_at: datetime | None,
+        next_revisit: datetime | None,
+        revisits: int | None = None,
+        entry_marker: str | None = None,
+    ) -> None: ...
     def revisit_state(self, article_id: str) -> tuple[int, str | None]: ...
     def revisit_basis(self, article_id: str) -> tuple[FeedEntry | None, str | None]: ...
     def set_revisit_basis(
@@ -172,16 +177,27 @@ class Store(Protocol):
     def get_article(self, key: str) -> StoredArticle | None: ...
     def path_owner(self, path: str) -> str | None: ...
     def iter_articles(
-        self, *, source: str | None = None, since: datetime | None = None,
-        until: datetime | None = None, newest_first: bool = False, limit: int | None = None,
-    ) -> Iterator[StoredArticle]: ...  # fmt: skip
+        self,
+        *,
+        source: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        newest_first: bool = False,
+        limit: int | None = None,
+    ) -> Iterator[StoredArticle]: ...
     def iter_versions(self, article_id: str) -> Iterator[dict[str, object]]: ...
     def count_articles(self, source: str | None = None) -> int: ...
     def delete_articles(self, ids: list[str]) -> None: ...
     def search(
-        self, query: str, *, source: str | None = None, since: datetime | None = None,
-        until: datetime | None = None, limit: int = 20, marks: tuple[str, str] = ("[", "]"),
-    ) -> list[SearchHit]: ...  # fmt: skip
+        self,
+        query: str,
+        *,
+        source: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 20,
+        marks: tuple[str, str] = ("[", "]"),
+    ) -> list[SearchHit]: ...
     def check_integrity(self) -> list[str]: ...
 
     # -- pages not archived yet --------------------------------------------------------------

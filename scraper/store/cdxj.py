@@ -53,8 +53,10 @@ class IndexUpdate:
     errors: list[str] = field(default_factory=list)  # files that could not be read
 
     def summary(self) -> str:
-        return (f"replay index: {self.lines} lines added from {self.bytes_read:,} new WARC "
-                f"bytes in {len(self.files)} files")  # fmt: skip
+        return (
+            f"replay index: {self.lines} lines added from {self.bytes_read:,} new WARC "
+            f"bytes in {len(self.files)} files"
+        )
 
 
 @dataclass(frozen=True)
@@ -164,8 +166,9 @@ class CdxjIndex:
                 fcntl.flock(lock, fcntl.LOCK_EX)  # one indexer at a time (daemon and a fetch)
                 self._update_locked(report, halt or (lambda: False), known)
         except OSError as error:
-            raise StorageError(f"cannot update the replay index in {self.dir}: "
-                               f"{error.strerror or error}") from None  # fmt: skip
+            raise StorageError(
+                f"cannot update the replay index in {self.dir}: {error.strerror or error}"
+            ) from None
         return report
 
     def _update_locked(
@@ -235,13 +238,17 @@ class CdxjIndex:
         state = self.state()
         for name, done in sorted(state.items()):
             if name in valid_sizes and done > valid_sizes[name]:
-                problems.append(f"replay index of warc/{name} covers {done} bytes but the file "
-                                f"has {valid_sizes[name]} valid bytes")  # fmt: skip
+                problems.append(
+                    f"replay index of warc/{name} covers {done} bytes but the file "
+                    f"has {valid_sizes[name]} valid bytes"
+                )
         for line in self.lines():
             indexed = state.get(line.filename)
             if indexed is None or line.offset + line.length > indexed:
-                problems.append(f"replay index line for {line.fields.get('url')} points past "
-                                f"the indexed part of warc/{line.filename}")  # fmt: skip
+                problems.append(
+                    f"replay index line for {line.fields.get('url')} points past "
+                    f"the indexed part of warc/{line.filename}"
+                )
                 break
         return problems
 

@@ -261,8 +261,24 @@ VERSION_TABLE = "CREATE TABLE IF NOT EXISTS scraper_schema (version INTEGER NOT 
 
 # Tables in an order that satisfies their foreign keys (for copying and counting).
 TABLES = (
-    "articles", "article_urls", "article_guids", "versions", "fetch_log", "validators",
-    "host_holds", "robots", "payloads", "boilerplate", "sources", "polls", "dedupe_refs",
-    "dedupe_links", "dedupe_originals", "dedupe_docs", "dedupe_keys", "dedupe_claims",
-    "page_failures", "failure_log",
-)  # fmt: skip
+    "articles",
+    "article_urls",
+    "article_guids",
+    "versions",
+    "fetch_log",
+    "validators",
+    "host_holds",
+    "robots",
+    "payloads",
+    "boilerplate",
+    "sources",
+    "polls",
+    "dedupe_refs",
+    "dedupe_links",
+    "dedupe_originals",
+    "dedupe_docs",
+    "dedupe_keys",
+    "dedupe_claims",
+    "page_failures",
+    "failure_log",
+)

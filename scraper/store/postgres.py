@@ -152,9 +152,12 @@ class PostgresStore(SQLStore):
         # Connections are checked as they are lent: after the server restarted, the dead ones
         # are replaced then, instead of each failing the operation that borrowed it.
         self._pool = LivePool(
-            kwargs=self._kwargs | {"autocommit": True}, min_size=1, max_size=8,
-            name="scraper-index", open=True,
-        )  # fmt: skip
+            kwargs=self._kwargs | {"autocommit": True},
+            min_size=1,
+            max_size=8,
+            name="scraper-index",
+            open=True,
+        )
 
     # -- plumbing ---------------------------------------------------------------------------
     @contextmanager

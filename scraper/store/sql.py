@@ -53,16 +53,49 @@ def to_psycopg(sql: str) -> str:
 
 # What `article_record` and `version_record` read, in the tables' order.
 ARTICLE_FIELDS = (
-    "id", "url", "source", "guid", "title", "authors", "published", "updated", "language", "tags",
-    "text", "markdown", "canonical_url", "original_url", "original_source", "description",
-    "image", "story_id", "versions", "first_seen", "last_seen", "path", "extraction_error",
-    "published_offset", "updated_offset",
-)  # fmt: skip
-VERSION_FIELDS = (
-    "version", "fetched_at", "title", "authors", "published", "updated", "text", "markdown",
-    "warc_file", "warc_offset", "minor", "diff", "word_diff", "published_offset",
+    "id",
+    "url",
+    "source",
+    "guid",
+    "title",
+    "authors",
+    "published",
+    "updated",
+    "language",
+    "tags",
+    "text",
+    "markdown",
+    "canonical_url",
+    "original_url",
+    "original_source",
+    "description",
+    "image",
+    "story_id",
+    "versions",
+    "first_seen",
+    "last_seen",
+    "path",
+    "extraction_error",
+    "published_offset",
     "updated_offset",
-)  # fmt: skip
+)
+VERSION_FIELDS = (
+    "version",
+    "fetched_at",
+    "title",
+    "authors",
+    "published",
+    "updated",
+    "text",
+    "markdown",
+    "warc_file",
+    "warc_offset",
+    "minor",
+    "diff",
+    "word_diff",
+    "published_offset",
+    "updated_offset",
+)
 ARTICLE_COLUMNS = ", ".join(ARTICLE_FIELDS)
 VERSION_COLUMNS = ", ".join(VERSION_FIELDS)
 
@@ -83,47 +116,80 @@ def as_written(value: datetime | None, offset: int | None) -> datetime | None:
 
 def article_record(r: Any, dt: TimeReader) -> StoredArticle:
     return StoredArticle(
-        id=r["id"], url=r["url"], source=r["source"], title=r["title"],
+        id=r["id"],
+        url=r["url"],
+        source=r["source"],
+        title=r["title"],
         authors=tuple(json.loads(r["authors"])),
         published=as_written(dt(r["published"]), r["published_offset"]),
         updated=as_written(dt(r["updated"]), r["updated_offset"]),
-        language=r["language"], tags=tuple(json.loads(r["tags"])),
-        text=r["text"], markdown=r["markdown"], canonical_url=r["canonical_url"],
-        original_url=r["original_url"], story_id=r["story_id"], versions=r["versions"],
+        language=r["language"],
+        tags=tuple(json.loads(r["tags"])),
+        text=r["text"],
+        markdown=r["markdown"],
+        canonical_url=r["canonical_url"],
+        original_url=r["original_url"],
+        story_id=r["story_id"],
+        versions=r["versions"],
         first_seen=dt(r["first_seen"]) or datetime.min,
-        last_seen=dt(r["last_seen"]) or datetime.min, path=r["path"],
+        last_seen=dt(r["last_seen"]) or datetime.min,
+        path=r["path"],
         description=r["description"],
-        extra={"original_source": r["original_source"], "image": r["image"],
-               "guid": r["guid"], "extraction_error": r["extraction_error"]},
-    )  # fmt: skip
+        extra={
+            "original_source": r["original_source"],
+            "image": r["image"],
+            "guid": r["guid"],
+            "extraction_error": r["extraction_error"],
+        },
+    )
 
 
 def version_record(r: Any, dt: TimeReader, prefix: str = "") -> dict[str, object]:
     """A version as `iter_versions` gives it; `prefix` names its columns in a joined row."""
     p = prefix
     return {
-        "version": r[p + "version"], "fetched_at": dt(r[p + "fetched_at"]),
-        "title": r[p + "title"], "authors": tuple(json.loads(r[p + "authors"])),
+        "version": r[p + "version"],
+        "fetched_at": dt(r[p + "fetched_at"]),
+        "title": r[p + "title"],
+        "authors": tuple(json.loads(r[p + "authors"])),
         "published": as_written(dt(r[p + "published"]), r[p + "published_offset"]),
         "updated": as_written(dt(r[p + "updated"]), r[p + "updated_offset"]),
-        "text": r[p + "text"], "markdown": r[p + "markdown"], "warc_file": r[p + "warc_file"],
-        "warc_offset": r[p + "warc_offset"], "minor": bool(r[p + "minor"]),
-        "diff": r[p + "diff"], "word_diff": r[p + "word_diff"],
-    }  # fmt: skip
+        "text": r[p + "text"],
+        "markdown": r[p + "markdown"],
+        "warc_file": r[p + "warc_file"],
+        "warc_offset": r[p + "warc_offset"],
+        "minor": bool(r[p + "minor"]),
+        "diff": r[p + "diff"],
+        "word_diff": r[p + "word_diff"],
+    }
 
 
 def fetch_record(r: Any, dt: TimeReader) -> FetchRecord:
     return FetchRecord(
-        url=r["url"], source=r["source"], fetched_at=dt(r["fetched_at"]) or datetime.min,
-        status=r["status"], error=r["error"], size=r["size"], warc_file=r["warc_file"],
-        warc_offset=r["warc_offset"], warc_length=r["warc_length"], kind=r["kind"],
-    )  # fmt: skip
+        url=r["url"],
+        source=r["source"],
+        fetched_at=dt(r["fetched_at"]) or datetime.min,
+        status=r["status"],
+        error=r["error"],
+        size=r["size"],
+        warc_file=r["warc_file"],
+        warc_offset=r["warc_offset"],
+        warc_length=r["warc_length"],
+        kind=r["kind"],
+    )
 
 
 def source_state_record(r: Any, dt: TimeReader, articles: int) -> SourceState:
     return SourceState(
-        name=r["name"], configured_feed=r["configured_feed"], feed_url=r["feed_url"],
-        last_poll=dt(r["last_poll"]), last_success=dt(r["last_success"]),
-        last_error=r["last_error"], failures=r["failures"], next_poll=dt(r["next_poll"]),
-        disabled=r["disabled"], interval=r["interval"], articles=articles,
-    )  # fmt: skip
+        name=r["name"],
+        configured_feed=r["configured_feed"],
+        feed_url=r["feed_url"],
+        last_poll=dt(r["last_poll"]),
+        last_success=dt(r["last_success"]),
+        last_error=r["last_error"],
+        failures=r["failures"],
+        next_poll=dt(r["next_poll"]),
+        disabled=r["disabled"],
+        interval=r["interval"],
+        articles=articles,
+    )

@@ -177,10 +177,19 @@ class SQLStore(ABC):
             db.execute(
                 "INSERT INTO fetch_log (url, source, kind, fetched_at, status, error, size, "
                 "warc_file, warc_offset, warc_length) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (record.url, record.source, record.kind, self._ts(record.fetched_at),
-                 record.status, record.error, record.size, record.warc_file,
-                 record.warc_offset, record.warc_length),
-            )  # fmt: skip
+                (
+                    record.url,
+                    record.source,
+                    record.kind,
+                    self._ts(record.fetched_at),
+                    record.status,
+                    record.error,
+                    record.size,
+                    record.warc_file,
+                    record.warc_offset,
+                    record.warc_length,
+                ),
+            )
 
     def fetch_log(self, url: str | None = None, limit: int = 100) -> list[FetchRecord]:
         where, args = ("WHERE url = ?", (url,)) if url else ("", ())
@@ -221,16 +230,27 @@ class SQLStore(ABC):
                 "last_error = excluded.last_error, failures = excluded.failures, "
                 "next_poll = excluded.next_poll, disabled = excluded.disabled, "
                 "interval = excluded.interval",
-                (state.name, state.configured_feed, state.feed_url, self._ts(state.last_poll),
-                 self._ts(state.last_success), state.last_error, state.failures,
-                 self._ts(state.next_poll), state.disabled, state.interval),
-            )  # fmt: skip
+                (
+                    state.name,
+                    state.configured_feed,
+                    state.feed_url,
+                    self._ts(state.last_poll),
+                    self._ts(state.last_success),
+                    state.last_error,
+                    state.failures,
+                    self._ts(state.next_poll),
+                    state.disabled,
+                    state.interval,
+                ),
+            )
 
     def source_states(self) -> list[SourceState]:
         """Every source's state, in two statements whatever their number (the browse site and
         `status` read them all; one by one, a cluster's 10,000 sources took 20,000)."""
-        counts = {r["source"]: int(r["n"]) for r in self._query(
-            "SELECT source, COUNT(*) AS n FROM articles GROUP BY source")}  # fmt: skip
+        counts = {
+            r["source"]: int(r["n"])
+            for r in self._query("SELECT source, COUNT(*) AS n FROM articles GROUP BY source")
+        }
         rows = self._query("SELECT * FROM sources ORDER BY name")
         return [source_state_record(row, self._dt, counts.get(row["name"], 0)) for row in rows]
 
@@ -265,11 +285,20 @@ class SQLStore(ABC):
             (source, 2 * WINDOW),
         )
         health = assess(
-            [PollRecord(bool(r["ok"]), r["status"], r["entries"], r["new"], r["pages"],
-                        r["failed_pages"], r["page_error"]) for r in poll_rows],
-            [PageRecord(r["chars"] or 0, bool(r["dated"]), bool(r["authored"]))
-             for r in page_rows],
-        )  # fmt: skip
+            [
+                PollRecord(
+                    bool(r["ok"]),
+                    r["status"],
+                    r["entries"],
+                    r["new"],
+                    r["pages"],
+                    r["failed_pages"],
+                    r["page_error"],
+                )
+                for r in poll_rows
+            ],
+            [PageRecord(r["chars"] or 0, bool(r["dated"]), bool(r["authored"])) for r in page_rows],
+        )
         return self._failure_counts(health, source, poll_rows[-1]["at"]) if poll_rows else health
 
     def _failure_counts(self, health: Health, source: str, since: Any) -> Health:
@@ -352,23 +381,59 @@ class SQLStore(ABC):
         guid = entry.guid if entry else None
         authors = json.dumps(list(article.authors))
         with self._write() as db:
-            self._insert_article(db, (
-                ident, url, source, guid, article.title, authors, ts(article.published),
-                ts(article.updated), article.language, json.dumps(list(article.tags)),
-                article.text, article.markdown, article.canonical_url, article.original_url,
-                article.original_source, article.description, article.image, ident, now, now,
-                path, article.error, entry_marker, ts(next_revisit), article.original_url,
-                json.dumps(entry.to_json()) if entry else None, payload_digest,
-                offset_of(article.published), offset_of(article.updated),
-            ))  # fmt: skip
+            self._insert_article(
+                db,
+                (
+                    ident,
+                    url,
+                    source,
+                    guid,
+                    article.title,
+                    authors,
+                    ts(article.published),
+                    ts(article.updated),
+                    article.language,
+                    json.dumps(list(article.tags)),
+                    article.text,
+                    article.markdown,
+                    article.canonical_url,
+                    article.original_url,
+                    article.original_source,
+                    article.description,
+                    article.image,
+                    ident,
+                    now,
+                    now,
+                    path,
+                    article.error,
+                    entry_marker,
+                    ts(next_revisit),
+                    article.original_url,
+                    json.dumps(entry.to_json()) if entry else None,
+                    payload_digest,
+                    offset_of(article.published),
+                    offset_of(article.updated),
+                ),
+            )
             db.execute(
                 "INSERT INTO versions (article_id, version, fetched_at, title, authors, published,"
                 " updated, text, markdown, warc_file, warc_offset, published_offset, "
                 "updated_offset) VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (ident, now, article.title, authors, ts(article.published),
-                 ts(article.updated), article.text, article.markdown, warc_file, warc_offset,
-                 offset_of(article.published), offset_of(article.updated)),
-            )  # fmt: skip
+                (
+                    ident,
+                    now,
+                    article.title,
+                    authors,
+                    ts(article.published),
+                    ts(article.updated),
+                    article.text,
+                    article.markdown,
+                    warc_file,
+                    warc_offset,
+                    offset_of(article.published),
+                    offset_of(article.updated),
+                ),
+            )
             keys = sorted({normalize_url(a) for a in {url, *aliases}})
             db.executemany(  # in one order, so that concurrent writers never deadlock
                 "INSERT INTO article_urls (url_key, article_id) VALUES (?, ?) "
@@ -414,11 +479,25 @@ class SQLStore(ABC):
                 " updated, text, markdown, warc_file, warc_offset, minor, diff, word_diff, "
                 "published_offset, updated_offset) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (article_id, number, now, article.title, authors, ts(article.published),
-                 ts(article.updated), article.text, article.markdown, warc_file, warc_offset,
-                 minor, diff, word_diff, offset_of(article.published),
-                 offset_of(article.updated)),
-            )  # fmt: skip
+                (
+                    article_id,
+                    number,
+                    now,
+                    article.title,
+                    authors,
+                    ts(article.published),
+                    ts(article.updated),
+                    article.text,
+                    article.markdown,
+                    warc_file,
+                    warc_offset,
+                    minor,
+                    diff,
+                    word_diff,
+                    offset_of(article.published),
+                    offset_of(article.updated),
+                ),
+            )
             if not minor:
                 # Every field the edit changed: what the new page no longer says (no date, no
                 # tags) is kept from before, as a page that lost it is likelier misread.
@@ -473,9 +552,14 @@ class SQLStore(ABC):
         ]
 
     def touch_article(
-        self, article_id: str, *, seen_at: datetime | None, next_revisit: datetime | None,
-        revisits: int | None = None, entry_marker: str | None = None,
-    ) -> None:  # fmt: skip
+        self,
+        article_id: str,
+        *,
+        seen_at: datetime | None,
+        next_revisit: datetime | None,
+        revisits: int | None = None,
+        entry_marker: str | None = None,
+    ) -> None:
         """Record a revisit that made no version (or schedule the next one)."""
         with self._write() as db:
             db.execute(

@@ -62,10 +62,15 @@ class SQLStories:
         if r is None:
             return None
         return DedupeDoc(
-            id=r["id"], url=r["url"], text=r["text"], title=r["title"],
-            published=self.dt(r["published"]), credited_url=r["credited_url"],
-            canonical_url=r["canonical_url"], first_seen=self.dt(r["first_seen"]),
-        )  # fmt: skip
+            id=r["id"],
+            url=r["url"],
+            text=r["text"],
+            title=r["title"],
+            published=self.dt(r["published"]),
+            credited_url=r["credited_url"],
+            canonical_url=r["canonical_url"],
+            first_seen=self.dt(r["first_seen"]),
+        )
 
     def id_for_url(self, url: str) -> str | None:
         row = self.db.execute(
@@ -109,10 +114,18 @@ class SQLStories:
             (story_id,),
         ).fetchall()
         return [
-            Link(r["source"], r["target"], r["kind"], bool(r["directed"]), r["shared"],
-                 r["contained"], r["covered"], r["via"])
+            Link(
+                r["source"],
+                r["target"],
+                r["kind"],
+                bool(r["directed"]),
+                r["shared"],
+                r["contained"],
+                r["covered"],
+                r["via"],
+            )
             for r in rows
-        ]  # fmt: skip
+        ]
 
     def original(self, story_id: str) -> OriginalChoice | None:
         r = self.db.execute(

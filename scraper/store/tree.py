@@ -26,8 +26,14 @@ MAX_SEGMENT = 80
 SCREENSHOT_FILE = "screenshot.png"  # a rendered page's screenshot, in its article's folder
 RESERVED_TOP = {"site", "warc", "index.html", "index.sqlite", "readme.md"}  # the archive's own
 # Names Windows refuses, so an archive copied there still opens.
-_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
-             *(f"lpt{i}" for i in range(10))}  # fmt: skip
+_RESERVED = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{i}" for i in range(10)),
+    *(f"lpt{i}" for i in range(10)),
+}
 
 
 def safe_segment(text: str, fallback: str = "article", max_length: int = MAX_SEGMENT) -> str:
@@ -158,8 +164,20 @@ def article_metadata(article: StoredArticle) -> dict[str, Any]:
 def render_markdown(article: StoredArticle) -> str:
     """The body as Markdown behind a front-matter header a person (and YAML) can read."""
     meta = article_metadata(article)
-    header_keys = ("title", "url", "source", "authors", "published", "updated", "language",
-                   "tags", "canonical_url", "original_url", "first_seen", "id")  # fmt: skip
+    header_keys = (
+        "title",
+        "url",
+        "source",
+        "authors",
+        "published",
+        "updated",
+        "language",
+        "tags",
+        "canonical_url",
+        "original_url",
+        "first_seen",
+        "id",
+    )
     lines = ["---"]
     lines += [f"{key}: {json.dumps(meta[key], ensure_ascii=False)}" for key in header_keys]
     lines += ["---", ""]
@@ -175,8 +193,9 @@ class ArchiveTree:
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    def folder_for(self, url: str, title: str | None, when: datetime, ident: str,
-                   taken: Any) -> str:  # fmt: skip
+    def folder_for(
+        self, url: str, title: str | None, when: datetime, ident: str, taken: Any
+    ) -> str:
         """A free folder for a new article; `taken(path)` says which article owns a path."""
         base = article_folder(url, title, when)
         candidate = base
@@ -214,15 +233,17 @@ class ArchiveTree:
                 diff = version.get("diff")
                 if diff and not (folder / f"v{number}.diff").exists():
                     atomic_write(folder / f"v{number}.diff", str(diff), sync=False)
-                listing.append({
-                    "version": number,
-                    "fetched_at": _iso(version.get("fetched_at")),  # type: ignore[arg-type]
-                    "minor": bool(version.get("minor")),
-                    "file": body.name,
-                    "diff": f"v{number}.diff" if diff else None,
-                    "warc_file": version.get("warc_file"),
-                    "warc_offset": version.get("warc_offset"),
-                })  # fmt: skip
+                listing.append(
+                    {
+                        "version": number,
+                        "fetched_at": _iso(version.get("fetched_at")),  # type: ignore[arg-type]
+                        "minor": bool(version.get("minor")),
+                        "file": body.name,
+                        "diff": f"v{number}.diff" if diff else None,
+                        "warc_file": version.get("warc_file"),
+                        "warc_offset": version.get("warc_offset"),
+                    }
+                )
             atomic_write(folder / "article.md", render_markdown(article), sync=False)
             meta = article_metadata(article)
             if listing:

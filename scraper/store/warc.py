@@ -136,9 +136,15 @@ def _index_entry(
         mime = http.get_header("Content-Type")
         if mime:  # read back, a value loses its surrounding whitespace (\x0c too) first
             mime = _MIME_END.split(mime.strip(), 1)[0].strip()
-    fields = {"url": url, "mime": mime, "status": http.get_statuscode(),
-              "digest": record.rec_headers.get_header("WARC-Payload-Digest"),
-              "length": str(length), "offset": "", "filename": filename}  # fmt: skip
+    fields = {
+        "url": url,
+        "mime": mime,
+        "status": http.get_statuscode(),
+        "digest": record.rec_headers.get_header("WARC-Payload-Digest"),
+        "length": str(length),
+        "offset": "",
+        "filename": filename,
+    }
     index = {k: v for k, v in fields.items() if v is not None}
     if not all(v.isascii() for v in index.values()):
         return None
@@ -311,14 +317,14 @@ class WarcWriterPool:
         protocol, h2 = capture.http_version, capture.http_version.upper() == "HTTP/2"
         if h2:
             protocol = "HTTP/1.1"
-        reason = capture.reason or (HTTPStatus(capture.status).phrase
-                                    if capture.status in _STATUSES else "")  # fmt: skip
+        reason = capture.reason or (
+            HTTPStatus(capture.status).phrase if capture.status in _STATUSES else ""
+        )
         http_headers = StatusAndHeaders(
             f"{capture.status} {reason}".strip(),
-            [(k, v) for k, v in capture.response_headers
-             if k.lower() not in {"transfer-encoding"}],
+            [(k, v) for k, v in capture.response_headers if k.lower() not in {"transfer-encoding"}],
             protocol=protocol,
-        )  # fmt: skip
+        )
         warc_headers = {"WARC-Date": date}
         if capture.ip:
             warc_headers["WARC-IP-Address"] = capture.ip
@@ -344,9 +350,13 @@ class WarcWriterPool:
                 earlier = self._lookup(digest)  # written by another thread meanwhile
             if earlier is not None:
                 response = builder.create_revisit_record(
-                    capture.url, digest, earlier[0], earlier[1],
-                    http_headers=http_headers, warc_headers_dict=dict(warc_headers),
-                )  # fmt: skip
+                    capture.url,
+                    digest,
+                    earlier[0],
+                    earlier[1],
+                    http_headers=http_headers,
+                    warc_headers_dict=dict(warc_headers),
+                )
             request = builder.create_warc_record(
                 capture.url,
                 "request",

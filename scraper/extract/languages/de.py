@@ -15,7 +15,13 @@ LANGUAGE = Language(
     roles=("redakteur", "redakteurin", "korrespondent"),
     desks=("gast", "redaktion"),
     organisation_words=(
-        "zeitung", "nachrichten", "verlag", "redaktion", "rundschau", "kurier", "anzeiger",
+        "zeitung",
+        "nachrichten",
+        "verlag",
+        "redaktion",
+        "rundschau",
+        "kurier",
+        "anzeiger",
         "magazin",
     ),
     name_particles=("von", "vom", "zu", "der", "den"),
@@ -34,4 +40,4 @@ LANGUAGE = Language(
     weekdays=("montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag"),
     credit_name_ends=("am", "unter"),
     link_hints=("hier", "lesen"),
-)  # fmt: skip
+)

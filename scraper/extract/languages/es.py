@@ -34,4 +34,4 @@ LANGUAGE = Language(
     weekdays=("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"),
     credit_name_ends=("el", "bajo", "y"),
     link_hints=("aquí",),
-)  # fmt: skip
+)

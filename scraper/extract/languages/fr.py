@@ -17,7 +17,13 @@ LANGUAGE = Language(
     roles=("rédacteur", "rédactrice", "journaliste"),
     desks=("invité", "anonyme", "rédaction", "redaction"),
     organisation_words=(
-        "journal", "presse", "actualités", "infos", "rédaction", "magazine", "quotidien",
+        "journal",
+        "presse",
+        "actualités",
+        "infos",
+        "rédaction",
+        "magazine",
+        "quotidien",
     ),
     name_particles=("de", "du", "des", "le", "la"),
     credits=(
@@ -38,4 +44,4 @@ LANGUAGE = Language(
     weekdays=("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
     credit_name_ends=("le", "avec", "et"),
     link_hints=("ici", "lire"),
-)  # fmt: skip
+)

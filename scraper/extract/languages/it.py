@@ -26,4 +26,4 @@ LANGUAGE = Language(
     weekdays=("lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica"),
     credit_name_ends=("il",),
     link_hints=("qui",),
-)  # fmt: skip
+)

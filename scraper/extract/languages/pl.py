@@ -33,4 +33,4 @@ LANGUAGE = Language(
     weekdays=("poniedziałek", "wtorek", "środa", "czwartek", "piątek", "sobota", "niedziela"),
     credit_name_ends=("dnia", "pod"),
     link_hints=("tutaj", "czytaj", "oryginał"),
-)  # fmt: skip
+)

@@ -20,9 +20,14 @@ LANGUAGE = Language(
     ),
     credit_triggers=("ublicado",),
     weekdays=(
-        "segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira", "sábado",
+        "segunda-feira",
+        "terça-feira",
+        "quarta-feira",
+        "quinta-feira",
+        "sexta-feira",
+        "sábado",
         "domingo",
     ),
     credit_name_ends=("em",),
     link_hints=("aqui",),
-)  # fmt: skip
+)
