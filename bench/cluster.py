@@ -392,11 +392,11 @@ async def scheduler_rate(n: int) -> dict[str, Any]:
     from psycopg.conninfo import make_conninfo
     from psycopg_pool import AsyncConnectionPool
 
-    from scraper.cluster.claims import claim_due_sources
-    from scraper.cluster.runtime import TICK_BATCH, Runtime
-    from scraper.cluster.schema import apply_schema
-    from scraper.cluster.worker import build_app
     from scraper.models import Source
+    from scraper.runners.cluster.claims import claim_due_sources
+    from scraper.runners.cluster.runtime import TICK_BATCH, Runtime
+    from scraper.runners.cluster.schema import apply_schema
+    from scraper.runners.cluster.worker import build_app
     from scraper.store.postgres import PostgresStore, connect_kwargs
 
     schema = f"bench_scheduler_{os.getpid()}"

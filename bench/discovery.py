@@ -23,9 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from scraper.add_command import Discoverer  # noqa: E402
-from scraper.config import HttpSettings  # noqa: E402
-from scraper.fetcher import Fetcher  # noqa: E402
+from scraper.commands.add import Discoverer  # noqa: E402
+from scraper.config.settings import HttpSettings  # noqa: E402
+from scraper.fetch.fetcher import Fetcher  # noqa: E402
 from scraper.store.sqlite import SQLiteStore  # noqa: E402
 from tests.testsite import FeedItem, TestSite, atom_feed, json_feed, rss_feed  # noqa: E402
 

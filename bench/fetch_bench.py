@@ -236,8 +236,10 @@ async def run_pass(
 
 
 async def run_client(args: argparse.Namespace, conn: Any, archive: Path) -> list[dict[str, Any]]:
-    from scraper.config import HttpSettings  # imported here so the server process stays small
-    from scraper.fetcher import Fetcher
+    from scraper.config.settings import (
+        HttpSettings,  # imported here so the server process stays small
+    )
+    from scraper.fetch.fetcher import Fetcher
     from scraper.store.sqlite import SQLiteStore
     from scraper.store.warc import WarcWriterPool
 

@@ -16,10 +16,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from scraper.models import Article, Source
-from scraper.site.build import build_site
+from scraper.outputs.site.build import build_site
 from scraper.store.base import SourceState, Store
 from scraper.store.sqlite import SQLiteStore
-from scraper.versions import Snapshot, version_diff
+from scraper.store.versions import Snapshot, version_diff
 
 _TEXT = (
     "the minister said on tuesday that talks would resume after a pause in the city council "

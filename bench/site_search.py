@@ -42,7 +42,7 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
 from bench.synth import load_bodies  # noqa: E402
 from scraper.dedupe import DedupeDoc  # noqa: E402
 from scraper.models import Article, Source  # noqa: E402
-from scraper.site import build_site, paths  # noqa: E402
+from scraper.outputs.site import build_site, paths  # noqa: E402
 from scraper.store.base import SourceState  # noqa: E402
 from scraper.store.sqlite import SQLiteStore  # noqa: E402
 

@@ -13,7 +13,7 @@ max_concurrency 64: politeness is not what is measured). Measured: wall time, ar
 tree sampled from /proc every 0.2 s, and CPU by process (command, forkserver, extraction workers).
 The CPU limit: `extract_article` over the same HTML strings with ProcessPoolExecutor(2), after
 a warm-up, measured before and after the end-to-end run (the mean is the limit).
-Then a smaller in-process run of `scraper.runner.fetch_once` (extraction inline) under cProfile
+Then a smaller in-process run of `scraper.runners.once.fetch_once` (extraction inline) under cProfile
 (CPU clock) shows where the CPU goes. Goal (the issue): >= 80% of the limit, peak RSS < 500 MB.
 The server shares the machine's cores with the client and with anything else running.
 """
@@ -150,9 +150,9 @@ def profile(config_path: Path, count: int, folder: Path) -> dict[str, Any]:
     into a fresh archive with the real extraction pool, after one source to warm up."""
     from dataclasses import replace
 
-    from scraper.config import load_config
-    from scraper.extractor import Extractor
-    from scraper.runner import fetch_once
+    from scraper.config.settings import load_config
+    from scraper.runners.extract_pool import Extractor
+    from scraper.runners.once import fetch_once
 
     config = load_config(config_path)
     config = replace(config, archive=replace(config.archive, path=folder / "profile-archive"))

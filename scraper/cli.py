@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from scraper import __version__
-from scraper.config import Config, identifier, load_config, positive_int, postgres_url
+from scraper.config.settings import Config, identifier, load_config, positive_int, postgres_url
 from scraper.errors import ConfigError, ScraperError
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ def _checked(parse: Callable[[str], object]) -> Callable[[str], object]:
 
 
 def _queues(text: str) -> tuple[str, ...]:
-    from scraper.cluster.worker import parse_queues
+    from scraper.runners.cluster.worker import parse_queues
 
     return parse_queues(text)
 
@@ -68,7 +68,7 @@ def _open_store(args: argparse.Namespace) -> Store:
 # -- commands ---------------------------------------------------------------------------------
 def cmd_fetch(args: argparse.Namespace) -> int:
     from scraper.progress import Progress
-    from scraper.runner import fetch_once
+    from scraper.runners.once import fetch_once
 
     config = _config(args)
     sources = list(config.sources)
@@ -97,19 +97,19 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from scraper.daemon import run_daemon
+    from scraper.runners.daemon import run_daemon
 
     return run_daemon(Path(args.config) if args.config else None)
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    from scraper.cluster.worker import run_worker
+    from scraper.runners.cluster.worker import run_worker
 
     return run_worker(_config(args), args.queues, args.concurrency)
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from scraper.status import collect_status, render_status
+    from scraper.commands.status import collect_status, render_status
 
     status = collect_status(_config(args))
     if args.json:
@@ -120,7 +120,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from scraper.export import article_record
+    from scraper.models import article_record
 
     store = _open_store(args)
     articles = list(store.iter_articles(source=args.source, newest_first=True, limit=args.limit))
@@ -137,7 +137,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from scraper.export import article_record
+    from scraper.models import article_record
     from scraper.store.tree import render_markdown
 
     store = _open_store(args)
@@ -217,7 +217,7 @@ def cmd_stories(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from scraper.export import article_record
+    from scraper.models import article_record
 
     store = _open_store(args)
     color = sys.stdout.isatty() and not args.json
@@ -247,7 +247,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from scraper.history import diff_versions
+    from scraper.commands.history import diff_versions
 
     store = _open_store(args)
     color = sys.stdout.isatty() and not args.no_color and not args.unified
@@ -259,7 +259,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from scraper.history import compare_articles
+    from scraper.commands.history import compare_articles
 
     store = _open_store(args)
     color = sys.stdout.isatty() and not args.no_color and not args.unified
@@ -270,7 +270,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_prune(args: argparse.Namespace) -> int:
-    from scraper.prune import prune
+    from scraper.store.prune import prune
 
     config = _config(args)
     config.source(args.source)  # an unknown source is a usage error
@@ -293,7 +293,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if not args.output or args.output == "-":
         _export_text(args, store, sys.stdout)
         return EXIT_OK
-    from scraper.store.tree import atomic_text_file
+    from scraper.files import atomic_text_file
 
     try:
         with atomic_text_file(Path(args.output)) as out:
@@ -304,7 +304,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _export_text(args: argparse.Namespace, store: Store, out: TextIO) -> None:
-    from scraper.export import export_csv, export_jsonl, export_markdown
+    from scraper.outputs.export import export_csv, export_jsonl, export_markdown
 
     if args.format == "csv":
         export_csv(store, out, source=args.source, since=args.since)
@@ -322,8 +322,8 @@ def _export_text(args: argparse.Namespace, store: Store, out: TextIO) -> None:
 
 
 def _export_wacz(args: argparse.Namespace) -> int:
+    from scraper.outputs.replay.package import export_wacz
     from scraper.progress import Counter
-    from scraper.replay.package import export_wacz
 
     if not args.output or args.output == "-":
         print(
@@ -353,7 +353,7 @@ def _export_wacz(args: argparse.Namespace) -> int:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from scraper.add_command import add_command
+    from scraper.commands.add import add_command
 
     config = _config(args)
     found, added = add_command(config, args.url, name=args.name, want_all=args.all)
@@ -383,8 +383,8 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_import_opml(args: argparse.Namespace) -> int:
-    from scraper.config_edit import add_sources
-    from scraper.opml import read_opml
+    from scraper.config.edit import add_sources
+    from scraper.config.opml import read_opml
 
     config = _config(args)
     assert config.file is not None
@@ -402,11 +402,11 @@ def cmd_import_opml(args: argparse.Namespace) -> int:
 
 
 def cmd_export_opml(args: argparse.Namespace) -> int:
-    from scraper.opml import write_opml
+    from scraper.config.opml import write_opml
 
     text = write_opml(list(_config(args).sources))
     if args.output:
-        from scraper.store.tree import atomic_write
+        from scraper.files import atomic_write
 
         atomic_write(Path(args.output), text)
     else:
@@ -415,7 +415,7 @@ def cmd_export_opml(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from scraper.serve import serve
+    from scraper.outputs.serve import serve
 
     config = _config(args)
     if config.index.url:
@@ -427,7 +427,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_build_site(args: argparse.Namespace) -> int:
-    from scraper.site import build_site
+    from scraper.outputs.site import build_site
 
     config = _config(args)
     store = _open_store(args)
@@ -438,7 +438,7 @@ def cmd_build_site(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from scraper.verify import render_report, verify_archive
+    from scraper.commands.verify import render_report, verify_archive
 
     report = verify_archive(_config(args), repair=args.repair)
     if args.json:
@@ -449,7 +449,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    from scraper.migrate import config_lines, migrate_index
+    from scraper.store.migrate import config_lines, migrate_index
 
     config = _config(args)
 
@@ -472,7 +472,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from scraper.extract_command import extract_target
+    from scraper.commands.extract import extract_target
 
     article = extract_target(args.target, config_path=args.config)
     if args.json:

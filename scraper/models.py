@@ -221,3 +221,104 @@ class StoredArticle:
     path: str  # the article's folder, relative to the archive root
     description: str | None = None
     extra: dict[str, object] = field(default_factory=dict)
+
+
+# The JSONL export's keys, in order: scripts rely on them; never rename or drop one.
+ARTICLE_KEYS = (
+    "id",
+    "url",
+    "source",
+    "title",
+    "authors",
+    "published",
+    "updated",
+    "language",
+    "tags",
+    "text",
+    "canonical_url",
+    "original_url",
+    "story_id",
+    "versions",
+    "first_seen",
+    "last_seen",
+)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def article_record(article: StoredArticle) -> dict[str, Any]:
+    """One article (its latest version) as the export contract defines it."""
+    return {
+        "id": article.id,
+        "url": article.url,
+        "source": article.source,
+        "title": article.title,
+        "authors": list(article.authors),
+        "published": _iso(article.published),
+        "updated": _iso(article.updated),
+        "language": article.language,
+        "tags": list(article.tags),
+        "text": article.text,
+        "canonical_url": article.canonical_url,
+        "original_url": article.original_url,
+        "story_id": article.story_id,
+        "versions": article.versions,
+        "first_seen": _iso(article.first_seen),
+        "last_seen": _iso(article.last_seen),
+    }
+
+
+# Events users can be told of (`[[notify]] events`).
+EVENTS = ("new_article", "new_version", "new_republication", "source_failing")
+
+
+@dataclass(frozen=True)
+class NotifyRule:
+    """One `[[notify]]` entry: where to send which events."""
+
+    urls: tuple[str, ...]
+    events: tuple[str, ...]
+    sources: tuple[str, ...] = ()  # empty: every source
+    keywords: tuple[str, ...] = ()  # for new_article: title or text must contain one
+
+    def wants(self, note: Notice) -> bool:
+        if note.event not in self.events:
+            return False
+        if self.sources and note.source not in self.sources:
+            return False
+        if self.keywords and note.event == "new_article":
+            haystack = f"{note.title}\n{note.text}".casefold()
+            return any(keyword.casefold() in haystack for keyword in self.keywords)
+        return True
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something that happened, as a user would want to be told."""
+
+    event: str
+    source: str
+    title: str
+    url: str
+    archive_link: str | None = None
+    diff: str | None = None  # for new_version: a short word diff
+    text: str = ""  # matched against keywords, not sent
+
+    def message(self) -> str:
+        lines = [self.url]
+        if self.archive_link:
+            lines.append(f"archived: {self.archive_link}")
+        if self.diff:
+            lines += ["", self.diff[:1500]]
+        return "\n".join(lines)
+
+    def heading(self) -> str:
+        label = {
+            "new_article": "New article",
+            "new_version": "Edited",
+            "new_republication": "Republished",
+            "source_failing": "Source failing",
+        }
+        return f"[{self.source}] {label.get(self.event, self.event)}: {self.title}"[:250]

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from scraper.access import parse_cookies_txt
-from scraper.config import load_config
+from scraper.config.access import parse_cookies_txt
+from scraper.config.settings import load_config
 from scraper.errors import ConfigError
 from tests.capturesite import article_html, forwarding_proxy, gated_site, paragraphs, rss
 

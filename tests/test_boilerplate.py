@@ -230,7 +230,7 @@ def test_the_model_stays_small_over_many_pages_and_still_learns_a_template_line(
 def test_a_held_model_is_written_back_every_few_pages_and_read_again_once_it_ages(
     tmp_path,
 ) -> None:
-    from scraper.learning import MAX_AGE, SAVE_EVERY, SourceModels
+    from scraper.pipeline.boilerplate_models import MAX_AGE, SAVE_EVERY, SourceModels
     from scraper.store.sqlite import SQLiteStore
 
     store = SQLiteStore(tmp_path)

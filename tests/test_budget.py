@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scraper.budget import LARGE, MIN_BUDGET, BodyBudget
+from scraper.fetch.budget import LARGE, MIN_BUDGET, BodyBudget
 
 
 def test_small_bodies_always_pass_and_large_ones_grow_only_within_the_budget() -> None:

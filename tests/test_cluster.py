@@ -297,8 +297,8 @@ async def test_site_is_built_again_only_after_the_archive_changed(schema: str) -
     from psycopg.conninfo import make_conninfo
     from psycopg_pool import AsyncConnectionPool
 
-    from scraper.cluster.runtime import Runtime
-    from scraper.cluster.schema import apply_schema
+    from scraper.runners.cluster.runtime import Runtime
+    from scraper.runners.cluster.schema import apply_schema
     from scraper.store.postgres import PostgresStore, connect_kwargs
 
     PostgresStore(POSTGRES_URL, schema=schema).close()  # the index's tables
@@ -327,7 +327,7 @@ async def open_pool(schema: str) -> Any:
     from psycopg.conninfo import make_conninfo
     from psycopg_pool import AsyncConnectionPool
 
-    from scraper.cluster.schema import apply_schema
+    from scraper.runners.cluster.schema import apply_schema
     from scraper.store.postgres import PostgresStore, connect_kwargs
 
     PostgresStore(POSTGRES_URL, schema=schema).close()
@@ -341,7 +341,7 @@ async def open_pool(schema: str) -> Any:
 
 
 async def test_a_dead_workers_host_lease_expires_and_frees_the_host(schema: str) -> None:
-    from scraper.cluster.leases import ClusterLimiter
+    from scraper.runners.cluster.leases import ClusterLimiter
 
     pool = await open_pool(schema)
     try:
@@ -365,10 +365,10 @@ async def test_a_poll_whose_host_asked_to_wait_is_queued_again_for_then(schema: 
 
     from psycopg.conninfo import make_conninfo
 
-    from scraper.cluster.runtime import Runtime
-    from scraper.cluster.worker import build_app
-    from scraper.fetcher import utcnow
+    from scraper.clock import utcnow
     from scraper.models import Source
+    from scraper.runners.cluster.runtime import Runtime
+    from scraper.runners.cluster.worker import build_app
     from scraper.store.base import HostHold
     from scraper.store.postgres import PostgresStore, connect_kwargs
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from procrastinate import exceptions
 
-from scraper.cluster.connector import ReconnectingConnector
+from scraper.runners.cluster.connector import ReconnectingConnector
 from tests.corpus import CorpusPage, load_pages
 from tests.pgserver import PrivateServer, private_postgres
 from tests.test_cluster import Workers, cluster_config, query, wait_for

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from scraper.config import load_config
+from scraper.config.settings import load_config
 from scraper.durations import parse_duration, parse_size
 from scraper.errors import ConfigError
 

@@ -35,7 +35,7 @@ def orphaned_workers() -> list[int]:
             ppid = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
         except (OSError, ValueError, IndexError):
             continue
-        if b"scraper._forkserver_preload" in cmdline and ppid == 1:
+        if b"scraper.runners._forkserver_preload" in cmdline and ppid == 1:
             found.append(int(proc.name))
     return found
 
@@ -128,7 +128,7 @@ def test_an_injected_write_error_is_a_clear_error_and_leaves_no_corrupt_file(
     import errno
     import os
 
-    import scraper.store.tree as tree
+    import scraper.files as files
 
     real_replace = os.replace
 
@@ -137,12 +137,12 @@ def test_an_injected_write_error_is_a_clear_error_and_leaves_no_corrupt_file(
             raise OSError(errno.ENOSPC, "No space left on device")
         real_replace(src, dst)
 
-    monkeypatch.setattr(tree.os, "replace", failing_replace)
+    monkeypatch.setattr(files.os, "replace", failing_replace)
     result = cli("fetch", "--config", str(config))
     assert result.code == 1 and "No space left on device" in result.err
     assert "Traceback" not in result.err
     assert not list((tmp_path / "archive").rglob(".tmp-*"))
-    monkeypatch.setattr(tree.os, "replace", real_replace)
+    monkeypatch.setattr(files.os, "replace", real_replace)
     assert cli("verify", "--config", str(config)).code == 0
     assert cli("fetch", "--config", str(config)).code == 0
     assert len(cli("export", "--config", str(config)).jsonl()) == 3

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from scraper.config import DaemonSettings
+from scraper.config.settings import DaemonSettings
 from scraper.models import Source
-from scraper.schedule import adapt_interval, bounds, jittered, max_age, retry_delay
+from scraper.pipeline.schedule import adapt_interval, bounds, jittered, max_age, retry_delay
 from scraper.store.cdxj import CdxjIndex
 from tests.conftest import write_config
 from tests.corpus import load_pages, require_corpus

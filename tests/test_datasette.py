@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 from datasette.app import Datasette
 
-from scraper.serve import DATABASE, datasette_metadata
+from scraper.outputs.serve import DATABASE, datasette_metadata
 from tests.conftest import write_config
 from tests.corpus import load_pages, require_corpus
 from tests.testsite import TestSite, publish_corpus

@@ -403,6 +403,6 @@ def test_the_language_model_kept_decompressed_in_the_cache_reads_as_the_shipped_
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "blocked"))
     unwritable = language._cached_identifier()  # read as shipped, and no cache this time
     assert unwritable.classify(sample) == shipped.classify(sample)
-    language._identifier.cache_clear()
+    language.language_identifier.cache_clear()
     assert language.detect_language(load_pages(1)[0].body) is not None  # as shipped
-    language._identifier.cache_clear()
+    language.language_identifier.cache_clear()

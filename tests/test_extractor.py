@@ -30,7 +30,7 @@ def pool_processes(cpus: set[int]) -> tuple[int, int]:
     script = textwrap.dedent(f"""
         import os
         os.sched_setaffinity(0, {sorted(cpus)!r})
-        from scraper.extractor import Extractor
+        from scraper.runners.extract_pool import Extractor
         from tests.test_extractor import pid_after
         extractor = Extractor()
         pool = extractor._executor()
@@ -61,7 +61,7 @@ def test_the_command_reaps_the_extraction_forkserver_so_its_cpu_is_counted_with_
     script = textwrap.dedent("""
         import asyncio, multiprocessing.forkserver as fs, os, resource
         from scraper.cli import _reap_forkserver
-        from scraper.extractor import Extractor
+        from scraper.runners.extract_pool import Extractor
 
         extractor = Extractor(workers=1)
         html = "<html><body><article><p>" + "Words of an article. " * 200 + "</p></article>"
@@ -99,7 +99,7 @@ def test_extraction_processes_start_with_what_a_first_page_would_make_made_alrea
     """The forkserver extracts a small page before forking the workers: the folding table and
     justext's merged stop list (0.15-0.35 s a worker) are made once and shared."""
     script = textwrap.dedent("""
-        from scraper.extractor import Extractor
+        from scraper.runners.extract_pool import Extractor
         from tests.test_extractor import first_use_state
         extractor = Extractor(workers=2)
         pool = extractor._executor()

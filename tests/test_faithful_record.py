@@ -11,12 +11,13 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from scraper.archive import Archive
-from scraper.config import load_config
-from scraper.extractor import Extractor
-from scraper.fetcher import Fetcher, utcnow
+from scraper.clock import utcnow
+from scraper.config.settings import load_config
+from scraper.fetch.fetcher import Fetcher
 from scraper.models import Article, FeedEntry, Source
-from scraper.pipeline import Pipeline
+from scraper.pipeline.core import Pipeline
+from scraper.runners.extract_pool import Extractor
+from scraper.store.archive import Archive
 from tests.conftest import write_config
 from tests.corpus import load_pages, require_corpus
 from tests.test_versions import _has_sentence, editable_sentence

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from scraper.archive import Archive
-from scraper.config import Config, parse_config
-from scraper.extractor import Extractor
-from scraper.fetcher import Fetcher, utcnow
-from scraper.pipeline import Pipeline, SourceReport
+from scraper.clock import utcnow
+from scraper.config.settings import Config, parse_config
+from scraper.fetch.fetcher import Fetcher
+from scraper.pipeline.core import Pipeline, SourceReport
+from scraper.runners.extract_pool import Extractor
+from scraper.store.archive import Archive
 from tests.corpus import shared_dir
 from tests.testsite import TestSite
 

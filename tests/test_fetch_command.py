@@ -271,9 +271,9 @@ def test_a_poll_holds_only_the_pages_in_flight_not_every_article_it_stored(site,
     import asyncio
     import gc
 
-    from scraper.config import load_config
-    from scraper.pipeline import PAGES_IN_FLIGHT, WARM_UP, Fetched
-    from scraper.runner import fetch_once
+    from scraper.config.settings import load_config
+    from scraper.pipeline.core import PAGES_IN_FLIGHT, WARM_UP, Fetched
+    from scraper.runners.once import fetch_once
 
     require_corpus()
     publish_corpus(site, load_pages(40), "/many.xml", "rss", prefix="/m/")

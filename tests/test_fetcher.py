@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from scraper.config import HttpSettings
+from scraper.config.settings import HttpSettings
 from scraper.errors import (
     BlockedError,
     FetchError,
@@ -23,7 +23,7 @@ from scraper.errors import (
     RetryLaterError,
     TransientFetchError,
 )
-from scraper.fetcher import Fetcher, decode_content, parse_retry_after
+from scraper.fetch.fetcher import Fetcher, decode_content, parse_retry_after
 from scraper.store.sqlite import SQLiteStore
 from scraper.store.warc import WarcWriterPool
 from tests.testsite import TestSite
@@ -293,7 +293,7 @@ async def test_private_addresses_are_refused_by_default(site: TestSite, harness)
 
 
 async def test_a_redirect_to_a_private_address_is_refused(harness) -> None:
-    from scraper.netguard import is_public_address
+    from scraper.fetch.netguard import is_public_address
 
     for address in ("127.0.0.1", "::1", "169.254.169.254", "10.1.2.3", "192.168.0.1",
                     "172.16.5.4", "0.0.0.0", "::ffff:127.0.0.1", "fe80::1", "224.0.0.1"):  # fmt: skip

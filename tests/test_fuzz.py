@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 from scraper.encoding import decode
 from scraper.errors import ParseError
 from scraper.extract import extract_article
-from scraper.feeds import parse_feed
+from scraper.files import inside
+from scraper.listings.feeds import parse_feed
 from scraper.models import Article
-from scraper.store.tree import article_folder, inside, safe_segment
+from scraper.store.tree import article_folder, safe_segment
 from scraper.urls import absolute_url, article_id, normalize_url
 from tests.corpus import load_pages, shared_dir
 

@@ -17,8 +17,8 @@ from hypercorn.asyncio import serve
 from hypercorn.config import Config
 from warcio.archiveiterator import ArchiveIterator
 
-from scraper.config import HttpSettings
-from scraper.fetcher import Fetcher
+from scraper.config.settings import HttpSettings
+from scraper.fetch.fetcher import Fetcher
 from scraper.store.sqlite import SQLiteStore
 from scraper.store.warc import WarcWriterPool
 

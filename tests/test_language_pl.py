@@ -11,7 +11,7 @@ from scraper.extract.authors import clean_authors
 from scraper.extract.dates import parse_date
 from scraper.extract.languages import LANGUAGES
 from scraper.extract.metadata import extract_metadata
-from scraper.versions import without_noise
+from scraper.store.versions import without_noise
 
 # (credit line as HTML, source expected, URL expected): test_attribution checks that every
 # language's credit pattern has an example in its tests/test_language_*.py.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scraper.memory import release_free_memory
+from scraper.runners.memory import release_free_memory
 
 
 def resident_mb() -> float:

@@ -11,13 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from scraper.archive import Archive
-from scraper.config import Config, load_config
-from scraper.extractor import Extractor
-from scraper.fetcher import Fetcher, utcnow
+from scraper.clock import utcnow
+from scraper.config.settings import Config, load_config
+from scraper.fetch.fetcher import Fetcher
 from scraper.models import Article, FeedEntry, Source
-from scraper.page_queue import PageQueue
-from scraper.pipeline import ExtractFn, Pipeline
+from scraper.pipeline.core import ExtractFn, Pipeline
+from scraper.runners.extract_pool import Extractor
+from scraper.runners.page_queue import PageQueue
+from scraper.store.archive import Archive
 from tests.conftest import write_config
 from tests.corpus import load_pages, require_corpus
 from tests.testsite import TestSite, publish_corpus

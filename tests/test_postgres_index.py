@@ -13,8 +13,8 @@ from typing import Any
 import psycopg
 import pytest
 
-from scraper.config import load_config
-from scraper.migrate import migrate_index
+from scraper.config.settings import load_config
+from scraper.store.migrate import migrate_index
 from scraper.store.pg_schema import TABLES
 from tests.conftest import write_config
 from tests.corpus import load_pages, require_corpus

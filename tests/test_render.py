@@ -12,13 +12,13 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
-from scraper.archive import Archive
-from scraper.config import load_config
-from scraper.fetcher import Fetcher
-from scraper.render import PageRenderer, looks_like_js_shell
-from scraper.render.browser import BrowserPool
-from scraper.render.memory import descendants
-from scraper.site import paths
+from scraper.config.settings import load_config
+from scraper.fetch.fetcher import Fetcher
+from scraper.fetch.render import PageRenderer, looks_like_js_shell
+from scraper.fetch.render.browser import BrowserPool
+from scraper.fetch.render.memory import descendants
+from scraper.outputs.site import paths
+from scraper.store.archive import Archive
 from tests.capturesite import (
     GatedSite,
     article_html,

@@ -500,8 +500,8 @@ def test_a_warc_file_named_outside_the_archive_is_never_read(tmp_path: Path, nam
     """A WARC path comes from the index or from a cluster job: one that leads out of the
     archive (`..`, an absolute path, a symlink out) is refused, by every reader alike."""
     from scraper.errors import StorageError
-    from scraper.replay.selection import WarcReader
-    from scraper.store.tree import inside
+    from scraper.files import inside
+    from scraper.outputs.replay.selection import WarcReader
     from scraper.store.warc import read_response
 
     root = tmp_path / "archive"

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from scraper.export import ARTICLE_KEYS
+from scraper.models import ARTICLE_KEYS
 from tests.conftest import write_config
 from tests.corpus import load_pages, require_corpus
 from tests.testsite import TestSite, publish_corpus

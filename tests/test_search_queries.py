@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from scraper.config import load_config
+from scraper.config.settings import load_config
 from scraper.models import Article
 from scraper.store import open_store
 from scraper.urls import article_id

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from scraper.config import HttpSettings
+from scraper.config.settings import HttpSettings
 from scraper.errors import BlockedError
-from scraper.fetcher import Fetcher
+from scraper.fetch.fetcher import Fetcher
 from scraper.store.sqlite import SQLiteStore
 from tests.conftest import write_config
 from tests.corpus import load_pages, require_corpus

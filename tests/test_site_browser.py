@@ -30,9 +30,9 @@ except ImportError:  # require_browser() skips (or fails on CI) with the reason
     By = None  # type: ignore[assignment,misc]
 
 from scraper.cli import main
-from scraper.config import load_config
+from scraper.config.settings import load_config
 from scraper.models import Article
-from scraper.site import build_site, paths
+from scraper.outputs.site import build_site, paths
 from scraper.store.sqlite import INDEX_NAME, SQLiteStore
 from scraper.urls import article_id
 from tests.browser import chromium, require_browser, screenshot

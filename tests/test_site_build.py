@@ -14,11 +14,11 @@ import pytest
 from bench.site_archive import START, add_synthetic, run_bench
 from scraper.dedupe import DedupeDoc
 from scraper.models import Article, Source
-from scraper.site import build_site, paths, search
-from scraper.site.html import CSP, SEARCH_CSP
+from scraper.outputs.site import build_site, paths, search
+from scraper.outputs.site.html import CSP, SEARCH_CSP
 from scraper.store.base import SourceState
 from scraper.store.sqlite import SQLiteStore
-from scraper.versions import Snapshot, version_diff
+from scraper.store.versions import Snapshot, version_diff
 
 HOSTILE = '<script>window.pwned=1</script><img src=x onerror="window.pwned=1">'
 FORBIDDEN_TAGS = {"script", "img", "iframe", "object", "embed", "form", "base", "frame", "svg"}

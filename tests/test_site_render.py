@@ -11,16 +11,23 @@ import pytest
 
 from scraper.dedupe import Link, OriginalChoice
 from scraper.models import StoredArticle
-from scraper.site import paths
-from scraper.site.article import article_page, diff_html, history_page
-from scraper.site.catalog import Entry, Story, stories_from_index
-from scraper.site.dates import published_label
-from scraper.site.html import CSP, ext_link, rel, safe_url
-from scraper.site.lists import PER_PAGE, Listing, by_published, listing_jobs, render_rows, row_of
-from scraper.site.markdown import to_html
-from scraper.site.search import ALPHABET, encode_postings, fold, terms_script, words
-from scraper.site.stories import describe
-from scraper.versions import word_diff
+from scraper.outputs.site import paths
+from scraper.outputs.site.article import article_page, diff_html, history_page
+from scraper.outputs.site.catalog import Entry, Story, stories_from_index
+from scraper.outputs.site.dates import published_label
+from scraper.outputs.site.html import CSP, ext_link, rel, safe_url
+from scraper.outputs.site.lists import (
+    PER_PAGE,
+    Listing,
+    by_published,
+    listing_jobs,
+    render_rows,
+    row_of,
+)
+from scraper.outputs.site.markdown import to_html
+from scraper.outputs.site.search import ALPHABET, encode_postings, fold, terms_script, words
+from scraper.outputs.site.stories import describe
+from scraper.store.versions import word_diff
 
 PAYLOADS = (
     "<script>window.pwned=1</script>",

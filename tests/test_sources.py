@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from scraper.config import load_config
-from scraper.health import PageRecord, PollRecord, assess
+from scraper.config.settings import load_config
+from scraper.store.health import PageRecord, PollRecord, assess
 from tests.conftest import write_config
 from tests.corpus import load_pages, require_corpus
 from tests.testsite import FeedItem, TestSite, atom_feed, json_feed, publish_corpus, rss_feed

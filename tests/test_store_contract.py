@@ -13,7 +13,6 @@ import pytest
 from bench.synth import build_network, load_bodies
 from scraper.dedupe import DedupeDoc, Placement
 from scraper.errors import StorageError
-from scraper.health import FailedPage, PollRecord
 from scraper.models import Article, FeedEntry, StoredArticle
 from scraper.store.base import (
     FetchRecord,
@@ -23,6 +22,7 @@ from scraper.store.base import (
     SourceState,
     Store,
 )
+from scraper.store.health import FailedPage, PollRecord
 from scraper.store.pg_schema import MIGRATIONS as PG_MIGRATIONS
 from scraper.store.postgres import PostgresStore
 from scraper.store.search import SearchSyntaxError, to_tsquery_text

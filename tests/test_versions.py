@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from scraper.archive import Archive
-from scraper.config import load_config
-from scraper.extractor import Extractor
-from scraper.fetcher import Fetcher, utcnow
-from scraper.pipeline import Pipeline
-from scraper.versions import Snapshot, classify_change, render_word_diff, word_diff
+from scraper.clock import utcnow
+from scraper.config.settings import load_config
+from scraper.fetch.fetcher import Fetcher
+from scraper.pipeline.core import Pipeline
+from scraper.runners.extract_pool import Extractor
+from scraper.store.archive import Archive
+from scraper.store.versions import Snapshot, classify_change, render_word_diff, word_diff
 from tests.conftest import write_config
 from tests.corpus import CorpusPage, load_pages, require_corpus
 from tests.testsite import FeedItem, TestSite, page_title, rss_feed

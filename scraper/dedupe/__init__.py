@@ -17,7 +17,7 @@
 
 from scraper.dedupe.claims import is_article_url
 from scraper.dedupe.compare import Overlap, Verdict, classify, overlap
-from scraper.dedupe.engine import Deduper, StoryState
+from scraper.dedupe.engine import Deduper
 from scraper.dedupe.index import FingerprintIndex, MemoryIndex
 from scraper.dedupe.model import (
     DedupeDoc,
@@ -27,6 +27,7 @@ from scraper.dedupe.model import (
     Placement,
     Reason,
     StoryPart,
+    StoryState,
 )
 from scraper.dedupe.original import choose_original, trusted_date
 from scraper.dedupe.sqlite_index import SQLiteIndex

@@ -13,15 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from scraper.dedupe.model import DedupeDoc, Link, LinkKind, OriginalChoice, StoryPart
+from scraper.dedupe.model import DedupeDoc, Link, LinkKind, OriginalChoice, StoryPart, StoryState
 from scraper.dedupe.original import choose_original
 from scraper.urls import normalize_url
-
-if TYPE_CHECKING:  # the engine imports this module
-    from scraper.dedupe.engine import StoryState
 
 # The pages of a site that made a claim are kept up to CLAIMANTS: copies of one article may fill
 # a few places, and one different article among them shows the claim to be the template's.

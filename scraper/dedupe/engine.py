@@ -18,7 +18,6 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import replace
 from itertools import islice
-from typing import Protocol
 
 from scraper.dedupe.claims import (
     CLAIMANTS,
@@ -31,38 +30,12 @@ from scraper.dedupe.claims import (
 )
 from scraper.dedupe.compare import MIN_SHARED, classify, overlap
 from scraper.dedupe.index import CANDIDATES, FingerprintIndex
-from scraper.dedupe.model import DedupeDoc, Link, LinkKind, Placement, StoryPart
+from scraper.dedupe.model import DedupeDoc, Link, LinkKind, Placement, StoryPart, StoryState
 from scraper.dedupe.original import choose_original
 from scraper.dedupe.text import Fingerprint, fingerprint
 from scraper.urls import normalize_url
 
 CO_REFERRERS = 8  # pages crediting the same absent URL linked to a newcomer (one is enough)
-
-
-class StoryState(Protocol):
-    """What the engine reads from the archive (URLs are given normalised)."""
-
-    def doc(self, doc_id: str) -> DedupeDoc | None: ...
-
-    def id_for_url(self, url: str) -> str | None: ...
-
-    def referrers(self, url: str) -> Sequence[tuple[str, LinkKind]]:
-        """Articles whose standing claims name `url`, with the kind of claim."""
-        ...
-
-    def claims(self, doc_id: str) -> Sequence[tuple[str, LinkKind]]:
-        """The standing claims of an article: (url, kind)."""
-        ...
-
-    def claimants(self, site: str, url: str, limit: int) -> Sequence[str]:
-        """Up to `limit` distinct pages of `site` that ever claimed `url` (kept across runs)."""
-        ...
-
-    def story_of(self, doc_id: str) -> str | None: ...
-
-    def members(self, story_id: str) -> Sequence[str]: ...
-
-    def links(self, story_id: str) -> Sequence[Link]: ...
 
 
 class Deduper:

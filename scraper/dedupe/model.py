@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 # "page credit" is a reference only (a credit outside the article's own text): a link it makes,
 # with the texts' support, is a "credit".
@@ -108,3 +109,29 @@ class Placement:
     claims: tuple[tuple[str, str], ...] = ()  # (site, normalised url) this page claims, to count
     dropped: tuple[tuple[str, str], ...] = ()  # (url, doc id) references found to be a template's
     rebuilt: tuple[StoryPart, ...] = ()  # stories cut apart first, as dropped claims joined them
+
+
+class StoryState(Protocol):
+    """What the engine reads from the archive (URLs are given normalised)."""
+
+    def doc(self, doc_id: str) -> DedupeDoc | None: ...
+
+    def id_for_url(self, url: str) -> str | None: ...
+
+    def referrers(self, url: str) -> Sequence[tuple[str, LinkKind]]:
+        """Articles whose standing claims name `url`, with the kind of claim."""
+        ...
+
+    def claims(self, doc_id: str) -> Sequence[tuple[str, LinkKind]]:
+        """The standing claims of an article: (url, kind)."""
+        ...
+
+    def claimants(self, site: str, url: str, limit: int) -> Sequence[str]:
+        """Up to `limit` distinct pages of `site` that ever claimed `url` (kept across runs)."""
+        ...
+
+    def story_of(self, doc_id: str) -> str | None: ...
+
+    def members(self, story_id: str) -> Sequence[str]: ...
+
+    def links(self, story_id: str) -> Sequence[Link]: ...

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from scraper.cache import Arrays, cached_arrays
+from scraper.array_cache import Arrays, cached_arrays
 
 U64 = NDArray[np.uint64]
 
@@ -170,7 +170,7 @@ def _tables() -> tuple[U64, NDArray[np.bool_]]:
     """Per BMP code point: its folded form (0 for separators) and whether it is a CJK token.
 
     Built code point by code point (0.1 s of CPU), so kept in the cache folder, per Unicode
-    version, for every process that dedupes (`scraper.cache`)."""
+    version, for every process that dedupes (`scraper.array_cache`)."""
     name = f"textfold-{unicodedata.unidata_version}-{_FOLD_FORMAT}.npz"
     tables = cached_arrays(name, _make_tables, ("fold", "cjk"))
     return tables["fold"], tables["cjk"]

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from scraper.cache import Arrays, cached_arrays
+from scraper.array_cache import Arrays, cached_arrays
 
 __all__ = ["normalize_language", "detect_language", "choose_language"]
 
@@ -60,7 +60,7 @@ def normalize_language(value: str | None) -> str | None:
 
 
 @cache
-def _identifier() -> Any:
+def language_identifier() -> Any:
     """py3langid's identifier with normalised probabilities (its API moved between 0.3 and 0.4)."""
     from py3langid import langid
 
@@ -79,7 +79,7 @@ def _cached_identifier() -> Any:
 
     The model ships LZMA-compressed: decompressing it costs ~0.5 s of CPU at every start of a
     command's extraction processes, most of their start-up. Kept as a plain .npz (~70 MB, made
-    once per py3langid version, see `scraper.cache`), it loads in 0.14 s. Anything unexpected
+    once per py3langid version, see `scraper.array_cache`), it loads in 0.14 s. Anything unexpected
     (another py3langid, a damaged file) falls back to py3langid's own loader.
     """
     try:
@@ -134,7 +134,7 @@ def detect_language(text: str | None) -> tuple[str, float] | None:
     """(ISO 639-1 code, confidence) for a text long enough to judge, else None."""
     if not text or len(text) < _MIN_TEXT:
         return None
-    identifier = _identifier()
+    identifier = language_identifier()
     if identifier is None:
         return None
     code, confidence = identifier.classify(text[:_SAMPLE])

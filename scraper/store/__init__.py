@@ -12,7 +12,7 @@ from scraper.errors import NoArchiveError
 from scraper.store.base import FetchRecord, HostHold, RobotsRecord, SourceState, Store
 
 if TYPE_CHECKING:
-    from scraper.config import Config
+    from scraper.config.settings import Config
 
 __all__ = [
     "FetchRecord",

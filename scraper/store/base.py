@@ -13,8 +13,8 @@ from datetime import datetime
 from typing import Protocol
 
 from scraper.dedupe import DedupeDoc, Deduper, Placement
-from scraper.health import FailedPage, Health, PollRecord
 from scraper.models import Article, FeedEntry, StoredArticle
+from scraper.store.health import FailedPage, Health, PollRecord
 from scraper.store.search import SearchHit
 from scraper.store.stories import StoryView
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from scraper.errors import StorageError
-from scraper.store.tree import atomic_write
+from scraper.files import atomic_write
 from scraper.store.warc import valid_length
 
 # The replay index lines of bytes [start, end) of a WARC file, when the caller knows them

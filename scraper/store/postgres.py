@@ -33,6 +33,7 @@ from psycopg_pool import PoolTimeout
 from scraper.dedupe import DedupeDoc, Deduper, Placement
 from scraper.dedupe.pg_index import ConnectionSource, PostgresIndex
 from scraper.errors import NoArchiveError, StorageError
+from scraper.store.connection import Connection
 from scraper.store.pg_connection import LivePool, connection_lost
 from scraper.store.pg_schema import (
     MIGRATION_LOCK,
@@ -44,8 +45,7 @@ from scraper.store.pg_schema import (
 from scraper.store.search import SearchHit, SearchSyntaxError, to_tsquery_text
 from scraper.store.sql import (
     ARTICLE_FIELDS,
-    Connection,
-    article_record,
+    stored_article,
     to_psycopg,
     utc_second,
 )
@@ -293,7 +293,7 @@ class PostgresStore(SQLStore):
         except psycopg.Error as error:
             raise StorageError(f"{self.label}: {_first_line(error)}") from None
         return [
-            SearchHit(article_record(r, self._dt), r["snip"] or "", float(r["rank"])) for r in rows
+            SearchHit(stored_article(r, self._dt), r["snip"] or "", float(r["rank"])) for r in rows
         ]
 
     # -- stories ----------------------------------------------------------------------------

@@ -14,26 +14,12 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta, timezone
-from typing import Any, Protocol
+from typing import Any
 
 from scraper.models import StoredArticle
 from scraper.store.base import FetchRecord, SourceState
-
-TimeReader = Callable[[Any], datetime | None]  # a stored time as a datetime (None stays None)
-
-
-class Result(Protocol):
-    def fetchone(self) -> Any: ...
-    def fetchall(self) -> list[Any]: ...
-
-
-class Connection(Protocol):
-    """What shared code runs statements on: an `sqlite3.Connection`, or psycopg's adapter."""
-
-    def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> Result: ...
-    def executemany(self, sql: str, parameters: Iterable[Sequence[Any]], /) -> object: ...
+from scraper.store.connection import TimeReader
 
 
 def utc_second(value: datetime | None) -> datetime | None:
@@ -51,7 +37,7 @@ def to_psycopg(sql: str) -> str:
     return sql.replace("%", "%%").replace("?", "%s")
 
 
-# What `article_record` and `version_record` read, in the tables' order.
+# What `stored_article` and `version_record` read, in the tables' order.
 ARTICLE_FIELDS = (
     "id",
     "url",
@@ -114,7 +100,7 @@ def as_written(value: datetime | None, offset: int | None) -> datetime | None:
     return value.astimezone(timezone(timedelta(minutes=offset)))
 
 
-def article_record(r: Any, dt: TimeReader) -> StoredArticle:
+def stored_article(r: Any, dt: TimeReader) -> StoredArticle:
     return StoredArticle(
         id=r["id"],
         url=r["url"],

@@ -17,20 +17,20 @@ from datetime import datetime
 from typing import Any
 
 from scraper.errors import StorageError
-from scraper.health import WINDOW, FailedPage, Health, PageRecord, PollRecord, assess
 from scraper.models import Article, FeedEntry, StoredArticle
 from scraper.store.base import FetchRecord, HostHold, PageFailure, RobotsRecord, SourceState
+from scraper.store.connection import Connection
+from scraper.store.health import WINDOW, FailedPage, Health, PageRecord, PollRecord, assess
 from scraper.store.search import SearchHit
 from scraper.store.sql import (
     ARTICLE_COLUMNS,
     ARTICLE_FIELDS,
     VERSION_COLUMNS,
     VERSION_FIELDS,
-    Connection,
-    article_record,
     fetch_record,
     offset_of,
     source_state_record,
+    stored_article,
     version_record,
 )
 from scraper.store.stories import StoryView
@@ -350,7 +350,7 @@ class SQLStore(ABC):
         row = db.execute(ARTICLE_BY_ID, (ident,)).fetchone()
         if row is None:
             raise StorageError(f"{self.label}: no article {ident}")
-        return article_record(row, self._dt)
+        return stored_article(row, self._dt)
 
     def save_article(
         self,
@@ -546,7 +546,7 @@ class SQLStore(ABC):
             (limit,),
         )
         return [
-            (article_record(r, self._dt), version_record(r, self._dt, prefix="v_"))
+            (stored_article(r, self._dt), version_record(r, self._dt, prefix="v_"))
             for r in rows
             if r["id"] is not None
         ]
@@ -683,7 +683,7 @@ class SQLStore(ABC):
             "LIMIT ?",
             (*args, limit),
         )
-        return [article_record(r, self._dt) for r in rows]
+        return [stored_article(r, self._dt) for r in rows]
 
     def get_article(self, key: str) -> StoredArticle | None:
         """An article by its id, or by any URL it is known under."""
@@ -691,7 +691,7 @@ class SQLStore(ABC):
         if not rows and "://" in key:
             found = self.find_article(key)
             rows = self._query(ARTICLE_BY_ID, (found,)) if found else []
-        return article_record(rows[0], self._dt) if rows else None
+        return stored_article(rows[0], self._dt) if rows else None
 
     def iter_articles(
         self,
@@ -711,7 +711,7 @@ class SQLStore(ABC):
             sql += " LIMIT ?"
             args.append(int(limit))
         for row in self._query(sql, tuple(args)):
-            yield article_record(row, self._dt)
+            yield stored_article(row, self._dt)
 
     def _filters(
         self, source: str | None, since: datetime | None, until: datetime | None, prefix: str = ""

@@ -12,8 +12,9 @@ from typing import Any
 
 from scraper.dedupe import DedupeDoc, Deduper, Placement, SQLiteIndex
 from scraper.errors import StorageError
+from scraper.store.connection import Connection
 from scraper.store.search import SearchHit, SearchSyntaxError, to_fts5_text
-from scraper.store.sql import Connection, article_record, utc_second
+from scraper.store.sql import stored_article, utc_second
 from scraper.store.sql_store import INSERT_ARTICLE, SQLStore
 from scraper.store.stories import SQLStories, StoryView
 
@@ -420,7 +421,7 @@ class SQLiteStore(SQLStore):
             except sqlite3.OperationalError as error:
                 raise SearchSyntaxError(f"cannot search for {query!r}: {error}") from None
         return [
-            SearchHit(article_record(r, self._dt), r["snip"] or "", float(r["rank"])) for r in rows
+            SearchHit(stored_article(r, self._dt), r["snip"] or "", float(r["rank"])) for r in rows
         ]
 
     # -- stories ----------------------------------------------------------------------------

@@ -14,12 +14,9 @@ import json
 from collections.abc import Sequence
 from dataclasses import astuple, dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from scraper.dedupe import DedupeDoc, Link, LinkKind, OriginalChoice, Placement
-
-if TYPE_CHECKING:  # sql imports base, which imports this module
-    from scraper.store.sql import Connection, TimeReader
+from scraper.store.connection import Connection, TimeReader
 
 
 @dataclass(frozen=True)

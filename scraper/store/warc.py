@@ -29,7 +29,7 @@ from warcio.warcwriter import WARCWriter
 
 from scraper import __version__
 from scraper.errors import StorageError
-from scraper.store.tree import inside
+from scraper.files import inside
 
 SEALED_LIST = ".sealed"  # names of files known to end cleanly
 GZIP_LEVEL = 4

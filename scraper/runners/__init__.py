@@ -1,0 +1,3 @@
+"""The runners: one-off fetch (`once`), the daemon, and the PostgreSQL cluster's
+workers; each opens a session, drives the pipeline and keeps the process healthy.
+"""

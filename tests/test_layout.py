@@ -1,0 +1,151 @@
+"""The package's layout draws the pipeline: stage packages whose imports point down it.
+
+A module may import from its own layer or from a lower one (`LAYERS`, lowest first), never from
+a higher one, and no import circle exists, counting the package `__init__` every import runs and
+imports made only for type checking. A private name (`_x`) stays in its module.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "scraper"
+
+# Lowest first. "root" is the records, errors and small helpers at the package's top.
+LAYERS = (
+    "root",
+    "extract",
+    "dedupe",
+    "config",
+    "store",
+    "fetch",
+    "listings",
+    "outputs",
+    "pipeline",
+    "runners",
+    "commands",
+    "cli",
+)
+STAGES = frozenset(LAYERS) - {"root", "cli"}
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+MODULES = {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def layer_of(module: str) -> str:
+    parts = module.split(".")
+    if module in ("scraper.cli", "scraper.__main__"):
+        return "cli"
+    if len(parts) > 1 and parts[1] in STAGES:
+        return parts[1]
+    return "root"
+
+
+def imports_of(module: str) -> set[str]:
+    """The scraper modules `module` imports, each with the packages Python runs on the way."""
+    tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
+    named: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            for alias in node.names:
+                full = f"{node.module}.{alias.name}"
+                named.add(full if full in MODULES else node.module)
+        elif isinstance(node, ast.Import):
+            named.update(alias.name for alias in node.names)
+    out: set[str] = set()
+    own_packages = {".".join(module.split(".")[:i]) for i in range(1, module.count(".") + 2)}
+    for name in named:
+        parts = name.split(".")
+        for i in range(2, len(parts) + 1):
+            candidate = ".".join(parts[:i])
+            if candidate in MODULES and candidate not in own_packages:
+                out.add(candidate)
+    out.discard(module)
+    return out
+
+
+GRAPH = {module: imports_of(module) for module in MODULES}
+
+
+def test_every_layer_is_known_and_every_stage_is_a_package() -> None:
+    for stage in STAGES:
+        assert (PACKAGE / stage / "__init__.py").is_file(), stage
+
+
+@pytest.mark.parametrize("module", sorted(set(MODULES) - {"scraper.__main__"}))
+def test_every_module_imports(module: str) -> None:
+    importlib.import_module(module)
+
+
+def test_imports_point_down_the_pipeline() -> None:
+    upward = [
+        f"{module} ({layer_of(module)}) imports {target} ({layer_of(target)})"
+        for module, targets in GRAPH.items()
+        for target in targets
+        if LAYERS.index(layer_of(target)) > LAYERS.index(layer_of(module))
+    ]
+    assert upward == []
+
+
+def test_no_import_circle() -> None:
+    """Tarjan's strongly connected components: any with two modules or more is a circle."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    circles: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in GRAPH[node]:
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                circles.append(sorted(component))
+
+    for node in GRAPH:
+        if node not in index:
+            visit(node)
+    assert circles == []
+
+
+def test_no_private_name_is_imported_from_another_module() -> None:
+    crossings = []
+    for module, path in MODULES.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("scraper"):
+                crossings += [
+                    f"{module}: {alias.name} from {node.module}"
+                    for alias in node.names
+                    if alias.name.startswith("_") and not alias.name.startswith("__")
+                ]
+    assert crossings == []
+
+
+def test_no_code_is_packed_past_the_formatter() -> None:
+    packed = [str(p) for p in MODULES.values() if "fmt: skip" in p.read_text(encoding="utf-8")]
+    assert packed == []
