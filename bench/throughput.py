@@ -53,7 +53,15 @@ from bench.netsite import (  # noqa: E402
 
 SCRAPER = str(ROOT / ".venv" / "bin" / "scraper")
 PACKAGE = str(ROOT / "scraper") + "/"
-DRIVERS = ("pipeline.py", "runner.py")  # orchestration: their cumulative time is everything
+# Orchestration: their cumulative time is everything.
+DRIVERS = (
+    "pipeline/core.py",
+    "pipeline/poll.py",
+    "pipeline/pages.py",
+    "pipeline/revisits.py",
+    "runners/once.py",
+    "runners/session.py",
+)
 
 
 def posts(args: argparse.Namespace, site: NetSite) -> list[Post]:

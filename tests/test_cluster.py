@@ -191,7 +191,7 @@ def test_three_workers_poll_each_due_source_once_per_interval_within_host_limits
     assert len(page_fetches) == 22  # no page fetched twice: polls never overlapped
 
     # Each periodic tick ran once, on one worker, though three schedulers asked for it (-vv
-    # logs each run; a lagging scheduler's stale copies are skipped, see scraper/cluster/tasks).
+    # logs each run; a lagging scheduler's stale copies are skipped, see scraper/runners/cluster/tasks).
     ticks = [int(t) for i in range(3) for t in TICK_RAN.findall(workers.log(i))]
     assert len(ticks) == len(set(ticks)), sorted(ticks)
     assert elapsed / 2 - 4 <= len(ticks) <= elapsed / 2 + 1, (len(ticks), elapsed)

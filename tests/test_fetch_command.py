@@ -272,7 +272,7 @@ def test_a_poll_holds_only_the_pages_in_flight_not_every_article_it_stored(site,
     import gc
 
     from scraper.config.settings import load_config
-    from scraper.pipeline.core import PAGES_IN_FLIGHT, WARM_UP, Fetched
+    from scraper.pipeline.pages import PAGES_IN_FLIGHT, WARM_UP, Fetched
     from scraper.runners.once import fetch_once
 
     require_corpus()

@@ -15,7 +15,8 @@ from scraper.clock import utcnow
 from scraper.config.settings import Config, load_config
 from scraper.fetch.fetcher import Fetcher
 from scraper.models import Article, FeedEntry, Source
-from scraper.pipeline.core import ExtractFn, Pipeline
+from scraper.pipeline.core import Pipeline
+from scraper.pipeline.parts import ExtractFn
 from scraper.runners.extract_pool import Extractor
 from scraper.runners.page_queue import PageQueue
 from scraper.store.archive import Archive
@@ -42,10 +43,11 @@ def test_a_poll_ends_before_its_pages_are_extracted_and_the_stage_stores_them_al
         archive = Archive(config)
         try:
             async with Fetcher(config.http, archive.store, archive.warc) as fetcher:
-                pipeline = Pipeline(fetcher, archive.store, archive.tree, slow_extract, utcnow)
-                stage = PageQueue(pipeline, lambda: {s.name: s for s in config.sources}, tasks=2)
-                pipeline.handoff, pipeline.pending = stage.handoff, stage.pending
-                stage.start()
+                stage = PageQueue(lambda: {s.name: s for s in config.sources}, tasks=2)
+                pipeline = Pipeline(
+                    fetcher, archive.store, archive.tree, slow_extract, utcnow, handoff=stage
+                )
+                stage.start(pipeline)
                 began = time.monotonic()
                 report = await pipeline.poll(config.sources[0])
                 took = time.monotonic() - began
@@ -86,23 +88,26 @@ def test_pages_waiting_when_the_daemon_died_are_queued_again_at_the_next_start(
         sources = lambda: {s.name: s for s in config.sources}  # noqa: E731
         try:
             async with Fetcher(config.http, archive.store, archive.warc) as fetcher:
-                pipeline = Pipeline(fetcher, archive.store, archive.tree, extractor, utcnow)
-                dying = PageQueue(pipeline, sources, tasks=0, journal=journal)  # extracts nothing
-                pipeline.handoff, pipeline.pending = dying.handoff, dying.pending
-                pipeline.handoff_group = dying.handoff_group if grouped else None
-                dying.start()
+                # extracts nothing
+                dying = PageQueue(sources, tasks=0, journal=journal, learns_groups=grouped)
+                pipeline = Pipeline(
+                    fetcher, archive.store, archive.tree, extractor, utcnow, handoff=dying
+                )
+                dying.start(pipeline)
                 first = await pipeline.poll(config.sources[0])  # then the process is killed
                 assert first.queued == len(urls) and dying.backlog == len(urls)
                 assert dying._queue.qsize() == (1 if grouped else len(urls))
-                restarted = PageQueue(pipeline, sources, tasks=1, journal=journal)
-                pipeline.handoff, pipeline.pending = restarted.handoff, restarted.pending
-                requeued = restarted.start()
+                restarted = PageQueue(sources, tasks=1, journal=journal)
+                pipeline = Pipeline(
+                    fetcher, archive.store, archive.tree, extractor, utcnow, handoff=restarted
+                )
+                requeued = restarted.start(pipeline)
                 again = await pipeline.poll(config.sources[0])
                 while restarted.backlog:
                     await asyncio.sleep(0.05)
                 await restarted.stop(5)
-                after = PageQueue(pipeline, sources, tasks=0, journal=journal)
-                assert after.start() == 0  # every page's end was noted
+                after = PageQueue(sources, tasks=0, journal=journal)
+                assert after.start(pipeline) == 0  # every page's end was noted
                 await after.stop(1)
                 return requeued, again.status or 0, archive.store.count_articles()
         finally:
@@ -133,15 +138,16 @@ def test_a_page_cut_off_by_the_stop_stays_in_the_journal_for_the_next_start(
         sources = lambda: {s.name: s for s in config.sources}  # noqa: E731
         try:
             async with Fetcher(config.http, archive.store, archive.warc) as fetcher:
-                pipeline = Pipeline(fetcher, archive.store, archive.tree, never_done, utcnow)
-                stage = PageQueue(pipeline, sources, tasks=1, journal=journal)
-                pipeline.handoff, pipeline.pending = stage.handoff, stage.pending
-                stage.start()
+                stage = PageQueue(sources, tasks=1, journal=journal)
+                pipeline = Pipeline(
+                    fetcher, archive.store, archive.tree, never_done, utcnow, handoff=stage
+                )
+                stage.start(pipeline)
                 await pipeline.poll(config.sources[0])
                 await asyncio.sleep(0.2)  # one page is being extracted, one waits
                 left = await stage.stop(0.2)
-                again = PageQueue(pipeline, sources, tasks=0, journal=journal)
-                requeued = again.start()
+                again = PageQueue(sources, tasks=0, journal=journal)
+                requeued = again.start(pipeline)
                 await again.stop(0.1)
                 return left, requeued, archive.store.count_articles()
         finally:
@@ -160,11 +166,11 @@ async def grouping_stage(
     archive = Archive(config)
     try:
         async with Fetcher(config.http, archive.store, archive.warc) as fetcher:
-            pipeline = Pipeline(fetcher, archive.store, archive.tree, extract, utcnow)
-            stage = PageQueue(pipeline, lambda: {s.name: s for s in config.sources}, tasks=tasks)
-            pipeline.handoff, pipeline.pending = stage.handoff, stage.pending
-            pipeline.handoff_group = stage.handoff_group
-            stage.start()
+            stage = PageQueue(lambda: {s.name: s for s in config.sources}, tasks=tasks)
+            pipeline = Pipeline(
+                fetcher, archive.store, archive.tree, extract, utcnow, handoff=stage
+            )
+            stage.start(pipeline)
             yield archive, pipeline, stage
     finally:
         archive.close()

@@ -1,8 +1,9 @@
-"""A fetched page as an `extract` job's arguments, and back.
+"""A fetched page handed on for extraction, as JSON (a page job), and back.
 
-procrastinate keeps job arguments as JSON, so the page travels as its metadata and the place of
-its bytes: the WARC record the fetching worker wrote on the archive's shared volume, which the
-extracting worker reads back. Only a page recorded as a revisit (its payload lies in an earlier
+The daemon's page queue journals these and the cluster's `extract` jobs carry them (procrastinate
+keeps job arguments as JSON), so a page travels as its metadata and the place of its bytes: the
+WARC record the fetching process wrote on the archive's (shared) volume, which the extracting
+one reads back. Only a page recorded as a revisit (its payload lies in an earlier
 record of maybe another file) or not recorded at all travels inline, compressed.
 """
 
@@ -13,15 +14,12 @@ import base64
 import zlib
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from scraper.errors import StorageError
 from scraper.fetch.fetcher import decode_content
 from scraper.models import Exchange, FeedEntry
 from scraper.store.warc import read_response
-
-if TYPE_CHECKING:
-    from scraper.pipeline.core import Pipeline
 
 
 def _parse(value: Any) -> datetime | None:
@@ -79,7 +77,8 @@ def page_of(job: dict[str, Any], root: Path, limit: int) -> tuple[FeedEntry | st
     return entry, exchange
 
 
-async def read_page(job: dict[str, Any], pipeline: Pipeline) -> tuple[FeedEntry | str, Exchange]:
-    """`page_of` in a thread, under the pipeline's archive root and body size limit."""
-    root, limit = pipeline.tree.root, pipeline.fetcher.settings.max_body_size
+async def read_page(
+    job: dict[str, Any], root: Path, limit: int
+) -> tuple[FeedEntry | str, Exchange]:
+    """`page_of` in a thread: reading WARC blocks."""
     return await asyncio.to_thread(page_of, job, root, limit)

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import random
 import re
+from dataclasses import replace
+from datetime import datetime, timedelta
 
 from scraper.config.settings import DaemonSettings
 from scraper.models import Source
+from scraper.pipeline.report import SourceReport
+from scraper.store.base import SourceState
 
 ACTIVE_FACTOR = 0.75  # a poll that found new entries shortens the interval by this factor
 QUIET_FACTOR = 1.25  # a poll that found nothing new stretches it by this one
@@ -72,3 +76,44 @@ def max_age(cache_control: str | None) -> float | None:
         return None
     match = re.search(r"(?:s-)?max-age\s*=\s*(\d+)", cache_control, re.IGNORECASE)
     return float(match.group(1)) if match else None
+
+
+def after_poll(
+    state: SourceState,
+    source: Source,
+    settings: DaemonSettings,
+    report: SourceReport,
+    feed_url: str,
+    now: datetime,
+) -> SourceState:
+    """The source's state once a poll of `feed_url` ended as `report` says: a success adapts
+    the interval to what it found, a failure backs off; the feed's new address is kept."""
+    interval = state.interval if state.interval and not report.error else source.interval
+    if report.error:
+        failures = state.failures + 1
+        delay = retry_delay(interval, failures)
+        state = replace(state, last_error=report.error, failures=failures)
+    else:
+        interval = adapt_interval(
+            source,
+            settings,
+            state.interval,
+            new_entries=report.new + report.queued,
+            hint=report.hint,
+        )
+        delay = interval
+        state = replace(state, last_success=now, last_error=None, failures=0, disabled=None)
+    state = replace(state, interval=interval, next_poll=now + timedelta(seconds=delay))
+    if report.feed_url != feed_url or (report.error is None and state.feed_url):
+        state = replace(state, feed_url=report.feed_url)
+    return state
+
+
+def next_revisit(delays: tuple[float, ...], first_seen: datetime, now: datetime) -> datetime | None:
+    """The first revisit (`delays` seconds after `first_seen`) still ahead of `now`, or None
+    when all are done."""
+    for delay in delays:
+        when = first_seen + timedelta(seconds=delay)
+        if when > now:
+            return when
+    return None

@@ -12,6 +12,7 @@ import asyncio
 import logging
 import signal
 import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,17 +21,15 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from scraper.clock import utcnow
 from scraper.config.settings import Config, load_config
 from scraper.errors import ScraperError
-from scraper.fetch.fetcher import Fetcher
-from scraper.fetch.render import PageRenderer
 from scraper.logs import event
 from scraper.models import Source, StoredArticle
-from scraper.outputs.notify import Notifier
 from scraper.pipeline.core import Pipeline
 from scraper.pipeline.schedule import jittered
 from scraper.runners.extract_pool import Extractor
 from scraper.runners.memory import release_free_memory
 from scraper.runners.once import known_lines, rebuild_site, refresh_replay_index
 from scraper.runners.page_queue import PageQueue
+from scraper.runners.session import open_session
 from scraper.store.archive import Archive, ArchiveLock
 from scraper.store.cdxj import KnownLines
 
@@ -68,94 +67,79 @@ class Daemon:
         lock = ArchiveLock(self.config.archive.path)
         lock.acquire()
         extractor = Extractor()
-        archive = Archive(self.config)
-        self._known_lines = known_lines(archive)
-        notifier = Notifier(self.config.notify)
+        # Polls hand their fetched pages to the extraction stage and end.
+        self._pages = PageQueue(
+            lambda: self.sources,
+            tasks=extractor.workers * 4,
+            on_stored=self._index_soon,
+            journal=self.config.archive.path / PAGES_JOURNAL,
+        )
         try:
-            async with (
-                Fetcher(self.config.http, archive.store, archive.warc) as fetcher,
-                PageRenderer(fetcher, self.config.browser) as renderer,
-            ):
-                self._pipeline = Pipeline(
-                    fetcher=fetcher,
-                    store=archive.store,
-                    tree=archive.tree,
-                    extract=extractor,
-                    clock=utcnow,
-                    schedule=self.config.daemon,
-                    revisits=self.config.versions.revisits,
-                    notify=notifier.emit,
-                    on_article=self._changed,
-                    on_version=lambda article, kind: self._changed(article),
-                )
-                self._pipeline.renderer = renderer
-                # Polls hand their fetched pages to the extraction stage and end.
-                self._pages = PageQueue(
-                    self._pipeline,
-                    lambda: self.sources,
-                    tasks=extractor.workers * 4,
-                    on_stored=self._index_soon,
-                    journal=self.config.archive.path / PAGES_JOURNAL,
-                )
-                self._pipeline.handoff = self._pages.handoff
-                self._pipeline.pending = self._pages.pending
-                self._pipeline.handoff_group = self._pages.handoff_group
-                self._pages.start()
-                notifier.start()
-                self._scheduler = AsyncIOScheduler(timezone=UTC)
-                self._scheduler.start()
-                self._install_signals()
-                event(
-                    log,
-                    logging.INFO,
-                    None,
-                    None,
-                    "daemon started",
-                    archive=str(self.config.archive.path),
-                    sources=len(self.sources),
-                )
-                for source in self.sources.values():
-                    self._arm(source, self._due(source))
-                self._scheduler.add_job(
-                    self._update_site,
-                    "interval",
-                    seconds=SITE_TICK,
-                    id="site",
-                    next_run_time=utcnow(),
-                    coalesce=True,
-                    max_instances=1,
-                    misfire_grace_time=None,
-                    args=[archive],
-                )
-                self._scheduler.add_job(
-                    self._revisit_due,
-                    "interval",
-                    seconds=REVISIT_TICK,
-                    id="revisits",
-                    next_run_time=utcnow(),
-                    coalesce=True,
-                    max_instances=1,
-                    misfire_grace_time=None,
-                )
+            async with open_session(
+                self.config,
+                extractor=extractor,
+                handoff=self._pages,
+                on_article=self._changed,
+                on_version=lambda article, kind: self._changed(article),
+                drain=self.config.daemon.grace_period / 2,
+            ) as session:
+                self._pipeline = session.pipeline
+                self._known_lines = known_lines(session.archive)
+                self._pages.start(session.pipeline)
+                self._start_scheduler(session.archive)
                 await self._stop.wait()
-                # Polls first (the pages they hand over meanwhile are journaled), then the
-                # extraction stage gets what is left of the grace period: what it leaves is
-                # journaled and queued again at the next start.
-                stopping = time.monotonic()
-                await self._drain()
-                grace = self.config.daemon.grace_period - (time.monotonic() - stopping)
-                await self._pages.stop(max(1.0, grace))
-                if self._site_build is not None and not self._site_build.done():
-                    await asyncio.wait([self._site_build], timeout=self.config.daemon.grace_period)
-                await self._final_index()
-                await notifier.drain(self.config.daemon.grace_period / 2)
+                await self._shut_down(self._pages)
         finally:
             if self._scheduler is not None and self._scheduler.running:
                 self._scheduler.shutdown(wait=False)
             extractor.close()
-            archive.close()
             lock.release()
             event(log, logging.INFO, None, None, "daemon stopped", polls=self.polls)
+
+    def _start_scheduler(self, archive: Archive) -> None:
+        """Arm every source's poll and the site and revisit ticks; stop on SIGINT/SIGTERM."""
+        self._scheduler = AsyncIOScheduler(timezone=UTC)
+        self._scheduler.start()
+        self._install_signals()
+        event(
+            log,
+            logging.INFO,
+            None,
+            None,
+            "daemon started",
+            archive=str(self.config.archive.path),
+            sources=len(self.sources),
+        )
+        for source in self.sources.values():
+            self._arm(source, self._due(source))
+        ticks: list[tuple[Callable[..., Awaitable[None]], int, str, list[Archive]]] = [
+            (self._update_site, SITE_TICK, "site", [archive]),
+            (self._revisit_due, REVISIT_TICK, "revisits", []),
+        ]
+        for job, seconds, name, args in ticks:
+            self._scheduler.add_job(
+                job,
+                "interval",
+                seconds=seconds,
+                id=name,
+                next_run_time=utcnow(),
+                coalesce=True,
+                max_instances=1,
+                misfire_grace_time=None,
+                args=args,
+            )
+
+    async def _shut_down(self, pages: PageQueue) -> None:
+        """Polls first (the pages they hand over meanwhile are journaled), then the extraction
+        stage gets what is left of the grace period: what it leaves is journaled and queued
+        again at the next start; then the site and the replay index catch up."""
+        stopping = time.monotonic()
+        await self._drain()
+        grace = self.config.daemon.grace_period - (time.monotonic() - stopping)
+        await pages.stop(max(1.0, grace))
+        if self._site_build is not None and not self._site_build.done():
+            await asyncio.wait([self._site_build], timeout=self.config.daemon.grace_period)
+        await self._final_index()
 
     def _changed(self, _: StoredArticle) -> None:
         self._site_dirty = True

@@ -9,18 +9,16 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from scraper.clock import utcnow
 from scraper.config.settings import Config
 from scraper.errors import ScraperError
-from scraper.fetch.fetcher import Fetcher
-from scraper.fetch.render import PageRenderer
 from scraper.logs import event
 from scraper.models import Source, StoredArticle
-from scraper.outputs.notify import Notifier
-from scraper.pipeline.core import Pipeline, Problem, SourceReport
+from scraper.pipeline.core import Pipeline
+from scraper.pipeline.report import Problem, SourceReport
 from scraper.progress import Progress
 from scraper.runners.extract_pool import Extractor
 from scraper.runners.memory import release_free_memory
+from scraper.runners.session import open_session
 from scraper.store.archive import Archive
 from scraper.store.cdxj import KnownLines
 
@@ -40,55 +38,23 @@ async def fetch_once(
     extractor: Extractor | None = None,
 ) -> list[SourceReport]:
     """Poll each source once; one source's failure never stops another."""
-    own_extractor = extractor is None
-    extractor = extractor or Extractor()
-    archive = Archive(config)
-    notifier = Notifier(config.notify)
-    notifier.start()
+    stored = [0]
+
+    def on_article(_: StoredArticle) -> None:
+        stored[0] += 1
+        if progress:
+            progress.article()
+
     try:
-        async with (
-            Fetcher(config.http, archive.store, archive.warc) as fetcher,
-            PageRenderer(fetcher, config.browser) as renderer,
-        ):
-            stored = [0]
-
-            def on_article(_: StoredArticle) -> None:
-                stored[0] += 1
-                if progress:
-                    progress.article()
-
-            pipeline = Pipeline(
-                fetcher=fetcher,
-                store=archive.store,
-                tree=archive.tree,
-                extract=extractor,
-                clock=utcnow,
-                on_article=on_article,
-                schedule=config.daemon,
-                revisits=config.versions.revisits,
-                notify=notifier.emit,
-                renderer=renderer,
-            )
-
-            async def one(source: Source) -> SourceReport:
-                try:
-                    return await pipeline.poll(source, force=force)
-                except Exception as error:  # noqa: BLE001 - one source never stops the others
-                    event(
-                        log, logging.ERROR, source.name, source.url, f"unexpected error: {error!r}"
-                    )
-                    report = SourceReport(source.name, source.url)
-                    report.error = f"unexpected error: {error!r}"[:300]
-                    return report
-                finally:
-                    release_free_memory()  # a source's pages are done with: the heap shrinks
-                    if progress:
-                        progress.finished()
-
+        async with open_session(
+            config, extractor=extractor, on_article=on_article, drain=NOTIFY_DRAIN
+        ) as session:
+            archive, pipeline = session.archive, session.pipeline
             done = asyncio.Event()
             catching_up = asyncio.create_task(keep_up(archive, config, lambda: stored[0], done))
             try:
-                reports = list(await asyncio.gather(*(one(s) for s in sources)))
+                polls = (poll_one(pipeline, s, force=force, progress=progress) for s in sources)
+                reports = list(await asyncio.gather(*polls))
                 if revisit:
                     await revisit_all(pipeline, sources, reports, force=force)
             finally:
@@ -98,12 +64,25 @@ async def fetch_once(
             await asyncio.to_thread(refresh_replay_index, archive.root, None, known_lines(archive))
             return reports
     finally:
-        await notifier.drain(NOTIFY_DRAIN)
-        if own_extractor:
-            extractor.close()
-        archive.close()
         if progress:
             progress.close()
+
+
+async def poll_one(
+    pipeline: Pipeline, source: Source, *, force: bool, progress: Progress | None
+) -> SourceReport:
+    """One source's poll; an unexpected error is its report's error, never the others'."""
+    try:
+        return await pipeline.poll(source, force=force)
+    except Exception as error:  # noqa: BLE001 - one source never stops the others
+        event(log, logging.ERROR, source.name, source.url, f"unexpected error: {error!r}")
+        report = SourceReport(source.name, source.url)
+        report.error = f"unexpected error: {error!r}"[:300]
+        return report
+    finally:
+        release_free_memory()  # a source's pages are done with: the heap shrinks
+        if progress:
+            progress.finished()
 
 
 async def keep_up(

@@ -4,7 +4,7 @@ dedupe and store them.
 A poll ends once its feed is read and its new pages are fetched (and written to WARC): a backlog
 of extraction (a first start over hundreds of sources, a burst of news) never holds a poll's
 slot nor makes the next poll of any source late. A waiting page is only the place of its bytes
-in the WARC files (`scraper.runners.cluster.pages`, as the cluster's `extract` jobs), so a backlog holds
+in the WARC files (a page job, `scraper.pipeline.page_jobs`, as the cluster's `extract` jobs), so a backlog holds
 no page in memory. Each page handed over is also noted in a journal in the archive, and its end
 too: pages still waiting when the daemon stops (or is killed) are in WARC but not yet in the
 index, and the next start queues them again from the journal (a feed that answers 304 would
@@ -24,7 +24,7 @@ from scraper.errors import ScraperError
 from scraper.logs import event
 from scraper.models import Exchange, FeedEntry, Source
 from scraper.pipeline.core import Pipeline
-from scraper.runners.cluster.pages import page_job, read_page
+from scraper.pipeline.page_jobs import page_job, read_page
 
 log = logging.getLogger("scraper.daemon")
 
@@ -34,20 +34,22 @@ Item = tuple[str, list[str], list[dict[str, Any]], "asyncio.Event | None", "asyn
 
 
 class PageQueue:
-    """`handoff` and `pending` for a `Pipeline`; `start` runs the extracting tasks."""
+    """The daemon's `PageHandoff`: pages wait here; `start` runs the tasks that archive them."""
 
     def __init__(
         self,
-        pipeline: Pipeline,
         sources: Callable[[], Mapping[str, Source]],
         tasks: int,
         on_stored: Callable[[], None] | None = None,
         journal: Path | None = None,
+        *,
+        learns_groups: bool = True,
     ) -> None:
-        self.pipeline = pipeline
         self.sources = sources
         self.tasks = tasks
         self.on_stored = on_stored  # after each page stored (the daemon re-indexes soon)
+        self.learns_groups = learns_groups
+        self._pipeline: Pipeline | None = None  # given by `start`
         # Each item's pages are extracted and learned together: one page, or a new source's
         # first few (`handoff_group`); a page queued after those waits until they are learned.
         self._queue: asyncio.Queue[Item] = asyncio.Queue()
@@ -59,6 +61,13 @@ class PageQueue:
         # Per source, its latest group of first pages not learned yet: its later pages wait
         # for it, so that none is cleaned before the template is known.
         self._learning: dict[str, asyncio.Event] = {}
+
+    @property
+    def pipeline(self) -> Pipeline:
+        """The pipeline that archives the pages: the one this queue was started with."""
+        if self._pipeline is None:
+            raise RuntimeError("the page queue is not started")
+        return self._pipeline
 
     @property
     def backlog(self) -> int:
@@ -92,8 +101,10 @@ class PageQueue:
     async def pending(self, urls: list[str]) -> set[str]:
         return {url for url in urls if url in self._waiting}
 
-    def start(self) -> int:
-        """Queue again what the journal says is still waiting, then start; returns how many."""
+    def start(self, pipeline: Pipeline) -> int:
+        """Queue again what the journal says is still waiting, then start archiving them with
+        `pipeline` (the one this queue is the hand-off of); returns how many."""
+        self._pipeline = pipeline
         waiting: dict[str, dict[str, Any]] = {}
         if self.journal is not None and self.journal.exists():
             for line in self.journal.read_text(encoding="utf-8", errors="replace").splitlines():
@@ -140,7 +151,8 @@ class PageQueue:
             task.cancel()
         await asyncio.gather(*late, return_exceptions=True)
         left = len(self._waiting)
-        self.pipeline.save_models()
+        if self._pipeline is not None:
+            self._pipeline.save_models()
         if self._notes is not None:
             self._notes.close()
             self._notes = None
@@ -189,7 +201,8 @@ class PageQueue:
         pages = []
         for job in jobs:
             try:
-                entry, exchange = await read_page(job, self.pipeline)
+                root, limit = self.pipeline.tree.root, self.pipeline.fetcher.settings.max_body_size
+                entry, exchange = await read_page(job, root, limit)
             except ScraperError as error:
                 if len(jobs) == 1:
                     raise

@@ -22,15 +22,15 @@ from psycopg_pool import AsyncConnectionPool
 from scraper.clock import utcnow
 from scraper.errors import ScraperError
 from scraper.logs import event
-from scraper.models import Exchange, FeedEntry, Source
+from scraper.models import Source
 from scraper.pipeline.core import Pipeline
+from scraper.pipeline.page_jobs import read_page
 from scraper.runners.cluster.claims import claim_due_revisits, claim_due_sources, ensure_sources
-from scraper.runners.cluster.pages import page_job, read_page
+from scraper.runners.cluster.queue import NAMESPACE
 from scraper.urls import host_of
 
 log = logging.getLogger("scraper.worker")
 
-NAMESPACE = "scraper"  # task names are "scraper:poll", ...
 TICK_BATCH = 1000  # sources claimed per tick at most
 REVISIT_BATCH = 500  # revisits claimed per look at most
 HEARTBEAT = 2.0  # seconds between a worker's heartbeats
@@ -55,11 +55,6 @@ INSERT INTO cluster_marks (name, value) VALUES (%s, %s) ON CONFLICT (name) DO UP
 SET value = excluded.value WHERE cluster_marks.value::bigint < excluded.value::bigint
 RETURNING 1
 """
-# Extract jobs keep their queueing lock while running; a 'todo' one is found by its unique index.
-PENDING = (
-    "SELECT queueing_lock FROM procrastinate_jobs WHERE queueing_lock = ANY(%s) "
-    "AND status IN ('todo', 'doing')"
-)
 RESCHEDULE = (
     "UPDATE sources SET next_poll = now() + make_interval(secs => %s::float8) WHERE name = %s"
 )
@@ -201,25 +196,6 @@ class Runtime:
         if report.error is None:  # a failed poll was logged, with its reason, by the pipeline
             event(log, logging.INFO, name, report.feed_url, report.summary(), worker=self.worker_id)
 
-    async def handoff(self, source: Source, exchange: Exchange, entry: FeedEntry | str) -> None:
-        """Queue a fetched page for the `extract` tier (`Pipeline.handoff`); a page queued
-        already (a poll run twice) is not queued again."""
-        deferrer = self.app.tasks[f"{NAMESPACE}:extract"]
-        key = entry if isinstance(entry, str) else entry.url
-        try:
-            await deferrer.configure(queueing_lock=f"extract:{key}").defer_async(
-                source=source.name, page=page_job(exchange, entry)
-            )
-        except exceptions.AlreadyEnqueued:
-            return
-
-    async def pending(self, urls: list[str]) -> set[str]:
-        """The pages among `urls` queued for extraction or being extracted (`Pipeline.pending`):
-        a poll does not fetch them again."""
-        async with self.pool.connection() as conn:
-            cursor = await conn.execute(PENDING, ([f"extract:{url}" for url in urls],))
-            return {row[0].removeprefix("extract:") for row in await cursor.fetchall()}
-
     async def extract(self, name: str, page: dict[str, Any]) -> None:
         source = self.sources.get(name)
         url = page.get("url")
@@ -227,7 +203,9 @@ class Runtime:
             event(log, logging.INFO, name, url, "not in this worker's config; page dropped")
             return
         try:
-            entry, exchange = await read_page(page, self.pipeline)
+            root = self.pipeline.tree.root
+            limit = self.pipeline.fetcher.settings.max_body_size
+            entry, exchange = await read_page(page, root, limit)
         except ScraperError as error:  # the shared volume is not shared, say
             event(log, logging.ERROR, name, url, f"cannot read the fetched page: {error}")
             raise

@@ -25,21 +25,18 @@ import psycopg
 from psycopg.conninfo import make_conninfo
 from psycopg_pool import AsyncConnectionPool
 
-from scraper.clock import utcnow
 from scraper.config.settings import Config
 from scraper.errors import ConfigError, StorageError
-from scraper.fetch.fetcher import Fetcher
-from scraper.fetch.render import PageRenderer
 from scraper.logs import event
-from scraper.outputs.notify import Notifier
-from scraper.pipeline.core import Pipeline
 from scraper.runners.cluster import QUEUES
 from scraper.runners.cluster.connector import ReconnectingConnector
 from scraper.runners.cluster.leases import LEASE_MARGIN, ClusterLimiter
-from scraper.runners.cluster.runtime import HEARTBEAT, NAMESPACE, STALLED_AFTER, Runtime
+from scraper.runners.cluster.queue import NAMESPACE, ExtractJobs
+from scraper.runners.cluster.runtime import HEARTBEAT, STALLED_AFTER, Runtime
 from scraper.runners.cluster.schema import apply_schema
 from scraper.runners.extract_pool import Extractor
 from scraper.runners.once import known_lines, rebuild_site, refresh_replay_index
+from scraper.runners.session import open_session
 from scraper.store.archive import Archive
 from scraper.store.pg_connection import LiveAsyncPool, connection_lost
 from scraper.store.postgres import connect_kwargs, safe_url
@@ -116,22 +113,12 @@ async def serve(
     name = name or worker_id()
     config = named_index(config, name)
     info = conninfo(config)
-    archive = Archive(config, warc_prefix=f"scraper-{name}")  # also creates the index's tables
-    try:
-        prepare_database(info, safe_url(config.index.url or ""))
-    except StorageError:
-        archive.close()
-        raise
+    archive = open_archive(config, info, name)
     app = build_app(info)
     pool: AsyncConnectionPool[Any] = LiveAsyncPool(
-        info,
-        min_size=1,
-        max_size=POOL_SIZE,
-        kwargs={"autocommit": True},
-        open=False,
+        info, min_size=1, max_size=POOL_SIZE, kwargs={"autocommit": True}, open=False
     )
     extractor = Extractor()
-    notifier = Notifier(config.notify)
     http = config.http
     limiter = ClusterLimiter(
         pool,
@@ -140,99 +127,109 @@ async def serve(
         http.max_concurrency,
         lease_ttl=http.timeout + LEASE_MARGIN,
     )
+    # Without the `extract` queue, pages go to the workers that serve it.
+    handoff = None if "extract" in queues else ExtractJobs(app, pool)
     runtime: Runtime | None = None
     try:
         await pool.open(wait=True)
-        async with (
-            Fetcher(http, archive.store, archive.warc, limiter=limiter) as fetcher,
-            PageRenderer(fetcher, config.browser) as renderer,
-        ):
-            pipeline = Pipeline(
-                fetcher=fetcher,
-                store=archive.store,
-                tree=archive.tree,
-                extract=extractor,
-                clock=utcnow,
-                schedule=config.daemon,
-                revisits=config.versions.revisits,
-                notify=notifier.emit,
-            )
-            pipeline.renderer = renderer
+        async with open_session(
+            config,
+            archive=archive,
+            extractor=extractor,
+            handoff=handoff,
+            limiter=limiter,
+            drain=config.daemon.grace_period / 2,
+        ) as session:
             runtime = Runtime(
                 app,
                 pool,
-                pipeline,
+                session.pipeline,
                 config.sources,
                 name,
                 build=lambda: build_site_and_index(archive, config),
             )
-            await runtime.start()
-            if "extract" in queues:
-                # The extraction processes start (and load their models) before the first job,
-                # not inside it: a first poll would otherwise wait on them, its lease held.
-                await extractor(WARM_UP, "http://localhost/warm-up")
-            else:  # pages go to the workers that serve `extract`
-                pipeline.handoff, pipeline.pending = runtime.handoff, runtime.pending
-            notifier.start()
-            reloads: set[asyncio.Task[None]] = set()
-
-            def reload() -> None:  # SIGHUP, as the daemon: the sources are read again
-                assert runtime is not None
-                task = asyncio.ensure_future(runtime.reload(config.file))
-                reloads.add(task)
-                task.add_done_callback(reloads.discard)
-
-            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, reload)
-            event(
-                log,
-                logging.INFO,
-                None,
-                None,
-                "worker started",
-                worker=name,
-                queues=",".join(queues),
-                archive=str(config.archive.path),
-            )
-            try:
-                async with app.open_async():
-                    await app.run_worker_async(
-                        queues=list(queues),
-                        concurrency=concurrency or config.daemon.concurrency,
-                        name=name,
-                        additional_context={"scraper": runtime},
-                        wait=True,
-                        update_heartbeat_interval=HEARTBEAT,
-                        stalled_worker_timeout=STALLED_AFTER,
-                        shutdown_graceful_timeout=config.daemon.grace_period,
-                        fetch_job_polling_interval=FETCH_POLL,
-                        delete_jobs="successful",
-                    )
-            except procrastinate.exceptions.ConnectorException as error:
-                if not connection_lost(error.__cause__):
-                    raise
-                first = (str(error.__cause__).strip().splitlines() or ["gone"])[0]
-                raise StorageError(
-                    f"{safe_url(config.index.url or '')}: the work queue lost its database: {first}"
-                ) from None
-            await notifier.drain(config.daemon.grace_period / 2)
+            await start(runtime, extractor, config, queues)
+            await run_jobs(app, runtime, config, queues, concurrency, name)
     finally:
         if runtime is not None:
             await runtime.settle(config.daemon.grace_period)
         await pool.close()
         extractor.close()
         archive.close()
-        event(
-            log,
-            logging.INFO,
-            None,
-            None,
-            "worker stopped",
-            worker=name,
-            polls=runtime.polls if runtime else 0,
-            host_leases=limiter.granted,
-            lease_asks=limiter.asks,
-        )
+        polls = runtime.polls if runtime else 0
+        stopped = {"polls": polls, "host_leases": limiter.granted, "lease_asks": limiter.asks}
+        event(log, logging.INFO, None, None, "worker stopped", worker=name, **stopped)
     return runtime.polls if runtime else 0
+
+
+def open_archive(config: Config, info: str, name: str) -> Archive:
+    """The archive, its WARC files named after this worker, and the queue's tables ready."""
+    archive = Archive(config, warc_prefix=f"scraper-{name}")  # also creates the index's tables
+    try:
+        prepare_database(info, safe_url(config.index.url or ""))
+    except StorageError:
+        archive.close()
+        raise
+    return archive
+
+
+async def start(
+    runtime: Runtime, extractor: Extractor, config: Config, queues: Sequence[str]
+) -> None:
+    """Start the runtime's periodic work, the extraction processes (for the `extract` queue)
+    and the SIGHUP reload."""
+    await runtime.start()
+    if "extract" in queues:
+        # The extraction processes start (and load their models) before the first job, not
+        # inside it: a first poll would otherwise wait on them, its lease held.
+        await extractor(WARM_UP, "http://localhost/warm-up")
+    reload_on_hangup(runtime, config)
+    where = {"queues": ",".join(queues), "archive": str(config.archive.path)}
+    event(log, logging.INFO, None, None, "worker started", worker=runtime.worker_id, **where)
+
+
+def reload_on_hangup(runtime: Runtime, config: Config) -> None:
+    """SIGHUP, as for the daemon: the sources are read again."""
+    reloads: set[asyncio.Task[None]] = set()
+
+    def reload() -> None:
+        task = asyncio.ensure_future(runtime.reload(config.file))
+        reloads.add(task)
+        task.add_done_callback(reloads.discard)
+
+    asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, reload)
+
+
+async def run_jobs(
+    app: procrastinate.App,
+    runtime: Runtime,
+    config: Config,
+    queues: Sequence[str],
+    concurrency: int | None,
+    name: str,
+) -> None:
+    """Run procrastinate's worker on `queues` until stopped; a lost database is one line."""
+    try:
+        async with app.open_async():
+            await app.run_worker_async(
+                queues=list(queues),
+                concurrency=concurrency or config.daemon.concurrency,
+                name=name,
+                additional_context={"scraper": runtime},
+                wait=True,
+                update_heartbeat_interval=HEARTBEAT,
+                stalled_worker_timeout=STALLED_AFTER,
+                shutdown_graceful_timeout=config.daemon.grace_period,
+                fetch_job_polling_interval=FETCH_POLL,
+                delete_jobs="successful",
+            )
+    except procrastinate.exceptions.ConnectorException as error:
+        if not connection_lost(error.__cause__):
+            raise
+        first = (str(error.__cause__).strip().splitlines() or ["gone"])[0]
+        raise StorageError(
+            f"{safe_url(config.index.url or '')}: the work queue lost its database: {first}"
+        ) from None
 
 
 def build_site_and_index(archive: Archive, config: Config) -> None:
