@@ -1,0 +1,54 @@
+"""Which date a page gives as its publication date, and on which day the page put it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from scraper.extract.metadata import extract_metadata
+from scraper.extract.published import on_url_day
+
+
+def _page(head: str = "", body: str = "") -> str:
+    return f"<html><head>{head}</head><body>{body}</body></html>"
+
+
+def _meta_date(value: str) -> str:
+    return f'<meta property="article:published_time" content="{value}">'
+
+
+@pytest.mark.parametrize(
+    ("stamp", "url", "day"),
+    [
+        # written in the evening west of Greenwich: the UTC day is the next one
+        (
+            "2025-12-19T02:41:41+00:00",
+            "https://example.com/2025/12/18/comfort-watch/",
+            "2025-12-18",
+        ),
+        # written just after midnight east of it: the UTC day is the one before
+        ("2019-03-11T23:30:00Z", "https://example.de/politik/2019-03-12/wahl.html", "2019-03-12"),
+        # the URL agrees: nothing to move
+        ("2025-12-19T02:41:41+00:00", "https://example.com/2025/12/19/x/", "2025-12-19"),
+        # midday UTC is the same day nearly everywhere: the URL names another day for its own reasons
+        ("2019-11-16T10:00:00Z", "https://example.com/2019/11/15/x", "2019-11-16"),
+        # the page states its offset: it is kept
+        ("2025-12-18T21:41:41-05:00", "https://example.com/2025/12/19/x/", "2025-12-18"),
+    ],
+)
+def test_a_utc_timestamp_is_shown_on_the_day_its_url_names(stamp: str, url: str, day: str) -> None:
+    meta = extract_metadata(_page(_meta_date(stamp), "<h1>A headline here</h1>"), url)
+    assert meta.published is not None
+    assert meta.published.date().isoformat() == day
+
+
+def test_the_url_day_keeps_the_instant() -> None:
+    chosen = datetime(2025, 12, 19, 2, 41, tzinfo=UTC)
+    moved = on_url_day(chosen, "https://example.com/2025/12/18/x/")
+    assert moved == chosen  # the same instant
+    assert moved.utcoffset() == timedelta(hours=-3)
+    assert moved.date().isoformat() == "2025-12-18"
+    assert on_url_day(chosen, "https://example.com/x/") is chosen
+    east = datetime(2019, 3, 11, 23, 30, tzinfo=timezone(timedelta(0)))
+    assert on_url_day(east, "https://example.com/2019/03/12/x").utcoffset() == timedelta(hours=1)
