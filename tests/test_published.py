@@ -52,3 +52,32 @@ def test_the_url_day_keeps_the_instant() -> None:
     assert on_url_day(chosen, "https://example.com/x/") is chosen
     east = datetime(2019, 3, 11, 23, 30, tzinfo=timezone(timedelta(0)))
     assert on_url_day(east, "https://example.com/2019/03/12/x").utcoffset() == timedelta(hours=1)
+
+
+def _filler(n: int) -> str:
+    return "".join(
+        f"<p>Paragraph {i} of the report on the valley goes on here.</p>" for i in range(n)
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "day"),
+    [
+        ("Posted in Weather. Last edited on 3 March 2019.", "2019-03-03"),
+        ("Zuletzt bearbeitet: 12. März 2019", "2019-03-12"),
+        ("Texte mis en ligne le 5 février 2020", "2020-02-05"),
+    ],
+)
+def test_a_date_written_far_from_the_headline_is_found_by_the_second_opinion(
+    line: str, day: str
+) -> None:
+    """Our rules look next to the headline; htmldate's extensive search reads the whole text."""
+    body = "<h1>Rainfall in the valley</h1>" + _filler(40) + f"<div><p>{line}</p></div>"
+    meta = extract_metadata(_page("", body), "https://example.org/rain")
+    assert meta.published is not None
+    assert meta.published.date().isoformat() == day
+
+
+def test_a_copyright_year_is_no_publication_date() -> None:
+    body = "<h1>Rainfall in the valley</h1>" + _filler(10) + "<footer>© 2024 Example</footer>"
+    assert extract_metadata(_page("", body), "https://example.org/rain").published is None
