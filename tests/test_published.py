@@ -81,3 +81,65 @@ def test_a_date_written_far_from_the_headline_is_found_by_the_second_opinion(
 def test_a_copyright_year_is_no_publication_date() -> None:
     body = "<h1>Rainfall in the valley</h1>" + _filler(10) + "<footer>© 2024 Example</footer>"
     assert extract_metadata(_page("", body), "https://example.org/rain").published is None
+
+
+META_2013 = _meta_date("2013-03-11T11:11:07-07:00")
+
+
+@pytest.mark.parametrize(
+    ("lang", "byline", "day"),
+    [
+        ("en", "By Jane Doe · March 20, 2023 · 5 min read", "2023-03-20"),
+        ("de", "Von Max Muster, 20. März 2023, 10:15 Uhr", "2023-03-20"),
+        ("fr", "Par Jean Dupont, publié le 20 mars 2023 à 10h15", "2023-03-20"),
+        ("es", "Por Ana García, 20 de marzo de 2023", "2023-03-20"),
+        ("pl", "Jan Kowalski, 20 marca 2023", "2023-03-20"),
+        ("ru", "Иван Петров, 20 марта 2023", "2023-03-20"),
+    ],
+)
+def test_the_date_shown_under_the_headline_beats_stale_metadata(
+    lang: str, byline: str, day: str
+) -> None:
+    """A page re-dated for its readers keeps an old first-publication stamp in its metadata."""
+    body = f"<h1>Nine common food myths</h1><p>{byline}</p>" + _filler(5)
+    html = f'<html lang="{lang}"><head>{META_2013}</head><body>{body}</body></html>'
+    meta = extract_metadata(html, "https://example.org/myths")
+    assert meta.published is not None
+    assert meta.published.date().isoformat() == day
+
+
+@pytest.mark.parametrize(
+    ("lang", "byline"),
+    [
+        ("en", "By Jane Doe · Updated on March 20, 2023"),
+        ("en", "By Jane Doe | Last updated: 20 March 2023"),
+        ("de", "Von Max Muster, aktualisiert am 20.03.2023"),
+        ("fr", "Par Jean Dupont, mis à jour le 20 mars 2023"),
+        ("es", "Por Ana García. Actualizado el 20 de marzo de 2023"),
+        ("pl", "Jan Kowalski. Zaktualizowano: 20 marca 2023"),
+        ("ru", "Иван Петров. Обновлено 20 марта 2023"),
+    ],
+)
+def test_an_update_date_under_the_headline_leaves_the_publication_date(
+    lang: str, byline: str
+) -> None:
+    body = f"<h1>Nine common food myths</h1><p>{byline}</p>" + _filler(5)
+    html = f'<html lang="{lang}"><head>{META_2013}</head><body>{body}</body></html>'
+    meta = extract_metadata(html, "https://example.org/myths")
+    assert meta.published is not None
+    assert meta.published.date().isoformat() == "2013-03-11"
+
+
+def test_a_shown_date_a_day_off_the_metadata_is_the_zone_not_another_date() -> None:
+    head = _meta_date("2025-07-05T01:30:00-07:00")
+    body = "<h1>An affiliate guide</h1><p>Author: Alec Doe July 4, 2025</p>"
+    meta = extract_metadata(_page(head, body), "https://example.org/guide")
+    assert meta.published == datetime(2025, 7, 5, 1, 30, tzinfo=timezone(timedelta(hours=-7)))
+
+
+def test_a_date_deep_in_the_text_is_no_byline_date() -> None:
+    text = "<p>" + "The report on the valley rainfall goes on for a long while here. " * 5
+    body = "<h1>Rainfall in the valley</h1>" + text + "On 20 March 2023 the river rose.</p>"
+    meta = extract_metadata(_page(META_2013, body), "https://example.org/rain")
+    assert meta.published is not None
+    assert meta.published.date().isoformat() == "2013-03-11"

@@ -9,9 +9,13 @@ instant (`dates.localise`) or, failing that, the day its URL gives.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
+from lxml import html as lxml_html
+
+from scraper.extract.authors import in_comments
 from scraper.extract.dates import (
     DateMatch,
     find_date,
@@ -21,8 +25,17 @@ from scraper.extract.dates import (
     url_date,
 )
 from scraper.extract.evidence import PageEvidence
+from scraper.extract.languages import alternation, words
 
-__all__ = ["first_date", "on_url_day", "published_date"]
+__all__ = ["first_date", "on_url_day", "published_date", "shown_date"]
+
+# An update's label just before a date: "Updated on", "Last updated:", "mis à jour le".
+_UPDATE_LABEL = re.compile(
+    r"(?:" + alternation(words("update_labels")) + r")\b[^\w]*(?:\w+[^\w]+){0,2}$",
+    re.IGNORECASE,
+)
+_AFTER_HEADLINE = "following::text()[normalize-space()][not(parent::script or parent::style)]"
+SHOWN_CHARS = 250  # a date this far into the text after the headline is no longer its byline's
 
 
 def first_date(
@@ -57,6 +70,32 @@ def on_url_day(chosen: datetime, url: str | None) -> datetime:
     return chosen.astimezone(timezone(timedelta(hours=hours)))
 
 
+def _in_comments(el: lxml_html.HtmlElement | None) -> bool:
+    """A comment's date is not the article's: the element or one above it is a comment thread."""
+    if el is None:
+        return False
+    marks = f"{el.get('class', '')} {el.get('id', '')}".lower()
+    return "comment" in marks or in_comments(el)
+
+
+def shown_date(p: PageEvidence, languages: Sequence[str], tz: tzinfo) -> datetime | None:
+    """The date readers see right under the headline, unless it is labelled as an update."""
+    if p.anchor is None:
+        return None
+    texts = [
+        t
+        for t in p.anchor.xpath(f"{_AFTER_HEADLINE}[position() <= 20]")
+        if not _in_comments(t.getparent())
+    ]
+    text = " ".join(" ".join(texts).split())[: SHOWN_CHARS + 40]
+    found = find_date(text, languages=languages, tz=tz)
+    if found is None or found.start > SHOWN_CHARS:
+        return None
+    if _UPDATE_LABEL.search(text[max(0, found.start - 40) : found.start]):
+        return None
+    return found.value
+
+
 def published_date(
     p: PageEvidence,
     marked: Sequence[str | None],
@@ -73,6 +112,13 @@ def published_date(
         or url_date(url)
         or entry_published
     )
+    shown = shown_date(p, languages, tz) if published is not None else None
+    if (
+        shown is not None
+        and published is not None
+        and abs((shown.date() - published.date()).days) > 1
+    ):
+        return shown
     if published is None or published.utcoffset() == timedelta(0):
         # only then does the visible date matter: as the last resort, or to show the local day
         seen: list[DateMatch] = [

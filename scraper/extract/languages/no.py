@@ -4,6 +4,7 @@ from scraper.extract.languages import Language
 
 LANGUAGE = Language(
     code="no",
+    update_labels=("oppdatert", "endret"),
     byline_leads=("av",),
     and_words=("og",),
     date_leads=("kl", "kl."),
