@@ -143,3 +143,13 @@ def test_a_date_deep_in_the_text_is_no_byline_date() -> None:
     meta = extract_metadata(_page(META_2013, body), "https://example.org/rain")
     assert meta.published is not None
     assert meta.published.date().isoformat() == "2013-03-11"
+
+
+def test_a_comment_s_date_under_the_headline_is_no_shown_date() -> None:
+    body = (
+        "<h1>Nine common food myths</h1>"
+        '<div id="comments"><p>Reader wrote on March 20, 2023: great piece</p></div>'
+    )
+    meta = extract_metadata(_page(META_2013, body), "https://example.org/myths")
+    assert meta.published is not None
+    assert meta.published.date().isoformat() == "2013-03-11"

@@ -2,9 +2,16 @@
 
 The evidence, strongest first: JSON-LD datePublished and the publication meta tags, `<time>`
 values, the date in the URL, the feed entry, the date readers see next to the headline; where
-none is found, htmldate's reading of the whole page. The chosen instant is then shown in the
-page's own offset: a UTC timestamp takes the offset of the visible local time of the same
-instant (`dates.localise`) or, failing that, the day its URL gives.
+none is found, htmldate's reading of the whole page. One exception: the date shown right under
+the headline, not labelled as an update, beats a date of those sources more than a day away
+from it (metadata keeps stale stamps on pages re-dated for readers). The chosen instant is then
+shown in the page's own offset: a UTC timestamp takes the offset of the visible local time of
+the same instant (`dates.localise`) or, failing that, the day its URL gives.
+
+Where our evidence and htmldate's reading of the markup disagree, ours is kept: on wcxb-dev's
+tune half ours was right on 28 such pages, htmldate on 10 (a visible or `<time>` date
+against htmldate's pick among the markup: ours; a metadata date against htmldate's: htmldate,
+mostly by taking the modified date, which helped the tune half and cost the check half).
 """
 
 from __future__ import annotations
