@@ -153,3 +153,27 @@ def test_a_comment_s_date_under_the_headline_is_no_shown_date() -> None:
     meta = extract_metadata(_page(META_2013, body), "https://example.org/myths")
     assert meta.published is not None
     assert meta.published.date().isoformat() == "2013-03-11"
+
+
+def test_the_extensive_search_is_paid_only_where_the_text_holds_a_date(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """htmldate's extensive search costs ~25 ms: a page whose text shows no date skips it."""
+    import htmldate
+
+    searches: list[bool] = []
+    real = htmldate.find_date
+
+    def spy(*args: object, **kwargs: object) -> str | None:
+        searches.append(bool(kwargs.get("extensive_search")))
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(htmldate, "find_date", spy)
+    undated = "<h1>Rainfall in the valley</h1>" + _filler(5)
+    assert extract_metadata(_page("", undated), "https://example.org/rain").published is None
+    assert searches == [False]
+    searches.clear()
+    dated = undated + _filler(30) + "<p>Last edited on 3 March 2019.</p>"
+    meta = extract_metadata(_page("", dated), "https://example.org/rain")
+    assert meta.published is not None and meta.published.date().isoformat() == "2019-03-03"
+    assert searches == [False, True]
