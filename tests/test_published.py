@@ -177,3 +177,13 @@ def test_the_extensive_search_is_paid_only_where_the_text_holds_a_date(
     meta = extract_metadata(_page("", dated), "https://example.org/rain")
     assert meta.published is not None and meta.published.date().isoformat() == "2019-03-03"
     assert searches == [False, True]
+
+
+def test_a_date_shown_after_the_page_was_last_modified_is_an_event_s() -> None:
+    head = _meta_date("2025-01-10T09:00:00Z") + (
+        '<meta property="article:modified_time" content="2025-01-12T09:00:00Z">'
+    )
+    body = "<h1>Spring book fair announced</h1><p>Hall 3 · 20 March 2025 · free entry</p>"
+    meta = extract_metadata(_page(head, body), "https://example.org/fair")
+    assert meta.published is not None
+    assert meta.published.date().isoformat() == "2025-01-10"

@@ -206,8 +206,9 @@ def _dates(
     zone = page_zone(v for v in published_raw + updated_raw if v)
     if zone is None:  # no metadata date states a zone: perhaps a <time> does
         zone = page_zone(p.time_attrs())
-    published = published_date(p, published_raw, entry.published if entry else None, langs, zone)
     updated = first_date(updated_raw, langs, zone or UTC) or (entry.updated if entry else None)
+    entry_published = entry.published if entry else None
+    published = published_date(p, published_raw, entry_published, updated, langs, zone)
     if published is not None and updated is not None and updated < published:
         updated = None
     return published, updated

@@ -107,11 +107,13 @@ def published_date(
     p: PageEvidence,
     marked: Sequence[str | None],
     entry_published: datetime | None,
+    updated: datetime | None,
     languages: Sequence[str],
     zone: tzinfo | None,
 ) -> datetime | None:
     """The publication date from the page's evidence (`marked`: its JSON-LD and meta values,
-    strongest first)."""
+    strongest first; `updated`: the page's modified date, after which a date shown under the
+    headline is an event's, not the publication's)."""
     tz, url = zone or UTC, p.url
     published = (
         first_date(marked, languages, tz)
@@ -124,6 +126,7 @@ def published_date(
         shown is not None
         and published is not None
         and abs((shown.date() - published.date()).days) > 1
+        and (updated is None or shown.date() <= updated.date() + timedelta(days=1))
     ):
         return shown
     if published is None or published.utcoffset() == timedelta(0):
