@@ -39,6 +39,13 @@ CEST = timezone(timedelta(hours=2))
         ("2016.12.01", "2016-12-01T00:00:00+00:00"),
         ("04-ago-2021 5:11", "2021-08-04T05:11:00+00:00"),
         ("12-Mar-2020", "2020-03-12T00:00:00+00:00"),
+        ("12. března 2019", "2019-03-12T00:00:00+00:00"),
+        ("Aktualizováno 3. listopadu 2020", "2020-11-03T00:00:00+00:00"),
+        ("12 Mart 2019 Salı", "2019-03-12T00:00:00+00:00"),
+        ("12 березня 2019", "2019-03-12T00:00:00+00:00"),
+        ("Publicat la 12 martie 2019", "2019-03-12T00:00:00+00:00"),
+        ("12. marts 2019", "2019-03-12T00:00:00+00:00"),
+        ("Publisert 4. desember 2018", "2018-12-04T00:00:00+00:00"),
     ],
 )
 def test_parses_common_formats_and_languages(text: str, expected: str) -> None:
@@ -91,6 +98,24 @@ def test_finds_a_date_inside_a_byline_and_says_where() -> None:
     assert found is not None
     assert found.value.date().isoformat() == "2019-11-18"
     assert "By Jeff Foust Monday, November 18, 2019"[found.start : found.end] == "November 18, 2019"
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("Valid 31.02.23, posted 3 March 2023", "2023-03-03"),
+        ("Firmware 1.1.1970 build, am 12.03.2019 veröffentlicht", "2019-03-12"),
+        ("Réf. 45/13/2020 — publié le 5 mars 2020", "2020-03-05"),
+    ],
+)
+def test_a_look_alike_that_is_no_date_does_not_hide_the_date_after_it(text: str, day: str) -> None:
+    found = find_date(text)
+    assert found is not None
+    assert found.value.date().isoformat() == day
+
+
+def test_an_impossible_time_next_to_a_date_leaves_the_date() -> None:
+    assert parse_date("2019-11-19T24:30:00") == datetime(2019, 11, 19, tzinfo=UTC)
 
 
 def test_every_registered_parser_parses_something() -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from urllib.parse import urljoin
 
 import lxml.html
@@ -36,16 +36,10 @@ from scraper.extract.authors import (
     name_key,
     text_byline,
 )
-from scraper.extract.dates import (
-    find_date,
-    localise,
-    page_zone,
-    parse_date,
-    second_opinion,
-    url_date,
-)
+from scraper.extract.dates import page_zone
 from scraper.extract.evidence import PageEvidence, first, ld_image, ld_text
 from scraper.extract.language import choose_language
+from scraper.extract.published import first_date, published_date
 from scraper.extract.tags import subject_tag
 from scraper.extract.titles import headline, names_of_site
 from scraper.models import FeedEntry, Metadata
@@ -197,7 +191,7 @@ def _author_evidence(
 
 
 def _dates(
-    p: PageEvidence, url: str | None, entry: FeedEntry | None, langs: list[str]
+    p: PageEvidence, entry: FeedEntry | None, langs: list[str]
 ) -> tuple[datetime | None, datetime | None]:
     published_raw = [
         ld_text(p.article, "datePublished"),
@@ -212,32 +206,9 @@ def _dates(
     zone = page_zone(v for v in published_raw + updated_raw if v)
     if zone is None:  # no metadata date states a zone: perhaps a <time> does
         zone = page_zone(p.time_attrs())
-
-    def first(raws: Iterable[str | None]) -> datetime | None:
-        for raw in raws:
-            value = parse_date(raw, languages=langs, tz=zone or UTC) if raw else None
-            if value:
-                return value
-        return None
-
-    published = (
-        first(published_raw)
-        or first(p.time_attrs())
-        or url_date(url)
-        or (entry.published if entry else None)
-    )
-    if published is None or published.utcoffset() == timedelta(0):
-        # only then does the visible date matter: as the last resort, or to show the local day
-        visible = [
-            m for t in p.visible_dates() if (m := find_date(t, languages=langs, tz=zone or UTC))
-        ]
-        if published is None:
-            published = visible[0].value if visible else None
-        else:
-            published = localise(published, visible)
-    if published is None:  # a second opinion, paid for only on the few pages our rules miss
-        published = second_opinion(p.tree, url, zone or UTC)
-    updated = first(updated_raw) or (entry.updated if entry else None)
+    updated = first_date(updated_raw, langs, zone or UTC) or (entry.updated if entry else None)
+    entry_published = entry.published if entry else None
+    published = published_date(p, published_raw, entry_published, updated, langs, zone)
     if published is not None and updated is not None and updated < published:
         updated = None
     return published, updated
@@ -319,7 +290,7 @@ def _extract(
 
     title = headline(p, site_keys, entry)
     p.find_anchor(title)
-    published, updated = _dates(p, url, entry, langs)
+    published, updated = _dates(p, entry, langs)
     image = first(
         p.meta1("og:image"),
         p.meta1("og:image:url"),

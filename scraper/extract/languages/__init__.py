@@ -41,6 +41,8 @@ class Language:
     weekdays: tuple[str, ...] = ()
     # small words before a date or time, left dangling when it is cut off: "at", "on", "le", "um"
     date_leads: tuple[str, ...] = ()
+    # labels of a date that is not the publication's: "updated", "mis à jour", "aktualisiert"
+    update_labels: tuple[str, ...] = ()
     # job titles after a name: "writer", "correspondent", "redakteur"
     roles: tuple[str, ...] = ()
     # accounts and desk lines that name no one: "admin", "staff", "redaktion"

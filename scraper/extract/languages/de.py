@@ -5,6 +5,13 @@ from scraper.extract.languages import Language
 LANGUAGE = Language(
     code="de",
     months=("januar februar märz april mai juni juli august september oktober november dezember",),
+    update_labels=(
+        "aktualisiert",
+        "zuletzt aktualisiert",
+        "geändert",
+        "zuletzt geändert",
+        "überarbeitet",
+    ),
     byline_leads=("von", "geschrieben von"),
     author_labels=("autor", "verfasser"),
     photo_credits=("foto", "fotos", "bild", "bilder", "fotograf"),

@@ -9,6 +9,15 @@ LANGUAGE = Language(
     months=(
         "january february march april may june july august september october november december",
     ),
+    update_labels=(
+        "updated",
+        "last updated",
+        "modified",
+        "last modified",
+        "revised",
+        "reviewed",
+        "edited",
+    ),
     byline_leads=(
         "by",
         "posted by",

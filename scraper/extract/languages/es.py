@@ -7,6 +7,7 @@ LANGUAGE = Language(
     months=(
         "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
     ),
+    update_labels=("actualizado", "actualización", "modificado"),
     byline_leads=("por", "publicado por", "escrito por", "texto"),
     author_labels=("autor", "autores"),
     photo_credits=("foto", "fotos", "fotografía", "imagen"),

@@ -7,6 +7,7 @@ LANGUAGE = Language(
     months=(
         "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
     ),
+    update_labels=("mis à jour", "mise à jour", "modifié", "actualisé"),
     byline_leads=("par", "publié par", "écrit par", "texte"),
     author_labels=("auteur", "auteurs"),
     photo_credits=("photo", "crédit photo", "crédits photo", "illustration"),

@@ -7,4 +7,5 @@ LANGUAGE = Language(
     months=(
         "januari februari maret april mei juni juli agustus september oktober november desember",
     ),
+    update_labels=("diperbarui",),
 )

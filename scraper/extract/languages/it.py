@@ -8,6 +8,7 @@ LANGUAGE = Language(
         "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre "
         "dicembre",
     ),
+    update_labels=("aggiornato", "aggiornamento", "modificato"),
     byline_leads=("di", "pubblicato da", "scritto da"),
     author_labels=("da", "testo", "autore"),
     photo_credits=("foto", "immagine"),

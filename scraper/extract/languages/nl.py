@@ -7,6 +7,7 @@ LANGUAGE = Language(
     months=(
         "januari februari maart april mei juni juli augustus september oktober november december",
     ),
+    update_labels=("bijgewerkt", "gewijzigd", "aangepast"),
     byline_leads=("door",),
     author_labels=("redactie",),
     and_words=("en",),

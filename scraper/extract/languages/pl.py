@@ -10,6 +10,7 @@ LANGUAGE = Language(
         "styczeń luty marzec kwiecień maj czerwiec lipiec sierpień wrzesień październik listopad "
         "grudzień",
     ),
+    update_labels=("aktualizacja", "zaktualizowano", "zmodyfikowano"),
     byline_leads=("autor", "autorka", "tekst", "opracowanie"),
     author_labels=("od", "autorzy"),
     photo_credits=("fot.", "fot", "foto", "zdjęcie"),

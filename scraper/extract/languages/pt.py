@@ -7,6 +7,7 @@ LANGUAGE = Language(
     months=(
         "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",
     ),
+    update_labels=("atualizado", "actualizado", "atualização", "modificado"),
     byline_leads=("por", "publicado por", "escrito por", "texto"),
     author_labels=("autor", "autores"),
     photo_credits=("foto", "fotos", "imagem"),

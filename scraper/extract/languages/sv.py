@@ -7,6 +7,7 @@ LANGUAGE = Language(
     months=(
         "januari februari mars april maj juni juli augusti september oktober november december",
     ),
+    update_labels=("uppdaterad", "uppdaterat", "ändrad"),
     byline_leads=("av",),
     and_words=("och",),
     date_leads=("kl", "kl."),

@@ -1,0 +1,189 @@
+"""Which date a page gives as its publication date, and on which day the page put it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from scraper.extract.metadata import extract_metadata
+from scraper.extract.published import on_url_day
+
+
+def _page(head: str = "", body: str = "") -> str:
+    return f"<html><head>{head}</head><body>{body}</body></html>"
+
+
+def _meta_date(value: str) -> str:
+    return f'<meta property="article:published_time" content="{value}">'
+
+
+@pytest.mark.parametrize(
+    ("stamp", "url", "day"),
+    [
+        # written in the evening west of Greenwich: the UTC day is the next one
+        (
+            "2025-12-19T02:41:41+00:00",
+            "https://example.com/2025/12/18/comfort-watch/",
+            "2025-12-18",
+        ),
+        # written just after midnight east of it: the UTC day is the one before
+        ("2019-03-11T23:30:00Z", "https://example.de/politik/2019-03-12/wahl.html", "2019-03-12"),
+        # the URL agrees: nothing to move
+        ("2025-12-19T02:41:41+00:00", "https://example.com/2025/12/19/x/", "2025-12-19"),
+        # midday UTC is the same day nearly everywhere: the URL names another day for its own reasons
+        ("2019-11-16T10:00:00Z", "https://example.com/2019/11/15/x", "2019-11-16"),
+        # the page states its offset: it is kept
+        ("2025-12-18T21:41:41-05:00", "https://example.com/2025/12/19/x/", "2025-12-18"),
+    ],
+)
+def test_a_utc_timestamp_is_shown_on_the_day_its_url_names(stamp: str, url: str, day: str) -> None:
+    meta = extract_metadata(_page(_meta_date(stamp), "<h1>A headline here</h1>"), url)
+    assert meta.published is not None
+    assert meta.published.date().isoformat() == day
+
+
+def test_the_url_day_keeps_the_instant() -> None:
+    chosen = datetime(2025, 12, 19, 2, 41, tzinfo=UTC)
+    moved = on_url_day(chosen, "https://example.com/2025/12/18/x/")
+    assert moved == chosen  # the same instant
+    assert moved.utcoffset() == timedelta(hours=-3)
+    assert moved.date().isoformat() == "2025-12-18"
+    assert on_url_day(chosen, "https://example.com/x/") is chosen
+    east = datetime(2019, 3, 11, 23, 30, tzinfo=timezone(timedelta(0)))
+    assert on_url_day(east, "https://example.com/2019/03/12/x").utcoffset() == timedelta(hours=1)
+
+
+def _filler(n: int) -> str:
+    return "".join(
+        f"<p>Paragraph {i} of the report on the valley goes on here.</p>" for i in range(n)
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "day"),
+    [
+        ("Posted in Weather. Last edited on 3 March 2019.", "2019-03-03"),
+        ("Zuletzt bearbeitet: 12. März 2019", "2019-03-12"),
+        ("Texte mis en ligne le 5 février 2020", "2020-02-05"),
+    ],
+)
+def test_a_date_written_far_from_the_headline_is_found_by_the_second_opinion(
+    line: str, day: str
+) -> None:
+    """Our rules look next to the headline; htmldate's extensive search reads the whole text."""
+    body = "<h1>Rainfall in the valley</h1>" + _filler(40) + f"<div><p>{line}</p></div>"
+    meta = extract_metadata(_page("", body), "https://example.org/rain")
+    assert meta.published is not None
+    assert meta.published.date().isoformat() == day
+
+
+def test_a_copyright_year_is_no_publication_date() -> None:
+    body = "<h1>Rainfall in the valley</h1>" + _filler(10) + "<footer>© 2024 Example</footer>"
+    assert extract_metadata(_page("", body), "https://example.org/rain").published is None
+
+
+META_2013 = _meta_date("2013-03-11T11:11:07-07:00")
+
+
+@pytest.mark.parametrize(
+    ("lang", "byline", "day"),
+    [
+        ("en", "By Jane Doe · March 20, 2023 · 5 min read", "2023-03-20"),
+        ("de", "Von Max Muster, 20. März 2023, 10:15 Uhr", "2023-03-20"),
+        ("fr", "Par Jean Dupont, publié le 20 mars 2023 à 10h15", "2023-03-20"),
+        ("es", "Por Ana García, 20 de marzo de 2023", "2023-03-20"),
+        ("pl", "Jan Kowalski, 20 marca 2023", "2023-03-20"),
+        ("ru", "Иван Петров, 20 марта 2023", "2023-03-20"),
+    ],
+)
+def test_the_date_shown_under_the_headline_beats_stale_metadata(
+    lang: str, byline: str, day: str
+) -> None:
+    """A page re-dated for its readers keeps an old first-publication stamp in its metadata."""
+    body = f"<h1>Nine common food myths</h1><p>{byline}</p>" + _filler(5)
+    html = f'<html lang="{lang}"><head>{META_2013}</head><body>{body}</body></html>'
+    meta = extract_metadata(html, "https://example.org/myths")
+    assert meta.published is not None
+    assert meta.published.date().isoformat() == day
+
+
+@pytest.mark.parametrize(
+    ("lang", "byline"),
+    [
+        ("en", "By Jane Doe · Updated on March 20, 2023"),
+        ("en", "By Jane Doe | Last updated: 20 March 2023"),
+        ("de", "Von Max Muster, aktualisiert am 20.03.2023"),
+        ("fr", "Par Jean Dupont, mis à jour le 20 mars 2023"),
+        ("es", "Por Ana García. Actualizado el 20 de marzo de 2023"),
+        ("pl", "Jan Kowalski. Zaktualizowano: 20 marca 2023"),
+        ("ru", "Иван Петров. Обновлено 20 марта 2023"),
+    ],
+)
+def test_an_update_date_under_the_headline_leaves_the_publication_date(
+    lang: str, byline: str
+) -> None:
+    body = f"<h1>Nine common food myths</h1><p>{byline}</p>" + _filler(5)
+    html = f'<html lang="{lang}"><head>{META_2013}</head><body>{body}</body></html>'
+    meta = extract_metadata(html, "https://example.org/myths")
+    assert meta.published is not None
+    assert meta.published.date().isoformat() == "2013-03-11"
+
+
+def test_a_shown_date_a_day_off_the_metadata_is_the_zone_not_another_date() -> None:
+    head = _meta_date("2025-07-05T01:30:00-07:00")
+    body = "<h1>An affiliate guide</h1><p>Author: Alec Doe July 4, 2025</p>"
+    meta = extract_metadata(_page(head, body), "https://example.org/guide")
+    assert meta.published == datetime(2025, 7, 5, 1, 30, tzinfo=timezone(timedelta(hours=-7)))
+
+
+def test_a_date_deep_in_the_text_is_no_byline_date() -> None:
+    text = "<p>" + "The report on the valley rainfall goes on for a long while here. " * 5
+    body = "<h1>Rainfall in the valley</h1>" + text + "On 20 March 2023 the river rose.</p>"
+    meta = extract_metadata(_page(META_2013, body), "https://example.org/rain")
+    assert meta.published is not None
+    assert meta.published.date().isoformat() == "2013-03-11"
+
+
+def test_a_comment_s_date_under_the_headline_is_no_shown_date() -> None:
+    body = (
+        "<h1>Nine common food myths</h1>"
+        '<div id="comments"><p>Reader wrote on March 20, 2023: great piece</p></div>'
+    )
+    meta = extract_metadata(_page(META_2013, body), "https://example.org/myths")
+    assert meta.published is not None
+    assert meta.published.date().isoformat() == "2013-03-11"
+
+
+def test_the_extensive_search_is_paid_only_where_the_text_holds_a_date(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """htmldate's extensive search costs ~25 ms: a page whose text shows no date skips it."""
+    import htmldate
+
+    searches: list[bool] = []
+    real = htmldate.find_date
+
+    def spy(*args: object, **kwargs: object) -> str | None:
+        searches.append(bool(kwargs.get("extensive_search")))
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(htmldate, "find_date", spy)
+    undated = "<h1>Rainfall in the valley</h1>" + _filler(5)
+    assert extract_metadata(_page("", undated), "https://example.org/rain").published is None
+    assert searches == [False]
+    searches.clear()
+    dated = undated + _filler(30) + "<p>Last edited on 3 March 2019.</p>"
+    meta = extract_metadata(_page("", dated), "https://example.org/rain")
+    assert meta.published is not None and meta.published.date().isoformat() == "2019-03-03"
+    assert searches == [False, True]
+
+
+def test_a_date_shown_after_the_page_was_last_modified_is_an_event_s() -> None:
+    head = _meta_date("2025-01-10T09:00:00Z") + (
+        '<meta property="article:modified_time" content="2025-01-12T09:00:00Z">'
+    )
+    body = "<h1>Spring book fair announced</h1><p>Hall 3 · 20 March 2025 · free entry</p>"
+    meta = extract_metadata(_page(head, body), "https://example.org/fair")
+    assert meta.published is not None
+    assert meta.published.date().isoformat() == "2025-01-10"
