@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import Any
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -196,10 +197,45 @@ _BYLINE = etree.XPath(
     "//*[@rel='author' or contains(@class,'byline') or contains(@class,'Byline') or "
     "contains(@class,'author') or contains(@class,'Author') or contains(@id,'byline') or "
     "contains(@class,'posted-by') or contains(@class,'autor') or contains(@class,'auteur')]"
-    "[not(contains(@class,'authoriz'))]"  # "authorization-link": a sign-in link
+    # "authorization-link": a sign-in link; "authorities-...": a menu item
+    "[not(contains(@class,'authoriz') or contains(@class,'authorit'))]"
 )
 _ITEMPROP_AUTHOR = etree.XPath("//*[@itemprop='author' or @itemprop='creator']")
-_BYLINE_START = re.compile(r"^\s*(?:" + alternation(_LEADS) + r")\b\s*:?\s*\S", re.IGNORECASE)
+_BYLINE_START = re.compile(
+    r"^\s*(?:(?:" + alternation(_LEADS) + r")\b\s*[:：]?\s*(?:\S|$)"
+    r"|(?:" + alternation(words("author_labels")) + r")\s*[:：])",
+    re.IGNORECASE,
+)
+# A lead or label standing alone ("Written by", "Author:"): the name is in the next text.
+_LEAD_ALONE = re.compile(
+    r"^\s*(?:" + alternation(_LEADS + words("author_labels")) + r")\s*[:：]?\s*$", re.IGNORECASE
+)
+# Parts of a byline box that hold no name: its date, section, avatar, job title or biography.
+_NOT_NAME_PARTS = frozenset(
+    (
+        "avatar",
+        "categories",
+        "category",
+        "date",
+        "datetime",
+        "job",
+        "jobtitle",
+        "position",
+        "reading",
+        "readtime",
+        "role",
+        "section",
+        "separator",
+        "tag",
+        "tags",
+        "time",
+        "timestamp",
+    )
+)
+# An author box's biography: a byline only where it opens with a lead ("Written by ...").
+_PROSE = frozenset(("bio", "biography", "desc", "description"))
+_CLASS_WORD = re.compile(r"[^a-z]+")
+_MENUS = frozenset(("menu", "submenu", "navbar", "navigation"))
 
 
 def in_comments(el: lxml_html.HtmlElement) -> bool:
@@ -225,19 +261,55 @@ def itemprop_authors(tree: lxml_html.HtmlElement) -> list[str]:
     return out
 
 
+def _marks(el: lxml_html.HtmlElement) -> set[str]:
+    """The words of an element's class and id ('byline__category' -> {'byline', 'category'})."""
+    return set(_CLASS_WORD.split(f"{el.get('class', '')} {el.get('id', '')}".lower()))
+
+
+def _name_text(el: lxml_html.HtmlElement) -> str:
+    """A byline element's text without its parts that hold no name (date, section, bio)."""
+    skip = {
+        id(d)
+        for d in el.iterdescendants()
+        if isinstance(d.tag, str) and _marks(d) & (_NOT_NAME_PARTS | _PROSE)
+    }
+    texts = _ordered_text(el, skip) if skip else el.itertext()
+    return " ".join(" ".join(texts).split())
+
+
+def _ordered_text(el: lxml_html.HtmlElement, skip: set[int]) -> Iterable[str]:
+    """The texts of an element in reading order, without the subtrees in `skip`."""
+    if id(el) not in skip and isinstance(el.tag, str):
+        yield el.text or ""
+        for child in el:
+            yield from _ordered_text(child, skip)
+            yield child.tail or ""
+
+
+def _in_menu(el: lxml_html.HtmlElement) -> bool:
+    """Whether an element is a menu's item ('authorities-board' in a site's navigation)."""
+    for a in el.iterancestors():
+        if a.tag == "nav" or (a.tag not in ("body", "html") and _marks(a) & _MENUS):
+            return True
+    return bool(_marks(el) & _MENUS)
+
+
 def byline_names(tree: lxml_html.HtmlElement, exclude: Iterable[str]) -> tuple[str, ...]:
-    """Names from the first byline-like element (class or rel 'author'/'byline') that has any."""
+    """Names from the first byline-like element (class or rel 'author'/'byline') that has any.
+    An element marked as the byline's date, section or biography is no byline."""
     excluded = list(exclude)
-    found = _BYLINE(tree)[:12]
+    found = [el for el in _BYLINE(tree)[:12] if not _marks(el) & _NOT_NAME_PARTS]
     containers = {id(a) for el in found for a in el.iterancestors()}
     # the innermost byline elements hold the names without the chrome; where they hold none
     # ("By" alone in its own span), their containers are read
     inner = [el for el in found if id(el) not in containers]
     outer = [el for el in found if id(el) in containers]
     for el in inner + outer:
-        if in_comments(el):
+        if in_comments(el) or _in_menu(el):
             continue
-        text = " ".join(" ".join(el.itertext()).split())
+        text = _name_text(el)
+        if _marks(el) & _PROSE and not _BYLINE_START.match(text):
+            continue
         if 2 <= len(text) <= 200:
             names = clean_authors([text], exclude=excluded)
             if names:
@@ -245,16 +317,47 @@ def byline_names(tree: lxml_html.HtmlElement, exclude: Iterable[str]) -> tuple[s
     return ()
 
 
-def text_byline(h1: lxml_html.HtmlElement | None) -> list[str]:
-    """A 'By Jane Doe' / 'Par Moon of Alabama' line among the first texts after the headline."""
-    if h1 is None:
-        return []
+_INLINE = frozenset(("a", "span", "em", "strong", "b", "i", "u", "small", "font", "abbr", "time"))
+
+
+def _line_text(node: Any) -> str:
+    """The line a text node belongs to: its nearest block element's text ('<p>By <a>Jane</a>'),
+    climbing further while the line is a lead alone ('<p>Written by</p><p>Jane Doe</p>')."""
+    el = node.getparent()
+    if el is not None and node.is_tail:
+        el = el.getparent()
+    while el is not None and el.tag in _INLINE and el.getparent() is not None:
+        el = el.getparent()
+    text = " ".join(" ".join(el.itertext()).split()) if el is not None else ""
+    for _ in range(2):
+        if el is None or not _LEAD_ALONE.match(text) or el.getparent() is None:
+            break
+        outer = " ".join(" ".join(el.getparent().itertext()).split())
+        if len(outer) > 200 or not _BYLINE_START.match(outer):
+            break  # the lead's own line is all there is: the caller reads the next text
+        el, text = el.getparent(), outer
+    return text if 0 < len(text) <= 200 else " ".join(str(node).split())
+
+
+def text_byline(anchor: lxml_html.HtmlElement | None, exclude: Iterable[str]) -> tuple[str, ...]:
+    """Names of a 'By Jane Doe' / 'Par Moon of Alabama' / 'Author: ...' line among the first
+    texts after the headline; a lead standing alone ('Written by') takes the next text as its
+    name. A lead inside a sentence ('Try it yourself by printing') opens no byline."""
+    if anchor is None:
+        return ()
+    excluded = list(exclude)
     # text a reader sees: not the code of a <script> or <style> in the body
     shown = "[normalize-space()][not(parent::script or parent::style)]"
-    for node in h1.xpath(f"following::text(){shown}[position() <= 25]"):
-        if _BYLINE_START.match(node):
-            parent = node.getparent()
-            block = parent.getparent() if parent is not None and parent.tag == "a" else parent
-            text = " ".join((block.text_content() if block is not None else str(node)).split())
-            return [text if len(text) <= 200 else str(node)]
-    return []
+    nodes = anchor.xpath(f"following::text(){shown}[position() <= 25]")
+    for index, node in enumerate(nodes):
+        if not _BYLINE_START.match(node):
+            continue
+        text = _line_text(node)
+        if not _BYLINE_START.match(text):
+            continue
+        if _LEAD_ALONE.match(text) and index + 1 < len(nodes):
+            text = f"{text} {' '.join(str(nodes[index + 1]).split())}"
+        names = clean_authors([text], exclude=excluded)
+        if names:
+            return names
+    return ()

@@ -191,7 +191,7 @@ def _author_evidence(
             return names
     return (
         byline_names(p.tree, exclude)
-        or clean_authors(text_byline(p.anchor), exclude=exclude)
+        or text_byline(p.anchor, exclude)
         or clean_authors(entry.authors if entry else (), exclude=exclude)
     )
 

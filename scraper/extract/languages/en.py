@@ -76,6 +76,11 @@ LANGUAGE = Language(
         "last update",
         "last updated",
         "sponsored",
+        "comment",
+        "comments",
+        "one comment",
+        "no comments",
+        "leave a comment",
     ),
     date_leads=("at", "on", "in", "the"),
     roles=(

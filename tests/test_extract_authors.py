@@ -1,0 +1,111 @@
+"""Author rules that must hold on sites never seen: bylines written in many shapes and
+languages, and the desk lines, sections, dates, menus and photo credits that name no one."""
+
+from __future__ import annotations
+
+import pytest
+
+from scraper.extract.metadata import extract_metadata
+
+URL = "https://news.example.org/2025/12/a-story"
+
+
+def _page(body: str, head: str = "", lang: str = "en") -> str:
+    return (
+        f'<html lang="{lang}"><head><title>A story</title>{head}</head><body>'
+        f"<article><h1>A story worth telling</h1>{body}<p>The text of the article.</p>"
+        "</article></body></html>"
+    )
+
+
+def _authors(body: str, head: str = "", lang: str = "en") -> tuple[str, ...]:
+    return extract_metadata(_page(body, head, lang), URL).authors
+
+
+@pytest.mark.parametrize(
+    ("body", "lang", "names"),
+    [
+        ('<div><p>Written by</p><p class="x">Edzel Tabing</p></div>', "en", ("Edzel Tabing",)),
+        ('<p>by <a href="/u/amanda">Amanda</a> · Dec 20, 2025 at 3:00 am</p>', "en", ("Amanda",)),
+        (
+            "<p><span>Von</span> <a>Anna Schmidt</a> und <a>Jonas Weber</a></p>",
+            "de",
+            ("Anna Schmidt", "Jonas Weber"),
+        ),
+        ("<p>Par</p><p>Jeanne Martin et Paul Durand</p>", "fr", ("Jeanne Martin", "Paul Durand")),
+        (
+            "<p>Autor: Ana García, Luis Pérez y Marta Ruiz</p>",
+            "es",
+            ("Ana García", "Luis Pérez", "Marta Ruiz"),
+        ),
+    ],
+)
+def test_a_byline_lead_standing_alone_takes_the_names_after_it(
+    body: str, lang: str, names: tuple[str, ...]
+) -> None:
+    assert _authors(body, lang=lang) == names
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<p><b>Try it out yourself</b> by printing one of our several examples.</p>",
+        "<ul><li><strong>Easy reproduction</strong> by copying messages to curl</li></ul>",
+        "<p>Gebaut <em>Von Hand</em> und mit Liebe.</p>",
+    ],
+)
+def test_by_inside_a_sentence_opens_no_byline(body: str) -> None:
+    assert _authors(body) == ()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '<section class="byline"><span class="byline__release-date">March 20, 2023</span>'
+        '<span class="byline__separator">|</span>'
+        '<span class="byline__category">Wellness &amp; Prevention</span></section>',
+        '<div class="author-box"><span class="author-avatar">NB</span></div>',
+        '<div class="dynamic-author-description">Licensed Q Arabica Grader, M.A. Journalism</div>',
+    ],
+)
+def test_a_byline_box_s_date_section_avatar_or_biography_is_no_author(body: str) -> None:
+    assert _authors(body) == ()
+
+
+def test_a_byline_box_keeps_its_name_beside_its_date_and_avatar() -> None:
+    body = (
+        '<div class="post-author"><span class="author-avatar">NB</span>'
+        '<span class="author-date">May 2, 2024</span><span class="author-name">Nicole Burke</span>'
+        "</div>"
+    )
+    assert _authors(body) == ("Nicole Burke",)
+
+
+def test_a_biography_that_opens_with_a_lead_is_a_byline() -> None:
+    body = (
+        '<div class="author-bio">This post was written by Danielle Padula, Head of Marketing.</div>'
+    )
+    assert _authors(body) == ("Danielle Padula",)
+
+
+def test_a_menu_item_is_no_byline() -> None:
+    body = (
+        '<ul class="menu"><li class="menu-item authorities-board depth-3">'
+        "<a>LSC Code of Ethics and Conduct</a></li></ul>"
+    )
+    assert _authors(body) == ()
+
+
+@pytest.mark.parametrize(
+    ("line", "lang", "names"),
+    [
+        ("by Amanda · Dec 20, 2025 · One comment so far", "en", ("Amanda",)),
+        ("Von Anna Schmidt · 3 Kommentare", "de", ("Anna Schmidt",)),
+        ("Par Jeanne Martin · 12 commentaires", "fr", ("Jeanne Martin",)),
+        ("Por Marta Ruiz · 4 comentarios", "es", ("Marta Ruiz",)),
+    ],
+)
+def test_a_comment_count_in_a_byline_is_no_name(
+    line: str, lang: str, names: tuple[str, ...]
+) -> None:
+    assert _authors(f"<p>{line}</p>", lang=lang) == names
