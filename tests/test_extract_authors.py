@@ -109,3 +109,65 @@ def test_a_comment_count_in_a_byline_is_no_name(
     line: str, lang: str, names: tuple[str, ...]
 ) -> None:
     assert _authors(f"<p>{line}</p>", lang=lang) == names
+
+
+def _meta(*pairs: tuple[str, str]) -> str:
+    return "".join(f'<meta name="{k}" content="{v}">' for k, v in pairs)
+
+
+def test_a_label_pair_naming_the_writer_is_author_markup() -> None:
+    head = _meta(
+        ("twitter:label1", "Written by"),
+        ("twitter:data1", "Chase Bernath"),
+        ("twitter:label2", "Est. reading time"),
+        ("twitter:data2", "9 minutes"),
+    )
+    assert _authors("", head) == ("Chase Bernath",)
+    german = _meta(("twitter:label1", "Geschätzte Lesezeit"), ("twitter:data1", "4 Minuten"))
+    assert _authors("", german, "de") == ()
+
+
+def test_a_citation_author_is_one_person_written_family_name_first() -> None:
+    head = _meta(
+        ("citation_author", "Roy, Aniruddha"),
+        ("citation_author", "Patel, Jyoti R."),
+        ("citation_author", "Müller, Anna Lena"),
+    )
+    assert _authors("", head) == ("Aniruddha Roy", "Jyoti R. Patel", "Anna Lena Müller")
+    # a plain author meta with two names in one value stays two names
+    assert _authors("", _meta(("author", "Jane Doe, John Roe"))) == ("Jane Doe", "John Roe")
+
+
+@pytest.mark.parametrize(
+    ("login", "names"),
+    [
+        ("brandon-peaktwo", ()),
+        ("3d23d65-ddc6-4ce5", ()),
+        ("sara.r.peter", ("Sara R Peter",)),
+        ("hackermondev", ("hackermondev",)),
+    ],
+)
+def test_a_login_slug_is_no_name_but_a_dotted_login_spells_one(
+    login: str, names: tuple[str, ...]
+) -> None:
+    assert _authors("", _meta(("author", login))) == names
+
+
+@pytest.mark.parametrize(
+    ("byline", "lang"),
+    [
+        ("By AFP", "en"),
+        ("By Reuters", "en"),
+        ("Von dpa", "de"),
+        ("Par AFP", "fr"),
+        ("Por EFE", "es"),
+        ("di ANSA", "it"),
+        ("Autor: PAP", "pl"),
+        ("Текст: ТАСС", "ru"),
+        ("By Staff", "en"),
+        ("Von Redaktion", "de"),
+    ],
+)
+def test_a_wire_agency_or_desk_line_is_no_author(byline: str, lang: str) -> None:
+    assert _authors(f'<p class="byline">{byline}</p>', lang=lang) == ()
+    assert _authors(f"<p>{byline}</p>", lang=lang) == ()

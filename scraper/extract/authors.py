@@ -67,6 +67,9 @@ _ROLE_WORDS = frozenset(words("roles"))
 _GENERIC = frozenset(words("desks"))
 _ORGANISATION = frozenset(words("organisation_words"))
 _PARTICLES = frozenset(words("name_particles"))
+_HANDLE = re.compile(r"[a-z0-9]+(?:[._-][a-z0-9]+)+")
+# "sara.r.peter": a login made of the name's words, as e-mail addresses are ("Sara R Peter").
+_DOTTED_LOGIN = re.compile(r"[a-z]+(?:\.[a-z]+)+")
 _NAME_WORD = re.compile(
     r"^(?:[^\W\d_]\.|[^\W\d_]\.[^\W\d_]\.|(?:Mc|Mac|O')?[A-ZÀ-Ý][^\W\d_]*(?:[-'’][A-ZÀ-Ý]?[^\W\d_]+)?)$"
 )
@@ -132,6 +135,8 @@ def _plausible(part: str, from_markup: bool = False) -> bool:
         return False
     if any(c.isdigit() for c in part) and len(words) > 1:
         return False
+    if _HANDLE.fullmatch(part):
+        return False  # "brandon-peaktwo", "3d23d65-ddc6": a login or a slug, not a name
     return any(c.isalpha() for c in part)
 
 
@@ -163,6 +168,8 @@ def split_author(raw: str, *, from_markup: bool = False) -> list[str]:
         for _ in range(2):  # "Posted by", "Words by:" -- lead-ins may stack
             part = _LEAD.sub("", part).strip(" .,:;-–—|")
         part = _TRAIL.sub("", part)
+        if _DOTTED_LOGIN.fullmatch(part):
+            part = " ".join(w.capitalize() for w in part.split("."))
         if index == 0:
             part = _without_title(part)
         if _plausible(part, from_markup):
@@ -236,6 +243,29 @@ _NOT_NAME_PARTS = frozenset(
 _PROSE = frozenset(("bio", "biography", "desc", "description"))
 _CLASS_WORD = re.compile(r"[^a-z]+")
 _MENUS = frozenset(("menu", "submenu", "navbar", "navigation"))
+
+
+# "Roy, Aniruddha": a citation's one author, family name first.
+_FAMILY_FIRST = re.compile(
+    r"^([^\W\d_][\w'’-]+),\s*([^\W\d_][\w.'’-]*(?:\s[^\W\d_][\w.'’-]*){0,2})$"
+)
+_ONE_PER_VALUE = frozenset(("citation_author", "dc.creator", "dcterms.creator"))
+
+
+def meta_authors(meta: dict[str, list[str]], keys: Iterable[str]) -> list[str]:
+    """Author meta values in the order of `keys`, then a Slack-style label pair naming the
+    author (twitter:label1 "Written by", twitter:data1 "Chase Bernath"). A citation_author or
+    dc.creator value names one person, written family name first ("Roy, Aniruddha")."""
+    out = []
+    for key in keys:
+        for value in meta.get(key, ()):
+            flipped = _FAMILY_FIRST.match(value.strip()) if key in _ONE_PER_VALUE else None
+            out.append(f"{flipped[2]} {flipped[1]}" if flipped else value)
+    for n in range(1, 5):
+        labels, data = meta.get(f"twitter:label{n}", ()), meta.get(f"twitter:data{n}", ())
+        if labels and data and _LEAD_ALONE.match(labels[0]):
+            out.append(data[0])
+    return out
 
 
 def in_comments(el: lxml_html.HtmlElement) -> bool:

@@ -33,6 +33,7 @@ from scraper.extract.authors import (
     byline_names,
     clean_authors,
     itemprop_authors,
+    meta_authors,
     name_key,
     text_byline,
 )
@@ -182,7 +183,7 @@ def _author_evidence(
 ) -> tuple[str, ...]:
     sources: tuple[Callable[[], Iterable[str]], ...] = (
         lambda: p.people(p.article.get("author") or p.article.get("creator")),
-        lambda: [v for k in _AUTHOR_META for v in p.meta.get(k, ())],
+        lambda: meta_authors(p.meta, _AUTHOR_META),
         lambda: itemprop_authors(p.tree),
     )
     for source in sources:  # lazily: most pages stop at the first

@@ -13,7 +13,7 @@ LANGUAGE = Language(
     byline_ends=("publiziert", "veröffentlicht", "aktualisiert", "kommentar", "kommentare"),
     date_leads=("am", "um"),
     roles=("redakteur", "redakteurin", "korrespondent"),
-    desks=("gast", "redaktion"),
+    desks=("gast", "redaktion", "dpa", "kna", "epd", "apa", "sda", "afp"),
     organisation_words=(
         "zeitung",
         "nachrichten",

@@ -136,6 +136,12 @@ LANGUAGE = Language(
         "post wires",
         "with post wires",
         "the author",
+        "ap",
+        "afp",
+        "reuters",
+        "associated press",
+        "upi",
+        "bloomberg",
     ),
     organisation_words=(
         "news",

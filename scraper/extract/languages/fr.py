@@ -15,7 +15,7 @@ LANGUAGE = Language(
     byline_ends=("publié", "mis à jour", "commentaire", "commentaires"),
     date_leads=("le", "à", "du", "de"),
     roles=("rédacteur", "rédactrice", "journaliste"),
-    desks=("invité", "anonyme", "rédaction", "redaction"),
+    desks=("invité", "anonyme", "rédaction", "redaction", "afp", "belga", "ats"),
     organisation_words=(
         "journal",
         "presse",

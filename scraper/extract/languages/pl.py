@@ -18,7 +18,7 @@ LANGUAGE = Language(
     byline_ends=("aktualizacja", "zaktualizowano", "opublikowano"),
     date_leads=("dnia",),
     roles=("dziennikarz", "dziennikarka", "redaktor", "korespondent", "reporter", "reporterka"),
-    desks=("redakcja", "gość", "anonim"),
+    desks=("redakcja", "gość", "anonim", "pap"),
     organisation_words=("wiadomości", "gazeta", "dziennik", "redakcja", "tygodnik"),
     credits=(
         r"(?:ten )?(?:artykuł|tekst) (?:został |ukazał się )?(?:pierwotnie |oryginalnie )"
