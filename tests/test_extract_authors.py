@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from scraper.extract.authors import clean_authors
 from scraper.extract.metadata import extract_metadata
 
 URL = "https://news.example.org/2025/12/a-story"
@@ -171,3 +172,34 @@ def test_a_login_slug_is_no_name_but_a_dotted_login_spells_one(
 def test_a_wire_agency_or_desk_line_is_no_author(byline: str, lang: str) -> None:
     assert _authors(f'<p class="byline">{byline}</p>', lang=lang) == ()
     assert _authors(f"<p>{byline}</p>", lang=lang) == ()
+
+
+@pytest.mark.parametrize(
+    ("raw", "names"),
+    [
+        ("by Matt Miller on Dec 16, 2025 at 11:00 AM", ("Matt Miller",)),
+        ("Von Anna Weber am 3. März 2024 um 10:15", ("Anna Weber",)),
+        ("Par Jeanne Martin le 3 mars 2024 à 10h15", ("Jeanne Martin",)),
+        ("Stephen Jesudunsin AI Writer, Embarque", ("Stephen Jesudunsin",)),
+        ("Loona Construction Loona Construction", ("Loona Construction",)),
+        ("Dariusz JaroÅ\x84", ("Dariusz Jaroń",)),
+    ],
+)
+def test_dangling_words_titles_repeats_and_mojibake_leave_the_name(
+    raw: str, names: tuple[str, ...]
+) -> None:
+    assert clean_authors([raw], exclude=["Embarque"]) == names
+
+
+@pytest.mark.parametrize(
+    ("body", "lang", "names"),
+    [
+        ("<div><strong>Contributors:</strong> Janet Loughrey</div>", "en", ("Janet Loughrey",)),
+        ("<h3>About the author</h3><p>Cassidy Horton</p>", "en", ("Cassidy Horton",)),
+        ("<p>Über die Autorin: Anna Schmidt</p>", "de", ("Anna Schmidt",)),
+    ],
+)
+def test_labelled_author_lines_name_their_authors(
+    body: str, lang: str, names: tuple[str, ...]
+) -> None:
+    assert _authors(body, lang=lang) == names

@@ -59,7 +59,7 @@ _PICTURE_LIBRARY = re.compile(
     re.IGNORECASE,
 )
 _SITE_CREDIT = re.compile(r"\b(?:" + alternation(words("site_credits")) + r")\b", re.IGNORECASE)
-_TRAIL = re.compile(r"\s+(?:" + alternation(words("date_leads")) + r")$", re.IGNORECASE)
+_TRAIL = re.compile(r"(?:\s+(?:" + alternation(words("date_leads")) + r"))+$", re.IGNORECASE)
 _WEEKDAY = re.compile(r"\b(?:" + alternation(words("weekdays")) + r")\b\.?,?", re.IGNORECASE)
 # Job titles after a name ("AP Auto Writer", "Live Science Contributor", "Opinion Columnist").
 _ROLE_WORDS = frozenset(words("roles"))
@@ -106,7 +106,7 @@ def _strip_dates(text: str) -> str:
         if found is None:
             break
         text = text[: found.start] + " " + text[found.end :]
-    text = re.sub(r"\b[0-2]?\d[:.][0-5]\d(?:\s*[ap]\.?m\.?)?(?:\s+[A-Z]{2,4}\b)?", " ", text)
+    text = re.sub(r"\b[0-2]?\d[:.h][0-5]\d(?:\s*[ap]\.?m\.?)?(?:\s+[A-Z]{2,4}\b)?", " ", text)
     return _WEEKDAY.sub(" ", text)
 
 
@@ -142,32 +142,53 @@ def _plausible(part: str, from_markup: bool = False) -> bool:
 
 def _without_title(part: str) -> str:
     """'Keith Barry Senior Autos Reporter' -> 'Keith Barry': a byline's first name with its job
-    title written after it, no comma between. Later parts are left whole: there a title stands
-    alone ('Tom Krisher, AP Auto Writer') and is dropped as one."""
+    title written after it, no comma between ('Stephen Jesudunsin AI Writer': 'AI' is the
+    title's too). Later parts are left whole: there a title stands alone ('Tom Krisher, AP Auto
+    Writer') and is dropped as one."""
     words_ = part.split()
     for i, word in enumerate(words_[2:], start=2):
         if word.casefold().strip(".,") in _ROLE_WORDS:
-            head = " ".join(words_[:i])
-            return head if looks_like_person(head) else part
+            head = words_[:i]
+            while len(head) > 2 and head[-1].isupper():
+                head.pop()
+            return " ".join(head) if looks_like_person(" ".join(head)) else part
     return part
+
+
+def _once(part: str) -> str:
+    """'Loona Construction Loona Construction': a name repeated by the page's markup, once."""
+    words_ = part.split()
+    for size in range(1, len(words_) // 2 + 1):
+        if len(words_) % size == 0 and words_ == words_[:size] * (len(words_) // size):
+            return " ".join(words_[:size])
+    return part
+
+
+def _fix_mojibake(text: str) -> str:
+    """'Dariusz JaroÅ\x84' -> 'Dariusz Jaroń': UTF-8 read as Latin-1 by the page's own code."""
+    if not re.search("[ÃÅÄÐÑ][\x80-\xbf]", text):
+        return text
+    try:
+        return text.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return text
 
 
 def split_author(raw: str, *, from_markup: bool = False) -> list[str]:
     """The names in one raw author string."""
-    text = unicodedata.normalize("NFKC", raw or "").strip()
+    text = _fix_mojibake(unicodedata.normalize("NFKC", raw or "").strip())
     if not text or re.match(r"^(https?:|www\.|/)", text) or len(text) > 300:
         return []
     text = _PHOTO.sub(" ", _JUNK.sub(" ", text))
     if _PICTURE_LIBRARY.search(text) or _SITE_CREDIT.search(text):
         return []  # "Jane Doe / Getty Images", "Websites by CivicPlus": pictures and sites
-    text = _strip_dates(text)
-    text = " ".join(text.split())
-    names = []
+    text = " ".join(_strip_dates(text).split())
+    names: list[str] = []
     for index, part in enumerate(_SPLIT.split(text)):
         part = part.strip(" .,:;-–—|·•()[]\"'")
         for _ in range(2):  # "Posted by", "Words by:" -- lead-ins may stack
             part = _LEAD.sub("", part).strip(" .,:;-–—|")
-        part = _TRAIL.sub("", part)
+        part = _once(_TRAIL.sub("", part))
         if _DOTTED_LOGIN.fullmatch(part):
             part = " ".join(w.capitalize() for w in part.split("."))
         if index == 0:
@@ -210,7 +231,7 @@ _BYLINE = etree.XPath(
 _ITEMPROP_AUTHOR = etree.XPath("//*[@itemprop='author' or @itemprop='creator']")
 _BYLINE_START = re.compile(
     r"^\s*(?:(?:" + alternation(_LEADS) + r")\b\s*[:：]?\s*(?:\S|$)"
-    r"|(?:" + alternation(words("author_labels")) + r")\s*[:：])",
+    r"|(?:" + alternation(words("author_labels")) + r")\s*(?:[:：]|$))",
     re.IGNORECASE,
 )
 # A lead or label standing alone ("Written by", "Author:"): the name is in the next text.

@@ -31,7 +31,17 @@ LANGUAGE = Language(
         "this post was written by",
         "this article was written by",
     ),
-    author_labels=("author", "authors", "text", "posted", "written"),
+    author_labels=(
+        "author",
+        "authors",
+        "text",
+        "posted",
+        "written",
+        "contributor",
+        "contributors",
+        "about the author",
+        "about the authors",
+    ),
     photo_credits=(
         "photo",
         "photos",

@@ -8,7 +8,7 @@ LANGUAGE = Language(
         "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
     ),
     byline_leads=("por", "publicado por", "escrito por", "texto"),
-    author_labels=("autor", "autores"),
+    author_labels=("autor", "autores", "sobre el autor"),
     photo_credits=("foto", "fotos", "fotografía", "imagen"),
     and_words=("y",),
     site_credits=("desarrollado por", "diseñado por", "diseño web por"),

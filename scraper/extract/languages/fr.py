@@ -8,7 +8,7 @@ LANGUAGE = Language(
         "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
     ),
     byline_leads=("par", "publié par", "écrit par", "texte"),
-    author_labels=("auteur", "auteurs"),
+    author_labels=("auteur", "auteurs", "à propos de l'auteur"),
     photo_credits=("photo", "crédit photo", "crédits photo", "illustration"),
     and_words=("et",),
     site_credits=("propulsé par", "réalisé par", "conçu par", "site réalisé par"),
