@@ -203,3 +203,72 @@ def test_labelled_author_lines_name_their_authors(
     body: str, lang: str, names: tuple[str, ...]
 ) -> None:
     assert _authors(body, lang=lang) == names
+
+
+@pytest.mark.parametrize(
+    ("line", "lang", "names"),
+    [
+        ("By Jane Doe and John Roe", "en", ("Jane Doe", "John Roe")),
+        ("Von Anna Schmidt und Jonas Weber", "de", ("Anna Schmidt", "Jonas Weber")),
+        ("Par Jeanne Martin et Paul Durand", "fr", ("Jeanne Martin", "Paul Durand")),
+        (
+            "Por Ana García, Luis Pérez y Marta Ruiz",
+            "es",
+            ("Ana García", "Luis Pérez", "Marta Ruiz"),
+        ),
+        ("Autor: Jan Kowalski i Anna Nowak", "pl", ("Jan Kowalski", "Anna Nowak")),
+        ("Автор: Иван Петров и Мария Сидорова", "ru", ("Иван Петров", "Мария Сидорова")),
+        ("Door Jan Jansen en Piet de Vries", "nl", ("Jan Jansen", "Piet de Vries")),
+        ("Av Anna Andersson och Erik Berg", "sv", ("Anna Andersson", "Erik Berg")),
+        ("Por Ana Souza e João Silva", "pt", ("Ana Souza", "João Silva")),
+        ("di Marco Rossi e Luca Bianchi", "it", ("Marco Rossi", "Luca Bianchi")),
+        ("By Dan Smith and Ian Wu", "en", ("Dan Smith", "Ian Wu")),
+    ],
+)
+def test_a_byline_of_several_authors_is_split_in_every_language(
+    line: str, lang: str, names: tuple[str, ...]
+) -> None:
+    assert _authors(f"<p>{line}</p>", lang=lang) == names
+    assert _authors(f'<div class="byline">{line}</div>', lang=lang) == names
+
+
+@pytest.mark.parametrize(
+    ("body", "lang", "names"),
+    [
+        (
+            '<div class="x"><a href="/wirecutter/authors/kimber-streams/">Kimber Streams</a></div>',
+            "en",
+            ("Kimber Streams",),
+        ),
+        (
+            '<p><a href="/autor/anna-schmidt">Anna Schmidt</a> und '
+            '<a href="/autor/jonas-weber">Jonas Weber</a></p>',
+            "de",
+            ("Anna Schmidt", "Jonas Weber"),
+        ),
+        (
+            '<span><a href="https://news.example.org/auteur/jmartin/">Jeanne Martin</a></span>',
+            "fr",
+            ("Jeanne Martin",),
+        ),
+    ],
+)
+def test_a_link_to_the_author_s_page_next_to_the_headline_names_the_author(
+    body: str, lang: str, names: tuple[str, ...]
+) -> None:
+    assert _authors(body, lang=lang) == names
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '<div><a href="/authors/">Our writers</a></div>',
+        '<div><a href="/author/jane-doe/">More from our team</a></div>',
+        '<aside><a href="/author/jane-doe/">Jane Doe</a></aside>',
+        '<div class="comments"><a href="/author/jane-doe/">Jane Doe</a></div>',
+        '<div><a href="/authors/news-example/">News Example</a></div>',
+    ],
+)
+def test_author_links_of_menus_asides_comments_or_the_site_name_no_author(body: str) -> None:
+    head = '<meta property="og:site_name" content="News Example">'
+    assert _authors(body, head) == ()

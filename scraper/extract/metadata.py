@@ -37,6 +37,7 @@ from scraper.extract.authors import (
     name_key,
     text_byline,
 )
+from scraper.extract.bylines import author_links
 from scraper.extract.dates import (
     find_date,
     localise,
@@ -70,6 +71,7 @@ PRECEDENCE: dict[str, tuple[str, ...]] = {
         "itemprop=author",
         "byline elements (class/rel author)",
         "'By ...' text after the title",
+        "links to an author's page next to the title",
         "feed entry",
     ),
     "published": (
@@ -193,6 +195,7 @@ def _author_evidence(
     return (
         byline_names(p.tree, exclude)
         or text_byline(p.anchor, exclude)
+        or author_links(p.anchor, exclude)
         or clean_authors(entry.authors if entry else (), exclude=exclude)
     )
 

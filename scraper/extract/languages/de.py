@@ -4,6 +4,14 @@ from scraper.extract.languages import Language
 
 LANGUAGE = Language(
     code="de",
+    author_paths=(
+        "autor",
+        "autoren",
+        "autorin",
+        "autorinnen",
+        "redakteur",
+        "redakteurin",
+    ),
     months=("januar februar märz april mai juni juli august september oktober november dezember",),
     byline_leads=("von", "geschrieben von"),
     author_labels=("autor", "autorin", "verfasser", "über den autor", "über die autorin"),

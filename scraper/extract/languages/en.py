@@ -6,6 +6,20 @@ _ART = r"(?:article|story|post|piece|essay|report|column|interview|text)"
 
 LANGUAGE = Language(
     code="en",
+    author_paths=(
+        "author",
+        "authors",
+        "writer",
+        "writers",
+        "contributor",
+        "contributors",
+        "columnist",
+        "columnists",
+        "reporter",
+        "reporters",
+        "journalist",
+        "journalists",
+    ),
     months=(
         "january february march april may june july august september october november december",
     ),

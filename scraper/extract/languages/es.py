@@ -4,6 +4,13 @@ from scraper.extract.languages import Language
 
 LANGUAGE = Language(
     code="es",
+    author_paths=(
+        "autor",
+        "autores",
+        "autora",
+        "periodista",
+        "periodistas",
+    ),
     months=(
         "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
     ),

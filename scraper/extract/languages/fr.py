@@ -4,6 +4,12 @@ from scraper.extract.languages import Language
 
 LANGUAGE = Language(
     code="fr",
+    author_paths=(
+        "auteur",
+        "auteurs",
+        "journaliste",
+        "journalistes",
+    ),
     months=(
         "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
     ),

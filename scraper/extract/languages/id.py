@@ -4,6 +4,7 @@ from scraper.extract.languages import Language
 
 LANGUAGE = Language(
     code="id",
+    author_paths=("penulis",),
     months=(
         "januari februari maret april mei juni juli agustus september oktober november desember",
     ),

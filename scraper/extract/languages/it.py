@@ -4,6 +4,12 @@ from scraper.extract.languages import Language
 
 LANGUAGE = Language(
     code="it",
+    author_paths=(
+        "autore",
+        "autori",
+        "autrice",
+        "giornalista",
+    ),
     months=(
         "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre "
         "dicembre",

@@ -4,6 +4,12 @@ from scraper.extract.languages import Language
 
 LANGUAGE = Language(
     code="nl",
+    author_paths=(
+        "auteur",
+        "auteurs",
+        "redacteur",
+        "redacteuren",
+    ),
     months=(
         "januari februari maart april mei juni juli augustus september oktober november december",
     ),

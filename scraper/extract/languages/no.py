@@ -4,6 +4,11 @@ from scraper.extract.languages import Language
 
 LANGUAGE = Language(
     code="no",
+    author_paths=(
+        "forfatter",
+        "journalist",
+        "skribent",
+    ),
     byline_leads=("av",),
     and_words=("og",),
     date_leads=("kl", "kl."),

@@ -4,6 +4,12 @@ from scraper.extract.languages import Language
 
 LANGUAGE = Language(
     code="pl",
+    author_paths=(
+        "autor",
+        "autorzy",
+        "autorka",
+        "dziennikarz",
+    ),
     months=(
         "stycznia lutego marca kwietnia maja czerwca lipca sierpnia września października "
         "listopada grudnia",

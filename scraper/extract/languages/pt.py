@@ -4,6 +4,13 @@ from scraper.extract.languages import Language
 
 LANGUAGE = Language(
     code="pt",
+    author_paths=(
+        "autor",
+        "autores",
+        "autora",
+        "colunista",
+        "jornalista",
+    ),
     months=(
         "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",
     ),

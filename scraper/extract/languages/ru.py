@@ -4,6 +4,11 @@ from scraper.extract.languages import Language
 
 LANGUAGE = Language(
     code="ru",
+    author_paths=(
+        "avtor",
+        "avtory",
+        "authors",
+    ),
     months=(
         "января февраля марта апреля мая июня июля августа сентября октября ноября декабря",
         "январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь",

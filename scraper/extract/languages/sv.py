@@ -4,6 +4,12 @@ from scraper.extract.languages import Language
 
 LANGUAGE = Language(
     code="sv",
+    author_paths=(
+        "skribent",
+        "skribenter",
+        "forfattare",
+        "reporter",
+    ),
     months=(
         "januari februari mars april maj juni juli augusti september oktober november december",
     ),
