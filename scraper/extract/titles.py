@@ -113,6 +113,11 @@ def names_of_site(p: PageEvidence, url: str | None) -> tuple[str | None, list[st
         )
         if n
     ]
+    # a name that is the page's own title ('Headline | Clay' as og:site_name) is the site's only
+    # in its last part: the headline is no site name
+    titles = {name_key(t) for t in (p.title, p.meta1("og:title")) if t}
+    names = [n.rsplit(" | ", 1)[-1] if name_key(n) in titles else n for n in names]
+    names = [n for n in names if name_key(n) not in titles]
     for n in list(names):
         names.extend(n.split(" | "))
     key = site_key(url)
