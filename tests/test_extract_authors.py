@@ -272,3 +272,34 @@ def test_a_link_to_the_author_s_page_next_to_the_headline_names_the_author(
 def test_author_links_of_menus_asides_comments_or_the_site_name_no_author(body: str) -> None:
     head = '<meta property="og:site_name" content="News Example">'
     assert _authors(body, head) == ()
+
+
+@pytest.mark.parametrize(
+    ("byline", "lang"),
+    [
+        ('<span class="article-author-name">Associated Press</span>', "en"),
+        (
+            '<a class="article-author__name">Reuters,</a> <span class="article-author__name">'
+            "Washington,</span>",
+            "en",
+        ),
+        ('<span class="autor">Von dpa</span>', "de"),
+        ('<span class="auteur">Par AFP</span>', "fr"),
+    ],
+)
+def test_a_byline_naming_an_agency_ends_the_search_for_a_person(byline: str, lang: str) -> None:
+    related = '<div class="related-links-author">Ryan McKenna</div>'
+    assert _authors(f"<div>{byline}</div><p>Body.</p>{related}", lang=lang) == ()
+
+
+def test_a_user_name_stays_a_name_a_url_slug_does_not() -> None:
+    assert _authors("", _meta(("author", "kei_eno"))) == ("kei_eno",)
+    assert _authors("", _meta(("author", "jane-doe-2"))) == ()
+
+
+def test_an_author_box_headed_the_author_names_who_follows() -> None:
+    body = (
+        '<div class="author-container"><div class="article-author">The Author</div>'
+        '<div class="author-card"><span class="author-meta--name">Nicole Burke</span></div></div>'
+    )
+    assert _authors(body) == ("Nicole Burke",)

@@ -67,7 +67,7 @@ _ROLE_WORDS = frozenset(words("roles"))
 _GENERIC = frozenset(words("desks"))
 _ORGANISATION = frozenset(words("organisation_words"))
 _PARTICLES = frozenset(words("name_particles"))
-_HANDLE = re.compile(r"[a-z0-9]+(?:[._-][a-z0-9]+)+")
+_HANDLE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+|\w*\d\w*(?:[.-]\w+)+")
 # "sara.r.peter": a login made of the name's words, as e-mail addresses are ("Sara R Peter").
 _DOTTED_LOGIN = re.compile(r"[a-z]+(?:\.[a-z]+)+")
 _NAME_WORD = re.compile(
@@ -136,7 +136,7 @@ def _plausible(part: str, from_markup: bool = False) -> bool:
     if any(c.isdigit() for c in part) and len(words) > 1:
         return False
     if _HANDLE.fullmatch(part):
-        return False  # "brandon-peaktwo", "3d23d65-ddc6": a login or a slug, not a name
+        return False  # "brandon-peaktwo", "3d23d65-ddc6": a URL's slug, not a name
     return any(c.isalpha() for c in part)
 
 
@@ -199,6 +199,16 @@ def split_author(raw: str, *, from_markup: bool = False) -> list[str]:
         # beside people's names, a lone lower-case word is a topic ("software"), not a user name
         names = [n for n in names if not (n.islower() and len(n.split()) == 1)] or names
     return names
+
+
+def names_a_desk(raw: str) -> bool:
+    """Whether a byline names a desk or an agency ('Associated Press', 'Reuters, Washington'):
+    then the page names no person, and later bylines are other articles'."""
+    for part in _SPLIT.split(" ".join(unicodedata.normalize("NFKC", raw).split())):
+        part = _LEAD.sub("", part.strip(" .,:;-–—|·•()[]\"'")).strip(" .,:;-–—|")
+        if part.casefold() in _GENERIC:
+            return True
+    return False
 
 
 def clean_authors(
@@ -363,7 +373,7 @@ def byline_names(tree: lxml_html.HtmlElement, exclude: Iterable[str]) -> tuple[s
             continue
         if 2 <= len(text) <= 200:
             names = clean_authors([text], exclude=excluded)
-            if names:
+            if names or names_a_desk(text):
                 return names
     return ()
 

@@ -55,6 +55,8 @@ LANGUAGE = Language(
         "contributors",
         "about the author",
         "about the authors",
+        "the author",
+        "the authors",
     ),
     photo_credits=(
         "photo",
