@@ -303,3 +303,13 @@ def test_an_author_box_headed_the_author_names_who_follows() -> None:
         '<div class="author-card"><span class="author-meta--name">Nicole Burke</span></div></div>'
     )
     assert _authors(body) == ("Nicole Burke",)
+
+
+def test_a_name_with_the_is_an_organisation_so_the_site_s_name_is_dropped_from_markup() -> None:
+    head = (
+        '<meta property="og:site_name" content="The Commercial Appeal">'
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "H", "author": '
+        '[{"@type": "Person", "name": "Manoj Jain"}, {"@type": "Person", "name": "Jagpreet '
+        'Chhatwal"}, {"@type": "Person", "name": "The Commercial Appeal"}]}</script>'
+    )
+    assert _authors("", head) == ("Manoj Jain", "Jagpreet Chhatwal")

@@ -170,6 +170,7 @@ LANGUAGE = Language(
         "bloomberg",
     ),
     organisation_words=(
+        "the",
         "news",
         "research",
         "security",
