@@ -329,12 +329,13 @@ def _marks(el: lxml_html.HtmlElement) -> set[str]:
 
 def _name_text(el: lxml_html.HtmlElement) -> str:
     """A byline element's text without its parts that hold no name (date, section, bio)."""
-    skip = {
-        id(d)
+    # the list keeps lxml's proxies alive, so the ids stay theirs while the text is read
+    marked = [
+        d
         for d in el.iterdescendants()
         if isinstance(d.tag, str) and _marks(d) & (_NOT_NAME_PARTS | _PROSE)
-    }
-    texts = _ordered_text(el, skip) if skip else el.itertext()
+    ]
+    texts = _ordered_text(el, {id(d) for d in marked}) if marked else el.itertext()
     return " ".join(" ".join(texts).split())
 
 
