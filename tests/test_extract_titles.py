@@ -33,3 +33,36 @@ def test_the_site_s_name_is_stripped_from_a_metadata_title() -> None:
         "<body><p>Text.</p></body></html>"
     )
     assert extract_metadata(html, "https://backstube.example/a").title == "Ein Artikel über Brot"
+
+
+@pytest.mark.parametrize(
+    ("blog", "post", "lang"),
+    [
+        ("Engora Data Blog", "Small adventures with small language models", "en"),
+        ("Das Datenblog", "Kleine Abenteuer mit kleinen Sprachmodellen", "de"),
+    ],
+)
+def test_an_h1_linking_to_the_home_page_is_the_blog_s_name_not_the_title(
+    blog: str, post: str, lang: str
+) -> None:
+    html = (
+        f'<html lang="{lang}"><head><title>{blog}: {post}</title>'
+        f'<meta property="og:title" content="{post}"></head><body>'
+        f'<div class="header"><h1 class="title"><a href="https://blog.example.com/">{blog}</a></h1>'
+        f'</div><div class="post"><h3 class="post-title">{post}</h3><p>Body text.</p></div>'
+        "</body></html>"
+    )
+    meta = extract_metadata(html, "https://blog.example.com/2025/12/post.html")
+    assert meta.title == post
+
+
+def test_a_byline_after_the_blog_s_name_is_still_read_when_the_title_is_elsewhere() -> None:
+    html = (
+        "<html><head><title>Notes: A post</title>"
+        '<meta property="og:title" content="A post about things"></head><body>'
+        '<h1><a href="/">Notes</a></h1><p>By Jane Doe</p>'
+        "<article><h2>A post about things</h2><p>Body text, and more.</p></article></body></html>"
+    )
+    meta = extract_metadata(html, "https://notes.example.com/a-post")
+    assert meta.title == "A post about things"
+    assert meta.authors == ("Jane Doe",)

@@ -72,6 +72,7 @@ PRECEDENCE: dict[str, tuple[str, ...]] = {
         "byline elements (class/rel author)",
         "'By ...' text after the title",
         "links to an author's page next to the title",
+        "'By ...' text after the first <h1>, when the title is another heading",
         "feed entry",
     ),
     "published": (
@@ -196,6 +197,7 @@ def _author_evidence(
         byline_names(p.tree, exclude)
         or text_byline(p.anchor, exclude)
         or author_links(p.anchor, exclude)
+        or (text_byline(p.h1, exclude) if p.h1 is not p.anchor else ())
         or clean_authors(entry.authors if entry else (), exclude=exclude)
     )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from urllib.parse import urljoin, urlsplit
 
 from scraper.extract.attribution import site_key
 from scraper.extract.authors import name_key
@@ -59,7 +60,8 @@ def headline(p: PageEvidence, site_keys: set[str], entry: FeedEntry | None) -> s
         )
         if t
     ]
-    h1s = [h for h in p.h1s if name_key(h) not in site_keys]
+    home = _home_links(p)
+    h1s = [h for h in p.h1s if name_key(h) not in site_keys and name_key(h) not in home]
     for h1 in h1s:
         key = name_key(h1)
         if any(key in _variants(t) for t in metas):
@@ -81,6 +83,16 @@ def headline(p: PageEvidence, site_keys: set[str], entry: FeedEntry | None) -> s
     for t in stripped_metas:  # ... else a blog's or a section's name is the only <h1>
         return _strip_section(t)
     return first(*h1s, entry.title if entry else None)
+
+
+def _home_links(p: PageEvidence) -> set[str]:
+    """Keys of <h1>s that link to the site's home page: a blog's name, not the post's title."""
+    out = set()
+    for h in p.h1_elements:
+        hrefs = [urlsplit(urljoin(p.url or "", a)) for a in h.xpath(".//a/@href")]
+        if hrefs and all(u.path.strip("/") == "" and not u.query for u in hrefs):
+            out.add(name_key(h.text_content()))
+    return out
 
 
 def _overlap(a: str, b: str) -> float:
