@@ -313,3 +313,20 @@ def test_a_name_with_the_is_an_organisation_so_the_site_s_name_is_dropped_from_m
         'Chhatwal"}, {"@type": "Person", "name": "The Commercial Appeal"}]}</script>'
     )
     assert _authors("", head) == ("Manoj Jain", "Jagpreet Chhatwal")
+
+
+@pytest.mark.parametrize(
+    ("line", "lang"),
+    [
+        ("Published 12 March 2024, 10:15", "en"),
+        ("Veröffentlicht am 12. März 2024", "de"),
+        ("Publié le 12 mars 2024 à 10h15", "fr"),
+        ("Photo: Jane Doe", "en"),
+        ("Foto: Max Muster", "de"),
+        ("Crédit photo : Jean Dupont", "fr"),
+        ("Foto: Marta Ruiz", "es"),
+        ("Wellness & Prevention", "en"),
+    ],
+)
+def test_a_date_a_photo_credit_or_a_section_in_a_byline_names_no_one(line: str, lang: str) -> None:
+    assert _authors(f'<div class="byline">{line}</div>', lang=lang) == ()

@@ -196,8 +196,11 @@ def split_author(raw: str, *, from_markup: bool = False) -> list[str]:
         if _plausible(part, from_markup):
             names.append(_fix_case(part))
     if not from_markup and len(names) > 1:
-        # beside people's names, a lone lower-case word is a topic ("software"), not a user name
+        # beside people's names, a lone lower-case word is a topic ("software"), not a user name;
+        # single words only ("Wellness & Prevention") are a section's topics, not people
         names = [n for n in names if not (n.islower() and len(n.split()) == 1)] or names
+        if len(names) > 1 and all(len(n.split()) == 1 for n in names):
+            return []
     return names
 
 
