@@ -330,3 +330,26 @@ def test_a_name_with_the_is_an_organisation_so_the_site_s_name_is_dropped_from_m
 )
 def test_a_date_a_photo_credit_or_a_section_in_a_byline_names_no_one(line: str, lang: str) -> None:
     assert _authors(f'<div class="byline">{line}</div>', lang=lang) == ()
+
+
+@pytest.mark.parametrize(
+    ("byline", "lang", "names"),
+    [
+        ("By Charles Patterson, WCI Columnist", "en", ("Charles Patterson",)),
+        ("Von Anna Schmidt", "de", ("Anna Schmidt",)),
+        ("Par Jeanne Martin et Paul Durand", "fr", ("Jeanne Martin", "Paul Durand")),
+    ],
+)
+def test_a_shown_byline_beats_markup_naming_someone_the_page_never_shows(
+    byline: str, lang: str, names: tuple[str, ...]
+) -> None:
+    head = _meta(("author", "Josh Katzowitz"))
+    assert _authors(f"<p>{byline}</p>", head, lang) == names
+
+
+def test_markup_naming_someone_the_page_shows_beats_the_byline() -> None:
+    head = _meta(("author", "Stef Keegan"))
+    body = "<p>By Lizzie Streit</p><p>Posted by Stef Keegan in Recipes</p>"
+    assert _authors(body, head) == ("Stef Keegan",)
+    # a 'By' line that names no person leaves the markup's author
+    assert _authors("<p>By hiring a planner, you save time.</p>", head) == ("Stef Keegan",)

@@ -33,6 +33,7 @@ from scraper.extract.authors import (
     byline_names,
     clean_authors,
     itemprop_authors,
+    looks_like_person,
     meta_authors,
     name_key,
     text_byline,
@@ -68,7 +69,9 @@ PRECEDENCE: dict[str, tuple[str, ...]] = {
     "authors": (
         "JSON-LD author",
         "meta author/article:author/dc.creator/parsely/sailthru/citation_author",
+        "twitter:label/data pair 'Written by'",
         "itemprop=author",
+        "(a markup author the page never shows gives way to the 'By' line after the title)",
         "byline elements (class/rel author)",
         "'By ...' text after the title",
         "links to an author's page next to the title",
@@ -192,7 +195,7 @@ def _author_evidence(
     for source in sources:  # lazily: most pages stop at the first
         names = clean_authors(source(), exclude=exclude, from_markup=True)
         if names:
-            return names
+            return _shown_or(names, p, exclude)
     return (
         byline_names(p.tree, exclude)
         or text_byline(p.anchor, exclude)
@@ -200,6 +203,16 @@ def _author_evidence(
         or (text_byline(p.h1, exclude) if p.h1 is not p.anchor else ())
         or clean_authors(entry.authors if entry else (), exclude=exclude)
     )
+
+
+def _shown_or(names: tuple[str, ...], p: PageEvidence, exclude: list[str]) -> tuple[str, ...]:
+    """The markup's authors, unless the page shows none of them and its 'By' line names other
+    people: then the markup names the account that posted the page, the byline who wrote it."""
+    shown = p.text.text.casefold()
+    if any(n.casefold() in shown for n in names):
+        return names
+    byline = text_byline(p.anchor, exclude)
+    return byline if byline and all(looks_like_person(n) for n in byline) else names
 
 
 def _dates(
