@@ -353,3 +353,17 @@ def test_markup_naming_someone_the_page_shows_beats_the_byline() -> None:
     assert _authors(body, head) == ("Stef Keegan",)
     # a 'By' line that names no person leaves the markup's author
     assert _authors("<p>By hiring a planner, you save time.</p>", head) == ("Stef Keegan",)
+
+
+@pytest.mark.parametrize(
+    ("raw", "names"),
+    [
+        ("By Danielle Padula, Head of Marketing and Community Development", ("Danielle Padula",)),
+        ("Jane Doe, Staff Writer and Host of The Morning Show", ("Jane Doe",)),
+        ("Von Anna Schmidt, Redakteurin für Politik und Wirtschaft", ("Anna Schmidt",)),
+        ("Par Jeanne Martin, journaliste politique et culture", ("Jeanne Martin",)),
+        ("By Jane Doe and John Roe, Staff Writers", ("Jane Doe", "John Roe")),
+    ],
+)
+def test_and_inside_a_job_title_joins_no_names(raw: str, names: tuple[str, ...]) -> None:
+    assert clean_authors([raw]) == names

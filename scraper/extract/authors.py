@@ -43,6 +43,8 @@ _SPLIT = re.compile(
     r"|(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<=\w\w)\.\s+(?=[^\W\d_]{2}))\s*",
     re.IGNORECASE,
 )
+_SPLIT_KEPT = re.compile(f"({_SPLIT.pattern})", re.IGNORECASE)
+_AND = re.compile(r"^\s*(?:&|" + alternation(words("and_words")) + r")\s*$", re.IGNORECASE)
 _JUNK = re.compile(
     r"\S+@\S+\.\w+|https?://\S+|www\.\S+|(?<!\w)@\w+|\b(?:"
     + alternation(words("byline_ends"))
@@ -184,7 +186,12 @@ def split_author(raw: str, *, from_markup: bool = False) -> list[str]:
         return []  # "Jane Doe / Getty Images", "Websites by CivicPlus": pictures and sites
     text = " ".join(_strip_dates(text).split())
     names: list[str] = []
-    for index, part in enumerate(_SPLIT.split(text)):
+    pieces = _SPLIT_KEPT.split(text)
+    in_title = False
+    for index, part in enumerate(pieces[0::2]):
+        if in_title and _AND.match(pieces[2 * index - 1]):
+            continue  # "Head of Marketing and Community Development": the title goes on
+        in_title = any(w.casefold().strip(".,") in _ROLE_WORDS for w in part.split())
         part = part.strip(" .,:;-–—|·•()[]\"'")
         for _ in range(2):  # "Posted by", "Words by:" -- lead-ins may stack
             part = _LEAD.sub("", part).strip(" .,:;-–—|")
