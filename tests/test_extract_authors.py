@@ -367,3 +367,13 @@ def test_markup_naming_someone_the_page_shows_beats_the_byline() -> None:
 )
 def test_and_inside_a_job_title_joins_no_names(raw: str, names: tuple[str, ...]) -> None:
     assert clean_authors([raw]) == names
+
+
+def test_a_broken_link_next_to_the_headline_breaks_nothing() -> None:
+    body = (
+        '<p><a href="http://[broken/author/jane-doe">Jane Doe</a></p>'
+        '<p><a href="/author/john-roe">John Roe</a></p>'
+    )
+    meta = extract_metadata(_page(body), URL)
+    assert meta.title == "A story worth telling"
+    assert meta.authors == ("John Roe",)

@@ -77,13 +77,19 @@ _NAME_WORD = re.compile(
 )
 
 
+_DOMAIN_END = re.compile(r"\.(com|net|org|info|co\.uk)\b")
+_THE = re.compile(r"^the\s+")
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
 def name_key(name: str) -> str:
     """A comparison key: case, accents, punctuation, 'the' and '.com' ignored."""
-    folded = unicodedata.normalize("NFKD", name.casefold())
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
-    folded = re.sub(r"\.(com|net|org|info|co\.uk)\b", "", folded)
-    folded = re.sub(r"^the\s+", "", folded)
-    return re.sub(r"[\W_]+", "", folded)
+    folded = name.casefold()
+    if not folded.isascii():  # most names are: the accents' pass is skipped for them
+        folded = unicodedata.normalize("NFKD", folded)
+        folded = "".join(c for c in folded if not unicodedata.combining(c))
+    folded = _DOMAIN_END.sub("", folded)
+    return _NOT_WORD.sub("", _THE.sub("", folded))
 
 
 def looks_like_person(name: str) -> bool:

@@ -31,9 +31,17 @@ _AFTER = 40
 _BEFORE = 12
 
 
+def _path(href: str) -> str:
+    """A link's path; none for a link that is no URL ('http://[x')."""
+    try:
+        return urlsplit(href).path
+    except ValueError:
+        return ""
+
+
 def _slug_names(href: str, text: str) -> bool:
     """Whether the link's slug spells (part of) the name it shows: '/author/kstreams', 'K Streams'."""
-    m = _AUTHOR_PATH.search(urlsplit(href).path)
+    m = _AUTHOR_PATH.search(_path(href))
     if not m:
         return False
     slug = name_key(m.group(1))
@@ -59,6 +67,8 @@ def author_links(anchor: lxml_html.HtmlElement | None, exclude: Iterable[str]) -
         return ()
     excluded = list(exclude)
     for link in _candidates(anchor):
+        if not _AUTHOR_PATH.search(_path(link.get("href", ""))):
+            continue  # most links lead elsewhere: the cheap test first
         text = " ".join(link.text_content().split())
         if not 2 <= len(text) <= 60 or not _slug_names(link.get("href", ""), text):
             continue
