@@ -89,10 +89,19 @@ def _home_links(p: PageEvidence) -> set[str]:
     """Keys of <h1>s that link to the site's home page: a blog's name, not the post's title."""
     out = set()
     for h in p.h1_elements:
-        hrefs = [urlsplit(urljoin(p.url or "", a)) for a in h.xpath(".//a/@href")]
-        if hrefs and all(u.path.strip("/") == "" and not u.query for u in hrefs):
+        paths = [_path(p.url, href) for href in h.xpath(".//a/@href")]
+        if paths and all(path == "" for path in paths):
             out.add(name_key(h.text_content()))
     return out
+
+
+def _path(base: str | None, href: str) -> str | None:
+    """A link's path and query, '' for the home page; None for a link that is no URL."""
+    try:
+        parts = urlsplit(urljoin(base or "", href))
+    except ValueError:
+        return None
+    return parts.path.strip("/") + (f"?{parts.query}" if parts.query else "")
 
 
 def _overlap(a: str, b: str) -> float:
