@@ -377,3 +377,21 @@ def test_a_broken_link_next_to_the_headline_breaks_nothing() -> None:
     meta = extract_metadata(_page(body), URL)
     assert meta.title == "A story worth telling"
     assert meta.authors == ("John Roe",)
+
+
+def _ld(author: str, publisher: str = "Loona Construction") -> str:
+    return (
+        '<script type="application/ld+json">{"@type": "BlogPosting", "headline": "H", '
+        f'"author": {author}, "publisher": {{"@type": "Organization", "name": "{publisher}"}}}}'
+        "</script>"
+    )
+
+
+def test_an_organisation_author_is_kept_unless_it_is_the_publisher_itself() -> None:
+    own = _ld('{"@type": "Organization", "name": "Loona Construction"}')
+    assert _authors("", own) == ()
+    other = _ld('{"@type": "Organization", "name": "Union of Concerned Scientists"}')
+    assert _authors("", other) == ("Union of Concerned Scientists",)
+    # a person may bear the site's name: a personal site's owner
+    person = _ld('{"@type": "Person", "name": "Sam Bossley"}', publisher="Sam Bossley")
+    assert _authors("", person) == ("Sam Bossley",)

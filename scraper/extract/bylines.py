@@ -17,9 +17,10 @@ from urllib.parse import urlsplit
 from lxml import html as lxml_html
 
 from scraper.extract.authors import clean_authors, in_comments, name_key
+from scraper.extract.evidence import PageEvidence, ld_text
 from scraper.extract.languages import alternation, words
 
-__all__ = ["author_links"]
+__all__ = ["author_links", "ld_authors"]
 
 _AUTHOR_PATH = re.compile(
     r"/(?:" + alternation(words("author_paths")) + r")/([^/?#]{2,80})/?$", re.IGNORECASE
@@ -85,3 +86,20 @@ def author_links(anchor: lxml_html.HtmlElement | None, exclude: Iterable[str]) -
         if names:
             return names
     return ()
+
+
+def ld_authors(p: PageEvidence, exclude: Iterable[str]) -> list[str]:
+    """The JSON-LD article's authors, without an Organization that is the site itself: a person
+    may share the site's name (a personal site), the publisher credited as author may not."""
+    value = p.article.get("author") or p.article.get("creator")
+    own = {name_key(e) for e in exclude if e}
+    items = []
+    for item in value if isinstance(value, list) else [value]:
+        node = p.resolve(item)
+        kinds = node.get("@type") if isinstance(node, dict) else None
+        kinds = kinds if isinstance(kinds, list) else [kinds]
+        is_org = any(isinstance(k, str) and k.lower() == "organization" for k in kinds)
+        if is_org and name_key(ld_text(node, "name") or "") in own:
+            continue
+        items.append(item)
+    return p.people(items)

@@ -38,7 +38,7 @@ from scraper.extract.authors import (
     name_key,
     text_byline,
 )
-from scraper.extract.bylines import author_links
+from scraper.extract.bylines import author_links, ld_authors
 from scraper.extract.dates import (
     find_date,
     localise,
@@ -188,7 +188,7 @@ def _author_evidence(
     p: PageEvidence, exclude: list[str], entry: FeedEntry | None
 ) -> tuple[str, ...]:
     sources: tuple[Callable[[], Iterable[str]], ...] = (
-        lambda: p.people(p.article.get("author") or p.article.get("creator")),
+        lambda: ld_authors(p, exclude),
         lambda: meta_authors(p.meta, _AUTHOR_META),
         lambda: itemprop_authors(p.tree),
     )
