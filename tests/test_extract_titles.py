@@ -66,3 +66,31 @@ def test_a_byline_after_the_blog_s_name_is_still_read_when_the_title_is_elsewher
     meta = extract_metadata(html, "https://notes.example.com/a-post")
     assert meta.title == "A post about things"
     assert meta.authors == ("Jane Doe",)
+
+
+@pytest.mark.parametrize(
+    ("title", "site", "headline"),
+    [
+        ("Ein Artikel über Brot - Politik - Tagesblick", "Tagesblick", "Ein Artikel über Brot"),
+        (
+            "Un article sur le pain | Société | Le Quotidien",
+            "Le Quotidien",
+            "Un article sur le pain",
+        ),
+        ("Opinion | Why bread matters | The Daily", "The Daily", "Why bread matters"),
+        ("Why bread matters - Opinion - The Daily", "The Daily", "Why bread matters"),
+        ("Por qué importa el pan » Cocina » El Diario", "El Diario", "Por qué importa el pan"),
+        # a dash inside the headline stays
+        (
+            "Bread and butter - a history of the loaf | The Daily",
+            "The Daily",
+            "Bread and butter - a history of the loaf",
+        ),
+    ],
+)
+def test_a_section_glued_to_a_metadata_title_is_cut(title: str, site: str, headline: str) -> None:
+    html = (
+        f'<html><head><title>{title}</title><meta property="og:site_name" content="{site}">'
+        "</head><body><p>Text.</p></body></html>"
+    )
+    assert extract_metadata(html, "https://news.example/a").title == headline

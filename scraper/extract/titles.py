@@ -111,12 +111,20 @@ def _overlap(a: str, b: str) -> float:
     return 2 * common / (sum(wa.values()) + sum(wb.values())) if common else 0.0
 
 
+# separators before a section glued on, with the most words such a section has after them
+_SECTION_SEPS = ((" | ", 4), (" » ", 3), (" · ", 3), (" :: ", 3), (" - ", 2), (" – ", 2))
+
+
 def _strip_section(title: str) -> str:
-    """'Headline | Opinion', 'Headline | Top 19 Companies': a metadata title's short tail after
-    a pipe is a section or a tagline glued on, not the headline's."""
-    head, sep, tail = title.rpartition(" | ")
-    if sep and len(tail.split()) <= 4 and len(head.split()) >= 3:
-        return _strip_section(head)
+    """'Headline | Opinion', 'Headline - Politik', 'Opinion | Headline': a metadata title's short
+    part after (or a pipe's before) the headline is a section or a tagline glued on."""
+    for sep, most in _SECTION_SEPS:
+        head, found, tail = title.rpartition(sep)
+        if found and len(tail.split()) <= most and len(head.split()) >= 3:
+            return _strip_section(head)
+    lead, found, rest = title.partition(" | ")
+    if found and len(lead.split()) <= 2 and len(rest.split()) >= 3:
+        return _strip_section(rest)
     return title
 
 
