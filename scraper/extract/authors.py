@@ -6,6 +6,11 @@ Bylines carry more than names: "By TOM KRISHER, AP Auto Writer", "Par Moon of Al
 and handles, splits on "and" in several languages and on commas, drops job titles, the site's own
 name and CMS accounts ("admin"), and dedupes, so every source of author evidence yields the same
 kind of list. The words of every language come from scraper/extract/languages/.
+
+On the page, `byline_names` reads the first byline-like element (without its date, section,
+avatar or biography parts; a desk or an agency there ends the search, as later ones are other
+articles'), and `text_byline` a 'By' line after the headline, a lead standing alone taking the
+text after it. Links to author pages and the JSON-LD rules live in `bylines`.
 """
 
 from __future__ import annotations
