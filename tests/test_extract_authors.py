@@ -167,6 +167,10 @@ def test_a_login_slug_is_no_name_but_a_dotted_login_spells_one(
         ("Текст: ТАСС", "ru"),
         ("By Staff", "en"),
         ("Von Redaktion", "de"),
+        ("Door ANP", "nl"),
+        ("Av TT", "sv"),
+        ("Av NTB", "no"),
+        ("Por Lusa", "pt"),
     ],
 )
 def test_a_wire_agency_or_desk_line_is_no_author(byline: str, lang: str) -> None:

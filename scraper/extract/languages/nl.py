@@ -4,6 +4,10 @@ from scraper.extract.languages import Language
 
 LANGUAGE = Language(
     code="nl",
+    desks=(
+        "anp",
+        "redactie",
+    ),
     author_paths=(
         "auteur",
         "auteurs",

@@ -4,6 +4,10 @@ from scraper.extract.languages import Language
 
 LANGUAGE = Language(
     code="no",
+    desks=(
+        "ntb",
+        "redaksjonen",
+    ),
     author_paths=(
         "forfatter",
         "journalist",

@@ -21,7 +21,7 @@ LANGUAGE = Language(
     byline_ends=("publicado", "atualizado"),
     date_leads=("às", "ás", "de"),
     roles=("jornalista",),
-    desks=("redação",),
+    desks=("redação", "lusa"),
     credits=(
         r"(?:este artigo foi )?publicado originalmente (?:em|no|na|por|pelo|pela)\s+(?P<name>.+)",
     ),

@@ -4,6 +4,10 @@ from scraper.extract.languages import Language
 
 LANGUAGE = Language(
     code="sv",
+    desks=(
+        "tt",
+        "redaktionen",
+    ),
     author_paths=(
         "skribent",
         "skribenter",
