@@ -16,11 +16,17 @@ from urllib.parse import urlsplit
 
 from lxml import html as lxml_html
 
-from scraper.extract.authors import clean_authors, in_comments, name_key
+from scraper.extract.authors import (
+    clean_authors,
+    in_comments,
+    looks_like_person,
+    name_key,
+    text_byline,
+)
 from scraper.extract.evidence import PageEvidence, ld_text
 from scraper.extract.languages import alternation, words
 
-__all__ = ["author_links", "ld_authors"]
+__all__ = ["author_links", "ld_authors", "shown_or_byline"]
 
 _AUTHOR_PATH = re.compile(
     r"/(?:" + alternation(words("author_paths")) + r")/([^/?#]{2,80})/?$", re.IGNORECASE
@@ -103,3 +109,15 @@ def ld_authors(p: PageEvidence, exclude: Iterable[str]) -> list[str]:
             continue
         items.append(item)
     return p.people(items)
+
+
+def shown_or_byline(
+    names: tuple[str, ...], p: PageEvidence, exclude: Iterable[str]
+) -> tuple[str, ...]:
+    """The markup's authors, unless the page shows none of them and its 'By' line names other
+    people: then the markup names the account that posted the page, the byline who wrote it."""
+    shown = p.text.text.casefold()
+    if any(n.casefold() in shown for n in names):
+        return names
+    byline = text_byline(p.anchor, exclude)
+    return byline if byline and all(looks_like_person(n) for n in byline) else names

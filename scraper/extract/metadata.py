@@ -33,12 +33,11 @@ from scraper.extract.authors import (
     byline_names,
     clean_authors,
     itemprop_authors,
-    looks_like_person,
     meta_authors,
     name_key,
     text_byline,
 )
-from scraper.extract.bylines import author_links, ld_authors
+from scraper.extract.bylines import author_links, ld_authors, shown_or_byline
 from scraper.extract.dates import (
     find_date,
     localise,
@@ -195,7 +194,7 @@ def _author_evidence(
     for source in sources:  # lazily: most pages stop at the first
         names = clean_authors(source(), exclude=exclude, from_markup=True)
         if names:
-            return _shown_or(names, p, exclude)
+            return shown_or_byline(names, p, exclude)
     return (
         byline_names(p.tree, exclude)
         or text_byline(p.anchor, exclude)
@@ -203,16 +202,6 @@ def _author_evidence(
         or (text_byline(p.h1, exclude) if p.h1 is not p.anchor else ())
         or clean_authors(entry.authors if entry else (), exclude=exclude)
     )
-
-
-def _shown_or(names: tuple[str, ...], p: PageEvidence, exclude: list[str]) -> tuple[str, ...]:
-    """The markup's authors, unless the page shows none of them and its 'By' line names other
-    people: then the markup names the account that posted the page, the byline who wrote it."""
-    shown = p.text.text.casefold()
-    if any(n.casefold() in shown for n in names):
-        return names
-    byline = text_byline(p.anchor, exclude)
-    return byline if byline and all(looks_like_person(n) for n in byline) else names
 
 
 def _dates(
