@@ -33,9 +33,11 @@ from scraper.extract.authors import (
     byline_names,
     clean_authors,
     itemprop_authors,
+    meta_authors,
     name_key,
     text_byline,
 )
+from scraper.extract.bylines import author_links, ld_authors, shown_or_byline
 from scraper.extract.dates import page_zone
 from scraper.extract.evidence import PageEvidence, first, ld_image, ld_text
 from scraper.extract.language import choose_language
@@ -60,9 +62,13 @@ PRECEDENCE: dict[str, tuple[str, ...]] = {
     "authors": (
         "JSON-LD author",
         "meta author/article:author/dc.creator/parsely/sailthru/citation_author",
+        "twitter:label/data pair 'Written by'",
         "itemprop=author",
+        "(a markup author the page never shows gives way to the 'By' line after the title)",
         "byline elements (class/rel author)",
         "'By ...' text after the title",
+        "links to an author's page next to the title",
+        "'By ...' text after the first <h1>, when the title is another heading",
         "feed entry",
     ),
     "published": (
@@ -175,17 +181,19 @@ def _author_evidence(
     p: PageEvidence, exclude: list[str], entry: FeedEntry | None
 ) -> tuple[str, ...]:
     sources: tuple[Callable[[], Iterable[str]], ...] = (
-        lambda: p.people(p.article.get("author") or p.article.get("creator")),
-        lambda: [v for k in _AUTHOR_META for v in p.meta.get(k, ())],
+        lambda: ld_authors(p, exclude),
+        lambda: meta_authors(p.meta, _AUTHOR_META),
         lambda: itemprop_authors(p.tree),
     )
     for source in sources:  # lazily: most pages stop at the first
         names = clean_authors(source(), exclude=exclude, from_markup=True)
         if names:
-            return names
+            return shown_or_byline(names, p, exclude)
     return (
         byline_names(p.tree, exclude)
-        or clean_authors(text_byline(p.anchor), exclude=exclude)
+        or text_byline(p.anchor, exclude)
+        or author_links(p.anchor, exclude)
+        or (text_byline(p.h1, exclude) if p.h1 is not p.anchor else ())
         or clean_authors(entry.authors if entry else (), exclude=exclude)
     )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from urllib.parse import urljoin, urlsplit
 
 from scraper.extract.attribution import site_key
 from scraper.extract.authors import name_key
@@ -59,7 +60,8 @@ def headline(p: PageEvidence, site_keys: set[str], entry: FeedEntry | None) -> s
         )
         if t
     ]
-    h1s = [h for h in p.h1s if name_key(h) not in site_keys]
+    home = _home_links(p)
+    h1s = [h for h in p.h1s if name_key(h) not in site_keys and name_key(h) not in home]
     for h1 in h1s:
         key = name_key(h1)
         if any(key in _variants(t) for t in metas):
@@ -83,6 +85,25 @@ def headline(p: PageEvidence, site_keys: set[str], entry: FeedEntry | None) -> s
     return first(*h1s, entry.title if entry else None)
 
 
+def _home_links(p: PageEvidence) -> set[str]:
+    """Keys of <h1>s that link to the site's home page: a blog's name, not the post's title."""
+    out = set()
+    for h in p.h1_elements:
+        paths = [_path(p.url, href) for href in h.xpath(".//a/@href")]
+        if paths and all(path == "" for path in paths):
+            out.add(name_key(h.text_content()))
+    return out
+
+
+def _path(base: str | None, href: str) -> str | None:
+    """A link's path and query, '' for the home page; None for a link that is no URL."""
+    try:
+        parts = urlsplit(urljoin(base or "", href))
+    except ValueError:
+        return None
+    return parts.path.strip("/") + (f"?{parts.query}" if parts.query else "")
+
+
 def _overlap(a: str, b: str) -> float:
     """Word-level F1 of two titles: how much they say the same."""
     wa, wb = Counter(re.findall(r"\w+", a.casefold())), Counter(re.findall(r"\w+", b.casefold()))
@@ -90,12 +111,20 @@ def _overlap(a: str, b: str) -> float:
     return 2 * common / (sum(wa.values()) + sum(wb.values())) if common else 0.0
 
 
+# separators before a section glued on, with the most words such a section has after them
+_SECTION_SEPS = ((" | ", 4), (" » ", 3), (" · ", 3), (" :: ", 3), (" - ", 2), (" – ", 2))
+
+
 def _strip_section(title: str) -> str:
-    """'Headline | Opinion', 'Headline | Top 19 Companies': a metadata title's short tail after
-    a pipe is a section or a tagline glued on, not the headline's."""
-    head, sep, tail = title.rpartition(" | ")
-    if sep and len(tail.split()) <= 4 and len(head.split()) >= 3:
-        return _strip_section(head)
+    """'Headline | Opinion', 'Headline - Politik', 'Opinion | Headline': a metadata title's short
+    part after (or a pipe's before) the headline is a section or a tagline glued on."""
+    for sep, most in _SECTION_SEPS:
+        head, found, tail = title.rpartition(sep)
+        if found and len(tail.split()) <= most and len(head.split()) >= 3:
+            return _strip_section(head)
+    lead, found, rest = title.partition(" | ")
+    if found and len(lead.split()) <= 2 and len(rest.split()) >= 3:
+        return _strip_section(rest)
     return title
 
 
@@ -113,6 +142,11 @@ def names_of_site(p: PageEvidence, url: str | None) -> tuple[str | None, list[st
         )
         if n
     ]
+    # a name that is the page's own title ('Headline | Clay' as og:site_name) is the site's only
+    # in its last part: the headline is no site name
+    titles = {name_key(t) for t in (p.title, p.meta1("og:title")) if t}
+    names = [n.rsplit(" | ", 1)[-1] if name_key(n) in titles else n for n in names]
+    names = [n for n in names if name_key(n) not in titles]
     for n in list(names):
         names.extend(n.split(" | "))
     key = site_key(url)

@@ -29,6 +29,8 @@ class Language:
     byline_leads: tuple[str, ...] = ()
     # labels put before names in metadata and bylines: "author", "credit", "text"
     author_labels: tuple[str, ...] = ()
+    # words in the path of a link to an author's page: "/author/jane-doe", "/autor/..."
+    author_paths: tuple[str, ...] = ()
     # words joining the names of several authors: "and", "et", "und", "y"
     and_words: tuple[str, ...] = ()
     # words that open a photo credit ("Photo:", "Foto:", "Crédit photo :"): a credit is no author

@@ -4,6 +4,14 @@ from scraper.extract.languages import Language
 
 LANGUAGE = Language(
     code="de",
+    author_paths=(
+        "autor",
+        "autoren",
+        "autorin",
+        "autorinnen",
+        "redakteur",
+        "redakteurin",
+    ),
     months=("januar februar märz april mai juni juli august september oktober november dezember",),
     update_labels=(
         "aktualisiert",
@@ -13,14 +21,14 @@ LANGUAGE = Language(
         "überarbeitet",
     ),
     byline_leads=("von", "geschrieben von"),
-    author_labels=("autor", "verfasser"),
+    author_labels=("autor", "autorin", "verfasser", "über den autor", "über die autorin"),
     photo_credits=("foto", "fotos", "bild", "bilder", "fotograf"),
     and_words=("und",),
     site_credits=("realisiert von", "umgesetzt von", "webdesign von", "gestaltet von"),
-    byline_ends=("publiziert", "veröffentlicht", "aktualisiert"),
+    byline_ends=("publiziert", "veröffentlicht", "aktualisiert", "kommentar", "kommentare"),
     date_leads=("am", "um"),
     roles=("redakteur", "redakteurin", "korrespondent"),
-    desks=("gast", "redaktion"),
+    desks=("gast", "redaktion", "dpa", "kna", "epd", "apa", "sda", "afp"),
     organisation_words=(
         "zeitung",
         "nachrichten",

@@ -4,19 +4,26 @@ from scraper.extract.languages import Language
 
 LANGUAGE = Language(
     code="es",
+    author_paths=(
+        "autor",
+        "autores",
+        "autora",
+        "periodista",
+        "periodistas",
+    ),
     months=(
         "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
     ),
     update_labels=("actualizado", "actualización", "modificado"),
     byline_leads=("por", "publicado por", "escrito por", "texto"),
-    author_labels=("autor", "autores"),
+    author_labels=("autor", "autores", "sobre el autor"),
     photo_credits=("foto", "fotos", "fotografía", "imagen"),
     and_words=("y",),
     site_credits=("desarrollado por", "diseñado por", "diseño web por"),
-    byline_ends=("publicado",),
+    byline_ends=("publicado", "comentario", "comentarios"),
     date_leads=("el", "de", "a las"),
     roles=("periodista", "redactor", "corresponsal"),
-    desks=("administrador", "invitado", "anónimo", "redacción"),
+    desks=("administrador", "invitado", "anónimo", "redacción", "efe", "europa press"),
     organisation_words=("noticias", "diario", "periódico", "redacción", "revista", "prensa"),
     name_particles=("de", "del", "la"),
     credits=(

@@ -4,19 +4,25 @@ from scraper.extract.languages import Language
 
 LANGUAGE = Language(
     code="fr",
+    author_paths=(
+        "auteur",
+        "auteurs",
+        "journaliste",
+        "journalistes",
+    ),
     months=(
         "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
     ),
     update_labels=("mis à jour", "mise à jour", "modifié", "actualisé"),
     byline_leads=("par", "publié par", "écrit par", "texte"),
-    author_labels=("auteur", "auteurs"),
+    author_labels=("auteur", "auteurs", "à propos de l'auteur"),
     photo_credits=("photo", "crédit photo", "crédits photo", "illustration"),
     and_words=("et",),
     site_credits=("propulsé par", "réalisé par", "conçu par", "site réalisé par"),
-    byline_ends=("publié", "mis à jour"),
+    byline_ends=("publié", "mis à jour", "commentaire", "commentaires"),
     date_leads=("le", "à", "du", "de"),
     roles=("rédacteur", "rédactrice", "journaliste"),
-    desks=("invité", "anonyme", "rédaction", "redaction"),
+    desks=("invité", "anonyme", "rédaction", "redaction", "afp", "belga", "ats"),
     organisation_words=(
         "journal",
         "presse",

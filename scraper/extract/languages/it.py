@@ -4,6 +4,12 @@ from scraper.extract.languages import Language
 
 LANGUAGE = Language(
     code="it",
+    author_paths=(
+        "autore",
+        "autori",
+        "autrice",
+        "giornalista",
+    ),
     months=(
         "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre "
         "dicembre",
@@ -16,7 +22,7 @@ LANGUAGE = Language(
     byline_ends=("pubblicato",),
     date_leads=("il", "alle"),
     roles=("giornalista",),
-    desks=("redazione",),
+    desks=("redazione", "ansa", "adnkronos"),
     organisation_words=("notizie", "giornale", "quotidiano", "redazione"),
     name_particles=("di", "da", "de", "del", "della"),
     credits=(

@@ -4,6 +4,16 @@ from scraper.extract.languages import Language
 
 LANGUAGE = Language(
     code="nl",
+    desks=(
+        "anp",
+        "redactie",
+    ),
+    author_paths=(
+        "auteur",
+        "auteurs",
+        "redacteur",
+        "redacteuren",
+    ),
     months=(
         "januari februari maart april mei juni juli augustus september oktober november december",
     ),

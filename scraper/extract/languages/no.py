@@ -9,6 +9,15 @@ LANGUAGE = Language(
         "januar februar marts april maj juni juli august september oktober november december",
     ),
     update_labels=("oppdatert", "endret", "opdateret", "ændret"),
+    desks=(
+        "ntb",
+        "redaksjonen",
+    ),
+    author_paths=(
+        "forfatter",
+        "journalist",
+        "skribent",
+    ),
     byline_leads=("av",),
     and_words=("og",),
     date_leads=("kl", "kl."),

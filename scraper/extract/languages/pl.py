@@ -4,6 +4,12 @@ from scraper.extract.languages import Language
 
 LANGUAGE = Language(
     code="pl",
+    author_paths=(
+        "autor",
+        "autorzy",
+        "autorka",
+        "dziennikarz",
+    ),
     months=(
         "stycznia lutego marca kwietnia maja czerwca lipca sierpnia września października "
         "listopada grudnia",
@@ -19,7 +25,7 @@ LANGUAGE = Language(
     byline_ends=("aktualizacja", "zaktualizowano", "opublikowano"),
     date_leads=("dnia",),
     roles=("dziennikarz", "dziennikarka", "redaktor", "korespondent", "reporter", "reporterka"),
-    desks=("redakcja", "gość", "anonim"),
+    desks=("redakcja", "gość", "anonim", "pap"),
     organisation_words=("wiadomości", "gazeta", "dziennik", "redakcja", "tygodnik"),
     credits=(
         r"(?:ten )?(?:artykuł|tekst) (?:został |ukazał się )?(?:pierwotnie |oryginalnie )"

@@ -4,6 +4,13 @@ from scraper.extract.languages import Language
 
 LANGUAGE = Language(
     code="pt",
+    author_paths=(
+        "autor",
+        "autores",
+        "autora",
+        "colunista",
+        "jornalista",
+    ),
     months=(
         "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",
     ),
@@ -15,7 +22,7 @@ LANGUAGE = Language(
     byline_ends=("publicado", "atualizado"),
     date_leads=("às", "ás", "de"),
     roles=("jornalista",),
-    desks=("redação",),
+    desks=("redação", "lusa"),
     credits=(
         r"(?:este artigo foi )?publicado originalmente (?:em|no|na|por|pelo|pela)\s+(?P<name>.+)",
     ),

@@ -4,6 +4,11 @@ from scraper.extract.languages import Language
 
 LANGUAGE = Language(
     code="ru",
+    author_paths=(
+        "avtor",
+        "avtory",
+        "authors",
+    ),
     months=(
         "января февраля марта апреля мая июня июля августа сентября октября ноября декабря",
         "январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь",
@@ -13,5 +18,5 @@ LANGUAGE = Language(
     author_labels=("автор",),
     and_words=("и",),
     roles=("колумнист", "корреспондент"),
-    desks=("гость",),
+    desks=("гость", "тасс", "риа новости", "интерфакс", "редакция"),
 )

@@ -1,0 +1,123 @@
+"""Authors named by links to their pages: '<a href="/author/kimber-streams/">Kimber Streams</a>'.
+
+Many templates show the byline as a link to the author's archive and nothing else says who wrote
+the page (no markup, no 'By', no 'author' class). The link's path says what it is (a word of
+`author_paths` in some language, then the author's slug), and the slug spells the name, which
+tells an author's link from a 'More from our writers' one. The link next after the headline is
+the article's (related articles' bylines come later); the links beside it in the same line are
+its co-authors.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from lxml import html as lxml_html
+
+from scraper.extract.authors import (
+    clean_authors,
+    in_comments,
+    looks_like_person,
+    name_key,
+    text_byline,
+)
+from scraper.extract.evidence import PageEvidence, ld_text
+from scraper.extract.languages import alternation, words
+
+__all__ = ["author_links", "ld_authors", "shown_or_byline"]
+
+_AUTHOR_PATH = re.compile(
+    r"/(?:" + alternation(words("author_paths")) + r")/([^/?#]{2,80})/?$", re.IGNORECASE
+)
+_OUTSIDE = frozenset(("nav", "footer", "aside", "form"))
+_BLOCKS = frozenset(("p", "div", "li", "section", "header", "footer", "article", "ul", "td"))
+# the links after the headline that are looked at; bylines sit in the first few
+_AFTER = 40
+_BEFORE = 12
+
+
+def _path(href: str) -> str:
+    """A link's path; none for a link that is no URL ('http://[x')."""
+    try:
+        return urlsplit(href).path
+    except ValueError:
+        return ""
+
+
+def _slug_names(href: str, text: str) -> bool:
+    """Whether the link's slug spells (part of) the name it shows: '/author/kstreams', 'K Streams'."""
+    m = _AUTHOR_PATH.search(_path(href))
+    if not m:
+        return False
+    slug = name_key(m.group(1))
+    return any(len(k) >= 3 and k in slug for k in (name_key(w) for w in text.split()))
+
+
+def _line(el: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
+    for anc in el.iterancestors():
+        if anc.tag in _BLOCKS:
+            return anc
+    return None
+
+
+def _candidates(anchor: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
+    after = anchor.xpath(f"following::a[@href][position() <= {_AFTER}]")
+    before = anchor.xpath(f"preceding::a[@href][position() <= {_BEFORE}]")
+    return list(after) + list(before)
+
+
+def author_links(anchor: lxml_html.HtmlElement | None, exclude: Iterable[str]) -> tuple[str, ...]:
+    """Names of the author links next to the headline (after it, else just before it)."""
+    if anchor is None:
+        return ()
+    excluded = list(exclude)
+    for link in _candidates(anchor):
+        if not _AUTHOR_PATH.search(_path(link.get("href", ""))):
+            continue  # most links lead elsewhere: the cheap test first
+        text = " ".join(link.text_content().split())
+        if not 2 <= len(text) <= 60 or not _slug_names(link.get("href", ""), text):
+            continue
+        if in_comments(link) or any(a.tag in _OUTSIDE for a in link.iterancestors()):
+            continue
+        line = _line(link)
+        peers = [link] if line is None else line.xpath(".//a[@href]")
+        texts = [
+            " ".join(a.text_content().split())
+            for a in peers
+            if _slug_names(a.get("href", ""), a.text_content())
+        ]
+        names = clean_authors(texts, exclude=excluded)
+        if names:
+            return names
+    return ()
+
+
+def ld_authors(p: PageEvidence, exclude: Iterable[str]) -> list[str]:
+    """The JSON-LD article's authors, without an Organization that is the site itself: a person
+    may share the site's name (a personal site), the publisher credited as author may not."""
+    value = p.article.get("author") or p.article.get("creator")
+    own = {name_key(e) for e in exclude if e}
+    items = []
+    for item in value if isinstance(value, list) else [value]:
+        node = p.resolve(item)
+        kinds = node.get("@type") if isinstance(node, dict) else None
+        kinds = kinds if isinstance(kinds, list) else [kinds]
+        is_org = any(isinstance(k, str) and k.lower() == "organization" for k in kinds)
+        if is_org and name_key(ld_text(node, "name") or "") in own:
+            continue
+        items.append(item)
+    return p.people(items)
+
+
+def shown_or_byline(
+    names: tuple[str, ...], p: PageEvidence, exclude: Iterable[str]
+) -> tuple[str, ...]:
+    """The markup's authors, unless the page shows none of them and its 'By' line names other
+    people: then the markup names the account that posted the page, the byline who wrote it."""
+    shown = p.text.text.casefold()
+    if any(n.casefold() in shown for n in names):
+        return names
+    byline = text_byline(p.anchor, exclude)
+    return byline if byline and all(looks_like_person(n) for n in byline) else names
