@@ -94,3 +94,16 @@ def test_a_section_glued_to_a_metadata_title_is_cut(title: str, site: str, headl
         "</head><body><p>Text.</p></body></html>"
     )
     assert extract_metadata(html, "https://news.example/a").title == headline
+
+
+def test_a_headline_linking_to_an_unreadable_url_keeps_the_page_s_metadata() -> None:
+    """`http://[x` makes URL parsers raise: the link is ignored, not the whole page's metadata."""
+    page = (
+        "<html><head><title>Rivers rise after the storm | Daily Site</title>"
+        '<meta name="author" content="Jane Doe"></head><body>'
+        '<h1><a href="http://[x">Rivers rise after the storm</a></h1>'
+        "<p>The rivers rose overnight after the storm passed over the valley.</p></body></html>"
+    )
+    metadata = extract_metadata(page, "https://daily.example/news/rivers")
+    assert metadata.title == "Rivers rise after the storm"
+    assert metadata.authors == ("Jane Doe",)

@@ -120,6 +120,14 @@ def _json(text: str) -> Any:
             return None
 
 
+def _site_of(base: str | None, href: str) -> str | None:
+    """The site a link leads to; a link no URL parser reads (`http://[x`) leads nowhere."""
+    try:
+        return site_key(urljoin(base or "", href))
+    except ValueError:
+        return None
+
+
 class PageEvidence:
     """Every piece of evidence the page offers, gathered once from one parse."""
 
@@ -171,9 +179,8 @@ class PageEvidence:
         if el.xpath(".//img") and len(el.text_content().split()) < 3:
             return True
         own = site_key(self.url)
-        return bool(own) and any(
-            site_key(urljoin(self.url or "", href)) != own for href in el.xpath(".//a/@href")
-        )
+        sites = {_site_of(self.url, href) for href in el.xpath(".//a/@href")} - {None}
+        return bool(own) and any(site != own for site in sites)
 
     def meta1(self, key: str) -> str | None:
         values = self.meta.get(key)
