@@ -25,6 +25,7 @@ import lxml.html
 from lxml import etree
 
 from scraper.extract.attribution import (
+    Credit,
     canonical_credit,
     copyright_lines,
     find_credits,
@@ -270,10 +271,44 @@ def _extract(
     if not html or not html.strip():
         return Metadata()
     html = re.sub(r"^\s*<\?xml[^>]*>", "", html)
-    tree = lxml.html.document_fromstring(html)
-    p = PageEvidence(tree, html, url)
+    p = PageEvidence(lxml.html.document_fromstring(html), html, url)
     site_name, site_names = names_of_site(p, url)
     site_keys = {name_key(n) for n in site_names} - {""}
+    langs = _declared_languages(p, entry)
+    credits = find_credits(p.text, url, site_names)
+    credit = credits[0] if credits else None
+    from_canonical = canonical_credit(_resolve(p.link("canonical"), url), url)
+    original_url = (credit.url if credit else None) or (
+        from_canonical.url if from_canonical else None
+    )
+    original_source = credit.source if credit else None
+    title = headline(p, site_keys, entry)
+    p.find_anchor(title)
+    published, updated = _dates(p, entry, langs)
+    description = _description(p, entry)
+    text_for_language = body_text or " ".join(filter(None, (title, description)))
+    return Metadata(
+        title=title,
+        authors=_authors(p, site_names, original_source, entry),
+        published=published,
+        updated=updated,
+        language=choose_language(langs, text_for_language),
+        tags=_tags(p, entry),
+        canonical_url=_resolve(
+            first(p.link("canonical"), p.meta1("og:url"), ld_text(p.article, "url")), url
+        ),
+        description=" ".join(description.split()) if description else None,
+        image=_resolve(_image(p), url),
+        site_name=site_name,
+        original_url=original_url,
+        original_source=original_source,
+        linked_credits=tuple((c.line, c.url, c.source) for c in credits if c.line and c.url),
+        credit_lines=_credit_lines(p, credits),
+    )
+
+
+def _declared_languages(p: PageEvidence, entry: FeedEntry | None) -> list[str]:
+    """The languages the page and its feed entry declare, strongest first."""
     declared = [
         p.lang,
         p.meta1("content-language"),
@@ -283,23 +318,11 @@ def _extract(
         ld_text(p.article, "inLanguage"),
         entry.language if entry else None,
     ]
-    langs = [d for d in declared if d]
+    return [d for d in declared if d]
 
-    canonical = _resolve(
-        first(p.link("canonical"), p.meta1("og:url"), ld_text(p.article, "url")), url
-    )
-    credits = find_credits(p.text, url, site_names)
-    credit = credits[0] if credits else None
-    from_canonical = canonical_credit(_resolve(p.link("canonical"), url), url)
-    original_url = (credit.url if credit else None) or (
-        from_canonical.url if from_canonical else None
-    )
-    original_source = credit.source if credit else None
 
-    title = headline(p, site_keys, entry)
-    p.find_anchor(title)
-    published, updated = _dates(p, entry, langs)
-    image = first(
+def _image(p: PageEvidence) -> str | None:
+    return first(
         p.meta1("og:image"),
         p.meta1("og:image:url"),
         p.meta1("og:image:secure_url"),
@@ -308,7 +331,10 @@ def _extract(
         ld_image(p.article),
         p.link("image_src"),
     )
-    description = first(
+
+
+def _description(p: PageEvidence, entry: FeedEntry | None) -> str | None:
+    return first(
         p.meta1("og:description"),
         p.meta1("description"),
         p.meta1("twitter:description"),
@@ -316,25 +342,10 @@ def _extract(
         p.meta1("dc.description"),
         entry.summary if entry else None,
     )
-    text_for_language = body_text or " ".join(filter(None, (title, description)))
-    return Metadata(
-        title=title,
-        authors=_authors(p, site_names, original_source, entry),
-        published=published,
-        updated=updated,
-        language=choose_language(langs, text_for_language),
-        tags=_tags(p, entry),
-        canonical_url=canonical,
-        description=" ".join(description.split()) if description else None,
-        image=_resolve(image, url),
-        site_name=site_name,
-        original_url=original_url,
-        original_source=original_source,
-        linked_credits=tuple((c.line, c.url, c.source) for c in credits if c.line and c.url),
-        credit_lines=tuple(
-            dict.fromkeys(
-                [c.line for c in credits if c.line]
-                + copyright_lines(p.text, [c.source for c in credits if c.source])
-            )
-        ),
-    )
+
+
+def _credit_lines(p: PageEvidence, credits: list[Credit]) -> tuple[str, ...]:
+    """The credit lines found and the page's copyright lines, each once."""
+    lines = [c.line for c in credits if c.line]
+    lines += copyright_lines(p.text, [c.source for c in credits if c.source])
+    return tuple(dict.fromkeys(lines))
