@@ -353,10 +353,10 @@ def _export_wacz(args: argparse.Namespace) -> int:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from scraper.commands.add import add_command
+    from scraper.commands.discover import discover_and_add
 
     config = _config(args)
-    found, added = add_command(config, args.url, name=args.name, want_all=args.all)
+    found, added = discover_and_add(config, args.url, name=args.name, want_all=args.all)
     for offer in found.offers:
         title = f" {offer.title!r}" if offer.title else ""
         print(f"found {offer.kind:<7} {offer.url}{title} ({offer.entries} entries, {offer.how})")
@@ -438,7 +438,7 @@ def cmd_build_site(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from scraper.commands.verify import render_report, verify_archive
+    from scraper.commands.consistency import render_report, verify_archive
 
     report = verify_archive(_config(args), repair=args.repair)
     if args.json:

@@ -1,4 +1,4 @@
-"""`scraper verify`: do the index, the article files and the WARC files agree?
+"""Do the index, the article files and the WARC files agree? The checks behind `scraper verify`.
 
 Problems are what would lose or corrupt data; notes are harmless leftovers of an interrupted run
 (a folder written whose index transaction never committed, a temporary file) that `--repair`

@@ -1,5 +1,5 @@
-"""`scraper add URL`: find a site's feeds (or its news sitemap, or treat the page as a section)
-through the polite fetch layer, and add the best to the config."""
+"""Finding a site's feeds (or its news sitemap, or its page as a section page) through the polite
+fetch layer, and adding the best to the config: the work behind `scraper add`."""
 
 from __future__ import annotations
 
@@ -150,7 +150,7 @@ async def discover_with_archive(config: Config, url: str, want_all: bool) -> Dis
         archive.close()
 
 
-def add_command(
+def discover_and_add(
     config: Config, url: str, *, name: str | None, want_all: bool
 ) -> tuple[Discovery, list[tuple[NewSource, str | None]]]:
     """Discover, then add the best offer (or every feed with `want_all`) to the config file."""
