@@ -209,16 +209,3 @@ def _check_unarchived(store: Store, fetches: list[FetchRecord], report: VerifyRe
                 f"{record.url} ({record.source}): fetched but not archived (a run cut short; "
                 "the next poll of its source fetches it again)"
             )
-
-
-def render_report(report: VerifyReport) -> str:
-    lines = [
-        f"{report.articles} articles, {report.versions} versions, {report.warc_files} WARC files, "
-        f"{report.warc_records} logged WARC records checked",
-    ]
-    lines += [f"problem: {p}" for p in report.problems]
-    lines += [f"note: {n}" for n in report.notes]
-    lines += [f"repaired: {r}" for r in report.repaired]
-    lines += [f"not archived yet: {u}" for u in report.unarchived]
-    lines.append("consistent" if report.ok else f"{len(report.problems)} problem(s) found")
-    return "\n".join(lines)
