@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from scraper.commands.add import Discoverer  # noqa: E402
+from scraper.commands.discover import Discoverer  # noqa: E402
 from scraper.config.settings import HttpSettings  # noqa: E402
 from scraper.fetch.fetcher import Fetcher  # noqa: E402
 from scraper.store.sqlite import SQLiteStore  # noqa: E402

@@ -60,7 +60,7 @@ def test_the_command_reaps_the_extraction_forkserver_so_its_cpu_is_counted_with_
     of it outlives the command and `time`/wait4 see the extraction processes' CPU."""
     script = textwrap.dedent("""
         import asyncio, multiprocessing.forkserver as fs, os, resource
-        from scraper.cli import _reap_forkserver
+        from scraper.cli import reap_forkserver
         from scraper.runners.extract_pool import Extractor
 
         extractor = Extractor(workers=1)
@@ -69,7 +69,7 @@ def test_the_command_reaps_the_extraction_forkserver_so_its_cpu_is_counted_with_
         extractor.close()
         server = fs._forkserver._forkserver_pid
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime
-        _reap_forkserver()
+        reap_forkserver()
         after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime
         try:
             os.kill(server, 0)

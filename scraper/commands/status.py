@@ -1,17 +1,39 @@
-"""`scraper status`: each source's health and schedule, and whether the daemon runs."""
+"""`scraper status`: each source's health and schedule, and whether the daemon runs.
+
+The store is imported when the command runs, not when the parser is built (it brings numpy).
+"""
 
 from __future__ import annotations
 
+import argparse
+import json
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from scraper.commands import context
+from scraper.commands.context import EXIT_OK
 from scraper.config.settings import Config
 from scraper.models import Source
-from scraper.store import index_exists, open_store
-from scraper.store.archive import ArchiveLock
-from scraper.store.base import PageFailure, SourceState
-from scraper.store.health import Health
-from scraper.store.prune import archive_sizes
+
+if TYPE_CHECKING:
+    from scraper.store.base import PageFailure, SourceState
+    from scraper.store.health import Health
+
+NAME = "status"
+HELP = DESCRIPTION = "show each source's health, schedule and counts"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="as one JSON document")
+
+
+def run(args: argparse.Namespace) -> int:
+    status = collect_status(context.config(args))
+    if args.json:
+        print(json.dumps(status, ensure_ascii=False, indent=2))
+    else:
+        print(render_status(status))
+    return EXIT_OK
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -99,6 +121,11 @@ def _source_status(
 
 def collect_status(config: Config) -> dict[str, Any]:
     """Everything `status` shows, as plain data (the --json output)."""
+    from scraper.store import index_exists, open_store
+    from scraper.store.archive import ArchiveLock
+    from scraper.store.base import SourceState
+    from scraper.store.prune import archive_sizes
+
     root = config.archive.path
     pid = ArchiveLock(root).holder()
     result: dict[str, Any] = {
