@@ -27,9 +27,10 @@ import httpx
 import pytest
 
 from scraper.cli import main
+from scraper.models import WarcLocation
 from scraper.store.cdxj import CdxjIndex, parse_line
 from scraper.store.sqlite import SQLiteStore
-from scraper.store.warc import HttpCapture, WarcLocation, WarcWriterPool
+from scraper.store.warc import HttpCapture, WarcWriterPool
 from tests.conftest import write_config
 from tests.corpus import CorpusPage, load_pages, require_corpus
 from tests.test_versions import editable_sentence

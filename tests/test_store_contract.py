@@ -13,7 +13,7 @@ import pytest
 from bench.synth import build_network, load_bodies
 from scraper.dedupe import DedupeDoc, Placement
 from scraper.errors import StorageError
-from scraper.models import Article, FeedEntry, StoredArticle
+from scraper.models import Article, FeedEntry, StoredArticle, WarcLocation
 from scraper.store.base import (
     FetchRecord,
     HostHold,
@@ -55,7 +55,7 @@ def save(
     return store.save_article(
         source=source, url=url, article=article(url, **fields), entry=entry,  # type: ignore[arg-type]
         fetched_at=at, path=f"site/{article_id(url)}", aliases=aliases,  # type: ignore[arg-type]
-        warc_file="warc/a.warc.gz", warc_offset=10, next_revisit=next_revisit,  # type: ignore[arg-type]
+        warc=WarcLocation("warc/a.warc.gz", 10), next_revisit=next_revisit,  # type: ignore[arg-type]
     )  # fmt: skip
 
 
@@ -109,7 +109,7 @@ def test_a_payload_digest_keeps_its_first_record(store: Store) -> None:
 def test_the_fetch_log_lists_newest_first_by_url_and_limit(store: Store) -> None:
     for i in range(3):
         store.log_fetch(FetchRecord(f"https://a.example/{i % 2}", "one", T0 + timedelta(minutes=i),
-                                    200, None, 100 + i, "warc/a.warc.gz", 1000 * i, 99, "page"))  # fmt: skip
+                                    200, None, 100 + i, WarcLocation("warc/a.warc.gz", 1000 * i, 99), "page"))  # fmt: skip
     store.log_fetch(FetchRecord("https://a.example/robots.txt", None, T0, None, "timeout",
                                 kind="robots"))  # fmt: skip
     log = store.fetch_log()
@@ -121,7 +121,7 @@ def test_the_fetch_log_lists_newest_first_by_url_and_limit(store: Store) -> None
                                  kind="robots")  # fmt: skip
     only = store.fetch_log("https://a.example/0", limit=1)
     assert only == [FetchRecord("https://a.example/0", "one", T0 + timedelta(minutes=2), 200,
-                                None, 102, "warc/a.warc.gz", 2000, 99, "page")]  # fmt: skip
+                                None, 102, WarcLocation("warc/a.warc.gz", 2000, 99), "page")]  # fmt: skip
 
 
 def test_a_boilerplate_model_is_kept_per_source(store: Store) -> None:
@@ -343,7 +343,7 @@ def test_recent_versions_are_major_edits_newest_first_with_their_article(store: 
         store.add_version(stored.id, article(stored.url, text, title=f"{stored.title}!"),
                           fetched_at=T0 + timedelta(hours=hours), minor=minor, diff=f"+{text}",
                           word_diff=None if minor else f"{{+{text}+}}",
-                          warc_file="warc/b.warc.gz", warc_offset=hours)  # fmt: skip
+                          warc=WarcLocation("warc/b.warc.gz", hours))  # fmt: skip
 
     edit(first, "One, second.", 1)
     edit(second, "Two, second.", 2)

@@ -153,15 +153,16 @@ def _check_warc(root: Path, fetches: list[FetchRecord], report: VerifyReport) ->
                 "writer); it is cut off the next time the archive is opened"
             )
     for record in fetches:
-        if not record.warc_file:
+        warc = record.warc
+        if warc is None or not warc.file:
             continue
         report.warc_records += 1
-        name = Path(record.warc_file).name
+        name = Path(warc.file).name
         if name not in sizes:
-            report.problems.append(f"fetch log names a missing WARC file {record.warc_file}")
-        elif (record.warc_offset or 0) + (record.warc_length or 0) > sizes[name]:
+            report.problems.append(f"fetch log names a missing WARC file {warc.file}")
+        elif warc.offset + (warc.length or 0) > sizes[name]:
             report.problems.append(
-                f"{record.url}: its WARC record lies beyond the valid end of {record.warc_file}"
+                f"{record.url}: its WARC record lies beyond the valid end of {warc.file}"
             )
     return sizes
 

@@ -37,7 +37,7 @@ from scraper.fetch.netguard import BlockedAddress
 from scraper.fetch.politeness import HostLimiter
 from scraper.fetch.robots import RobotsPolicy
 from scraper.fetch.transport import PROXY_EXTENSION, PerHostTransport
-from scraper.models import Exchange, Source
+from scraper.models import Exchange, Source, WarcLocation
 from scraper.store.base import FetchRecord, HostHold, Store
 from scraper.store.warc import HttpCapture, WarcWriterPool
 from scraper.urls import host_of
@@ -322,7 +322,7 @@ class Fetcher:
             capture.status,
             None,
             size=len(capture.payload),
-            warc=(location.file, location.offset, location.length) if location else None,
+            warc=location,
         )
         return Exchange(
             url=url,
@@ -331,9 +331,7 @@ class Fetcher:
             headers={k.lower(): v for k, v in capture.response_headers},
             content=content,
             fetched_at=fetched_at,
-            warc_file=location.file if location else None,
-            warc_offset=location.offset if location else None,
-            warc_revisit=location.revisit if location else False,
+            warc=location,
         )
 
     async def _stream(
@@ -439,9 +437,7 @@ class Fetcher:
             content=exchange.content,
             fetched_at=exchange.fetched_at,
             redirects=tuple(hops),
-            warc_file=exchange.warc_file,
-            warc_offset=exchange.warc_offset,
-            warc_revisit=exchange.warc_revisit,
+            warc=exchange.warc,
         )
         if status in {429, 503} or (status >= 500 and "retry-after" in exchange.headers):
             now = self.clock()
@@ -504,7 +500,7 @@ class Fetcher:
         error: str | None,
         *,
         size: int = 0,
-        warc: tuple[str, int, int] | None = None,
+        warc: WarcLocation | None = None,
     ) -> None:
         self.store.log_fetch(
             FetchRecord(
@@ -515,9 +511,7 @@ class Fetcher:
                 error=error,
                 size=size,
                 kind=kind,
-                warc_file=warc[0] if warc else None,
-                warc_offset=warc[1] if warc else None,
-                warc_length=warc[2] if warc else None,
+                warc=warc,
             )
         )
 

@@ -853,8 +853,7 @@ class Pipeline:
             minor=kind == "minor",
             diff=diff,
             word_diff=changes,
-            warc_file=exchange.warc_file,
-            warc_offset=exchange.warc_offset,
+            warc=exchange.warc,
             before_commit=self._write_files,
         )
         if kind == "major":
@@ -951,8 +950,7 @@ class Pipeline:
             fetched_at=fetched_at,
             path=path,
             aliases=aliases,
-            warc_file=exchange.warc_file,
-            warc_offset=exchange.warc_offset,
+            warc=exchange.warc,
             entry_marker=entry_marker(entry),
             payload_digest=item.digest,
             next_revisit=self.next_revisit(source, fetched_at, fetched_at),

@@ -17,7 +17,7 @@ import json
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from scraper.models import StoredArticle
+from scraper.models import StoredArticle, WarcLocation
 from scraper.store.base import FetchRecord, SourceState
 from scraper.store.connection import TimeReader
 
@@ -158,9 +158,7 @@ def fetch_record(r: Any, dt: TimeReader) -> FetchRecord:
         status=r["status"],
         error=r["error"],
         size=r["size"],
-        warc_file=r["warc_file"],
-        warc_offset=r["warc_offset"],
-        warc_length=r["warc_length"],
+        warc=WarcLocation.of(r["warc_file"], r["warc_offset"], r["warc_length"]),
         kind=r["kind"],
     )
 

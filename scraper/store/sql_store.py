@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from scraper.errors import StorageError
-from scraper.models import Article, FeedEntry, StoredArticle
+from scraper.models import Article, FeedEntry, StoredArticle, WarcLocation
 from scraper.store.base import FetchRecord, HostHold, PageFailure, RobotsRecord, SourceState
 from scraper.store.connection import Connection
 from scraper.store.health import WINDOW, FailedPage, Health, PageRecord, PollRecord, assess
@@ -185,9 +185,9 @@ class SQLStore(ABC):
                     record.status,
                     record.error,
                     record.size,
-                    record.warc_file,
-                    record.warc_offset,
-                    record.warc_length,
+                    record.warc.file if record.warc else None,
+                    record.warc.offset if record.warc else None,
+                    record.warc.length if record.warc else None,
                 ),
             )
 
@@ -362,8 +362,7 @@ class SQLStore(ABC):
         fetched_at: datetime,
         path: str,
         aliases: tuple[str, ...] = (),
-        warc_file: str | None = None,
-        warc_offset: int | None = None,
+        warc: WarcLocation | None = None,
         entry_marker: str | None = None,
         next_revisit: datetime | None = None,
         payload_digest: str | None = None,
@@ -428,8 +427,8 @@ class SQLStore(ABC):
                     ts(article.updated),
                     article.text,
                     article.markdown,
-                    warc_file,
-                    warc_offset,
+                    warc.file if warc else None,
+                    warc.offset if warc else None,
                     offset_of(article.published),
                     offset_of(article.updated),
                 ),
@@ -461,8 +460,7 @@ class SQLStore(ABC):
         minor: bool,
         diff: str,
         word_diff: str | None = None,
-        warc_file: str | None = None,
-        warc_offset: int | None = None,
+        warc: WarcLocation | None = None,
         before_commit: Callable[[StoredArticle], None] | None = None,
     ) -> StoredArticle:
         """Record a new version; a major one also becomes the article's latest state."""
@@ -489,8 +487,8 @@ class SQLStore(ABC):
                     ts(article.updated),
                     article.text,
                     article.markdown,
-                    warc_file,
-                    warc_offset,
+                    warc.file if warc else None,
+                    warc.offset if warc else None,
                     minor,
                     diff,
                     word_diff,

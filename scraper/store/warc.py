@@ -30,22 +30,13 @@ from warcio.warcwriter import WARCWriter
 from scraper import __version__
 from scraper.errors import StorageError
 from scraper.files import inside
+from scraper.models import WarcLocation
 
 SEALED_LIST = ".sealed"  # names of files known to end cleanly
 GZIP_LEVEL = 4
 PENDING_MEMBERS = 20_000  # gzip members (two a page) kept per file for the replay index
 _MIME_END = re.compile(r"[;\s]")
 _STATUSES = {status.value for status in HTTPStatus}
-
-
-@dataclass(frozen=True)
-class WarcLocation:
-    """Where one exchange's response (or revisit) record lies."""
-
-    file: str  # path relative to the archive root
-    offset: int
-    length: int
-    revisit: bool = False  # a revisit record: the payload is in an earlier record
 
 
 @dataclass(frozen=True)

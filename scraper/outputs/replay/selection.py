@@ -219,8 +219,8 @@ def _add_version(
 def _add_rendered(store: Store, url: str, selection: Selection) -> None:
     """The page as the browser rendered it and its screenshots, for a rendering source."""
     for row in store.fetch_log(url, limit=1000):
-        if row.kind in RECORD_KINDS and row.warc_file and row.warc_offset is not None:
-            selection.records.add(RecordRef(row.warc_file, row.warc_offset, row.warc_length or 0))
+        if row.kind in RECORD_KINDS and row.warc and row.warc.file:
+            selection.records.add(RecordRef(row.warc.file, row.warc.offset, row.warc.length or 0))
 
 
 def _add_originals(
