@@ -241,6 +241,24 @@ class StoredArticle:
     extra: dict[str, object] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class StoredVersion:
+    """One version of an article as the index keeps it: the page as it read at one fetch."""
+
+    number: int  # 1 is the first fetch; minor versions are numbered too
+    fetched_at: datetime
+    title: str | None
+    authors: tuple[str, ...]
+    published: datetime | None
+    updated: datetime | None
+    text: str
+    markdown: str
+    warc: WarcLocation | None  # the exchange it was read from (none for a local file)
+    minor: bool  # only spacing or punctuation changed: kept, hidden by default
+    diff: str | None  # the unified diff against the version before (none for the first)
+    word_diff: str | None = None
+
+
 # The JSONL export's keys, in order: scripts rely on them; never rename or drop one.
 ARTICLE_KEYS = (
     "id",

@@ -125,7 +125,7 @@ def version_stamps(archive: Path, url: str) -> list[str]:
     try:
         article = store.get_article(url)
         assert article is not None
-        times = [v["fetched_at"] for v in store.iter_versions(article.id)]
+        times = [v.fetched_at for v in store.iter_versions(article.id)]
     finally:
         store.close()
     return [t.astimezone(UTC).strftime("%Y%m%d%H%M%S") for t in times]  # type: ignore[attr-defined]

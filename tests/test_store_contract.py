@@ -266,8 +266,8 @@ def test_dates_read_back_in_the_zone_the_page_wrote_them(store: Store) -> None:
     assert after.published is not None and after.published.utcoffset() == timedelta(minutes=330)
     assert after.updated == written and after.updated.utcoffset() == timedelta(hours=-5)
     [first, second] = list(store.iter_versions(stored.id))
-    assert str(first["published"]) == "2026-03-01 23:30:00-05:00"
-    assert str(second["published"]) == "2026-03-02 09:00:00+05:30"
+    assert str(first.published) == "2026-03-01 23:30:00-05:00"
+    assert str(second.published) == "2026-03-02 09:00:00+05:30"
     utc = save(store, "https://a.example/utc", published=T0)
     assert utc.published == T0 and utc.published.utcoffset() == timedelta(0)
 
@@ -309,12 +309,12 @@ def test_versions_major_and_minor(store: Store) -> None:
                               minor=True, diff="-text.\n+text!")  # fmt: skip
     assert minor.versions == 2 and minor.text == "Second text."
     versions = list(store.iter_versions(stored.id))
-    assert [(v["version"], v["minor"], v["text"]) for v in versions] == [
+    assert [(v.number, v.minor, v.text) for v in versions] == [
         (1, False, "First text."), (2, False, "Second text."), (3, True, "Second text!")]  # fmt: skip
-    assert versions[0]["warc_file"] == "warc/a.warc.gz" and versions[0]["warc_offset"] == 10
-    assert versions[1]["word_diff"] == "[-First-]{+Second+}" and versions[1]["fetched_at"] == later
+    assert versions[0].warc == WarcLocation("warc/a.warc.gz", 10)
+    assert versions[1].word_diff == "[-First-]{+Second+}" and versions[1].fetched_at == later
     recent = store.recent_versions()
-    assert [(a.id, v["version"]) for a, v in recent] == [(stored.id, 2)]
+    assert [(a.id, v.number) for a, v in recent] == [(stored.id, 2)]
     assert store.check_integrity() == []
 
 
@@ -356,7 +356,7 @@ def test_recent_versions_are_major_edits_newest_first_with_their_article(store: 
     expected += [(store.get_article(i), versions[i][1]) for i in (second.id, first.id)]
     recent = store.recent_versions()
     assert recent == expected  # the article as it is now, the version as it was stored
-    assert [v["version"] for _, v in recent] == [n for _, n in latest] + [2, 2]
+    assert [v.number for _, v in recent] == [n for _, n in latest] + [2, 2]
     assert store.recent_versions(limit=3) == expected[:3]
     assert store.recent_versions(limit=0) == []
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from scraper.config.settings import Config
 from scraper.files import inside
+from scraper.models import StoredVersion
 from scraper.store import Store, index_exists, index_label, open_store
 from scraper.store.archive import ArchiveLock
 from scraper.store.base import FetchRecord
@@ -93,11 +94,11 @@ def _check_articles(root: Path, store: Store, report: VerifyReport, repair: bool
     return folders
 
 
-def _damaged_files(folder: Path, versions: list[dict[str, object]], bad_meta: bool) -> list[str]:
+def _damaged_files(folder: Path, versions: list[StoredVersion], bad_meta: bool) -> list[str]:
     """The article files missing or empty (what a power cut before the page cache reached the
     disk leaves), each as "name missing" / "name empty"."""
-    names = ["article.md", *(f"v{v['version']}.md" for v in versions)]
-    names += [f"v{v['version']}.diff" for v in versions if v.get("diff")]
+    names = ["article.md", *(f"v{v.number}.md" for v in versions)]
+    names += [f"v{v.number}.diff" for v in versions if v.diff]
     damaged = []
     for name in names:
         try:

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from scraper.errors import StorageError
-from scraper.models import Article, FeedEntry, StoredArticle, WarcLocation
+from scraper.models import Article, FeedEntry, StoredArticle, StoredVersion, WarcLocation
 from scraper.store.base import FetchRecord, HostHold, PageFailure, RobotsRecord, SourceState
 from scraper.store.connection import Connection
 from scraper.store.health import WINDOW, FailedPage, Health, PageRecord, PollRecord, assess
@@ -31,7 +31,7 @@ from scraper.store.sql import (
     offset_of,
     source_state_record,
     stored_article,
-    version_record,
+    stored_version,
 )
 from scraper.store.stories import StoryView
 from scraper.urls import article_id, normalize_url
@@ -534,7 +534,7 @@ class SQLStore(ABC):
                 before_commit(stored)
         return stored
 
-    def recent_versions(self, limit: int = 100) -> list[tuple[StoredArticle, dict[str, object]]]:
+    def recent_versions(self, limit: int = 100) -> list[tuple[StoredArticle, StoredVersion]]:
         """The latest edits (major versions after the first), newest first, each with its
         article as it is now: one statement. A version whose article is gone takes its place in
         the limit and is left out (a LEFT JOIN)."""
@@ -544,7 +544,7 @@ class SQLStore(ABC):
             (limit,),
         )
         return [
-            (stored_article(r, self._dt), version_record(r, self._dt, prefix="v_"))
+            (stored_article(r, self._dt), stored_version(r, self._dt, prefix="v_"))
             for r in rows
             if r["id"] is not None
         ]
@@ -745,13 +745,13 @@ class SQLStore(ABC):
         clauses, args = self._filters(source, since, until, prefix="a.")
         return self._search(query, "".join(f" AND {c}" for c in clauses), args, limit, marks)
 
-    def iter_versions(self, article_id: str) -> Iterator[dict[str, object]]:
+    def iter_versions(self, article_id: str) -> Iterator[StoredVersion]:
         rows = self._query(
             f"SELECT {VERSION_COLUMNS} FROM versions WHERE article_id = ? ORDER BY version",
             (article_id,),
         )
         for r in rows:
-            yield version_record(r, self._dt)
+            yield stored_version(r, self._dt)
 
     def count_articles(self, source: str | None = None) -> int:
         if source:

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
 
-from scraper.models import StoredArticle
+from scraper.models import StoredArticle, StoredVersion
 from scraper.outputs.site import paths
 from scraper.outputs.site.catalog import Entry, Story
 from scraper.outputs.site.dates import published_label
@@ -240,36 +239,35 @@ def _stored(article: StoredArticle) -> Snapshot:
     )
 
 
-def history_page(
-    article: StoredArticle, entry: Entry, versions: Sequence[Mapping[str, Any]]
-) -> str:
+def history_page(article: StoredArticle, entry: Entry, versions: Sequence[StoredVersion]) -> str:
     """Every version in a table, then each major version's changes against the one before."""
     path = paths.history(article.id)
     table = "".join(
-        f'<tr><td>{_version_link(v)}</td><td class="nowrap">{when(v.get("fetched_at"))}</td>'
-        f"<td>{'minor (spacing, punctuation)' if v.get('minor') else 'major'}</td>"
-        f"<td>{esc(v.get('title') or '')}</td></tr>"
+        f'<tr><td>{_version_link(v)}</td><td class="nowrap">{when(v.fetched_at)}</td>'
+        f"<td>{'minor (spacing, punctuation)' if v.minor else 'major'}</td>"
+        f"<td>{esc(v.title or '')}</td></tr>"
         for v in versions
     )
     sections = []
-    major = [v for v in versions if not v.get("minor")]
+    major = [v for v in versions if not v.minor]
     for before, version in zip([None, *major], major, strict=False):
-        number = int(version["version"])
-        fetched = when(version.get("fetched_at"))
+        number = version.number
+        fetched = when(version.fetched_at)
         head = f'<h2 id="v{number}">Version {number} <span class="small">{fetched}</span></h2>'
         if before is not None:
             changes = word_diff(
-                describe_snapshot(_snapshot(before)), describe_snapshot(_snapshot(version))
+                describe_snapshot(Snapshot.of_version(before)),
+                describe_snapshot(Snapshot.of_version(version)),
             )
             added = sum(len(c.text.split()) for c in changes if c.kind == "insert")
             removed = sum(len(c.text.split()) for c in changes if c.kind == "delete")
             head += (
-                f"<p>Changes since version {int(before['version'])}: "
+                f"<p>Changes since version {before.number}: "
                 f'<span class="added">{_words(added, "+")}</span>, '
                 f'<span class="removed">{_words(removed, "−")}</span></p>'
                 f'<div class="diff">{diff_html(changes)}</div>'
             )
-        full = _body(str(version.get("markdown") or ""), str(version.get("text") or ""))
+        full = _body(version.markdown or "", version.text or "")
         sections.append(
             f"{head}<details><summary>Full text of version {number}</summary>"
             f'<div class="body">{full}</div></details>'
@@ -292,20 +290,10 @@ def _words(count: int, sign: str) -> str:
     return f"{sign}{count} word{'' if count == 1 else 's'}"
 
 
-def _version_link(version: Mapping[str, Any]) -> str:
+def _version_link(version: StoredVersion) -> str:
     """Major versions have a section below to jump to; minor ones are only listed."""
-    number = int(version["version"])
-    return str(number) if version.get("minor") else f'<a href="#v{number}">{number}</a>'
-
-
-def _snapshot(row: Mapping[str, Any]) -> Snapshot:
-    return Snapshot(
-        row.get("title"),
-        str(row.get("text") or ""),
-        tuple(row.get("authors") or ()),
-        row.get("published"),
-        row.get("updated"),
-    )
+    number = version.number
+    return str(number) if version.minor else f'<a href="#v{number}">{number}</a>'
 
 
 def diff_html(changes: Sequence[Change], context: int = CONTEXT) -> str:
