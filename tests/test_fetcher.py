@@ -23,7 +23,8 @@ from scraper.errors import (
     RetryLaterError,
     TransientFetchError,
 )
-from scraper.fetch.fetcher import Fetcher, decode_content, parse_retry_after
+from scraper.fetch.fetcher import Fetcher, parse_retry_after
+from scraper.fetch.wire import decode_content
 from scraper.store.sqlite import SQLiteStore
 from scraper.store.warc import WarcWriterPool
 from tests.testsite import TestSite

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scraper.errors import StorageError
-from scraper.fetch.fetcher import decode_content
+from scraper.fetch.wire import decode_content
 from scraper.models import Exchange, FeedEntry, WarcLocation
 from scraper.store.warc import read_response
 
