@@ -67,15 +67,24 @@ def article_page(
     `screenshot`: it holds the rendered page's screenshot (an image, never the page's HTML).
     """
     path = paths.article(article.id)
-    versions = (
-        link(path, paths.history(article.id), f"{article.versions} — see what changed")
-        if article.versions > 1
-        else "1"
+    links, shot = _files(path, files, screenshot)
+    error = article.extra.get("extraction_error")
+    notice = f'<p class="notice">No body could be extracted: {esc(error)}</p>' if error else ""
+    lead = f'<p class="muted">{esc(article.description)}</p>' if article.description else ""
+    content = (
+        f"<article{_lang(article.language)}><h1>{esc(article.title or article.url)}</h1>"
+        f"{_article_meta(path, article, links)}{notice}"
+        f"{_copies(path, article.id, story, members)}{lead}"
+        f'<h2>Text</h2><div class="body">{_body(article.markdown, article.text)}</div>'
+        f"{shot}</article>"
     )
-    canonical = article.canonical_url if article.canonical_url not in (None, article.url) else None
-    credited = article.original_url
-    if credited and article.extra.get("original_source"):
-        credited += f" ({article.extra['original_source']})"
+    return page(
+        path, article.title or article.url, content, crumbs=_crumbs(path, article.source, entry.day)
+    )
+
+
+def _files(path: str, files: str | None, screenshot: bool) -> tuple[str, str]:
+    """Links to the article's files in the archive tree, and its screenshot shown (if any)."""
     links = ""
     if files is not None:
         links = (
@@ -90,7 +99,21 @@ def article_page(
             f'<h2>Screenshot</h2><figure><a href="{image}"><img src="{image}" width="640" '
             'alt="The page as the browser rendered it"></a></figure>'
         )
-    meta = _meta(
+    return links, shot
+
+
+def _article_meta(path: str, article: StoredArticle, links: str) -> str:
+    """The article's metadata as a list, on its page at `path`; `links`: to its files."""
+    versions = (
+        link(path, paths.history(article.id), f"{article.versions} — see what changed")
+        if article.versions > 1
+        else "1"
+    )
+    canonical = article.canonical_url if article.canonical_url not in (None, article.url) else None
+    credited = article.original_url
+    if credited and article.extra.get("original_source"):
+        credited += f" ({article.extra['original_source']})"
+    return _meta(
         [
             ("Source", link(path, paths.source_index(article.source), article.source)),
             ("URL", ext_link(article.url)),
@@ -107,19 +130,6 @@ def article_page(
             ("Files", links),
             ("Id", f"<code>{esc(article.id)}</code>"),
         ]
-    )
-    error = article.extra.get("extraction_error")
-    notice = f'<p class="notice">No body could be extracted: {esc(error)}</p>' if error else ""
-    lead = f'<p class="muted">{esc(article.description)}</p>' if article.description else ""
-    content = (
-        f"<article{_lang(article.language)}><h1>{esc(article.title or article.url)}</h1>"
-        f"{meta}{notice}"
-        f"{_copies(path, article.id, story, members)}{lead}"
-        f'<h2>Text</h2><div class="body">{_body(article.markdown, article.text)}</div>'
-        f"{shot}</article>"
-    )
-    return page(
-        path, article.title or article.url, content, crumbs=_crumbs(path, article.source, entry.day)
     )
 
 
