@@ -128,7 +128,7 @@ def version_stamps(archive: Path, url: str) -> list[str]:
         times = [v.fetched_at for v in store.iter_versions(article.id)]
     finally:
         store.close()
-    return [t.astimezone(UTC).strftime("%Y%m%d%H%M%S") for t in times]  # type: ignore[attr-defined]
+    return [t.astimezone(UTC).strftime("%Y%m%d%H%M%S") for t in times]
 
 
 # -- the CDXJ index ---------------------------------------------------------------------------
