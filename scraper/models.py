@@ -178,6 +178,26 @@ class Article:
 
 
 @dataclass(frozen=True)
+class WarcLocation:
+    """Where one record (a response, a revisit, a resource) lies in the archive's WARC files."""
+
+    file: str  # path relative to the archive root
+    offset: int
+    # Bytes of the record's gzip member; None where only its start was kept (a version's row,
+    # an extract job), as readers seek by the offset and read one record.
+    length: int | None = None
+    revisit: bool = False  # a revisit record: the payload is in an earlier record
+
+    @classmethod
+    def of(
+        cls, file: str | None, offset: int | None, length: int | None = None
+    ) -> WarcLocation | None:
+        """The location kept as loose values (a table's columns, a job's keys); None when they
+        name no record."""
+        return None if file is None or offset is None else cls(file, int(offset), length)
+
+
+@dataclass(frozen=True)
 class Exchange:
     """One HTTP request and its response, as fetched (body decoded from its transfer encoding)."""
 
@@ -188,9 +208,7 @@ class Exchange:
     content: bytes
     fetched_at: datetime
     redirects: tuple[tuple[int, str], ...] = ()  # (status, location) of each hop followed
-    warc_file: str | None = None  # where the raw exchange was recorded
-    warc_offset: int | None = None
-    warc_revisit: bool = False  # recorded as a revisit: the payload is in an earlier record
+    warc: WarcLocation | None = None  # where the raw exchange was recorded, if it was
 
     @property
     def content_type(self) -> str:
@@ -221,6 +239,24 @@ class StoredArticle:
     path: str  # the article's folder, relative to the archive root
     description: str | None = None
     extra: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class StoredVersion:
+    """One version of an article as the index keeps it: the page as it read at one fetch."""
+
+    number: int  # 1 is the first fetch; minor versions are numbered too
+    fetched_at: datetime
+    title: str | None
+    authors: tuple[str, ...]
+    published: datetime | None
+    updated: datetime | None
+    text: str
+    markdown: str
+    warc: WarcLocation | None  # the exchange it was read from (none for a local file)
+    minor: bool  # only spacing or punctuation changed: kept, hidden by default
+    diff: str | None  # the unified diff against the version before (none for the first)
+    word_diff: str | None = None
 
 
 # The JSONL export's keys, in order: scripts rely on them; never rename or drop one.

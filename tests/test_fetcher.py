@@ -23,7 +23,8 @@ from scraper.errors import (
     RetryLaterError,
     TransientFetchError,
 )
-from scraper.fetch.fetcher import Fetcher, decode_content, parse_retry_after
+from scraper.fetch.fetcher import Fetcher, parse_retry_after
+from scraper.fetch.wire import decode_content
 from scraper.store.sqlite import SQLiteStore
 from scraper.store.warc import WarcWriterPool
 from tests.testsite import TestSite
@@ -336,7 +337,7 @@ async def test_every_exchange_is_in_valid_warc_files(site: TestSite, harness) ->
     assert types.count("revisit") == 1
     assert any(site.url("/e") in line and '"404"' in line for line in lines)
     log = h.store.fetch_log(site.url("/a"))
-    assert log[0].warc_file and log[0].warc_offset is not None
+    assert log[0].warc is not None and log[0].warc.file
 
 
 def test_a_torn_warc_tail_is_cut_when_the_archive_reopens(tmp_path: Path) -> None:

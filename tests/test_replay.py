@@ -27,9 +27,10 @@ import httpx
 import pytest
 
 from scraper.cli import main
+from scraper.models import WarcLocation
 from scraper.store.cdxj import CdxjIndex, parse_line
 from scraper.store.sqlite import SQLiteStore
-from scraper.store.warc import HttpCapture, WarcLocation, WarcWriterPool
+from scraper.store.warc import HttpCapture, WarcWriterPool
 from tests.conftest import write_config
 from tests.corpus import CorpusPage, load_pages, require_corpus
 from tests.test_versions import editable_sentence
@@ -124,10 +125,10 @@ def version_stamps(archive: Path, url: str) -> list[str]:
     try:
         article = store.get_article(url)
         assert article is not None
-        times = [v["fetched_at"] for v in store.iter_versions(article.id)]
+        times = [v.fetched_at for v in store.iter_versions(article.id)]
     finally:
         store.close()
-    return [t.astimezone(UTC).strftime("%Y%m%d%H%M%S") for t in times]  # type: ignore[attr-defined]
+    return [t.astimezone(UTC).strftime("%Y%m%d%H%M%S") for t in times]
 
 
 # -- the CDXJ index ---------------------------------------------------------------------------

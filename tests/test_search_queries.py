@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from scraper.config.settings import load_config
-from scraper.models import Article
+from scraper.models import Article, WarcLocation
 from scraper.store import open_store
 from scraper.urls import article_id
 from tests.conftest import write_config
@@ -53,8 +53,7 @@ def _filled(path: Path) -> Path:
                 entry=None,
                 fetched_at=datetime(2024, 5, 1, tzinfo=UTC),
                 path=f"news/{key}",
-                warc_file="warc/a.warc.gz",
-                warc_offset=0,
+                warc=WarcLocation("warc/a.warc.gz", 0),
             )
     finally:
         store.close()

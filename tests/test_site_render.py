@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from scraper.dedupe import Link, OriginalChoice
-from scraper.models import StoredArticle
+from scraper.models import StoredArticle, StoredVersion
 from scraper.outputs.site import paths
 from scraper.outputs.site.article import article_page, diff_html, history_page
 from scraper.outputs.site.catalog import Entry, Story, stories_from_index
@@ -170,13 +170,13 @@ def test_diff_highlights_changes_and_cuts_long_unchanged_runs() -> None:
 def test_history_page_lists_every_version_and_diffs_major_ones() -> None:
     article = stored("Title", "text", versions=2)
     versions = [
-        {"version": 1, "fetched_at": T0, "title": "Title", "text": "one two three",
-         "markdown": "one two three", "authors": (), "minor": False},
-        {"version": 2, "fetched_at": T0, "title": "Title", "text": "one  two three",
-         "markdown": "one  two three", "authors": (), "minor": True},
-        {"version": 3, "fetched_at": T0, "title": "Title", "text": "one two four",
-         "markdown": "one two four", "authors": (), "minor": False},
-    ]  # fmt: skip
+        StoredVersion(number, T0, "Title", (), None, None, text, text, None, minor, None)
+        for number, text, minor in (
+            (1, "one two three", False),
+            (2, "one  two three", True),
+            (3, "one two four", False),
+        )
+    ]
     html = history_page(article, entry(1), versions)
     assert 'id="v3"' in html and 'id="v1"' in html and 'id="v2"' not in html
     assert "<del>three</del>" in html and "<ins>four</ins>" in html

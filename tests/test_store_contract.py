@@ -13,7 +13,7 @@ import pytest
 from bench.synth import build_network, load_bodies
 from scraper.dedupe import DedupeDoc, Placement
 from scraper.errors import StorageError
-from scraper.models import Article, FeedEntry, StoredArticle
+from scraper.models import Article, FeedEntry, StoredArticle, WarcLocation
 from scraper.store.base import (
     FetchRecord,
     HostHold,
@@ -55,7 +55,7 @@ def save(
     return store.save_article(
         source=source, url=url, article=article(url, **fields), entry=entry,  # type: ignore[arg-type]
         fetched_at=at, path=f"site/{article_id(url)}", aliases=aliases,  # type: ignore[arg-type]
-        warc_file="warc/a.warc.gz", warc_offset=10, next_revisit=next_revisit,  # type: ignore[arg-type]
+        warc=WarcLocation("warc/a.warc.gz", 10), next_revisit=next_revisit,  # type: ignore[arg-type]
     )  # fmt: skip
 
 
@@ -109,7 +109,7 @@ def test_a_payload_digest_keeps_its_first_record(store: Store) -> None:
 def test_the_fetch_log_lists_newest_first_by_url_and_limit(store: Store) -> None:
     for i in range(3):
         store.log_fetch(FetchRecord(f"https://a.example/{i % 2}", "one", T0 + timedelta(minutes=i),
-                                    200, None, 100 + i, "warc/a.warc.gz", 1000 * i, 99, "page"))  # fmt: skip
+                                    200, None, 100 + i, WarcLocation("warc/a.warc.gz", 1000 * i, 99), "page"))  # fmt: skip
     store.log_fetch(FetchRecord("https://a.example/robots.txt", None, T0, None, "timeout",
                                 kind="robots"))  # fmt: skip
     log = store.fetch_log()
@@ -121,7 +121,7 @@ def test_the_fetch_log_lists_newest_first_by_url_and_limit(store: Store) -> None
                                  kind="robots")  # fmt: skip
     only = store.fetch_log("https://a.example/0", limit=1)
     assert only == [FetchRecord("https://a.example/0", "one", T0 + timedelta(minutes=2), 200,
-                                None, 102, "warc/a.warc.gz", 2000, 99, "page")]  # fmt: skip
+                                None, 102, WarcLocation("warc/a.warc.gz", 2000, 99), "page")]  # fmt: skip
 
 
 def test_a_boilerplate_model_is_kept_per_source(store: Store) -> None:
@@ -266,8 +266,8 @@ def test_dates_read_back_in_the_zone_the_page_wrote_them(store: Store) -> None:
     assert after.published is not None and after.published.utcoffset() == timedelta(minutes=330)
     assert after.updated == written and after.updated.utcoffset() == timedelta(hours=-5)
     [first, second] = list(store.iter_versions(stored.id))
-    assert str(first["published"]) == "2026-03-01 23:30:00-05:00"
-    assert str(second["published"]) == "2026-03-02 09:00:00+05:30"
+    assert str(first.published) == "2026-03-01 23:30:00-05:00"
+    assert str(second.published) == "2026-03-02 09:00:00+05:30"
     utc = save(store, "https://a.example/utc", published=T0)
     assert utc.published == T0 and utc.published.utcoffset() == timedelta(0)
 
@@ -309,12 +309,12 @@ def test_versions_major_and_minor(store: Store) -> None:
                               minor=True, diff="-text.\n+text!")  # fmt: skip
     assert minor.versions == 2 and minor.text == "Second text."
     versions = list(store.iter_versions(stored.id))
-    assert [(v["version"], v["minor"], v["text"]) for v in versions] == [
+    assert [(v.number, v.minor, v.text) for v in versions] == [
         (1, False, "First text."), (2, False, "Second text."), (3, True, "Second text!")]  # fmt: skip
-    assert versions[0]["warc_file"] == "warc/a.warc.gz" and versions[0]["warc_offset"] == 10
-    assert versions[1]["word_diff"] == "[-First-]{+Second+}" and versions[1]["fetched_at"] == later
+    assert versions[0].warc == WarcLocation("warc/a.warc.gz", 10)
+    assert versions[1].word_diff == "[-First-]{+Second+}" and versions[1].fetched_at == later
     recent = store.recent_versions()
-    assert [(a.id, v["version"]) for a, v in recent] == [(stored.id, 2)]
+    assert [(a.id, v.number) for a, v in recent] == [(stored.id, 2)]
     assert store.check_integrity() == []
 
 
@@ -343,7 +343,7 @@ def test_recent_versions_are_major_edits_newest_first_with_their_article(store: 
         store.add_version(stored.id, article(stored.url, text, title=f"{stored.title}!"),
                           fetched_at=T0 + timedelta(hours=hours), minor=minor, diff=f"+{text}",
                           word_diff=None if minor else f"{{+{text}+}}",
-                          warc_file="warc/b.warc.gz", warc_offset=hours)  # fmt: skip
+                          warc=WarcLocation("warc/b.warc.gz", hours))  # fmt: skip
 
     edit(first, "One, second.", 1)
     edit(second, "Two, second.", 2)
@@ -356,7 +356,7 @@ def test_recent_versions_are_major_edits_newest_first_with_their_article(store: 
     expected += [(store.get_article(i), versions[i][1]) for i in (second.id, first.id)]
     recent = store.recent_versions()
     assert recent == expected  # the article as it is now, the version as it was stored
-    assert [v["version"] for _, v in recent] == [n for _, n in latest] + [2, 2]
+    assert [v.number for _, v in recent] == [n for _, n in latest] + [2, 2]
     assert store.recent_versions(limit=3) == expected[:3]
     assert store.recent_versions(limit=0) == []
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from scraper.config.settings import Config
 from scraper.files import inside
+from scraper.models import StoredVersion
 from scraper.store import Store, index_exists, index_label, open_store
 from scraper.store.archive import ArchiveLock
 from scraper.store.base import FetchRecord
@@ -93,11 +94,11 @@ def _check_articles(root: Path, store: Store, report: VerifyReport, repair: bool
     return folders
 
 
-def _damaged_files(folder: Path, versions: list[dict[str, object]], bad_meta: bool) -> list[str]:
+def _damaged_files(folder: Path, versions: list[StoredVersion], bad_meta: bool) -> list[str]:
     """The article files missing or empty (what a power cut before the page cache reached the
     disk leaves), each as "name missing" / "name empty"."""
-    names = ["article.md", *(f"v{v['version']}.md" for v in versions)]
-    names += [f"v{v['version']}.diff" for v in versions if v.get("diff")]
+    names = ["article.md", *(f"v{v.number}.md" for v in versions)]
+    names += [f"v{v.number}.diff" for v in versions if v.diff]
     damaged = []
     for name in names:
         try:
@@ -153,15 +154,16 @@ def _check_warc(root: Path, fetches: list[FetchRecord], report: VerifyReport) ->
                 "writer); it is cut off the next time the archive is opened"
             )
     for record in fetches:
-        if not record.warc_file:
+        warc = record.warc
+        if warc is None or not warc.file:
             continue
         report.warc_records += 1
-        name = Path(record.warc_file).name
+        name = Path(warc.file).name
         if name not in sizes:
-            report.problems.append(f"fetch log names a missing WARC file {record.warc_file}")
-        elif (record.warc_offset or 0) + (record.warc_length or 0) > sizes[name]:
+            report.problems.append(f"fetch log names a missing WARC file {warc.file}")
+        elif warc.offset + (warc.length or 0) > sizes[name]:
             report.problems.append(
-                f"{record.url}: its WARC record lies beyond the valid end of {record.warc_file}"
+                f"{record.url}: its WARC record lies beyond the valid end of {warc.file}"
             )
     return sizes
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from scraper.errors import ScraperError
+from scraper.models import StoredVersion
 from scraper.store.base import Store
 from scraper.store.versions import (
     Snapshot,
@@ -17,33 +16,10 @@ from scraper.store.versions import (
 )
 
 
-@dataclass(frozen=True)
-class Version:
-    number: int
-    fetched_at: datetime | None
-    minor: bool
-    snapshot: Snapshot
-
-
-def versions_of(store: Store, article_id: str, *, include_minor: bool = False) -> list[Version]:
-    out = []
-    for row in store.iter_versions(article_id):
-        minor = bool(row.get("minor"))
-        if minor and not include_minor:
-            continue
-        out.append(_version(row))
-    return out
-
-
-def _version(row: dict[str, Any]) -> Version:
-    return Version(
-        number=int(row["version"]),
-        fetched_at=row["fetched_at"],
-        minor=bool(row.get("minor")),
-        snapshot=Snapshot(
-            row["title"], row["text"], tuple(row["authors"]), row["published"], row["updated"]
-        ),
-    )
+def versions_of(
+    store: Store, article_id: str, *, include_minor: bool = False
+) -> list[StoredVersion]:
+    return [v for v in store.iter_versions(article_id) if include_minor or not v.minor]
 
 
 def diff_versions(
@@ -76,7 +52,7 @@ def diff_versions(
         old, new = every[first], every[new_number]
     label_old = f"v{old.number} ({_when(old.fetched_at)})"
     label_new = f"v{new.number} ({_when(new.fetched_at)})"
-    a, b = describe_snapshot(old.snapshot), describe_snapshot(new.snapshot)
+    a, b = describe_snapshot(Snapshot.of_version(old)), describe_snapshot(Snapshot.of_version(new))
     if unified:
         return unified_diff(a, b, label_old, label_new) or "(no difference)\n"
     header = f"{article.id}: {label_old} -> {label_new}\n"

@@ -377,26 +377,32 @@ def parse_config(data: Mapping[str, Any], file: Path | None = None) -> Config:
     browser = _table(data.get("browser", {}), _BROWSER_KEYS, "browser", label)
     daemon = _table(data.get("daemon", {}), _DAEMON_KEYS, "daemon", label)
     versions = _table(data.get("versions", {}), _VERSIONS_KEYS, "versions", label)
-    raw_sources = data.get("sources", [])
+    sources = _sources(data.get("sources", []), http, base, label)
+    rules = _notify_rules(data.get("notify", []), {s.name for s in sources}, label)
+    return Config(
+        file=file,
+        notify=rules,
+        archive=ArchiveSettings(path=archive_path.resolve(), **archive),
+        index=IndexSettings(**index_table),
+        http=HttpSettings(**http),
+        daemon=DaemonSettings(**daemon),
+        versions=VersionSettings(**versions),
+        browser=BrowserSettings(**browser),
+        sources=sources,
+    )
+
+
+def _sources(
+    raw_sources: Any, http: Mapping[str, Any], base: Path, label: str
+) -> tuple[Source, ...]:
+    """The `[[sources]]`, each checked, with what it inherits from `[http]`; names are unique."""
     if not isinstance(raw_sources, list):
         raise ConfigError(f"{label}: sources must be an array of tables ([[sources]])")
     sources: list[Source] = []
     seen: set[str] = set()
     for index, raw in enumerate(raw_sources):
         where = f"sources[{index}]"
-        values = _table(raw, _SOURCE_KEYS, where, label)
-        for key in _SOURCE_REQUIRED:
-            if key not in values:
-                raise ConfigError(f"{label}: {where}.{key}: missing (every source needs it)")
-        kinds = [k for k in _SOURCE_KINDS if k in values]
-        if len(kinds) != 1:
-            problem = "missing" if not kinds else f"give only one of {', '.join(kinds)}"
-            raise ConfigError(
-                f"{label}: {where}.feed: {problem} (a source has exactly one of "
-                "feed, sitemap or page)"
-            )
-        if "links" in values and "page" not in values:
-            raise ConfigError(f"{label}: {where}.links: only section pages (page = ...) take it")
+        values = _source_values(raw, where, label)
         if values["name"] in seen:
             raise ConfigError(f"{label}: {where}.name: {values['name']!r} is used twice")
         seen.add(values["name"])
@@ -407,7 +413,28 @@ def parse_config(data: Mapping[str, Any], file: Path | None = None) -> Config:
                 values[key] = http[key]
         values["headers"] = merged(http.get("headers", ()), values.get("headers", ()))
         sources.append(Source(**values))
-    raw_notify = data.get("notify", [])
+    return tuple(sources)
+
+
+def _source_values(raw: Any, where: str, label: str) -> dict[str, Any]:
+    """One source's table checked on its own: its keys, its name, exactly one kind."""
+    values = _table(raw, _SOURCE_KEYS, where, label)
+    for key in _SOURCE_REQUIRED:
+        if key not in values:
+            raise ConfigError(f"{label}: {where}.{key}: missing (every source needs it)")
+    kinds = [k for k in _SOURCE_KINDS if k in values]
+    if len(kinds) != 1:
+        problem = "missing" if not kinds else f"give only one of {', '.join(kinds)}"
+        raise ConfigError(
+            f"{label}: {where}.feed: {problem} (a source has exactly one of feed, sitemap or page)"
+        )
+    if "links" in values and "page" not in values:
+        raise ConfigError(f"{label}: {where}.links: only section pages (page = ...) take it")
+    return values
+
+
+def _notify_rules(raw_notify: Any, names: set[str], label: str) -> tuple[NotifyRule, ...]:
+    """The `[[notify]]` rules; the sources they name must be configured (`names`)."""
     if not isinstance(raw_notify, list):
         raise ConfigError(f"{label}: notify must be an array of tables ([[notify]])")
     rules = []
@@ -416,23 +443,13 @@ def parse_config(data: Mapping[str, Any], file: Path | None = None) -> Config:
         for key in ("urls", "events"):
             if key not in values:
                 raise ConfigError(f"{label}: notify[{index}].{key}: missing")
-        unknown = set(values.get("sources", ())) - seen
+        unknown = set(values.get("sources", ())) - names
         if unknown:
             raise ConfigError(
                 f"{label}: notify[{index}].sources: no source named {', '.join(sorted(unknown))}"
             )
         rules.append(NotifyRule(**values))
-    return Config(
-        file=file,
-        notify=tuple(rules),
-        archive=ArchiveSettings(path=archive_path.resolve(), **archive),
-        index=IndexSettings(**index_table),
-        http=HttpSettings(**http),
-        daemon=DaemonSettings(**daemon),
-        versions=VersionSettings(**versions),
-        browser=BrowserSettings(**browser),
-        sources=tuple(sources),
-    )
+    return tuple(rules)
 
 
 def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:

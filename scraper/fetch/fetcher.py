@@ -8,12 +8,10 @@ WARC and to the fetch log). It knows nothing of feeds or articles.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import contextvars
 import email.utils
 import random
 import ssl
-import zlib
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -37,7 +35,8 @@ from scraper.fetch.netguard import BlockedAddress
 from scraper.fetch.politeness import HostLimiter
 from scraper.fetch.robots import RobotsPolicy
 from scraper.fetch.transport import PROXY_EXTENSION, PerHostTransport
-from scraper.models import Exchange, Source
+from scraper.fetch.wire import body_of, capture_of
+from scraper.models import Exchange, Source, WarcLocation
 from scraper.store.base import FetchRecord, HostHold, Store
 from scraper.store.warc import HttpCapture, WarcWriterPool
 from scraper.urls import host_of
@@ -73,30 +72,6 @@ def parse_retry_after(value: str | None, now: datetime) -> datetime | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return min(max(when, now), now + MAX_RETRY_AFTER)
-
-
-def decode_content(raw: bytes, encoding: str, limit: int, url: str) -> bytes:
-    """Undo Content-Encoding, refusing output beyond `limit` bytes (decompression bombs)."""
-    encoding = encoding.strip().lower()
-    if encoding in {"", "identity"}:
-        return raw
-    if encoding not in {"gzip", "x-gzip", "deflate"}:
-        raise FetchError(url, f"unsupported Content-Encoding {encoding!r}")
-    wbits = 16 + zlib.MAX_WBITS if "gzip" in encoding else zlib.MAX_WBITS
-    try:
-        try:
-            decoder = zlib.decompressobj(wbits)
-            out = decoder.decompress(raw, limit + 1)
-        except zlib.error:
-            if encoding != "deflate":
-                raise
-            decoder = zlib.decompressobj(-zlib.MAX_WBITS)  # raw deflate, as some servers send
-            out = decoder.decompress(raw, limit + 1)
-    except zlib.error as error:
-        raise FetchError(url, f"invalid {encoding} body: {error}") from None
-    if len(out) > limit or decoder.unconsumed_tail:
-        raise FetchError(url, f"decompressed body exceeds the {limit:,}-byte limit (a bomb?)")
-    return out
 
 
 class Fetcher:
@@ -322,7 +297,7 @@ class Fetcher:
             capture.status,
             None,
             size=len(capture.payload),
-            warc=(location.file, location.offset, location.length) if location else None,
+            warc=location,
         )
         return Exchange(
             url=url,
@@ -331,9 +306,7 @@ class Fetcher:
             headers={k.lower(): v for k, v in capture.response_headers},
             content=content,
             fetched_at=fetched_at,
-            warc_file=location.file if location else None,
-            warc_offset=location.offset if location else None,
-            warc_revisit=location.revisit if location else False,
+            warc=location,
         )
 
     async def _stream(
@@ -363,52 +336,30 @@ class Fetcher:
                 raise FetchError(
                     url, f"body of {int(declared):,} bytes exceeds the {limit:,}-byte limit"
                 )
-            chunks: list[bytes] = []
-            size = 0
-            try:
-                async for chunk in response.aiter_raw():
-                    if size + len(chunk) > limit:
-                        raise FetchError(url, f"body exceeds the {limit:,}-byte limit")
-                    if not self._bodies.take(size, len(chunk)):
-                        held = self._bodies.held
-                        reason = f"body past {size:,} bytes while {held:,} bytes of other bodies"
-                        raise TransientFetchError(url, f"{reason} are held; tried again later")
-                    size += len(chunk)
-                    chunks.append(chunk)
-                raw = b"".join(chunks)
-            finally:
-                self._bodies.give_back(size)
-                chunks.clear()
-            ip = _server_ip(response)
-            capture = HttpCapture(
-                url=str(response.request.url),
-                method="GET",
-                target=response.request.url.raw_path.decode("ascii", "replace"),
-                request_headers=self._recorded(
-                    [
-                        (k.decode("latin-1"), v.decode("latin-1"))
-                        for k, v in response.request.headers.raw
-                    ]
-                ),
-                http_version=response.http_version,
-                status=response.status_code,
-                reason=response.reason_phrase,
-                response_headers=[
-                    (k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw
-                ],
-                payload=raw,
-                fetched_at=fetched_at,
-                ip=ip,
-            )
+            raw = await self._read_raw(response, url, limit)
+            capture = capture_of(response, raw, fetched_at, self._recorded)
             encoding = response.headers.get("content-encoding", "")
-        if 300 <= response.status_code < 400:
-            return capture, b""  # redirect bodies are kept in WARC only
-        if response.status_code >= 400:
-            # An error's page goes with the error: a block page says more than its status.
-            with contextlib.suppress(FetchError):
-                return capture, decode_content(raw, encoding, limit, url)
-            return capture, b""
-        return capture, decode_content(raw, encoding, limit, url)
+        return capture, body_of(response.status_code, raw, encoding, limit, url)
+
+    async def _read_raw(self, response: httpx.Response, url: str, limit: int) -> bytes:
+        """The body as sent (still content-encoded), refused past `limit` bytes or while other
+        bodies hold the memory budget."""
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            async for chunk in response.aiter_raw():
+                if size + len(chunk) > limit:
+                    raise FetchError(url, f"body exceeds the {limit:,}-byte limit")
+                if not self._bodies.take(size, len(chunk)):
+                    held = self._bodies.held
+                    reason = f"body past {size:,} bytes while {held:,} bytes of other bodies"
+                    raise TransientFetchError(url, f"{reason} are held; tried again later")
+                size += len(chunk)
+                chunks.append(chunk)
+            return b"".join(chunks)
+        finally:
+            self._bodies.give_back(size)
+            chunks.clear()
 
     def remember_validators(self, exchange: Exchange) -> None:
         """Keep a successful answer's validators for the next conditional fetch of its URL."""
@@ -439,9 +390,7 @@ class Fetcher:
             content=exchange.content,
             fetched_at=exchange.fetched_at,
             redirects=tuple(hops),
-            warc_file=exchange.warc_file,
-            warc_offset=exchange.warc_offset,
-            warc_revisit=exchange.warc_revisit,
+            warc=exchange.warc,
         )
         if status in {429, 503} or (status >= 500 and "retry-after" in exchange.headers):
             now = self.clock()
@@ -504,7 +453,7 @@ class Fetcher:
         error: str | None,
         *,
         size: int = 0,
-        warc: tuple[str, int, int] | None = None,
+        warc: WarcLocation | None = None,
     ) -> None:
         self.store.log_fetch(
             FetchRecord(
@@ -515,20 +464,9 @@ class Fetcher:
                 error=error,
                 size=size,
                 kind=kind,
-                warc_file=warc[0] if warc else None,
-                warc_offset=warc[1] if warc else None,
-                warc_length=warc[2] if warc else None,
+                warc=warc,
             )
         )
-
-
-def _server_ip(response: httpx.Response) -> str | None:
-    stream: Any = response.extensions.get("network_stream")
-    try:
-        address = stream.get_extra_info("server_addr") if stream is not None else None
-    except Exception:  # noqa: BLE001 - only informative
-        return None
-    return str(address[0]) if address else None
 
 
 def _describe(error: httpx.HTTPError) -> str:

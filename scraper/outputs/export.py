@@ -22,17 +22,17 @@ def version_records(
     """One object per version: the article's record as it stood then, plus version and time."""
     base = article_record(article)
     for version in store.iter_versions(article.id):
-        if version.get("minor") and not include_minor:
+        if version.minor and not include_minor:
             continue
         record = dict(base)
         record.update(
-            title=version["title"],
-            authors=list(version["authors"]),  # type: ignore[call-overload]
-            published=_iso(version["published"]),  # type: ignore[arg-type]
-            updated=_iso(version["updated"]),  # type: ignore[arg-type]
-            text=version["text"],
-            version=version["version"],
-            fetched_at=_iso(version["fetched_at"]),  # type: ignore[arg-type]
+            title=version.title,
+            authors=list(version.authors),
+            published=_iso(version.published),
+            updated=_iso(version.updated),
+            text=version.text,
+            version=version.number,
+            fetched_at=_iso(version.fetched_at),
         )
         yield record
 

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from scraper.errors import StorageError
-from scraper.fetch.fetcher import decode_content
-from scraper.models import Exchange, FeedEntry
+from scraper.fetch.wire import decode_content
+from scraper.models import Exchange, FeedEntry, WarcLocation
 from scraper.store.warc import read_response
 
 
@@ -36,14 +36,14 @@ def page_job(exchange: Exchange, entry: FeedEntry | str) -> dict[str, Any]:
         "headers": exchange.headers,
         "fetched_at": exchange.fetched_at.isoformat(),
         "redirects": [list(hop) for hop in exchange.redirects],
-        "warc_file": exchange.warc_file,
-        "warc_offset": exchange.warc_offset,
+        "warc_file": exchange.warc.file if exchange.warc else None,
+        "warc_offset": exchange.warc.offset if exchange.warc else None,
     }
     if isinstance(entry, str):
         job["article"] = entry
     else:
         job["entry"] = entry.to_json()
-    if exchange.warc_file is None or exchange.warc_offset is None or exchange.warc_revisit:
+    if exchange.warc is None or exchange.warc.revisit:
         job["content"] = base64.b64encode(zlib.compress(exchange.content, 1)).decode("ascii")
     return job
 
@@ -71,8 +71,7 @@ def page_of(job: dict[str, Any], root: Path, limit: int) -> tuple[FeedEntry | st
         content=content,
         fetched_at=fetched_at,
         redirects=tuple((int(s), str(u)) for s, u in job.get("redirects") or ()),
-        warc_file=job.get("warc_file"),
-        warc_offset=job.get("warc_offset"),
+        warc=WarcLocation.of(job.get("warc_file"), job.get("warc_offset")),
     )
     return entry, exchange
 

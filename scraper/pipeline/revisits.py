@@ -211,8 +211,7 @@ class Revisits:
             minor=kind == "minor",
             diff=diff,
             word_diff=changes,
-            warc_file=exchange.warc_file,
-            warc_offset=exchange.warc_offset,
+            warc=exchange.warc,
             before_commit=self.parts.write_files,
         )
         if kind == "major":

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Protocol
 
 from scraper.dedupe import DedupeDoc, Deduper, Placement
-from scraper.models import Article, FeedEntry, StoredArticle
+from scraper.models import Article, FeedEntry, StoredArticle, StoredVersion, WarcLocation
 from scraper.store.health import FailedPage, Health, PollRecord
 from scraper.store.search import SearchHit
 from scraper.store.stories import StoryView
@@ -46,9 +46,7 @@ class FetchRecord:
     status: int | None
     error: str | None = None
     size: int = 0
-    warc_file: str | None = None
-    warc_offset: int | None = None
-    warc_length: int | None = None
+    warc: WarcLocation | None = None  # the record written of it, if one was
     kind: str = "page"  # feed, page, robots, asset (a rendered page's load), render, screenshot
 
 
@@ -133,8 +131,7 @@ class Store(Protocol):
         fetched_at: datetime,
         path: str,
         aliases: tuple[str, ...] = (),
-        warc_file: str | None = None,
-        warc_offset: int | None = None,
+        warc: WarcLocation | None = None,
         entry_marker: str | None = None,
         next_revisit: datetime | None = None,
         payload_digest: str | None = None,
@@ -149,8 +146,7 @@ class Store(Protocol):
         minor: bool,
         diff: str,
         word_diff: str | None = None,
-        warc_file: str | None = None,
-        warc_offset: int | None = None,
+        warc: WarcLocation | None = None,
         before_commit: Callable[[StoredArticle], None] | None = None,
     ) -> StoredArticle: ...
     def touch_article(
@@ -168,9 +164,7 @@ class Store(Protocol):
         self, article_id: str, digest: str | None, entry: FeedEntry | None = None
     ) -> None: ...
     def clear_page_failure(self, url: str) -> None: ...
-    def recent_versions(
-        self, limit: int = 100
-    ) -> list[tuple[StoredArticle, dict[str, object]]]: ...
+    def recent_versions(self, limit: int = 100) -> list[tuple[StoredArticle, StoredVersion]]: ...
     def due_revisits(
         self, now: datetime, *, source: str | None = None, limit: int = 100
     ) -> list[StoredArticle]: ...
@@ -185,7 +179,7 @@ class Store(Protocol):
         newest_first: bool = False,
         limit: int | None = None,
     ) -> Iterator[StoredArticle]: ...
-    def iter_versions(self, article_id: str) -> Iterator[dict[str, object]]: ...
+    def iter_versions(self, article_id: str) -> Iterator[StoredVersion]: ...
     def count_articles(self, source: str | None = None) -> int: ...
     def delete_articles(self, ids: list[str]) -> None: ...
     def search(

@@ -49,7 +49,8 @@ from scraper.store.sql import (
     to_psycopg,
     utc_second,
 )
-from scraper.store.sql_store import INSERT_ARTICLE, SQLStore
+from scraper.store.sql_articles import INSERT_ARTICLE
+from scraper.store.sql_store import SQLStore
 from scraper.store.stories import SQLStories, StoryView
 
 RANK_WEIGHTS = [0.1, 0.2, 0.5, 1.0]  # D (body), C, B (authors), A (title): FTS5's 1, 5, 10

@@ -17,7 +17,7 @@ import json
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from scraper.models import StoredArticle
+from scraper.models import StoredArticle, StoredVersion, WarcLocation
 from scraper.store.base import FetchRecord, SourceState
 from scraper.store.connection import TimeReader
 
@@ -37,7 +37,7 @@ def to_psycopg(sql: str) -> str:
     return sql.replace("%", "%%").replace("?", "%s")
 
 
-# What `stored_article` and `version_record` read, in the tables' order.
+# What `stored_article` and `stored_version` read, in the tables' order.
 ARTICLE_FIELDS = (
     "id",
     "url",
@@ -130,24 +130,23 @@ def stored_article(r: Any, dt: TimeReader) -> StoredArticle:
     )
 
 
-def version_record(r: Any, dt: TimeReader, prefix: str = "") -> dict[str, object]:
-    """A version as `iter_versions` gives it; `prefix` names its columns in a joined row."""
+def stored_version(r: Any, dt: TimeReader, prefix: str = "") -> StoredVersion:
+    """A version row as its record; `prefix` names its columns in a joined row."""
     p = prefix
-    return {
-        "version": r[p + "version"],
-        "fetched_at": dt(r[p + "fetched_at"]),
-        "title": r[p + "title"],
-        "authors": tuple(json.loads(r[p + "authors"])),
-        "published": as_written(dt(r[p + "published"]), r[p + "published_offset"]),
-        "updated": as_written(dt(r[p + "updated"]), r[p + "updated_offset"]),
-        "text": r[p + "text"],
-        "markdown": r[p + "markdown"],
-        "warc_file": r[p + "warc_file"],
-        "warc_offset": r[p + "warc_offset"],
-        "minor": bool(r[p + "minor"]),
-        "diff": r[p + "diff"],
-        "word_diff": r[p + "word_diff"],
-    }
+    return StoredVersion(
+        number=r[p + "version"],
+        fetched_at=dt(r[p + "fetched_at"]) or datetime.min,
+        title=r[p + "title"],
+        authors=tuple(json.loads(r[p + "authors"])),
+        published=as_written(dt(r[p + "published"]), r[p + "published_offset"]),
+        updated=as_written(dt(r[p + "updated"]), r[p + "updated_offset"]),
+        text=r[p + "text"],
+        markdown=r[p + "markdown"],
+        warc=WarcLocation.of(r[p + "warc_file"], r[p + "warc_offset"]),
+        minor=bool(r[p + "minor"]),
+        diff=r[p + "diff"],
+        word_diff=r[p + "word_diff"],
+    )
 
 
 def fetch_record(r: Any, dt: TimeReader) -> FetchRecord:
@@ -158,9 +157,7 @@ def fetch_record(r: Any, dt: TimeReader) -> FetchRecord:
         status=r["status"],
         error=r["error"],
         size=r["size"],
-        warc_file=r["warc_file"],
-        warc_offset=r["warc_offset"],
-        warc_length=r["warc_length"],
+        warc=WarcLocation.of(r["warc_file"], r["warc_offset"], r["warc_length"]),
         kind=r["kind"],
     )
 

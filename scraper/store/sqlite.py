@@ -15,7 +15,8 @@ from scraper.errors import StorageError
 from scraper.store.connection import Connection
 from scraper.store.search import SearchHit, SearchSyntaxError, to_fts5_text
 from scraper.store.sql import stored_article, utc_second
-from scraper.store.sql_store import INSERT_ARTICLE, SQLStore
+from scraper.store.sql_articles import INSERT_ARTICLE
+from scraper.store.sql_store import SQLStore
 from scraper.store.stories import SQLStories, StoryView
 
 __all__ = ["INDEX_NAME", "SQLiteStore", "SearchHit", "SearchSyntaxError"]

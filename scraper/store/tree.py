@@ -10,7 +10,7 @@ import contextlib
 import json
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from scraper.errors import StorageError
 from scraper.files import atomic_write, inside
-from scraper.models import StoredArticle
+from scraper.models import StoredArticle, StoredVersion
 
 MAX_SEGMENT = 80
 SCREENSHOT_FILE = "screenshot.png"  # a rendered page's screenshot, in its article's folder
@@ -136,9 +136,7 @@ class ArchiveTree:
         """A folder whose metadata.json names another article, or cannot be read (safer)."""
         return (folder / "metadata.json").exists() and metadata_id(folder) != ident
 
-    def write_article(
-        self, article: StoredArticle, versions: Sequence[Mapping[str, Any]] = ()
-    ) -> None:
+    def write_article(self, article: StoredArticle, versions: Sequence[StoredVersion] = ()) -> None:
         """Write (or rewrite) the article's folder: article.md, metadata.json, and one
         `vN.md` (plus `vN.diff`, the version's stored diff: what changed since the version
         before, both cleaned of the site's template as known then) per version not written yet.
@@ -149,24 +147,13 @@ class ArchiveTree:
         listing = []
         try:
             for version in versions:
-                number = int(version["version"])
+                number, diff = version.number, version.diff
                 body = folder / f"v{number}.md"
                 if not body.exists():
                     atomic_write(body, render_version(article, version), sync=False)
-                diff = version.get("diff")
                 if diff and not (folder / f"v{number}.diff").exists():
-                    atomic_write(folder / f"v{number}.diff", str(diff), sync=False)
-                listing.append(
-                    {
-                        "version": number,
-                        "fetched_at": _iso(version.get("fetched_at")),  # type: ignore[arg-type]
-                        "minor": bool(version.get("minor")),
-                        "file": body.name,
-                        "diff": f"v{number}.diff" if diff else None,
-                        "warc_file": version.get("warc_file"),
-                        "warc_offset": version.get("warc_offset"),
-                    }
-                )
+                    atomic_write(folder / f"v{number}.diff", diff, sync=False)
+                listing.append(version_entry(version, body.name))
             atomic_write(folder / "article.md", render_markdown(article), sync=False)
             meta = article_metadata(article)
             if listing:
@@ -187,22 +174,34 @@ def metadata_id(folder: Path) -> str | None:
     return data.get("id") if isinstance(data, dict) and data.get("id") else None
 
 
-def render_version(article: StoredArticle, version: Mapping[str, Any]) -> str:
+def version_entry(version: StoredVersion, file: str) -> dict[str, Any]:
+    """One version as metadata.json's `version_history` lists it (`file`: its vN.md)."""
+    return {
+        "version": version.number,
+        "fetched_at": _iso(version.fetched_at),
+        "minor": version.minor,
+        "file": file,
+        "diff": f"v{version.number}.diff" if version.diff else None,
+        "warc_file": version.warc.file if version.warc else None,
+        "warc_offset": version.warc.offset if version.warc else None,
+    }
+
+
+def render_version(article: StoredArticle, version: StoredVersion) -> str:
     """One version's body as Markdown, behind a header saying which version and when."""
-    fetched = version.get("fetched_at")
     lines = [
         "---",
         f"id: {json.dumps(article.id)}",
         f"url: {json.dumps(article.url)}",
-        f"version: {int(version['version'])}",
-        f"fetched_at: {json.dumps(fetched.isoformat() if fetched else None)}",
-        f"minor: {json.dumps(bool(version.get('minor')))}",
-        f"title: {json.dumps(version.get('title'), ensure_ascii=False)}",
-        f"authors: {json.dumps(list(version.get('authors') or ()), ensure_ascii=False)}",
+        f"version: {version.number}",
+        f"fetched_at: {json.dumps(_iso(version.fetched_at))}",
+        f"minor: {json.dumps(version.minor)}",
+        f"title: {json.dumps(version.title, ensure_ascii=False)}",
+        f"authors: {json.dumps(list(version.authors), ensure_ascii=False)}",
         "---",
         "",
     ]
-    if version.get("title"):
-        lines += [f"# {version['title']}", ""]
-    lines.append(str(version.get("markdown") or "").strip() or "*(no body could be extracted)*")
+    if version.title:
+        lines += [f"# {version.title}", ""]
+    lines.append((version.markdown or "").strip() or "*(no body could be extracted)*")
     return "\n".join(lines) + "\n"

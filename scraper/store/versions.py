@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from scraper.extract.languages import patterns
-from scraper.models import Article
+from scraper.models import Article, StoredVersion
 
 # Counters and relative stamps: each language's `counters` in scraper/extract/languages/.
 NOISE_PATTERNS: tuple[str, ...] = tuple(p for _, p in patterns("counters"))
@@ -47,6 +47,11 @@ class Snapshot:
             article.updated,
             furniture_of(article.markdown),
         )
+
+    @classmethod
+    def of_version(cls, version: StoredVersion) -> Snapshot:
+        """A stored version as diffs compare it (its furniture is not kept)."""
+        return cls(version.title, version.text, version.authors, version.published, version.updated)
 
 
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")

@@ -30,22 +30,13 @@ from warcio.warcwriter import WARCWriter
 from scraper import __version__
 from scraper.errors import StorageError
 from scraper.files import inside
+from scraper.models import WarcLocation
 
 SEALED_LIST = ".sealed"  # names of files known to end cleanly
 GZIP_LEVEL = 4
 PENDING_MEMBERS = 20_000  # gzip members (two a page) kept per file for the replay index
 _MIME_END = re.compile(r"[;\s]")
 _STATUSES = {status.value for status in HTTPStatus}
-
-
-@dataclass(frozen=True)
-class WarcLocation:
-    """Where one exchange's response (or revisit) record lies."""
-
-    file: str  # path relative to the archive root
-    offset: int
-    length: int
-    revisit: bool = False  # a revisit record: the payload is in an earlier record
 
 
 @dataclass(frozen=True)
@@ -154,6 +145,55 @@ def _index_entry(
         key = url
     date = record.rec_headers.get_header("WARC-Date") or ""
     return f"{key} {iso_date_to_timestamp(date)}", index
+
+
+def _response_head(capture: HttpCapture) -> tuple[StatusAndHeaders, dict[str, str], str]:
+    """The response's HTTP head, the WARC headers of its records, and the HTTP version written.
+
+    WARC holds HTTP/1.x messages; an HTTP/2 exchange is written in that syntax (as other
+    crawlers do, so replay tools read it) and its protocol named in WARC-Protocol.
+    """
+    protocol, h2 = capture.http_version, capture.http_version.upper() == "HTTP/2"
+    if h2:
+        protocol = "HTTP/1.1"
+    reason = capture.reason or (
+        HTTPStatus(capture.status).phrase if capture.status in _STATUSES else ""
+    )
+    http_headers = StatusAndHeaders(
+        f"{capture.status} {reason}".strip(),
+        [(k, v) for k, v in capture.response_headers if k.lower() not in {"transfer-encoding"}],
+        protocol=protocol,
+    )
+    warc_headers = {"WARC-Date": _warc_date(capture.fetched_at)}
+    if capture.ip:
+        warc_headers["WARC-IP-Address"] = capture.ip
+    if h2:
+        warc_headers["WARC-Protocol"] = "h2"
+    return http_headers, warc_headers, protocol
+
+
+def _request_record(
+    builder: WARCWriter,
+    capture: HttpCapture,
+    protocol: str,
+    warc_headers: dict[str, str],
+    response: ArcWarcRecord,
+) -> ArcWarcRecord:
+    """The request record of an exchange, tied to its response (or revisit) record."""
+    request = builder.create_warc_record(
+        capture.url,
+        "request",
+        http_headers=StatusAndHeaders(
+            f"{capture.method} {capture.target} {protocol}",
+            list(capture.request_headers),
+            is_http_request=True,
+        ),
+        warc_headers_dict=dict(warc_headers),
+    )
+    request.rec_headers.add_header(
+        "WARC-Concurrent-To", response.rec_headers.get_header("WARC-Record-ID")
+    )
+    return request
 
 
 def _gzip_member(data: bytes) -> bytes:
@@ -311,25 +351,7 @@ class WarcWriterPool:
         writing at once compress side by side (zlib lets go of the GIL), and only the append
         and the revisit decision are taken one at a time.
         """
-        date = _warc_date(capture.fetched_at)
-        # WARC holds HTTP/1.x messages; an HTTP/2 exchange is written in that syntax (as
-        # other crawlers do, so replay tools read it) and its protocol named in WARC-Protocol.
-        protocol, h2 = capture.http_version, capture.http_version.upper() == "HTTP/2"
-        if h2:
-            protocol = "HTTP/1.1"
-        reason = capture.reason or (
-            HTTPStatus(capture.status).phrase if capture.status in _STATUSES else ""
-        )
-        http_headers = StatusAndHeaders(
-            f"{capture.status} {reason}".strip(),
-            [(k, v) for k, v in capture.response_headers if k.lower() not in {"transfer-encoding"}],
-            protocol=protocol,
-        )
-        warc_headers = {"WARC-Date": date}
-        if capture.ip:
-            warc_headers["WARC-IP-Address"] = capture.ip
-        if h2:
-            warc_headers["WARC-Protocol"] = "h2"
+        http_headers, warc_headers, protocol = _response_head(capture)
         builder = WARCWriter(io.BytesIO(), gzip=False)  # builds records; we compress them
         response = builder.create_warc_record(
             capture.url,
@@ -357,26 +379,14 @@ class WarcWriterPool:
                     http_headers=http_headers,
                     warc_headers_dict=dict(warc_headers),
                 )
-            request = builder.create_warc_record(
-                capture.url,
-                "request",
-                http_headers=StatusAndHeaders(
-                    f"{capture.method} {capture.target} {protocol}",
-                    list(capture.request_headers),
-                    is_http_request=True,
-                ),
-                warc_headers_dict=dict(warc_headers),
-            )
-            request.rec_headers.add_header(
-                "WARC-Concurrent-To", response.rec_headers.get_header("WARC-Record-ID")
-            )
+            request = _request_record(builder, capture, protocol, warc_headers, response)
             # The response first: its gzip member's length is what readers seek by.
             first = full if earlier is None else _gzip_member(_record_bytes(response))
             second = _gzip_member(_record_bytes(request))
             entry = _index_entry(response, self._path.name, len(first), capture.method)
             offset = self._append(first + second, [(len(first), entry), (len(second), NOT_INDEXED)])
             if earlier is None and digest and self._remember and capture.payload:
-                self._remember(digest, capture.url, date)
+                self._remember(digest, capture.url, warc_headers["WARC-Date"])
             return WarcLocation(
                 file=str(self._path.relative_to(self.root)),
                 offset=offset,

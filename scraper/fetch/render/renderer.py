@@ -30,10 +30,9 @@ from scraper.fetch.render.browser import BrowserPool
 from scraper.fetch.render.shell import looks_like_js_shell
 from scraper.files import atomic_write
 from scraper.logs import event
-from scraper.models import Exchange, Source
+from scraper.models import Exchange, Source, WarcLocation
 from scraper.store.base import RENDER_KIND, SCREENSHOT_KIND, FetchRecord
 from scraper.store.tree import SCREENSHOT_FILE
-from scraper.store.warc import WarcLocation
 
 log = logging.getLogger("scraper.render")
 
@@ -136,9 +135,7 @@ class PageRenderer:
                 status=200,
                 size=len(payload),
                 kind=kind,
-                warc_file=location.file if location else None,
-                warc_offset=location.offset if location else None,
-                warc_length=location.length if location else None,
+                warc=location,
             )
         )
 

@@ -19,6 +19,7 @@ from warcio.timeutils import iso_date_to_timestamp
 
 from scraper.errors import StorageError
 from scraper.files import inside
+from scraper.models import StoredVersion
 from scraper.store.base import RECORD_KINDS, Store
 from scraper.store.cdxj import CdxjIndex
 
@@ -192,25 +193,24 @@ def select_records(
 def _add_version(
     reader: WarcReader,
     article_id: str,
-    version: dict[str, object],
+    version: StoredVersion,
     selection: Selection,
     on_page: Callable[[Page], None],
 ) -> RecordHead | None:
-    file, offset = version.get("warc_file"), version.get("warc_offset")
-    if not isinstance(file, str) or not isinstance(offset, int):
+    if version.warc is None:
         return None  # stored without a WARC record (none is written for a local file)
-    response, request = reader.exchange(file, offset)
+    response, request = reader.exchange(version.warc.file, version.warc.offset)
     selection.records.add(response.ref)
     if request:
         selection.records.add(request)
     selection.pages += 1
     on_page(
         Page(
-            id=f"{article_id}-v{version['version']}",
+            id=f"{article_id}-v{version.number}",
             url=response.uri,
             ts=response.date,
-            title=str(version.get("title") or response.uri),
-            text=str(version.get("text") or ""),
+            title=version.title or response.uri,
+            text=version.text or "",
         )
     )
     return response
@@ -219,8 +219,8 @@ def _add_version(
 def _add_rendered(store: Store, url: str, selection: Selection) -> None:
     """The page as the browser rendered it and its screenshots, for a rendering source."""
     for row in store.fetch_log(url, limit=1000):
-        if row.kind in RECORD_KINDS and row.warc_file and row.warc_offset is not None:
-            selection.records.add(RecordRef(row.warc_file, row.warc_offset, row.warc_length or 0))
+        if row.kind in RECORD_KINDS and row.warc and row.warc.file:
+            selection.records.add(RecordRef(row.warc.file, row.warc.offset, row.warc.length or 0))
 
 
 def _add_originals(

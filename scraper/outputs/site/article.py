@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
 
-from scraper.models import StoredArticle
+from scraper.models import StoredArticle, StoredVersion
 from scraper.outputs.site import paths
 from scraper.outputs.site.catalog import Entry, Story
 from scraper.outputs.site.dates import published_label
@@ -68,15 +67,24 @@ def article_page(
     `screenshot`: it holds the rendered page's screenshot (an image, never the page's HTML).
     """
     path = paths.article(article.id)
-    versions = (
-        link(path, paths.history(article.id), f"{article.versions} — see what changed")
-        if article.versions > 1
-        else "1"
+    links, shot = _files(path, files, screenshot)
+    error = article.extra.get("extraction_error")
+    notice = f'<p class="notice">No body could be extracted: {esc(error)}</p>' if error else ""
+    lead = f'<p class="muted">{esc(article.description)}</p>' if article.description else ""
+    content = (
+        f"<article{_lang(article.language)}><h1>{esc(article.title or article.url)}</h1>"
+        f"{_article_meta(path, article, links)}{notice}"
+        f"{_copies(path, article.id, story, members)}{lead}"
+        f'<h2>Text</h2><div class="body">{_body(article.markdown, article.text)}</div>'
+        f"{shot}</article>"
     )
-    canonical = article.canonical_url if article.canonical_url not in (None, article.url) else None
-    credited = article.original_url
-    if credited and article.extra.get("original_source"):
-        credited += f" ({article.extra['original_source']})"
+    return page(
+        path, article.title or article.url, content, crumbs=_crumbs(path, article.source, entry.day)
+    )
+
+
+def _files(path: str, files: str | None, screenshot: bool) -> tuple[str, str]:
+    """Links to the article's files in the archive tree, and its screenshot shown (if any)."""
     links = ""
     if files is not None:
         links = (
@@ -91,7 +99,21 @@ def article_page(
             f'<h2>Screenshot</h2><figure><a href="{image}"><img src="{image}" width="640" '
             'alt="The page as the browser rendered it"></a></figure>'
         )
-    meta = _meta(
+    return links, shot
+
+
+def _article_meta(path: str, article: StoredArticle, links: str) -> str:
+    """The article's metadata as a list, on its page at `path`; `links`: to its files."""
+    versions = (
+        link(path, paths.history(article.id), f"{article.versions} — see what changed")
+        if article.versions > 1
+        else "1"
+    )
+    canonical = article.canonical_url if article.canonical_url not in (None, article.url) else None
+    credited = article.original_url
+    if credited and article.extra.get("original_source"):
+        credited += f" ({article.extra['original_source']})"
+    return _meta(
         [
             ("Source", link(path, paths.source_index(article.source), article.source)),
             ("URL", ext_link(article.url)),
@@ -108,19 +130,6 @@ def article_page(
             ("Files", links),
             ("Id", f"<code>{esc(article.id)}</code>"),
         ]
-    )
-    error = article.extra.get("extraction_error")
-    notice = f'<p class="notice">No body could be extracted: {esc(error)}</p>' if error else ""
-    lead = f'<p class="muted">{esc(article.description)}</p>' if article.description else ""
-    content = (
-        f"<article{_lang(article.language)}><h1>{esc(article.title or article.url)}</h1>"
-        f"{meta}{notice}"
-        f"{_copies(path, article.id, story, members)}{lead}"
-        f'<h2>Text</h2><div class="body">{_body(article.markdown, article.text)}</div>'
-        f"{shot}</article>"
-    )
-    return page(
-        path, article.title or article.url, content, crumbs=_crumbs(path, article.source, entry.day)
     )
 
 
@@ -240,36 +249,35 @@ def _stored(article: StoredArticle) -> Snapshot:
     )
 
 
-def history_page(
-    article: StoredArticle, entry: Entry, versions: Sequence[Mapping[str, Any]]
-) -> str:
+def history_page(article: StoredArticle, entry: Entry, versions: Sequence[StoredVersion]) -> str:
     """Every version in a table, then each major version's changes against the one before."""
     path = paths.history(article.id)
     table = "".join(
-        f'<tr><td>{_version_link(v)}</td><td class="nowrap">{when(v.get("fetched_at"))}</td>'
-        f"<td>{'minor (spacing, punctuation)' if v.get('minor') else 'major'}</td>"
-        f"<td>{esc(v.get('title') or '')}</td></tr>"
+        f'<tr><td>{_version_link(v)}</td><td class="nowrap">{when(v.fetched_at)}</td>'
+        f"<td>{'minor (spacing, punctuation)' if v.minor else 'major'}</td>"
+        f"<td>{esc(v.title or '')}</td></tr>"
         for v in versions
     )
     sections = []
-    major = [v for v in versions if not v.get("minor")]
+    major = [v for v in versions if not v.minor]
     for before, version in zip([None, *major], major, strict=False):
-        number = int(version["version"])
-        fetched = when(version.get("fetched_at"))
+        number = version.number
+        fetched = when(version.fetched_at)
         head = f'<h2 id="v{number}">Version {number} <span class="small">{fetched}</span></h2>'
         if before is not None:
             changes = word_diff(
-                describe_snapshot(_snapshot(before)), describe_snapshot(_snapshot(version))
+                describe_snapshot(Snapshot.of_version(before)),
+                describe_snapshot(Snapshot.of_version(version)),
             )
             added = sum(len(c.text.split()) for c in changes if c.kind == "insert")
             removed = sum(len(c.text.split()) for c in changes if c.kind == "delete")
             head += (
-                f"<p>Changes since version {int(before['version'])}: "
+                f"<p>Changes since version {before.number}: "
                 f'<span class="added">{_words(added, "+")}</span>, '
                 f'<span class="removed">{_words(removed, "−")}</span></p>'
                 f'<div class="diff">{diff_html(changes)}</div>'
             )
-        full = _body(str(version.get("markdown") or ""), str(version.get("text") or ""))
+        full = _body(version.markdown or "", version.text or "")
         sections.append(
             f"{head}<details><summary>Full text of version {number}</summary>"
             f'<div class="body">{full}</div></details>'
@@ -292,20 +300,10 @@ def _words(count: int, sign: str) -> str:
     return f"{sign}{count} word{'' if count == 1 else 's'}"
 
 
-def _version_link(version: Mapping[str, Any]) -> str:
+def _version_link(version: StoredVersion) -> str:
     """Major versions have a section below to jump to; minor ones are only listed."""
-    number = int(version["version"])
-    return str(number) if version.get("minor") else f'<a href="#v{number}">{number}</a>'
-
-
-def _snapshot(row: Mapping[str, Any]) -> Snapshot:
-    return Snapshot(
-        row.get("title"),
-        str(row.get("text") or ""),
-        tuple(row.get("authors") or ()),
-        row.get("published"),
-        row.get("updated"),
-    )
+    number = version.number
+    return str(number) if version.minor else f'<a href="#v{number}">{number}</a>'
 
 
 def diff_html(changes: Sequence[Change], context: int = CONTEXT) -> str:

@@ -78,21 +78,18 @@ def _changes(store: Store, root: Path) -> str:
     generator = _feed(root, "urn:scraper:changes", "Edits to archived articles", name)
     edits = store.recent_versions(LIMIT)
     for article, version in reversed(edits):
-        number = int(str(version["version"]))
-        diff = str(version.get("word_diff") or version.get("diff") or "")
+        number = version.number
+        diff = version.word_diff or version.diff or ""
         if not diff.strip():
             continue  # never an empty diff
-        fetched = version["fetched_at"]
-        assert isinstance(fetched, datetime)
         item = generator.add_entry()
         item.id(f"urn:scraper:version:{article.id}:{number}")
-        item.title(f"Edited (v{number}): {version.get('title') or article.url}")
+        item.title(f"Edited (v{number}): {version.title or article.url}")
         item.link(href=article.url)
         item.link(href=(root / paths.history(article.id)).as_uri(), rel="related")
-        item.updated(_utc(fetched))
+        item.updated(_utc(version.fetched_at))
         item.content(diff, type="text")
-    newest = edits[0][1]["fetched_at"] if edits else None
-    _write(root, generator, name, _utc(newest) if isinstance(newest, datetime) else None)
+    _write(root, generator, name, _utc(edits[0][1].fetched_at) if edits else None)
     return name
 
 
