@@ -316,11 +316,24 @@ def run_cluster(
         logs = [folder / f"worker{i}.log" for i in range(workers)]
         profile = ["-m", "cProfile", "-o", str(args.profile)] if args.profile else []
         pins = [cores[i % len(cores)] if args.pin else None for i in range(workers)]
-        procs = [subprocess.Popen([sys.executable, *(profile if i == 0 else []), "-m", "scraper",
-                                   "worker", "--config", str(config)], stdout=log.open("wb"),
-                                  stderr=subprocess.STDOUT, cwd=ROOT,
-                                  preexec_fn=None if pin is None else partial(os.sched_setaffinity, 0, {pin}))
-                 for i, (log, pin) in enumerate(zip(logs, pins, strict=True))]  # fmt: skip
+        procs = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    *(profile if i == 0 else []),
+                    "-m",
+                    "scraper",
+                    "worker",
+                    "--config",
+                    str(config),
+                ],
+                stdout=log.open("wb"),
+                stderr=subprocess.STDOUT,
+                cwd=ROOT,
+                preexec_fn=None if pin is None else partial(os.sched_setaffinity, 0, {pin}),
+            )
+            for i, (log, pin) in enumerate(zip(logs, pins, strict=True))
+        ]
         meter = Meter([p.pid for p in procs], sites, app)
         try:
             deadline = time.monotonic() + 180
@@ -348,8 +361,10 @@ def run_cluster(
             pools = [
                 sorted(pid for pid, d in descendants(tree, p.pid).items() if d == 2) for p in procs
             ]
-            affinity = [sorted({allowed_cpus(pid) for pid in [p.pid, *pool]})
-                        for p, pool in zip(procs, pools, strict=True)]  # fmt: skip
+            affinity = [
+                sorted({allowed_cpus(pid) for pid in [p.pid, *pool]})
+                for p, pool in zip(procs, pools, strict=True)
+            ]
             load_window = load_average()
         finally:
             meter.close()
@@ -357,8 +372,12 @@ def run_cluster(
                 proc.send_signal(signal.SIGTERM)
             codes = [proc.wait(60) for proc in procs]
             reap_orphans()
-        errors = [line for log in logs for line in log.read_text(errors="replace").splitlines()
-                  if " ERROR " in line]  # fmt: skip
+        errors = [
+            line
+            for log in logs
+            for line in log.read_text(errors="replace").splitlines()
+            if " ERROR " in line
+        ]
     (t0, a0, p0), (t1, a1, p1) = counts[0], counts[-1]
     mid = min(counts, key=lambda c: abs(c[0] - (t0 + t1) / 2))
     wall = t1 - t0
@@ -372,19 +391,38 @@ def run_cluster(
     requests = site_requests(sites, marks)
     feeds = {(h, p): n for (h, p), n in requests.items() if p.startswith("/feed")}
     pages = {(h, p): n for (h, p), n in requests.items() if p.startswith("/a/")}
-    return {"workers": workers, "pinned_cores": pins, "warmup_s": t0 - started, "window_s": wall,
-            "window_articles": a1 - a0, "articles_s": (a1 - a0) / wall,
-            "halves_articles_s": [(mid[1] - a0) / (mid[0] - t0), (a1 - mid[1]) / (t1 - mid[0])],
-            "window_polls": p1 - p0, "polls_s": (p1 - p0) / wall, "drained": a1 >= len(sources),
-            "cores": cpu, "load_window_end": load_window,
-            "extraction_processes": [len(pool) for pool in pools], "affinity": affinity,
-            "total_articles": archived, "distinct_urls": distinct, "distinct_sources": by_source,
-            "total_polls": polls, "distinct_polled": polled, "failed_polls": failed,
-            "feeds_requested": len(feeds), "feeds_requested_twice": sum(n > 1 for n in feeds.values()),
-            "pages_requested": len(pages), "pages_requested_twice": sum(n > 1 for n in pages.values()),
-            "error_lines": len(errors), "errors": errors[:5], "exit_codes": codes,
-            "ok": archived == distinct == by_source and polls == polled and not any(
-                n > 1 for n in [*feeds.values(), *pages.values()])}  # fmt: skip
+    return {
+        "workers": workers,
+        "pinned_cores": pins,
+        "warmup_s": t0 - started,
+        "window_s": wall,
+        "window_articles": a1 - a0,
+        "articles_s": (a1 - a0) / wall,
+        "halves_articles_s": [(mid[1] - a0) / (mid[0] - t0), (a1 - mid[1]) / (t1 - mid[0])],
+        "window_polls": p1 - p0,
+        "polls_s": (p1 - p0) / wall,
+        "drained": a1 >= len(sources),
+        "cores": cpu,
+        "load_window_end": load_window,
+        "extraction_processes": [len(pool) for pool in pools],
+        "affinity": affinity,
+        "total_articles": archived,
+        "distinct_urls": distinct,
+        "distinct_sources": by_source,
+        "total_polls": polls,
+        "distinct_polled": polled,
+        "failed_polls": failed,
+        "feeds_requested": len(feeds),
+        "feeds_requested_twice": sum(n > 1 for n in feeds.values()),
+        "pages_requested": len(pages),
+        "pages_requested_twice": sum(n > 1 for n in pages.values()),
+        "error_lines": len(errors),
+        "errors": errors[:5],
+        "exit_codes": codes,
+        "ok": archived == distinct == by_source
+        and polls == polled
+        and not any(n > 1 for n in [*feeds.values(), *pages.values()]),
+    }
 
 
 async def scheduler_rate(n: int) -> dict[str, Any]:
@@ -407,8 +445,9 @@ async def scheduler_rate(n: int) -> dict[str, Any]:
         apply_schema(conn)
     sources = [Source(f"s{i:07d}", feed=f"http://h{i % 500}.example/feed{i}.xml") for i in range(n)]
     app = build_app(info)
-    pool: AsyncConnectionPool[Any] = AsyncConnectionPool(info, min_size=1, max_size=2,
-                                                         kwargs={"autocommit": True}, open=False)  # fmt: skip
+    pool: AsyncConnectionPool[Any] = AsyncConnectionPool(
+        info, min_size=1, max_size=2, kwargs={"autocommit": True}, open=False
+    )
     await pool.open()
     try:
         async with app.open_async():
@@ -428,14 +467,22 @@ async def scheduler_rate(n: int) -> dict[str, Any]:
     finally:
         await pool.close()
         drop(schema)
-    return {"sources": n, "ticks": ticks, "wall_s": wall, "deferred_s": n / wall,
-            "claim_full_queue_ms": claim_ms, "claimed_again": len(claimed)}  # fmt: skip
+    return {
+        "sources": n,
+        "ticks": ticks,
+        "wall_s": wall,
+        "deferred_s": n / wall,
+        "claim_full_queue_ms": claim_ms,
+        "claimed_again": len(claimed),
+    }
 
 
 def fmt_cores(c: dict[str, Any]) -> str:
-    return (f"{c['loops'] + c['pools']:.2f} ({c['loops']:.2f}+{c['pools']:.2f})  {c['sites']:.2f}  "
-            f"{c['backends']:.2f}  {c['background']:.2f}  {c['bench']:.2f}  {c['rest']:.2f}  "
-            f"{c['machine']:.2f} [{' '.join(f'{x:.0%}' for x in c['per_core'])}]")  # fmt: skip
+    return (
+        f"{c['loops'] + c['pools']:.2f} ({c['loops']:.2f}+{c['pools']:.2f})  {c['sites']:.2f}  "
+        f"{c['backends']:.2f}  {c['background']:.2f}  {c['bench']:.2f}  {c['rest']:.2f}  "
+        f"{c['machine']:.2f} [{' '.join(f'{x:.0%}' for x in c['per_core'])}]"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -443,15 +490,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--feeds", type=int, help=f"default {DEFAULTS['feeds']}")
     parser.add_argument("--hosts", type=int, help=f"default {DEFAULTS['hosts']}")
     parser.add_argument("--latency", type=float, default=0.05, help="seconds per response")
-    parser.add_argument("--workers", default="1,2,4",
-                        help="worker counts to run, in order ('': the scheduler only)")  # fmt: skip
-    parser.add_argument("--pin", action=argparse.BooleanOptionalAction, default=True,
-                        help="each worker's process tree on one core, worker i on core i mod ncores")  # fmt: skip
+    parser.add_argument(
+        "--workers", default="1,2,4", help="worker counts to run, in order ('': the scheduler only)"
+    )
+    parser.add_argument(
+        "--pin",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="each worker's process tree on one core, worker i on core i mod ncores",
+    )
     parser.add_argument("--concurrency", type=int, default=32, help="jobs at once per worker")
     parser.add_argument("--warmup", type=float, help=f"seconds, default {DEFAULTS['warmup']:.0f}")
     parser.add_argument("--window", type=float, help=f"seconds, default {DEFAULTS['window']:.0f}")
-    parser.add_argument("--ticks", type=int, help=f"sources for the tick alone, default {DEFAULTS['ticks']}")  # fmt: skip
-    parser.add_argument("--quick", action="store_true", help=", ".join(f"{k} {v:g}" for k, v in QUICK.items()))  # fmt: skip
+    parser.add_argument(
+        "--ticks", type=int, help=f"sources for the tick alone, default {DEFAULTS['ticks']}"
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help=", ".join(f"{k} {v:g}" for k, v in QUICK.items())
+    )
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--profile", type=Path, help="profile the first worker into this file")
     args = parser.parse_args(argv)
@@ -466,26 +522,38 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     become_subreaper()
-    result: dict[str, Any] = {"feeds": args.feeds, "hosts": args.hosts, "latency": args.latency,
-                              "pin": args.pin, "warmup_s": args.warmup, "window_s": args.window,
-                              "cores": sorted(os.sched_getaffinity(0)),
-                              "load_start": load_average(), "runs": []}  # fmt: skip
+    result: dict[str, Any] = {
+        "feeds": args.feeds,
+        "hosts": args.hosts,
+        "latency": args.latency,
+        "pin": args.pin,
+        "warmup_s": args.warmup,
+        "window_s": args.window,
+        "cores": sorted(os.sched_getaffinity(0)),
+        "load_start": load_average(),
+        "runs": [],
+    }
     with ExitStack() as stack:
         sizes = [
             min(HOSTS_PER_SERVER, args.hosts - k) for k in range(0, args.hosts, HOSTS_PER_SERVER)
         ]
-        sites = [stack.enter_context(NetSite(size, 20 + i, args.latency)) for i, size in enumerate(sizes)]  # fmt: skip
+        sites = [
+            stack.enter_context(NetSite(size, 20 + i, args.latency)) for i, size in enumerate(sizes)
+        ]
         sources, posts = feeds_and_posts(sites, args.feeds)
         for site, mine in zip(sites, posts, strict=True):
             site.call("publish", mine)
         for workers in (int(w) for w in args.workers.split(",") if w.strip()):
             run = run_cluster(workers, sources, sites, args)
             result["runs"].append(run)
-            print(f"{workers} worker(s): {run['window_articles']} articles in {run['window_s']:.1f} s "
-                  f"= {run['articles_s']:.1f} articles/s (halves {run['halves_articles_s'][0]:.1f}, "
-                  f"{run['halves_articles_s'][1]:.1f}), {run['polls_s']:.1f} polls/s; cores: "
-                  f"{fmt_cores(run['cores'])}; checks {'ok' if run['ok'] else 'FAILED'}; "
-                  f"load {run['load_window_end']}", file=sys.stderr)  # fmt: skip
+            print(
+                f"{workers} worker(s): {run['window_articles']} articles in {run['window_s']:.1f} s "
+                f"= {run['articles_s']:.1f} articles/s (halves {run['halves_articles_s'][0]:.1f}, "
+                f"{run['halves_articles_s'][1]:.1f}), {run['polls_s']:.1f} polls/s; cores: "
+                f"{fmt_cores(run['cores'])}; checks {'ok' if run['ok'] else 'FAILED'}; "
+                f"load {run['load_window_end']}",
+                file=sys.stderr,
+            )
     base = result["runs"][0]["articles_s"] if result["runs"] else 0.0
     for run in result["runs"]:
         run["ratio"] = run["articles_s"] / base if base else 0.0
@@ -494,38 +562,50 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
-    print(f"{args.feeds} feeds (one article each) over {args.hosts} hosts, latency "
-          f"{args.latency * 1000:.0f} ms; workers {'pinned, one core each' if args.pin else 'unpinned'}"
-          f" (cores {result['cores']}); {args.warmup:.0f} s warm-up, {args.window:.0f} s window; "
-          f"load {result['load_start']} -> {result['load_end']}")  # fmt: skip
-    print("workers  cores    articles/s (halves)  ratio  polls/s  | cores busy: workers (loop+"
-          "extraction)  sites  PG backends  PG background  bench  rest  machine [per core]  "
-          "| load  extraction procs  checks")  # fmt: skip
+    print(
+        f"{args.feeds} feeds (one article each) over {args.hosts} hosts, latency "
+        f"{args.latency * 1000:.0f} ms; workers {'pinned, one core each' if args.pin else 'unpinned'}"
+        f" (cores {result['cores']}); {args.warmup:.0f} s warm-up, {args.window:.0f} s window; "
+        f"load {result['load_start']} -> {result['load_end']}"
+    )
+    print(
+        "workers  cores    articles/s (halves)  ratio  polls/s  | cores busy: workers (loop+"
+        "extraction)  sites  PG backends  PG background  bench  rest  machine [per core]  "
+        "| load  extraction procs  checks"
+    )
     for r in result["runs"]:
         pins = ",".join(str(p) for p in r["pinned_cores"]) if args.pin else "all"
-        print(f"{r['workers']:>7}  {pins:<7}  {r['articles_s']:>6.1f} ({r['halves_articles_s'][0]:.1f}, "
-              f"{r['halves_articles_s'][1]:.1f})  {r['ratio']:>5.2f}  {r['polls_s']:>7.1f}  | "
-              f"{fmt_cores(r['cores'])}  | {r['load_window_end']}  {r['extraction_processes']}  "
-              f"{'ok' if r['ok'] else 'FAILED'}{' DRAINED' if r['drained'] else ''}")  # fmt: skip
+        print(
+            f"{r['workers']:>7}  {pins:<7}  {r['articles_s']:>6.1f} ({r['halves_articles_s'][0]:.1f}, "
+            f"{r['halves_articles_s'][1]:.1f})  {r['ratio']:>5.2f}  {r['polls_s']:>7.1f}  | "
+            f"{fmt_cores(r['cores'])}  | {r['load_window_end']}  {r['extraction_processes']}  "
+            f"{'ok' if r['ok'] else 'FAILED'}{' DRAINED' if r['drained'] else ''}"
+        )
     for r in result["runs"]:
-        print(f"  {r['workers']} worker(s), whole run: {r['total_articles']} articles "
-              f"({r['distinct_urls']} URLs, {r['distinct_sources']} sources), {r['total_polls']} "
-              f"polls ({r['distinct_polled']} sources, {r['failed_polls']} failed), feeds requested "
-              f"{r['feeds_requested']} ({r['feeds_requested_twice']} twice), pages "
-              f"{r['pages_requested']} ({r['pages_requested_twice']} twice), {r['error_lines']} "
-              f"ERROR lines, affinity {r['affinity']}, exit {r['exit_codes']}")  # fmt: skip
+        print(
+            f"  {r['workers']} worker(s), whole run: {r['total_articles']} articles "
+            f"({r['distinct_urls']} URLs, {r['distinct_sources']} sources), {r['total_polls']} "
+            f"polls ({r['distinct_polled']} sources, {r['failed_polls']} failed), feeds requested "
+            f"{r['feeds_requested']} ({r['feeds_requested_twice']} twice), pages "
+            f"{r['pages_requested']} ({r['pages_requested_twice']} twice), {r['error_lines']} "
+            f"ERROR lines, affinity {r['affinity']}, exit {r['exit_codes']}"
+        )
         c, rate = r["cores"], max(r["articles_s"], 1e-9)
-        print(f"    CPU per article in the window: workers {1000 * (c['loops'] + c['pools']) / rate:.0f} ms "
-              f"(loop {1000 * c['loops'] / rate:.0f}, extraction {1000 * c['pools'] / rate:.0f}), "
-              f"sites {1000 * c['sites'] / rate:.0f} ms, PostgreSQL {1000 * (c['backends'] + c['background']) / rate:.0f} ms")  # fmt: skip
+        print(
+            f"    CPU per article in the window: workers {1000 * (c['loops'] + c['pools']) / rate:.0f} ms "
+            f"(loop {1000 * c['loops'] / rate:.0f}, extraction {1000 * c['pools'] / rate:.0f}), "
+            f"sites {1000 * c['sites'] / rate:.0f} ms, PostgreSQL {1000 * (c['backends'] + c['background']) / rate:.0f} ms"
+        )
         for line in r["errors"]:
             print(f"    {line[:300]}")
     s = result["scheduler"]
     if s:
-        print(f"scheduler: {s['sources']} due sources claimed and deferred in {s['ticks']} ticks, "
-              f"{s['wall_s']:.2f} s = {s['deferred_s']:.0f} poll jobs/s; a claim with "
-              f"{s['sources']} jobs queued: {s['claim_full_queue_ms']:.1f} ms "
-              f"({s['claimed_again']} claimed again)")  # fmt: skip
+        print(
+            f"scheduler: {s['sources']} due sources claimed and deferred in {s['ticks']} ticks, "
+            f"{s['wall_s']:.2f} s = {s['deferred_s']:.0f} poll jobs/s; a claim with "
+            f"{s['sources']} jobs queued: {s['claim_full_queue_ms']:.1f} ms "
+            f"({s['claimed_again']} claimed again)"
+        )
     return 0 if all(r["ok"] for r in result["runs"]) else 1
 
 

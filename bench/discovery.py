@@ -29,31 +29,56 @@ from scraper.fetch.fetcher import Fetcher  # noqa: E402
 from scraper.store.sqlite import SQLiteStore  # noqa: E402
 from tests.testsite import FeedItem, TestSite, atom_feed, json_feed, rss_feed  # noqa: E402
 
-KINDS = ("declared-rss", "declared-atom", "declared-json", "linked", "usual-path",
-         "section-feed", "robots-sitemap", "sitemap-path", "section-page", "nothing")  # fmt: skip
-EXPECT = {"declared-rss": "feed", "declared-atom": "feed", "declared-json": "feed",
-          "linked": "feed", "usual-path": "feed", "section-feed": "feed",
-          "robots-sitemap": "sitemap", "sitemap-path": "sitemap", "section-page": "page",
-          "nothing": None}  # fmt: skip
+KINDS = (
+    "declared-rss",
+    "declared-atom",
+    "declared-json",
+    "linked",
+    "usual-path",
+    "section-feed",
+    "robots-sitemap",
+    "sitemap-path",
+    "section-page",
+    "nothing",
+)
+EXPECT = {
+    "declared-rss": "feed",
+    "declared-atom": "feed",
+    "declared-json": "feed",
+    "linked": "feed",
+    "usual-path": "feed",
+    "section-feed": "feed",
+    "robots-sitemap": "sitemap",
+    "sitemap-path": "sitemap",
+    "section-page": "page",
+    "nothing": None,
+}
 PAGE = "<html><head><title>Site</title>{head}</head><body><h1>News</h1>{body}</body></html>"
 
 
 def news_sitemap(site: TestSite) -> str:
     now = datetime.now(UTC).isoformat()
-    urls = "".join(f"<url><loc>{site.url(f'/2026/11/0{i}/story-{i}')}</loc><news:news>"
-                   f"<news:publication_date>{now}</news:publication_date><news:title>S{i}"
-                   "</news:title></news:news></url>" for i in range(1, 4))  # fmt: skip
-    return ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
-            f'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">{urls}</urlset>')  # fmt: skip
+    urls = "".join(
+        f"<url><loc>{site.url(f'/2026/11/0{i}/story-{i}')}</loc><news:news>"
+        f"<news:publication_date>{now}</news:publication_date><news:title>S{i}"
+        "</news:title></news:news></url>"
+        for i in range(1, 4)
+    )
+    return (
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        f'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">{urls}</urlset>'
+    )
 
 
 def build(site: TestSite, kind: str) -> str:
     """Set the site up as `kind`; returns the URL a user would give `scraper add`."""
     items = [FeedItem(site.url(f"/post/{i}"), f"Post {i}") for i in range(5)]
     head = body = ""
-    declared = {"declared-rss": ("application/rss+xml", rss_feed),
-                "declared-atom": ("application/atom+xml", atom_feed),
-                "declared-json": ("application/feed+json", json_feed)}  # fmt: skip
+    declared = {
+        "declared-rss": ("application/rss+xml", rss_feed),
+        "declared-atom": ("application/atom+xml", atom_feed),
+        "declared-json": ("application/feed+json", json_feed),
+    }
     if kind in declared:
         mime, make = declared[kind]
         head = f'<link rel="alternate" type="{mime}" href="/feeds/main">'
@@ -73,8 +98,9 @@ def build(site: TestSite, kind: str) -> str:
     elif kind == "sitemap-path":
         site.add("/news-sitemap.xml", news_sitemap(site), content_type="application/xml")
     elif kind == "section-page":
-        body = "".join(f'<a href="/2026/11/0{i}/a-story-about-{i}-things">S{i}</a>'
-                       for i in range(1, 6))  # fmt: skip
+        body = "".join(
+            f'<a href="/2026/11/0{i}/a-story-about-{i}-things">S{i}</a>' for i in range(1, 6)
+        )
     site.add("/", PAGE.format(head=head, body=body))
     return site.url("/")
 
@@ -88,8 +114,14 @@ async def discover_all(targets: list[tuple[str, str]], root: Path) -> list[dict[
             for kind, url in targets:  # one at a time: requests are counted per host
                 found = await Discoverer(fetcher).discover(url)
                 best = found.best()
-                results.append({"kind": kind, "url": url, "found": best.kind if best else None,
-                                "requests": found.requests})  # fmt: skip
+                results.append(
+                    {
+                        "kind": kind,
+                        "url": url,
+                        "found": best.kind if best else None,
+                        "requests": found.requests,
+                    }
+                )
     finally:
         store.close()
     return results
@@ -102,8 +134,10 @@ def main() -> int:
     args = parser.parse_args()
     sites = [TestSite(f"127.0.11.{n + 1}") for n in range(args.sites)]
     try:
-        targets = [(KINDS[n % len(KINDS)], build(site, KINDS[n % len(KINDS)]))
-                   for n, site in enumerate(sites)]  # fmt: skip
+        targets = [
+            (KINDS[n % len(KINDS)], build(site, KINDS[n % len(KINDS)]))
+            for n, site in enumerate(sites)
+        ]
         with tempfile.TemporaryDirectory() as scratch:
             results = asyncio.run(discover_all(targets, Path(scratch)))
     finally:
@@ -127,8 +161,10 @@ def main() -> int:
     for kind in KINDS:
         rows = [r for r in results if r["kind"] == kind]
         ok = sum(r["found"] == EXPECT[kind] for r in rows)
-        print(f"| {kind} | {len(rows)} | {ok}/{len(rows)} | "
-              f"{max(int(str(r['requests'])) for r in rows)} |")  # fmt: skip
+        print(
+            f"| {kind} | {len(rows)} | {ok}/{len(rows)} | "
+            f"{max(int(str(r['requests'])) for r in rows)} |"
+        )
     print("\n" + "\n".join(f"{k}: {v}" for k, v in summary.items()))
     return 0 if len(feeds_found) == len(with_feed) and max(requests) <= 12 else 1
 

@@ -58,11 +58,20 @@ def real_pages(count: int) -> list[tuple[str, str, str]]:
             sources.remove(source)
             continue
         turn += 1
-        html, body = (page.html(), page.gold["main_content"]) if hasattr(page, "gold") else (
-            page.html, page.body)  # fmt: skip
-        sentence = next((s for para in body.split("\n") for s in _SENTENCE.split(para)
-                         if len(s.split()) >= 12 and s in html and "</p>" in html[html.rfind(s):]),
-                        None)  # fmt: skip
+        html, body = (
+            (page.html(), page.gold["main_content"])
+            if hasattr(page, "gold")
+            else (page.html, page.body)
+        )
+        sentence = next(
+            (
+                s
+                for para in body.split("\n")
+                for s in _SENTENCE.split(para)
+                if len(s.split()) >= 12 and s in html and "</p>" in html[html.rfind(s) :]
+            ),
+            None,
+        )
         # Only pages whose edit the extraction reads (some read a JSON-LD copy of the body,
         # which the edit below leaves alone): this measures versions, not extraction.
         edited = html.replace(sentence, f"{sentence} {EDIT}") if sentence else ""
@@ -86,8 +95,10 @@ class Network:
         if n % 4 == 1:
             extra = f"<p>Live: the index stood at {7012 + 37 * visit} at {visit % 24}:{visit % 60:02d}.</p>"
         elif n % 4 == 2:
-            links = "".join(f"<li><a href='/read/{k}.html'>Most read story number {k} of the day</a></li>"
-                            for k in range(visit % 9, visit % 9 + 4))  # fmt: skip
+            links = "".join(
+                f"<li><a href='/read/{k}.html'>Most read story number {k} of the day</a></li>"
+                for k in range(visit % 9, visit % 9 + 4)
+            )
             extra = f"<ul class='most-read'>{links}</ul>"
         else:
             extra = ""
@@ -104,14 +115,20 @@ class Network:
                 site.add_live(path, lambda visit, n=n: self.html(n, visit))
             else:
                 stamp = f"v{int(n in self.edited)}"
-                site.add(path, self.html(n, 0), etag=f"{ident}-{stamp}",
-                         last_modified="Mon, 02 Mar 2026 10:00:00 GMT")  # fmt: skip
+                site.add(
+                    path,
+                    self.html(n, 0),
+                    etag=f"{ident}-{stamp}",
+                    last_modified="Mon, 02 Mar 2026 10:00:00 GMT",
+                )
             self.urls[ident] = site.url(path)
-            items[n % 2].append(FeedItem(site.url(path), f"Headline {ident}", guid=ident,
-                                         authors=("Feed Author",)))  # fmt: skip
+            items[n % 2].append(
+                FeedItem(site.url(path), f"Headline {ident}", guid=ident, authors=("Feed Author",))
+            )
         self.plain.add("/feed.xml", rss_feed(items[0]), content_type="application/rss+xml")
-        self.validating.add("/feed.xml", rss_feed(items[1]), content_type="application/rss+xml",
-                            etag="feed-1")  # fmt: skip
+        self.validating.add(
+            "/feed.xml", rss_feed(items[1]), content_type="application/rss+xml", etag="feed-1"
+        )
 
     def close(self) -> None:
         self.plain.close()
@@ -164,8 +181,11 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as tmp:
             path = config(Path(tmp), net)
             for _ in range(args.kills):
-                proc = subprocess.Popen([SCRAPER, "fetch", "--config", str(path)],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+                proc = subprocess.Popen(
+                    [SCRAPER, "fetch", "--config", str(path)],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
                 time.sleep(rng.uniform(0.3, 3.0))
                 proc.kill()
                 proc.wait()
@@ -186,10 +206,18 @@ def main() -> int:
             net.publish()
             scraper("fetch", "--revisit", "--config", str(path))
             after = exported(path)
-            kept = [n for n in net.edited if after[net.urls[net.pages[n][0]]]["versions"] == 2
-                    and "this passage was revised" in after[net.urls[net.pages[n][0]]]["text"]]  # fmt: skip
-            others = sum(1 for n in range(len(net.pages)) if n not in net.edited
-                         and after.get(net.urls[net.pages[n][0]], {}).get("versions", 1) != 1)  # fmt: skip
+            kept = [
+                n
+                for n in net.edited
+                if after[net.urls[net.pages[n][0]]]["versions"] == 2
+                and "this passage was revised" in after[net.urls[net.pages[n][0]]]["text"]
+            ]
+            others = sum(
+                1
+                for n in range(len(net.pages))
+                if n not in net.edited
+                and after.get(net.urls[net.pages[n][0]], {}).get("versions", 1) != 1
+            )
     finally:
         net.close()
     result = {

@@ -45,12 +45,19 @@ GOAL_MB = 500.0
 
 
 def write_config(folder: Path, site: NetSite, hosts: list[str], feeds: int) -> Path:
-    lines = ['[archive]\npath = "archive"\n', "[http]\nallow_private_addresses = true",
-             'timeout = "10s"\nretries = 0\n']  # fmt: skip
+    lines = [
+        '[archive]\npath = "archive"\n',
+        "[http]\nallow_private_addresses = true",
+        'timeout = "10s"\nretries = 0\n',
+    ]
     for s, host in enumerate(hosts):
         for f in range(feeds):
-            lines += ["", "[[sources]]", f'name = "h{s:02d}f{f}"',
-                      f'feed = "{site.url(host, f"/feeds/{f}.xml")}"']  # fmt: skip
+            lines += [
+                "",
+                "[[sources]]",
+                f'name = "h{s:02d}f{f}"',
+                f'feed = "{site.url(host, f"/feeds/{f}.xml")}"',
+            ]
     path = folder / "scraper.toml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -59,8 +66,11 @@ def write_config(folder: Path, site: NetSite, hosts: list[str], feeds: int) -> P
 def run(config: Path) -> tuple[int, float, float, float, str]:
     """One `scraper fetch`: exit code, seconds, peak RSS sum and peak PSS sum (MB), stderr."""
     began = time.monotonic()
-    proc = subprocess.Popen([SCRAPER, "fetch", "--config", str(config)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    proc = subprocess.Popen(
+        [SCRAPER, "fetch", "--config", str(config)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     meter = TreeMeter(proc.pid, 0.05)
     meter.start()
     _, err = proc.communicate()
@@ -84,8 +94,16 @@ def main() -> int:
                 for n in range(args.pages):
                     k = (s * args.feeds + f) * args.pages + n
                     path = f"/articles/{f}-{n:03d}.html"
-                    posts.append(Post(host, f"/feeds/{f}.xml", path, k, f"h{s}f{f}n{n}",
-                                      time.time() - n * 3600))  # fmt: skip
+                    posts.append(
+                        Post(
+                            host,
+                            f"/feeds/{f}.xml",
+                            path,
+                            k,
+                            f"h{s}f{f}n{n}",
+                            time.time() - n * 3600,
+                        )
+                    )
                     if k % 3 == 1:
                         kind, params = KINDS[(k // 3) % len(KINDS)]
                         faulty.append((host, path, kind, params))
@@ -94,27 +112,37 @@ def main() -> int:
             site.call("fault", host, path, kind, params)
         config = write_config(Path(tmp), site, site.addresses, args.feeds)
         first = run(config)
-        missed = sorted({kind for host, path, kind, _ in faulty
-                         if site.url(host, path) not in first[4]})  # fmt: skip
+        missed = sorted(
+            {kind for host, path, kind, _ in faulty if site.url(host, path) not in first[4]}
+        )
         reported = len(faulty) - sum(site.url(h, p) not in first[4] for h, p, _, _ in faulty)
         for host, path, _, _ in faulty:
             site.call("fault", host, path, None, None)
         second = run(config)
-        export = subprocess.run([SCRAPER, "export", "--config", str(config)],
-                                capture_output=True, text=True)  # fmt: skip
+        export = subprocess.run(
+            [SCRAPER, "export", "--config", str(config)], capture_output=True, text=True
+        )
         archived = len([line for line in export.stdout.splitlines() if line.strip()])
     result = {
         "pages": len(posts),
         "faulty": len(faulty),
         "faulty_reported": reported,
         "kinds_not_reported": missed,
-        "first": {"exit": first[0], "seconds": round(first[1], 1),
-                  "peak_rss_mb": round(first[2], 1), "peak_pss_mb": round(first[3], 1)},
-        "second": {"exit": second[0], "seconds": round(second[1], 1),
-                   "peak_rss_mb": round(second[2], 1), "peak_pss_mb": round(second[3], 1)},
+        "first": {
+            "exit": first[0],
+            "seconds": round(first[1], 1),
+            "peak_rss_mb": round(first[2], 1),
+            "peak_pss_mb": round(first[3], 1),
+        },
+        "second": {
+            "exit": second[0],
+            "seconds": round(second[1], 1),
+            "peak_rss_mb": round(second[2], 1),
+            "peak_pss_mb": round(second[3], 1),
+        },
         "archived": archived,
         "goal_mb": GOAL_MB,
-    }  # fmt: skip
+    }
     if args.json:
         print(json.dumps(result, indent=2))
     else:

@@ -120,8 +120,10 @@ class Site:
             while True:  # HTTP/1.1 keep-alive: one request after another on this connection
                 head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
                 path = head[0].split(" ")[1]
-                headers = dict((k.strip().lower(), v.strip()) for k, _, v in
-                               (line.partition(":") for line in head[1:] if line))  # fmt: skip
+                headers = dict(
+                    (k.strip().lower(), v.strip())
+                    for k, _, v in (line.partition(":") for line in head[1:] if line)
+                )
                 self.starts[host].append(time.monotonic())
                 self.in_flight[host] += 1
                 self.total_in_flight += 1
@@ -131,8 +133,12 @@ class Site:
                     await asyncio.sleep(self.latency)
                     status, extra, body = self.respond(host, path, headers)
                     self.statuses[status] += 1
-                    writer.write(f"HTTP/1.1 {status} X\r\nContent-Length: {len(body)}\r\n".encode()
-                                 + extra + b"\r\n" + body)  # fmt: skip
+                    writer.write(
+                        f"HTTP/1.1 {status} X\r\nContent-Length: {len(body)}\r\n".encode()
+                        + extra
+                        + b"\r\n"
+                        + body
+                    )
                     await writer.drain()
                 finally:
                     self.in_flight[host] -= 1
@@ -146,9 +152,14 @@ class Site:
             writer.close()
 
     def snapshot(self) -> dict[str, Any]:
-        return {"starts": dict(self.starts), "max_in_flight": dict(self.max_in_flight),
-                "max_total": self.max_total, "statuses": dict(self.statuses),
-                "connections": self.connections, "cpu": self.cpu() - self.cpu0}  # fmt: skip
+        return {
+            "starts": dict(self.starts),
+            "max_in_flight": dict(self.max_in_flight),
+            "max_total": self.max_total,
+            "statuses": dict(self.statuses),
+            "connections": self.connections,
+            "cpu": self.cpu() - self.cpu0,
+        }
 
 
 async def _serve(conn: Any, hosts: int, feeds: int, latency: float) -> None:
@@ -209,8 +220,11 @@ def ask(conn: Any, message: str) -> Any:
 async def run_pass(
     args: argparse.Namespace, fetcher: Any, conn: Any, name: str, robots: int
 ) -> dict[str, Any]:
-    urls = [f"http://{host_address(h)}:{args.port}/feed/{f}.xml"
-            for f in range(args.feeds_per_host) for h in range(args.hosts)]  # fmt: skip
+    urls = [
+        f"http://{host_address(h)}:{args.port}/feed/{f}.xml"
+        for f in range(args.feeds_per_host)
+        for h in range(args.hosts)
+    ]
     cpu0, t0 = time.process_time(), time.monotonic()
     results = await asyncio.gather(
         *(fetcher.fetch(u, source=u.split("/")[2], kind="feed", conditional=True) for u in urls),
@@ -225,14 +239,24 @@ async def run_pass(
     bound = bound_seconds(args, args.feeds_per_host + robots)
     gaps = [b - a for starts in seen["starts"].values() for a, b in itertools.pairwise(starts)]
     return {
-        "pass": name, "requests": requests, "expected": expected, "wall_s": wall,
-        "rps": requests / wall, "bound_s": bound, "bound_rps": expected / bound,
-        "ratio": bound / wall, "client_cpu_s": cpu, "server_cpu_s": seen["cpu"],
+        "pass": name,
+        "requests": requests,
+        "expected": expected,
+        "wall_s": wall,
+        "rps": requests / wall,
+        "bound_s": bound,
+        "bound_rps": expected / bound,
+        "ratio": bound / wall,
+        "client_cpu_s": cpu,
+        "server_cpu_s": seen["cpu"],
         "connections": seen["connections"],
         "max_in_flight_per_host": max(seen["max_in_flight"].values(), default=0),
-        "max_in_flight_total": seen["max_total"], "min_gap_s": min(gaps, default=None),
-        "statuses": dict(statuses), "server_statuses": seen["statuses"], "errors": dict(errors),
-    }  # fmt: skip
+        "max_in_flight_total": seen["max_total"],
+        "min_gap_s": min(gaps, default=None),
+        "statuses": dict(statuses),
+        "server_statuses": seen["statuses"],
+        "errors": dict(errors),
+    }
 
 
 async def run_client(args: argparse.Namespace, conn: Any, archive: Path) -> list[dict[str, Any]]:
@@ -244,12 +268,15 @@ async def run_client(args: argparse.Namespace, conn: Any, archive: Path) -> list
     from scraper.store.warc import WarcWriterPool
 
     store = SQLiteStore(archive)
-    warc = WarcWriterPool(archive / "warc", archive, lookup=store.find_payload,
-                          remember=store.remember_payload)  # fmt: skip
+    warc = WarcWriterPool(
+        archive / "warc", archive, lookup=store.find_payload, remember=store.remember_payload
+    )
     settings = HttpSettings(
-        allow_private_addresses=True, per_host_concurrency=args.per_host_concurrency,
-        per_host_delay=args.per_host_delay, max_concurrency=args.max_concurrency,
-    )  # fmt: skip
+        allow_private_addresses=True,
+        per_host_concurrency=args.per_host_concurrency,
+        per_host_delay=args.per_host_delay,
+        max_concurrency=args.max_concurrency,
+    )
     passes = []
     try:
         async with asyncio.timeout(args.timeout), Fetcher(settings, store, warc) as fetcher:
@@ -263,16 +290,20 @@ async def run_client(args: argparse.Namespace, conn: Any, archive: Path) -> list
 
 
 def table(passes: list[dict[str, Any]], rss_mb: float, base_mb: float) -> str:
-    rows = ["| pass | requests | wall s | req/s | bound req/s | ratio | client CPU s | server CPU s"
-            " | TCP conns | max in flight/host | min start gap/host s | answers |",
-            "|" + " --- |" * 12]  # fmt: skip
+    rows = [
+        "| pass | requests | wall s | req/s | bound req/s | ratio | client CPU s | server CPU s"
+        " | TCP conns | max in flight/host | min start gap/host s | answers |",
+        "|" + " --- |" * 12,
+    ]
     for p in passes:
         gap = "n/a" if p["min_gap_s"] is None else f"{p['min_gap_s']:.3f}"
         answers = ", ".join(f"{k}: {v}" for k, v in {**p["statuses"], **p["errors"]}.items())
-        rows.append(f"| {p['pass']} | {p['requests']}/{p['expected']} | {p['wall_s']:.2f} | "
-                    f"{p['rps']:.1f} | {p['bound_rps']:.1f} | {p['ratio']:.2f} | "
-                    f"{p['client_cpu_s']:.2f} | {p['server_cpu_s']:.2f} | {p['connections']} | "
-                    f"{p['max_in_flight_per_host']} | {gap} | {answers} |")  # fmt: skip
+        rows.append(
+            f"| {p['pass']} | {p['requests']}/{p['expected']} | {p['wall_s']:.2f} | "
+            f"{p['rps']:.1f} | {p['bound_rps']:.1f} | {p['ratio']:.2f} | "
+            f"{p['client_cpu_s']:.2f} | {p['server_cpu_s']:.2f} | {p['connections']} | "
+            f"{p['max_in_flight_per_host']} | {gap} | {answers} |"
+        )
     rows.append(f"\nClient peak RSS: {rss_mb:.0f} MB ({base_mb:.0f} MB before fetching).")
     return "\n".join(rows)
 
@@ -311,15 +342,28 @@ def main(argv: list[str] | None = None) -> int:
         if server.is_alive():
             server.kill()
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    polite = all(p["max_in_flight_per_host"] <= args.per_host_concurrency
-                 and (p["min_gap_s"] is None or p["min_gap_s"] >= args.per_host_delay - SLACK)
-                 for p in passes)  # fmt: skip
+    polite = all(
+        p["max_in_flight_per_host"] <= args.per_host_concurrency
+        and (p["min_gap_s"] is None or p["min_gap_s"] >= args.per_host_delay - SLACK)
+        for p in passes
+    )
     complete = all(p["requests"] == p["expected"] and not p["errors"] for p in passes)
     goal = all(p["ratio"] >= 0.9 for p in passes) and rss_mb < 300
     if args.json:
-        print(json.dumps({"settings": vars(args), "passes": passes, "peak_rss_mb": rss_mb,
-                          "base_rss_mb": base_mb, "polite": polite, "complete": complete,
-                          "goal_met": goal}, indent=2))  # fmt: skip
+        print(
+            json.dumps(
+                {
+                    "settings": vars(args),
+                    "passes": passes,
+                    "peak_rss_mb": rss_mb,
+                    "base_rss_mb": base_mb,
+                    "polite": polite,
+                    "complete": complete,
+                    "goal_met": goal,
+                },
+                indent=2,
+            )
+        )
     else:
         print(table(passes, rss_mb, base_mb))
         print(

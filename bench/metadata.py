@@ -242,9 +242,10 @@ def run_wcxb(kind: str | None, show_misses: bool, use_cache: bool) -> None:
         print(f"{'metric':<16}" + "".join(f"{name:>13}" for name in table))
         for metric in table["ours"]:
             cells = (table[name][metric] for name in table)
-            print(f"{metric:<16}" + "".join(
-                f"{c:>13.3f}" if isinstance(c, float) else f"{c:>13}" for c in cells
-            ))  # fmt: skip
+            print(
+                f"{metric:<16}"
+                + "".join(f"{c:>13.3f}" if isinstance(c, float) else f"{c:>13}" for c in cells)
+            )
         print(f"{'ms/page (cpu)':<16}{1000 * cpu / max(1, len(pages)):>13.1f}")
         if show_misses:
             for page, got in zip(pages, ours_answers, strict=True):

@@ -46,8 +46,10 @@ ROBOTS = b"User-agent: *\nAllow: /\n"
 RSS = "application/rss+xml; charset=utf-8"
 _TITLE = re.compile(r"(<title[^>]*>)(.*?)(</title>)", re.IGNORECASE | re.DOTALL)
 _PARA_END = re.compile(r"</p\s*>", re.IGNORECASE)
-_MARKUP = re.compile(r"(<script\b.*?</script\s*>|<style\b.*?</style\s*>|<!--.*?-->|<[^>]*>)",
-                     re.IGNORECASE | re.DOTALL)  # fmt: skip
+_MARKUP = re.compile(
+    r"(<script\b.*?</script\s*>|<style\b.*?</style\s*>|<!--.*?-->|<[^>]*>)",
+    re.IGNORECASE | re.DOTALL,
+)
 _SELF_URL = re.compile(r"<link\b[^>]*\bcanonical\b[^>]*>|<meta\b[^>]*\bog:url\b[^>]*>", re.I)
 _URL_ATTR = re.compile(r"""\b(href|content)\s*=\s*(["'])[^"']*\2""", re.IGNORECASE)
 
@@ -135,13 +137,21 @@ class Network:
         for host, feed in touched:
             base = f"http://{host}:{self.port}"
             items = []
-            for post in sorted((p for p in self.posts.values() if (p.host, p.feed) == (host, feed)),
-                               key=lambda p: -p.published):  # fmt: skip
+            for post in sorted(
+                (p for p in self.posts.values() if (p.host, p.feed) == (host, feed)),
+                key=lambda p: -p.published,
+            ):
                 page = self.pages[post.page % len(self.pages)]
                 url = base + post.path
-                items.append(FeedItem(url=url, title=f"{page_title(page)} ({post.tag})", guid=url,
-                                      published=datetime.fromtimestamp(post.published, UTC),
-                                      summary=" ".join(page.body.split())[:200] or None))  # fmt: skip
+                items.append(
+                    FeedItem(
+                        url=url,
+                        title=f"{page_title(page)} ({post.tag})",
+                        guid=url,
+                        published=datetime.fromtimestamp(post.published, UTC),
+                        summary=" ".join(page.body.split())[:200] or None,
+                    )
+                )
             body = rss_feed(items, f"Feed {feed} of {host}", base + "/", feed_url=base + feed)
             data = body.encode()
             self.feeds[host, feed] = (data, '"' + hashlib.sha1(data).hexdigest()[:16] + '"')
@@ -163,8 +173,10 @@ class Network:
 
     @staticmethod
     def head(status: int, content_type: str, length: int, extra: str = "") -> bytes:
-        return (f"HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\n"
-                f"Content-Length: {length}\r\n{extra}\r\n").encode()  # fmt: skip
+        return (
+            f"HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\n"
+            f"Content-Length: {length}\r\n{extra}\r\n"
+        ).encode()
 
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         host = writer.get_extra_info("sockname")[0]
@@ -173,8 +185,10 @@ class Network:
             while True:  # keep-alive: one request after another on this connection
                 lines = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
                 path = lines[0].split(" ")[1]
-                headers = {k.strip().lower(): v.strip() for k, _, v in
-                           (line.partition(":") for line in lines[1:] if line)}  # fmt: skip
+                headers = {
+                    k.strip().lower(): v.strip()
+                    for k, _, v in (line.partition(":") for line in lines[1:] if line)
+                }
                 start = time.time()
                 self.in_flight += 1
                 self.max_in_flight = max(self.max_in_flight, self.in_flight)
@@ -190,8 +204,9 @@ class Network:
                         status = await self.misbehave(host, path, fault, reader, writer)
                 finally:
                     self.in_flight -= 1
-                    self.log.append((host, path, start, time.time(), status,
-                                     fault[0] if fault else None))  # fmt: skip
+                    self.log.append(
+                        (host, path, start, time.time(), status, fault[0] if fault else None)
+                    )
                 if fault is not None or headers.get("connection", "").lower() == "close":
                     break
         except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError, OSError):
@@ -200,8 +215,14 @@ class Network:
             self.open.discard(writer)
             writer.close()
 
-    async def misbehave(self, host: str, path: str, fault: tuple[str, dict[str, Any]],
-                        reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> int | None:  # fmt: skip
+    async def misbehave(
+        self,
+        host: str,
+        path: str,
+        fault: tuple[str, dict[str, Any]],
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+    ) -> int | None:
         """Answer with a fault; the connection is closed afterwards. Returns the status sent."""
         kind, params = fault
         status, content_type, body, _ = self.respond(host, path, {})
@@ -261,8 +282,12 @@ class Network:
 
     def stats(self) -> dict[str, Any]:
         usage = resource.getrusage(resource.RUSAGE_SELF)
-        return {"requests": len(self.log), "cpu_s": usage.ru_utime + usage.ru_stime,
-                "max_in_flight": self.max_in_flight, "rss_mb": usage.ru_maxrss / 1024}  # fmt: skip
+        return {
+            "requests": len(self.log),
+            "cpu_s": usage.ru_utime + usage.ru_stime,
+            "max_in_flight": self.max_in_flight,
+            "rss_mb": usage.ru_maxrss / 1024,
+        }
 
 
 async def _serve(conn: Any, addresses: list[str], latency: float) -> None:

@@ -226,8 +226,11 @@ def main(argv: list[str] | None = None) -> int:
         earlier = chunk
     tests = probes(keys, chunks, args.probes)
     rows = sum(len(k) for k, _ in chunks) * INDEX_KEYS
-    print(f"{args.articles:,} synthetic articles, ~{rows:,} index keys, {args.probes:,} probes "
-          f"(generated in {time.perf_counter() - t0:.1f} s)", flush=True)  # fmt: skip
+    print(
+        f"{args.articles:,} synthetic articles, ~{rows:,} index keys, {args.probes:,} probes "
+        f"(generated in {time.perf_counter() - t0:.1f} s)",
+        flush=True,
+    )
     schema = f"bench_dedupe_{os.getpid()}"
     results = {}
     try:

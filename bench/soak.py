@@ -45,9 +45,14 @@ from bench.netsite import NetSite, Post, TreeMeter, load_average  # noqa: E402
 SCRAPER = str(ROOT / ".venv" / "bin" / "scraper")
 SLACK = 2.0  # seconds a poll may start after its scheduled time (+ jitter) and still be on time
 SILENT = 4 * 60 * 1.1 + SLACK  # the longest a healthy source may wait: 4 x interval (+ jitter)
-KINDS = [("500", "status", {"status": 500}), ("hang", "hang", {}), ("reset", "reset", {}),
-         ("drip", "drip", {"chunk": 16, "every": 0.5}), ("malformed", "malformed", {}),
-         ("429", "status", {"status": 429})]  # fmt: skip
+KINDS = [
+    ("500", "status", {"status": 500}),
+    ("hang", "hang", {}),
+    ("reset", "reset", {}),
+    ("drip", "drip", {"chunk": 16, "every": 0.5}),
+    ("malformed", "malformed", {}),
+    ("429", "status", {"status": 429}),
+]
 
 
 def plan(args: argparse.Namespace, site: NetSite, total: float) -> list[tuple[float, str, Any]]:
@@ -59,8 +64,20 @@ def plan(args: argparse.Namespace, site: NetSite, total: float) -> list[tuple[fl
         t, n = args.every * k / len(feeds), args.initial
         while t < 0.7 * total:
             page = (s * args.feeds + f) * 7 + n
-            events.append((t, "publish", Post(host, f"/feeds/{f}.xml", f"/articles/{f}-{n:03d}.html",
-                                              page, f"h{s:02d}f{f}n{n}", 0.0)))  # fmt: skip
+            events.append(
+                (
+                    t,
+                    "publish",
+                    Post(
+                        host,
+                        f"/feeds/{f}.xml",
+                        f"/articles/{f}-{n:03d}.html",
+                        page,
+                        f"h{s:02d}f{f}n{n}",
+                        0.0,
+                    ),
+                )
+            )
             t, n = t + args.every, n + 1
     batch, t = 0, period / 2
     while t <= total / 2:
@@ -73,8 +90,13 @@ def plan(args: argparse.Namespace, site: NetSite, total: float) -> list[tuple[fl
                 params = {**params, "headers": {"Retry-After": str(int(period))}}
             if label == "page 500":  # a new article whose page fails while the fault lasts
                 n, path = 900 + batch, f"/articles/{f}-{900 + batch}.html"
-                events.append((t, "publish", Post(host, f"/feeds/{f}.xml", path, s + n,
-                                                  f"h{s:02d}f{f}n{n}", 0.0)))  # fmt: skip
+                events.append(
+                    (
+                        t,
+                        "publish",
+                        Post(host, f"/feeds/{f}.xml", path, s + n, f"h{s:02d}f{f}n{n}", 0.0),
+                    )
+                )
             events.append((t, "fault", (host, path, label, kind, params)))
             events.append((t + 2 * period, "clear", (host, path)))
         batch, t = batch + 1, t + period
@@ -82,16 +104,24 @@ def plan(args: argparse.Namespace, site: NetSite, total: float) -> list[tuple[fl
 
 
 def write_config(folder: Path, site: NetSite, args: argparse.Namespace) -> Path:
-    lines = ['[archive]\npath = "archive"\n', "[http]\nallow_private_addresses = true\n",
-             '[daemon]\nmin_interval = "30s"\njitter = 0.1']  # fmt: skip
+    lines = [
+        '[archive]\npath = "archive"\n',
+        "[http]\nallow_private_addresses = true\n",
+        '[daemon]\nmin_interval = "30s"\njitter = 0.1',
+    ]
     if args.concurrency:
         lines.append(f"concurrency = {args.concurrency}")
     pairs = [(s, host, f) for s, host in enumerate(site.addresses) for f in range(args.feeds)]
     if args.order == "spread":  # feed 0 of every site, then feed 1 of every site, ...
         pairs.sort(key=lambda p: (p[2], p[0]))
     for s, host, f in pairs:
-        lines += ["", "[[sources]]", f'name = "h{s:02d}f{f}"', 'interval = "1m"',
-                  f'feed = "{site.url(host, f"/feeds/{f}.xml")}"']  # fmt: skip
+        lines += [
+            "",
+            "[[sources]]",
+            f'name = "h{s:02d}f{f}"',
+            'interval = "1m"',
+            f'feed = "{site.url(host, f"/feeds/{f}.xml")}"',
+        ]
     path = folder / "scraper.toml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -148,8 +178,11 @@ def slope(points: list[tuple[float, float]]) -> float:
 
 def polls_by_source(log: list[Any], site: NetSite, feeds: int) -> dict[str, list[float]]:
     """Feed requests grouped into polls (retries within 10 s of an answer are the same poll)."""
-    names = {(host, f"/feeds/{f}.xml"): f"h{s:02d}f{f}" for s, host in enumerate(site.addresses)
-             for f in range(feeds)}  # fmt: skip
+    names = {
+        (host, f"/feeds/{f}.xml"): f"h{s:02d}f{f}"
+        for s, host in enumerate(site.addresses)
+        for f in range(feeds)
+    }
     polls: dict[str, list[float]] = {name: [] for name in names.values()}
     last_end: dict[str, float] = {}
     for host, path, start, end, _, _ in sorted(log, key=lambda r: r[2]):
@@ -162,29 +195,49 @@ def polls_by_source(log: list[Any], site: NetSite, feeds: int) -> dict[str, list
     return polls
 
 
-def analyse(args: argparse.Namespace, site: NetSite, run: dict[str, Any], log: list[Any],
-            daemon_log: list[dict[str, Any]], exported: set[str], t0: float, end: float,
-            ) -> dict[str, Any]:  # fmt: skip
+def analyse(
+    args: argparse.Namespace,
+    site: NetSite,
+    run: dict[str, Any],
+    log: list[Any],
+    daemon_log: list[dict[str, Any]],
+    exported: set[str],
+    t0: float,
+    end: float,
+) -> dict[str, Any]:
     polls = polls_by_source(log, site, args.feeds)
     scheduled: dict[str, list[tuple[float, float]]] = defaultdict(list)  # (logged, next poll)
     page_failures: dict[str, str] = {}
     for line in daemon_log:
         if line.get("next_poll") and line.get("source"):
             when = datetime.fromisoformat(line["time"]).timestamp()
-            scheduled[line["source"]].append((when, datetime.fromisoformat(
-                line["next_poll"]).timestamp()))  # fmt: skip
+            scheduled[line["source"]].append(
+                (when, datetime.fromisoformat(line["next_poll"]).timestamp())
+            )
         elif str(line.get("message", "")).startswith(("failed: ", "blocked: ")) and line.get("url"):
             page_failures.setdefault(line["url"], line["message"])
-    name_of = {(h, f"/feeds/{f}.xml"): f"h{s:02d}f{f}" for s, h in enumerate(site.addresses)
-               for f in range(args.feeds)}  # fmt: skip
+    name_of = {
+        (h, f"/feeds/{f}.xml"): f"h{s:02d}f{f}"
+        for s, h in enumerate(site.addresses)
+        for f in range(args.feeds)
+    }
     faulted = {name_of[k] for k in run["faults"] if k in name_of}
-    held = {name for (h, _), v in run["faults"].items() if any(f[0] == "429" for f in v)
-            for (h2, _), name in name_of.items() if h2 == h} - faulted  # fmt: skip
+    held = {
+        name
+        for (h, _), v in run["faults"].items()
+        if any(f[0] == "429" for f in v)
+        for (h2, _), name in name_of.items()
+        if h2 == h
+    } - faulted
     fault_hosts = {h for h, _ in run["faults"]}
-    groups = {"feed faulted": faulted, "host held by a 429": held,
-              "others on hosts with faults": {n for (h, _), n in name_of.items()
-                                                if h in fault_hosts} - faulted - held,
-              "clean hosts": {n for (h, _), n in name_of.items() if h not in fault_hosts}}  # fmt: skip
+    groups = {
+        "feed faulted": faulted,
+        "host held by a 429": held,
+        "others on hosts with faults": {n for (h, _), n in name_of.items() if h in fault_hosts}
+        - faulted
+        - held,
+        "clean hosts": {n for (h, _), n in name_of.items() if h not in fault_hosts},
+    }
     rows = {}
     for group, names in groups.items():
         on_time = gaps = after_failure = 0
@@ -204,14 +257,22 @@ def analyse(args: argparse.Namespace, site: NetSite, run: dict[str, Any], log: l
                 late.append(lateness)
                 on_time += lateness <= SLACK
         first = [polls[n][0] - t0 for n in names if polls[n]]
-        rows[group] = {"sources": len(names), "never_polled": sum(1 for n in names if not polls[n]),
-                       "polls": sum(len(polls[n]) for n in names), "gaps": gaps,
-                       "on_time": on_time / gaps if gaps else None,
-                       "max_late_s": max(late, default=0.0), "gaps_after_failure": after_failure,
-                       "delay_s": (min(delays), statistics.median(delays), max(delays))
-                       if delays else None, "first_poll_by_s": max(first, default=None),
-                       "silent": sorted(n for n in names if polls[n] and end - polls[n][-1] > SILENT
-                                        and end - t0 > 2 * SILENT)}  # fmt: skip
+        rows[group] = {
+            "sources": len(names),
+            "never_polled": sum(1 for n in names if not polls[n]),
+            "polls": sum(len(polls[n]) for n in names),
+            "gaps": gaps,
+            "on_time": on_time / gaps if gaps else None,
+            "max_late_s": max(late, default=0.0),
+            "gaps_after_failure": after_failure,
+            "delay_s": (min(delays), statistics.median(delays), max(delays)) if delays else None,
+            "first_poll_by_s": max(first, default=None),
+            "silent": sorted(
+                n
+                for n in names
+                if polls[n] and end - polls[n][-1] > SILENT and end - t0 > 2 * SILENT
+            ),
+        }
     clean, not_modified = defaultdict(list), defaultdict(list)  # (host, feed) -> answer starts
     for host, path, start, _, status, fault in log:
         if status in (200, 304) and fault is None:
@@ -229,8 +290,10 @@ def analyse(args: argparse.Namespace, site: NetSite, run: dict[str, Any], log: l
             cut.append(url)
         else:
             later = sum(1 for t in not_modified[post.host, post.feed] if t > served[0])
-            lost.append(f"{url} ({page_failures.get(url, 'no failure logged')}; then {later} "
-                        "feed answers 304)")  # fmt: skip
+            lost.append(
+                f"{url} ({page_failures.get(url, 'no failure logged')}; then {later} "
+                "feed answers 304)"
+            )
     return {"groups": rows, "lost": lost, "cut": cut, "pending": pending}
 
 
@@ -248,8 +311,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--every", type=float, default=120.0, help="s between a feed's articles")
     parser.add_argument("--latency", type=float, default=0.02, help="seconds per response")
     parser.add_argument("--concurrency", type=int, help="[daemon] concurrency (default: product's)")
-    parser.add_argument("--order", choices=["site", "spread"], default="spread",
-                        help="sources in the config: a site's feeds together, or spread")  # fmt: skip
+    parser.add_argument(
+        "--order",
+        choices=["site", "spread"],
+        default="spread",
+        help="sources in the config: a site's feeds together, or spread",
+    )
     parser.add_argument("--workdir", help="keep config, archive, daemon log, server log here")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     args = parser.parse_args(argv)
@@ -258,23 +325,39 @@ def main(argv: list[str] | None = None) -> int:
     total = 120.0 if args.quick else args.minutes * 60
     signal.signal(signal.SIGALRM, hard_timeout)
     signal.alarm(int(total + 900))
-    result: dict[str, Any] = {"minutes": total / 60, "sources": args.sites * args.feeds,
-                              "load_start": load_average()}  # fmt: skip
+    result: dict[str, Any] = {
+        "minutes": total / 60,
+        "sources": args.sites * args.feeds,
+        "load_start": load_average(),
+    }
     with (
         NetSite(args.sites, 11, args.latency) as site,
-        (contextlib.nullcontext(args.workdir) if args.workdir
-         else tempfile.TemporaryDirectory(prefix="soak-")) as tmp,
-    ):  # fmt: skip
-        initial = [Post(h, f"/feeds/{f}.xml", f"/articles/{f}-{n:03d}.html", (s * args.feeds + f)
-                        * 7 + n, f"h{s:02d}f{f}n{n}", time.time() - 3600 * (n + 1))
-                   for s, h in enumerate(site.addresses) for f in range(args.feeds)
-                   for n in range(args.initial)]  # fmt: skip
+        (
+            contextlib.nullcontext(args.workdir)
+            if args.workdir
+            else tempfile.TemporaryDirectory(prefix="soak-")
+        ) as tmp,
+    ):
+        initial = [
+            Post(
+                h,
+                f"/feeds/{f}.xml",
+                f"/articles/{f}-{n:03d}.html",
+                (s * args.feeds + f) * 7 + n,
+                f"h{s:02d}f{f}n{n}",
+                time.time() - 3600 * (n + 1),
+            )
+            for s, h in enumerate(site.addresses)
+            for f in range(args.feeds)
+            for n in range(args.initial)
+        ]
         site.call("publish", initial)
         config = write_config(Path(tmp), site, args)
         err = open(Path(tmp) / "daemon.err", "wb")  # noqa: SIM115 - closed below
         t0 = time.time()
-        proc = subprocess.Popen([SCRAPER, "run", "--log-json", "--config", str(config)],
-                                stdout=err, stderr=err)  # fmt: skip
+        proc = subprocess.Popen(
+            [SCRAPER, "run", "--log-json", "--config", str(config)], stdout=err, stderr=err
+        )
         meter = TreeMeter(proc.pid, 5.0)
         meter.start()
         try:
@@ -291,11 +374,18 @@ def main(argv: list[str] | None = None) -> int:
         log = site.call("log", 0)
         stats = site.call("stats")
         (Path(tmp) / "server-log.json").write_text(json.dumps(log))
-        out = subprocess.run([SCRAPER, "export", "--format", "jsonl", "--config", str(config)],
-                             capture_output=True, timeout=300)  # fmt: skip
+        out = subprocess.run(
+            [SCRAPER, "export", "--format", "jsonl", "--config", str(config)],
+            capture_output=True,
+            timeout=300,
+        )
         exported = {json.loads(line)["url"] for line in out.stdout.splitlines() if line.strip()}
-        verify = subprocess.run([SCRAPER, "verify", "--config", str(config)],
-                                capture_output=True, text=True, timeout=300)  # fmt: skip
+        verify = subprocess.run(
+            [SCRAPER, "verify", "--config", str(config)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         lines, kinds, odd, examples = [], Counter(), 0, {}
         for raw in (Path(tmp) / "daemon.err").read_text(errors="replace").splitlines():
             try:
@@ -312,17 +402,27 @@ def main(argv: list[str] | None = None) -> int:
     mem = [(t, rss, pss) for t, rss, _, _, pss in meter.samples]
     half = [m for m in mem if m[0] - mem[0][0] >= total / 2] if mem else []
     result.update(
-        crashed_before_end=crashed is not None, exit_code=code, stop_s=took,
-        verify_exit=verify.returncode, verify_tail=verify.stdout.strip().splitlines()[-3:],
-        published=len(run["published"]), archived=len(exported),
-        faults=sum(len(v) for v in run["faults"].values()), server=stats,
-        server_requests=len(log), rss_mb=[round(m[1]) for m in mem],
+        crashed_before_end=crashed is not None,
+        exit_code=code,
+        stop_s=took,
+        verify_exit=verify.returncode,
+        verify_tail=verify.stdout.strip().splitlines()[-3:],
+        published=len(run["published"]),
+        archived=len(exported),
+        faults=sum(len(v) for v in run["faults"].values()),
+        server=stats,
+        server_requests=len(log),
+        rss_mb=[round(m[1]) for m in mem],
         rss_start_max_end=(mem[0][1], max(m[1] for m in mem), mem[-1][1]) if mem else None,
         pss_start_max_end=(mem[0][2], max(m[2] for m in mem), mem[-1][2]) if mem else None,
         rss_slope=60 * slope([(m[0], m[1]) for m in half]),
-        pss_slope=60 * slope([(m[0], m[2]) for m in half]), log_kinds=dict(kinds.most_common()), log_examples=examples,
-        log_unparsed=odd, daemon_cpu_s=sum(meter.cpu_by_depth().values()), load_end=load_average(),
-    )  # fmt: skip
+        pss_slope=60 * slope([(m[0], m[2]) for m in half]),
+        log_kinds=dict(kinds.most_common()),
+        log_examples=examples,
+        log_unparsed=odd,
+        daemon_cpu_s=sum(meter.cpu_by_depth().values()),
+        load_end=load_average(),
+    )
     print(json.dumps(result, indent=2, default=str) if args.json else render(result))
     good = code == 0 and result["verify_exit"] == 0 and not result["lost"]
     return 0 if good else 1
@@ -332,13 +432,20 @@ def render(r: dict[str, Any]) -> str:
     rss, pss = r["rss_start_max_end"] or (0, 0, 0), r["pss_start_max_end"] or (0, 0, 0)
     rows = [
         ("sources, minutes", f"{r['sources']}, {r['minutes']:.1f}"),
-        ("RSS of the daemon's tree start / max / end (MB)", "{:.0f} / {:.0f} / {:.0f}".format(*rss)),
+        (
+            "RSS of the daemon's tree start / max / end (MB)",
+            "{:.0f} / {:.0f} / {:.0f}".format(*rss),
+        ),
         ("PSS of the tree start / max / end (MB)", "{:.0f} / {:.0f} / {:.0f}".format(*pss)),
-        ("RSS / PSS slope over the second half (MB/min)",
-         f"{r['rss_slope']:+.2f} / {r['pss_slope']:+.2f}"),
+        (
+            "RSS / PSS slope over the second half (MB/min)",
+            f"{r['rss_slope']:+.2f} / {r['pss_slope']:+.2f}",
+        ),
         ("articles published / in export", f"{r['published']} / {r['archived']}"),
-        ("lost: in a clean feed answer to a poll that completed, not in export",
-         str(len(r["lost"]))),
+        (
+            "lost: in a clean feed answer to a poll that completed, not in export",
+            str(len(r["lost"])),
+        ),
         ("cut: in a clean feed answer to a poll that did not complete", str(len(r["cut"]))),
         ("pending: not served since published (feed not polled since)", str(len(r["pending"]))),
         ("faults injected", str(r["faults"])),
@@ -348,19 +455,24 @@ def render(r: dict[str, Any]) -> str:
         ("daemon CPU s (tree, /proc)", f"{r['daemon_cpu_s']:.0f}"),
         ("server requests, CPU s", f"{r['server_requests']}, {r['server']['cpu_s']:.1f}"),
         ("load average at start / end (2 cores, shared)", f"{r['load_start']} / {r['load_end']}"),
-    ]  # fmt: skip
+    ]
     out = ["| measure | value |", "| --- | --- |"] + [f"| {k} | {v} |" for k, v in rows]
-    out += [f"\nPolls on time (gap <= delay the daemon scheduled x 1.1 + {SLACK:.0f} s):\n",
-            "| sources | n | never polled | polls | gaps judged | on time | max late s | gaps after"
-            f" a failed poll | scheduled delay min/median/max s | all polled once by s | no poll "
-            f"in the last {SILENT:.0f} s |", "|" + " --- |" * 11]  # fmt: skip
+    out += [
+        f"\nPolls on time (gap <= delay the daemon scheduled x 1.1 + {SLACK:.0f} s):\n",
+        "| sources | n | never polled | polls | gaps judged | on time | max late s | gaps after"
+        f" a failed poll | scheduled delay min/median/max s | all polled once by s | no poll "
+        f"in the last {SILENT:.0f} s |",
+        "|" + " --- |" * 11,
+    ]
     for group, g in r["groups"].items():
         share = "n/a" if g["on_time"] is None else f"{g['on_time']:.1%}"
         delay = "n/a" if not g["delay_s"] else "{:.0f} / {:.0f} / {:.0f}".format(*g["delay_s"])
         first = "n/a" if g["first_poll_by_s"] is None else f"{g['first_poll_by_s']:.0f}"
-        out.append(f"| {group} | {g['sources']} | {g['never_polled']} | {g['polls']} | "
-                   f"{g['gaps']} | {share} | {g['max_late_s']:.1f} | {g['gaps_after_failure']} |"
-                   f" {delay} | {first} | {len(g['silent'])} {' '.join(g['silent'][:6])} |")  # fmt: skip
+        out.append(
+            f"| {group} | {g['sources']} | {g['never_polled']} | {g['polls']} | "
+            f"{g['gaps']} | {share} | {g['max_late_s']:.1f} | {g['gaps_after_failure']} |"
+            f" {delay} | {first} | {len(g['silent'])} {' '.join(g['silent'][:6])} |"
+        )
     out += ["\n| daemon warning/error log lines by kind | count |", "| --- | --- |"]
     out += [f"| {k} | {v} |" for k, v in list(r["log_kinds"].items())[:20]]
     for name in ("lost", "cut", "pending"):

@@ -296,8 +296,14 @@ def build_network(bodies: list[tuple[str, str]], seed: int = 7, stress: bool = F
         if rng.random() < 0.03:
             first = replace(first, published=None)
         add(net, first, oid, "original")
-        for kind, p in (("exact", 0.35), ("full", 0.85), ("full", 0.3), ("excerpt", 0.75),
-                        ("edited", 0.6), ("translation", 0.35)):  # fmt: skip
+        for kind, p in (
+            ("exact", 0.35),
+            ("full", 0.85),
+            ("full", 0.3),
+            ("excerpt", 0.75),
+            ("edited", 0.6),
+            ("translation", 0.35),
+        ):
             if rng.random() < p:
                 add(net, variant(rng, kind, first, sites, stress), oid, kind)
     return net

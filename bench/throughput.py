@@ -66,9 +66,18 @@ DRIVERS = (
 
 def posts(args: argparse.Namespace, site: NetSite) -> list[Post]:
     now = time.time()
-    return [Post(host, "/feed.xml", f"/articles/{a:03d}.html", s * args.articles + a,
-                 f"s{s:02d}a{a:03d}", now - 600 * a)
-            for s, host in enumerate(site.addresses) for a in range(args.articles)]  # fmt: skip
+    return [
+        Post(
+            host,
+            "/feed.xml",
+            f"/articles/{a:03d}.html",
+            s * args.articles + a,
+            f"s{s:02d}a{a:03d}",
+            now - 600 * a,
+        )
+        for s, host in enumerate(site.addresses)
+        for a in range(args.articles)
+    ]
 
 
 def write_config(folder: Path, site: NetSite) -> Path:
@@ -82,8 +91,12 @@ def write_config(folder: Path, site: NetSite) -> Path:
         "",
     ]
     for s, host in enumerate(site.addresses):
-        lines += ["[[sources]]", f'name = "site{s:02d}"', f'feed = "{site.url(host, "/feed.xml")}"',
-                  ""]  # fmt: skip
+        lines += [
+            "[[sources]]",
+            f'name = "site{s:02d}"',
+            f'feed = "{site.url(host, "/feed.xml")}"',
+            "",
+        ]
     path = folder / "scraper.toml"
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
@@ -110,17 +123,28 @@ def extraction_limit(items: list[Post], site: NetSite, pages: list[Any]) -> dict
         done += sum(1 for f in finished if f.result() is not None)
         wall = time.monotonic() - start
         cpu, own = sum(map(process_cpu, workers)) - cpu0, time.process_time() - own0
-    return {"rate": done / wall, "wall_s": wall, "cpu_ms": 1000 * cpu / done, "cores": cpu / wall,
-            "feeder_cpu_s": own}  # fmt: skip
+    return {
+        "rate": done / wall,
+        "wall_s": wall,
+        "cpu_ms": 1000 * cpu / done,
+        "cores": cpu / wall,
+        "feeder_cpu_s": own,
+    }
 
 
 def run_fetch(config: Path, timeout: float) -> dict[str, Any]:
     """`scraper fetch` as users run it; wall, CPU and RSS of its process tree."""
     cpu0, start = children_cpu(), time.monotonic()
-    with open(config.parent / "fetch.out", "wb") as out, open(config.parent / "fetch.err",
-                                                               "wb") as err:  # fmt: skip
-        proc = subprocess.Popen([SCRAPER, "fetch", "--config", str(config)], stdout=out,
-                                stderr=err, start_new_session=True)  # fmt: skip
+    with (
+        open(config.parent / "fetch.out", "wb") as out,
+        open(config.parent / "fetch.err", "wb") as err,
+    ):
+        proc = subprocess.Popen(
+            [SCRAPER, "fetch", "--config", str(config)],
+            stdout=out,
+            stderr=err,
+            start_new_session=True,
+        )
         meter = TreeMeter(proc.pid, 0.2)
         meter.start()
         try:
@@ -135,19 +159,31 @@ def run_fetch(config: Path, timeout: float) -> dict[str, Any]:
     reap(meter.seen - {proc.pid})
     errors = (config.parent / "fetch.err").read_text(errors="replace").splitlines()
     depth, main_thread = meter.cpu_by_depth(), meter.threads.get(proc.pid, 0.0)
-    return {"exit": code, "wall_s": wall, "cpu_s": children_cpu() - cpu0,
-            "cpu_main_thread_s": main_thread, "cpu_threads_s": depth.get(0, 0.0) - main_thread,
-            "cpu_forkserver_s": depth.get(1, 0.0),
-            "cpu_workers_s": sum(v for k, v in depth.items() if k >= 2),
-            "rss_sum_mb": meter.peak()[0], "rss_max_mb": meter.peak()[1],
-            "pss_sum_mb": meter.peak()[2],
-            "processes": len(meter.seen), "stderr_lines": len(errors), "stderr_head": errors[:5]}  # fmt: skip
+    return {
+        "exit": code,
+        "wall_s": wall,
+        "cpu_s": children_cpu() - cpu0,
+        "cpu_main_thread_s": main_thread,
+        "cpu_threads_s": depth.get(0, 0.0) - main_thread,
+        "cpu_forkserver_s": depth.get(1, 0.0),
+        "cpu_workers_s": sum(v for k, v in depth.items() if k >= 2),
+        "rss_sum_mb": meter.peak()[0],
+        "rss_max_mb": meter.peak()[1],
+        "pss_sum_mb": meter.peak()[2],
+        "processes": len(meter.seen),
+        "stderr_lines": len(errors),
+        "stderr_head": errors[:5],
+    }
 
 
 def export_count(config: Path) -> tuple[int, int]:
     """Articles in `scraper export`, and how many of them dedupe put in a story with others."""
-    out = subprocess.run([SCRAPER, "export", "--format", "jsonl", "--config", str(config)],
-                         capture_output=True, timeout=300, check=True).stdout  # fmt: skip
+    out = subprocess.run(
+        [SCRAPER, "export", "--format", "jsonl", "--config", str(config)],
+        capture_output=True,
+        timeout=300,
+        check=True,
+    ).stdout
     records = {r["id"]: r.get("story_id") for r in map(json.loads, out.splitlines())}
     stories = Counter(records.values())
     return len(records), sum(1 for story in records.values() if stories[story] > 1)
@@ -185,64 +221,101 @@ def profile(config_path: Path, count: int, folder: Path) -> dict[str, Any]:
     process_cpu = time.process_time() - cpu0
     table: Any = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
     total = sum(row[2] for row in table.values())
-    ours = [(f"{file.removeprefix(PACKAGE)}:{func}", row[3]) for (file, _, func), row in table.items()
-            if file.startswith(PACKAGE) and not file.endswith(DRIVERS)
-            and not (file.endswith("fetcher.py") and func != "_stream")]  # fmt: skip
+    ours = [
+        (f"{file.removeprefix(PACKAGE)}:{func}", row[3])
+        for (file, _, func), row in table.items()
+        if file.startswith(PACKAGE)
+        and not file.endswith(DRIVERS)
+        and not (file.endswith("fetcher.py") and func != "_stream")
+    ]
     stages = [(name, cum, cum / total) for name, cum in sorted(ours, key=lambda x: -x[1])[:14]]
     top = sorted(table.items(), key=lambda kv: -kv[1][2])[:15]
-    return {"articles": sum(r.new for r in reports), "main_cpu_s": total,
-            "process_cpu_s": process_cpu, "stages": stages,
-            "top_self": [(f"{Path(f).parent.name}/{Path(f).name}:{line} {func}", row[2],
-                          row[2] / total) for (f, line, func), row in top]}  # fmt: skip
+    return {
+        "articles": sum(r.new for r in reports),
+        "main_cpu_s": total,
+        "process_cpu_s": process_cpu,
+        "stages": stages,
+        "top_self": [
+            (f"{Path(f).parent.name}/{Path(f).name}:{line} {func}", row[2], row[2] / total)
+            for (f, line, func), row in top
+        ],
+    }
 
 
 def render(r: dict[str, Any]) -> str:
     e, lim = r["fetch"], r["limit"]
     rows = [
-        ("sites x articles, latency", f"{r['sites']} x {r['articles_per_site']}, "
-                                      f"{r['latency'] * 1000:.0f} ms"),
+        (
+            "sites x articles, latency",
+            f"{r['sites']} x {r['articles_per_site']}, {r['latency'] * 1000:.0f} ms",
+        ),
         ("articles archived (export) / published", f"{r['archived']} / {r['published']}"),
         ("`scraper fetch` exit code, stderr lines", f"{e['exit']}, {e['stderr_lines']}"),
         ("articles dedupe joined to a story with others (want 0)", str(r["in_stories"])),
         ("wall time (s)", f"{e['wall_s']:.1f}"),
         ("end-to-end articles/s", f"{r['e2e_rate']:.1f}"),
-        ("CPU limit: extraction only, 2 processes (articles/s)",
-         f"{r['limit_rate']:.1f} (before {lim[0]['rate']:.1f}, after {lim[1]['rate']:.1f})"),
+        (
+            "CPU limit: extraction only, 2 processes (articles/s)",
+            f"{r['limit_rate']:.1f} (before {lim[0]['rate']:.1f}, after {lim[1]['rate']:.1f})",
+        ),
         ("ratio end-to-end / limit (goal >= 0.80)", f"{r['ratio']:.2f}"),
-        ("peak RSS of the tree: RSS sum / PSS sum / largest process (MB; goal < 500)",
-         f"{e['rss_sum_mb']:.0f} / {e['pss_sum_mb']:.0f} / {e['rss_max_mb']:.0f} "
-         f"({e['processes']} processes)"),
-        ("CPU of the tree (s): total (rusage) ~ command's main thread + its other threads + "
-         "forkserver + extraction workers (/proc)",
-         f"{e['cpu_s']:.1f} ~ {e['cpu_main_thread_s']:.1f} + {e['cpu_threads_s']:.1f} + "
-         f"{e['cpu_forkserver_s']:.1f} + {e['cpu_workers_s']:.1f}"),
-        ("cores used: end-to-end / extraction only (before, after)",
-         f"{e['cpu_s'] / e['wall_s']:.2f} / {lim[0]['cores']:.2f}, {lim[1]['cores']:.2f}"),
-        ("CPU s the limit's own process spent making the pages (before, after)",
-         f"{lim[0]['feeder_cpu_s']:.1f}, {lim[1]['feeder_cpu_s']:.1f}"),
-        ("CPU ms/article: end-to-end / extraction only",
-         f"{r['cpu_ms_article']:.1f} / {r['limit_cpu_ms']:.1f}"),
-        ("ratio by CPU cost (extraction-only CPU/article / end-to-end CPU/article)",
-         f"{r['limit_cpu_ms'] / r['cpu_ms_article']:.2f}"),
-        ("server: requests, req/s, CPU s, most in flight",
-         f"{r['server']['requests']}, {r['server_rps']:.0f}, {r['server']['cpu_s']:.1f}, "
-         f"{r['server']['max_in_flight']}"),
-        ("server answer time beyond latency, p50 / max (ms)",
-         f"{r['server_extra_ms'][0]:.1f} / {r['server_extra_ms'][1]:.1f}"),
-        ("cores, load average at start / end", f"{os.cpu_count()}, {r['load_start']} / "
-                                               f"{r['load_end']}"),
-        ("product commit at start / end (others commit meanwhile)",
-         f"{r['commit_start']} / {r['commit']}"),
-    ]  # fmt: skip
+        (
+            "peak RSS of the tree: RSS sum / PSS sum / largest process (MB; goal < 500)",
+            f"{e['rss_sum_mb']:.0f} / {e['pss_sum_mb']:.0f} / {e['rss_max_mb']:.0f} "
+            f"({e['processes']} processes)",
+        ),
+        (
+            "CPU of the tree (s): total (rusage) ~ command's main thread + its other threads + "
+            "forkserver + extraction workers (/proc)",
+            f"{e['cpu_s']:.1f} ~ {e['cpu_main_thread_s']:.1f} + {e['cpu_threads_s']:.1f} + "
+            f"{e['cpu_forkserver_s']:.1f} + {e['cpu_workers_s']:.1f}",
+        ),
+        (
+            "cores used: end-to-end / extraction only (before, after)",
+            f"{e['cpu_s'] / e['wall_s']:.2f} / {lim[0]['cores']:.2f}, {lim[1]['cores']:.2f}",
+        ),
+        (
+            "CPU s the limit's own process spent making the pages (before, after)",
+            f"{lim[0]['feeder_cpu_s']:.1f}, {lim[1]['feeder_cpu_s']:.1f}",
+        ),
+        (
+            "CPU ms/article: end-to-end / extraction only",
+            f"{r['cpu_ms_article']:.1f} / {r['limit_cpu_ms']:.1f}",
+        ),
+        (
+            "ratio by CPU cost (extraction-only CPU/article / end-to-end CPU/article)",
+            f"{r['limit_cpu_ms'] / r['cpu_ms_article']:.2f}",
+        ),
+        (
+            "server: requests, req/s, CPU s, most in flight",
+            f"{r['server']['requests']}, {r['server_rps']:.0f}, {r['server']['cpu_s']:.1f}, "
+            f"{r['server']['max_in_flight']}",
+        ),
+        (
+            "server answer time beyond latency, p50 / max (ms)",
+            f"{r['server_extra_ms'][0]:.1f} / {r['server_extra_ms'][1]:.1f}",
+        ),
+        (
+            "cores, load average at start / end",
+            f"{os.cpu_count()}, {r['load_start']} / {r['load_end']}",
+        ),
+        (
+            "product commit at start / end (others commit meanwhile)",
+            f"{r['commit_start']} / {r['commit']}",
+        ),
+    ]
     out = ["| measure | value |", "| --- | --- |"] + [f"| {k} | {v} |" for k, v in rows]
     out.append(f"\nGoal (ratio >= 0.80 and peak RSS < 500 MB): {'met' if r['goal'] else 'NOT met'}")
     if r.get("profile"):
         p, n = r["profile"], max(r["profile"]["articles"], 1)
-        out += [f"\nProfile of the main thread (in-process fetch_once, real extraction pool, "
-                f"thread CPU clock, with profiler overhead): {p['articles']} articles, main thread "
-                f"{p['main_cpu_s']:.1f} CPU s ({1000 * p['main_cpu_s'] / n:.1f} ms/article), whole "
-                f"process {p['process_cpu_s']:.1f} CPU s\n",
-                "| scraper function (cumulative, main thread; nested calls overlap) | CPU s | share |", "| --- | --- | --- |"]  # fmt: skip
+        out += [
+            f"\nProfile of the main thread (in-process fetch_once, real extraction pool, "
+            f"thread CPU clock, with profiler overhead): {p['articles']} articles, main thread "
+            f"{p['main_cpu_s']:.1f} CPU s ({1000 * p['main_cpu_s'] / n:.1f} ms/article), whole "
+            f"process {p['process_cpu_s']:.1f} CPU s\n",
+            "| scraper function (cumulative, main thread; nested calls overlap) | CPU s | share |",
+            "| --- | --- | --- |",
+        ]
         out += [f"| `{name}` | {cum:.2f} | {share:.1%} |" for name, cum, share in p["stages"]]
         out += ["\n| function (self time) | CPU s | share |", "| --- | --- | --- |"]
         out += [f"| `{name}` | {t:.2f} | {share:.1%} |" for name, t, share in p["top_self"]]
@@ -251,10 +324,12 @@ def render(r: dict[str, Any]) -> str:
 
 def commit() -> str:
     """The product's commit, and whether its files differ from it (others edit concurrently)."""
-    head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-                          capture_output=True, text=True).stdout.strip()  # fmt: skip
-    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "scraper"],
-                           capture_output=True, text=True).stdout.strip()  # fmt: skip
+    head = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "-C", str(ROOT), "status", "--porcelain", "scraper"], capture_output=True, text=True
+    ).stdout.strip()
     return head + (" + uncommitted changes in scraper/" if dirty else "")
 
 
@@ -279,8 +354,13 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     become_subreaper()
-    result: dict[str, Any] = {"commit_start": commit(), "sites": args.sites, "articles_per_site": args.articles,
-                              "latency": args.latency, "load_start": load_average()}  # fmt: skip
+    result: dict[str, Any] = {
+        "commit_start": commit(),
+        "sites": args.sites,
+        "articles_per_site": args.articles,
+        "latency": args.latency,
+        "load_start": load_average(),
+    }
     with (
         NetSite(args.sites, 10, args.latency) as site,
         tempfile.TemporaryDirectory(prefix="throughput-") as tmp,
@@ -297,17 +377,29 @@ def main(argv: list[str] | None = None) -> int:
         if args.profile_sources:
             result["profile"] = profile(config, args.profile_sources, Path(tmp))
     extra = sorted(1000 * (end - start - args.latency) for _, _, start, end, _, _ in log)
-    server = {"requests": s1["requests"] - s0["requests"], "cpu_s": s1["cpu_s"] - s0["cpu_s"],
-              "max_in_flight": s1["max_in_flight"]}  # fmt: skip
+    server = {
+        "requests": s1["requests"] - s0["requests"],
+        "cpu_s": s1["cpu_s"] - s0["cpu_s"],
+        "max_in_flight": s1["max_in_flight"],
+    }
     limit = (before["rate"] + after["rate"]) / 2
     result.update(
-        published=len(items), archived=archived, in_stories=in_stories, fetch=fetch, limit=[before, after],
-        e2e_rate=archived / fetch["wall_s"], limit_rate=limit, server=server,
-        ratio=archived / fetch["wall_s"] / limit, server_rps=server["requests"] / fetch["wall_s"],
-        cpu_ms_article=1000 * fetch["cpu_s"] / max(archived, 1), load_end=load_average(),
+        published=len(items),
+        archived=archived,
+        in_stories=in_stories,
+        fetch=fetch,
+        limit=[before, after],
+        e2e_rate=archived / fetch["wall_s"],
+        limit_rate=limit,
+        server=server,
+        ratio=archived / fetch["wall_s"] / limit,
+        server_rps=server["requests"] / fetch["wall_s"],
+        cpu_ms_article=1000 * fetch["cpu_s"] / max(archived, 1),
+        load_end=load_average(),
         server_extra_ms=(extra[len(extra) // 2], extra[-1]) if extra else (0.0, 0.0),
-        limit_cpu_ms=(before["cpu_ms"] + after["cpu_ms"]) / 2, commit=commit(),
-    )  # fmt: skip
+        limit_cpu_ms=(before["cpu_ms"] + after["cpu_ms"]) / 2,
+        commit=commit(),
+    )
     result["goal"] = result["ratio"] >= 0.8 and fetch["rss_sum_mb"] < 500
     print(json.dumps(result, indent=2) if args.json else render(result))
     return 0 if fetch["exit"] == 0 and archived == len(items) else 1

@@ -40,8 +40,10 @@ def main() -> None:
                 compressor = zlib.compressobj(level, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
                 size += len(compressor.compress(page) + compressor.flush())
             best = min(best, time.process_time() - started)
-        print(f"level {level}: {1000 * best / len(pages):.2f} ms/page, {100 * size / raw:.1f}% "
-              "of the HTML")  # fmt: skip
+        print(
+            f"level {level}: {1000 * best / len(pages):.2f} ms/page, {100 * size / raw:.1f}% "
+            "of the HTML"
+        )
     assert copied == raw
 
 

@@ -57,18 +57,43 @@ class PrivateServer:
     def _run(self, *args: str) -> None:
         done = subprocess.run([*self._prefix, *args], capture_output=True, text=True, timeout=60)
         if done.returncode != 0:
-            raise RuntimeError(f"{' '.join(args)}: exit {done.returncode}\n{done.stdout}"
-                               f"{done.stderr}\n{self.log()[-3000:]}")  # fmt: skip
+            raise RuntimeError(
+                f"{' '.join(args)}: exit {done.returncode}\n{done.stdout}"
+                f"{done.stderr}\n{self.log()[-3000:]}"
+            )
 
     def _pg_ctl(self, *args: str) -> None:
-        options = (f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "
-                   "-c fsync=off -c full_page_writes=off")  # fmt: skip
-        self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-l",
-                  str(self.folder / "server.log"), "-o", options, "-w", "-t", "30", *args)  # fmt: skip
+        options = (
+            f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "
+            "-c fsync=off -c full_page_writes=off"
+        )
+        self._run(
+            str(self.bin_dir / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.folder / "server.log"),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "30",
+            *args,
+        )
 
     def init(self) -> None:
-        self._run(str(self.bin_dir / "initdb"), "-D", str(self.data), "--auth=trust",
-                  "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale=C")  # fmt: skip
+        self._run(
+            str(self.bin_dir / "initdb"),
+            "-D",
+            str(self.data),
+            "--auth=trust",
+            "-U",
+            "postgres",
+            "--no-sync",
+            "-E",
+            "UTF8",
+            "--locale=C",
+        )
 
     def start(self) -> None:
         self._pg_ctl("start")
@@ -110,8 +135,9 @@ def private_postgres() -> Iterator[PrivateServer]:
     if reason is not None:
         message = f"{NO_SERVER} {reason}"
         if os.environ.get("CI") == "true":
-            pytest.fail(f"{message} (CI=true: the PostgreSQL restart tests must run)",
-                        pytrace=False)  # fmt: skip
+            pytest.fail(
+                f"{message} (CI=true: the PostgreSQL restart tests must run)", pytrace=False
+            )
         pytest.skip(message)
     assert bin_dir is not None
     as_user = "postgres" if os.geteuid() == 0 else None

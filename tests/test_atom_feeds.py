@@ -47,10 +47,13 @@ def test_feeds_of_new_articles_edits_and_republications(site: TestSite, tmp_path
     records = cli("export", "--config", str(config)).jsonl()
     original, copy = records[0], records[1]
     with sqlite3.connect(tmp_path / "archive" / "index.sqlite") as db:
-        db.execute("UPDATE articles SET story_id = ?, original_url = ? WHERE id = ?",
-                   (original["id"], original["url"], copy["id"]))  # fmt: skip
-        db.execute("UPDATE articles SET story_id = ? WHERE id = ?", (original["id"],
-                                                                   original["id"]))  # fmt: skip
+        db.execute(
+            "UPDATE articles SET story_id = ?, original_url = ? WHERE id = ?",
+            (original["id"], original["url"], copy["id"]),
+        )
+        db.execute(
+            "UPDATE articles SET story_id = ? WHERE id = ?", (original["id"], original["id"])
+        )
     assert cli("build-site", "--config", str(config)).code == 0
     stories = read(feeds / "stories.xml")
     assert len(stories.entries) == 1

@@ -23,48 +23,104 @@ PAGE = "https://republisher.example.org/2020/01/02/some-story/"
 # (language, credit line as HTML, source expected, URL expected). To support a new phrasing, add
 # its pattern to the language's table (scraper/extract/languages/) and one example here: every pattern must match one example.
 EXAMPLES = [
-    ("en", 'The original source of this article is <a href="https://www.globalresearch.ca/a/1">'
-     "Global Research</a>", "Global Research", "https://www.globalresearch.ca/a/1"),
-    ("en", 'This article was originally published on <a href="https://theconversation.com/x-1">'
-     "The Conversation</a>. Read the original article.", "The Conversation",
-     "https://theconversation.com/x-1"),
-    ("en", 'This story first appeared in <a href="https://grist.org/a/b">Grist</a>.', "Grist",
-     "https://grist.org/a/b"),
-    ("en", 'Originally published at <a href="https://blog.example.net/post">Example Blog</a>',
-     "Example Blog", "https://blog.example.net/post"),
+    (
+        "en",
+        'The original source of this article is <a href="https://www.globalresearch.ca/a/1">'
+        "Global Research</a>",
+        "Global Research",
+        "https://www.globalresearch.ca/a/1",
+    ),
+    (
+        "en",
+        'This article was originally published on <a href="https://theconversation.com/x-1">'
+        "The Conversation</a>. Read the original article.",
+        "The Conversation",
+        "https://theconversation.com/x-1",
+    ),
+    (
+        "en",
+        'This story first appeared in <a href="https://grist.org/a/b">Grist</a>.',
+        "Grist",
+        "https://grist.org/a/b",
+    ),
+    (
+        "en",
+        'Originally published at <a href="https://blog.example.net/post">Example Blog</a>',
+        "Example Blog",
+        "https://blog.example.net/post",
+    ),
     ("en", "First published by The Baffler on 3 March 2019.", "The Baffler", None),
-    ("en", 'Republished with permission from <a href="https://www.propublica.org/article/y">'
-     "ProPublica</a>.", "ProPublica", "https://www.propublica.org/article/y"),
+    (
+        "en",
+        'Republished with permission from <a href="https://www.propublica.org/article/y">'
+        "ProPublica</a>.",
+        "ProPublica",
+        "https://www.propublica.org/article/y",
+    ),
     ("en", "This article has been adapted from its original source.", None, None),
-    ("en", 'Provided by <a href="https://www.esa.int/x">European Space Agency</a>',
-     "European Space Agency", "https://www.esa.int/x"),
-    ("fr", 'La source originale de cet article est <a href="https://www.moonofalabama.org/2016/05/'
-     'a.html">Moon of Alabama</a>', "Moon of Alabama",
-     "https://www.moonofalabama.org/2016/05/a.html"),
-    ("fr", 'Cet article a été publié initialement par <a href="https://www.lemonde.fr/a/b">'
-     "Le Monde</a>.", "Le Monde", "https://www.lemonde.fr/a/b"),
+    (
+        "en",
+        'Provided by <a href="https://www.esa.int/x">European Space Agency</a>',
+        "European Space Agency",
+        "https://www.esa.int/x",
+    ),
+    (
+        "fr",
+        'La source originale de cet article est <a href="https://www.moonofalabama.org/2016/05/'
+        'a.html">Moon of Alabama</a>',
+        "Moon of Alabama",
+        "https://www.moonofalabama.org/2016/05/a.html",
+    ),
+    (
+        "fr",
+        'Cet article a été publié initialement par <a href="https://www.lemonde.fr/a/b">'
+        "Le Monde</a>.",
+        "Le Monde",
+        "https://www.lemonde.fr/a/b",
+    ),
     ("fr", "Article publié initialement sur Orient XXI", "Orient XXI", None),
-    ("fr", 'Source originale : <a href="https://orientxxi.info/x">Orient XXI</a>', "Orient XXI",
-     "https://orientxxi.info/x"),
-    ("de", 'Dieser Artikel erschien zuerst bei <a href="https://taz.de/!5000/">taz</a>.', "taz",
-     "https://taz.de/!5000/"),
+    (
+        "fr",
+        'Source originale : <a href="https://orientxxi.info/x">Orient XXI</a>',
+        "Orient XXI",
+        "https://orientxxi.info/x",
+    ),
+    (
+        "de",
+        'Dieser Artikel erschien zuerst bei <a href="https://taz.de/!5000/">taz</a>.',
+        "taz",
+        "https://taz.de/!5000/",
+    ),
     ("de", "Zuerst erschienen auf Telepolis.", "Telepolis", None),
-    ("de", 'Erstveröffentlichung: <a href="https://www.heise.de/tp/1">Telepolis</a>', "Telepolis",
-     "https://www.heise.de/tp/1"),
-    ("es", 'Publicado originalmente en <a href="https://elpais.com/a/b.html">El País</a>',
-     "El País", "https://elpais.com/a/b.html"),
+    (
+        "de",
+        'Erstveröffentlichung: <a href="https://www.heise.de/tp/1">Telepolis</a>',
+        "Telepolis",
+        "https://www.heise.de/tp/1",
+    ),
+    (
+        "es",
+        'Publicado originalmente en <a href="https://elpais.com/a/b.html">El País</a>',
+        "El País",
+        "https://elpais.com/a/b.html",
+    ),
     ("es", "Este artículo fue publicado originalmente en eldiario.es", "eldiario.es", None),
-    ("es", 'La fuente original de este artículo es <a href="https://www.rebelion.org/x">'
-     "Rebelión</a>", "Rebelión", "https://www.rebelion.org/x"),
+    (
+        "es",
+        'La fuente original de este artículo es <a href="https://www.rebelion.org/x">Rebelión</a>',
+        "Rebelión",
+        "https://www.rebelion.org/x",
+    ),
     ("es", "Fuente original: Rebelión", "Rebelión", None),
     ("it", "Pubblicato originariamente su Internazionale", "Internazionale", None),
     ("pt", "Publicado originalmente no Outras Palavras", "Outras Palavras", None),
-]  # fmt: skip
+]
 
 
 def _page(body: str) -> lxml.html.HtmlElement:
-    return lxml.html.document_fromstring(f"<html><body><article><p>Text.</p>{body}</article>"
-                                         "</body></html>")  # fmt: skip
+    return lxml.html.document_fromstring(
+        f"<html><body><article><p>Text.</p>{body}</article></body></html>"
+    )
 
 
 @pytest.mark.parametrize(("language", "line", "source", "url"), EXAMPLES)
@@ -109,8 +165,10 @@ def test_a_reprint_elsewhere_is_not_an_original() -> None:
 
 
 def test_a_page_crediting_its_own_site_credits_nothing() -> None:
-    page = _page('<p>Originally published on Live Science. <a href="https://shop.example/x">'
-                 "Subscribe</a></p>")  # fmt: skip
+    page = _page(
+        '<p>Originally published on Live Science. <a href="https://shop.example/x">'
+        "Subscribe</a></p>"
+    )
     assert find_credits(page, "https://www.livescience.com/x.html", ["Live Science"]) == []
 
 
@@ -136,8 +194,10 @@ def test_takes_the_link_that_follows_a_line_without_one() -> None:
 
 
 def test_ignores_links_back_to_the_page_s_own_site() -> None:
-    page = _page('<p>Provided by <a href="https://republisher.example.org/partners/esa">ESA</a> '
-                 '<a href="https://www.esa.int/">site</a></p>')  # fmt: skip
+    page = _page(
+        '<p>Provided by <a href="https://republisher.example.org/partners/esa">ESA</a> '
+        '<a href="https://www.esa.int/">site</a></p>'
+    )
     [credit] = find_credits(page, PAGE)
     assert credit.url == "https://www.esa.int/"
 

@@ -33,14 +33,24 @@ TICK_RAN = re.compile(r"periodic tick runs timestamp=(\d+)")
 
 
 def cluster_config(
-    folder: Path, schema: str, sources: list[dict[str, Any]], *, index_url: str = POSTGRES_URL,
-    interval: float = INTERVAL, **http: Any,
-) -> Path:  # fmt: skip
-    path = write_config(folder, sources, http={"per_host_delay": f"{GAP}s",
-                                               "per_host_concurrency": PER_HOST, **http})  # fmt: skip
-    extra = (f'[index]\nurl = "{index_url}"\nschema = "{schema}"\n\n[daemon]\n'
-             f'min_interval = "{interval:g}s"\nmax_interval = "{interval:g}s"\n'
-             'grace_period = "5s"\n\n')  # fmt: skip
+    folder: Path,
+    schema: str,
+    sources: list[dict[str, Any]],
+    *,
+    index_url: str = POSTGRES_URL,
+    interval: float = INTERVAL,
+    **http: Any,
+) -> Path:
+    path = write_config(
+        folder,
+        sources,
+        http={"per_host_delay": f"{GAP}s", "per_host_concurrency": PER_HOST, **http},
+    )
+    extra = (
+        f'[index]\nurl = "{index_url}"\nschema = "{schema}"\n\n[daemon]\n'
+        f'min_interval = "{interval:g}s"\nmax_interval = "{interval:g}s"\n'
+        'grace_period = "5s"\n\n'
+    )
     path.write_text(path.read_text().replace("[http]", extra + "[http]", 1))
     return path
 
@@ -57,10 +67,20 @@ class Workers:
     def start(self, *args: str) -> subprocess.Popen[bytes]:
         log = (self.folder / f"worker{len(self.procs)}.log").open("wb")
         proc = subprocess.Popen(
-            [sys.executable, "-m", "scraper", "worker", "--config", str(self.config),
-             self.verbosity, *args],
-            stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "scraper",
+                "worker",
+                "--config",
+                str(self.config),
+                self.verbosity,
+                *args,
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+        )
         self.procs.append(proc)
         return proc
 
@@ -171,8 +191,17 @@ def test_three_workers_poll_each_due_source_once_per_interval_within_host_limits
         assert min(gaps(starts(site))) >= GAP - 0.03, (site.host, gaps(starts(site)))
     # Each source polled when due, and only once per interval: poll starts are kept to the
     # second, and a poll is due `INTERVAL` after the last one started (also kept to the second).
-    starts_of = {name: [float(at) for (at,) in query(schema, "SELECT extract(epoch FROM at) "
-                 "FROM polls WHERE source = %s ORDER BY at", name)] for name in names}  # fmt: skip
+    starts_of = {
+        name: [
+            float(at)
+            for (at,) in query(
+                schema,
+                "SELECT extract(epoch FROM at) FROM polls WHERE source = %s ORDER BY at",
+                name,
+            )
+        ]
+        for name in names
+    }
     for name, polls in starts_of.items():
         assert len(polls) >= 2, (name, polls)
         assert min(gaps(polls)) >= INTERVAL - 1, (name, polls)
@@ -181,8 +210,9 @@ def test_three_workers_poll_each_due_source_once_per_interval_within_host_limits
             if (h, s) != (0, 3):  # (the failing one's retries are requests too)
                 assert len(starts(site, f"/feed{s}.xml")) == len(starts_of[f"h{h}s{s}"])
 
-    rows = query(schema, "SELECT count(*), count(DISTINCT url), coalesce(max(versions), 0) "
-                         "FROM articles")  # fmt: skip
+    rows = query(
+        schema, "SELECT count(*), count(DISTINCT url), coalesce(max(versions), 0) FROM articles"
+    )
     assert rows == [(22, 22, 1)]  # 11 working sources x 2 pages, each stored once
     assert query(schema, "SELECT count(*) FROM versions") == [(22,)]
     folders = list((tmp_path / "archive").glob("127.0.0.*/*/*/*/*/article.md"))
@@ -197,9 +227,12 @@ def test_three_workers_poll_each_due_source_once_per_interval_within_host_limits
     assert elapsed / 2 - 4 <= len(ticks) <= elapsed / 2 + 1, (len(ticks), elapsed)
     # Every lease was given back; every worker wrote WARC files of its own.
     assert query(schema, "SELECT count(*) FROM cluster_hosts WHERE leases != '{}'") == [(0,)]
-    writers = {proc.pid for proc in workers.procs
-               for path in (tmp_path / "archive" / "warc").glob("scraper-*.warc.gz")
-               if f"-{proc.pid}-" in path.name}  # fmt: skip
+    writers = {
+        proc.pid
+        for proc in workers.procs
+        for path in (tmp_path / "archive" / "warc").glob("scraper-*.warc.gz")
+        if f"-{proc.pid}-" in path.name
+    }
     assert len(writers) >= 2  # the work was spread, each worker's records in its own files
 
 
@@ -213,9 +246,12 @@ def test_a_worker_killed_mid_poll_has_its_job_finished_by_another_within_15s(
     slow = urls[0].removeprefix(site.url(""))
     slow = "/" + slow.lstrip("/")
     site.fault(slow, "latency", seconds=10.0)  # the first worker is killed while it waits
-    config = cluster_config(tmp_path, schema, [{"name": "slow", "feed": site.url("/feed.xml"),
-                                                "interval": "1h", "revisits": ["1s"]}],
-                            timeout="5s")  # fmt: skip
+    config = cluster_config(
+        tmp_path,
+        schema,
+        [{"name": "slow", "feed": site.url("/feed.xml"), "interval": "1h", "revisits": ["1s"]}],
+        timeout="5s",
+    )
     workers = Workers(config, tmp_path)
     try:
         first = workers.start()
@@ -227,16 +263,16 @@ def test_a_worker_killed_mid_poll_has_its_job_finished_by_another_within_15s(
         first.wait(5)
         killed = time.monotonic()
         site.fault(slow, None)
-        wait_for(lambda: query(schema, "SELECT count(*) FROM polls") == [(1,)], 15,
-                 workers.log(1))  # fmt: skip
+        wait_for(lambda: query(schema, "SELECT count(*) FROM polls") == [(1,)], 15, workers.log(1))
         recovered = time.monotonic() - killed
         revisited = "SELECT count(*) FROM articles WHERE revisits > 0"  # each once, 1 s after
         wait_for(lambda: query(schema, revisited) == [(3,)], 15, workers.log(1))
     finally:
         codes = workers.stop()
     assert codes[1] == 0 and recovered <= 15
-    assert query(schema, "SELECT count(*), count(DISTINCT url), max(versions), max(revisits) "
-                         "FROM articles") == [(3, 3, 1, 1)]  # fmt: skip
+    assert query(
+        schema, "SELECT count(*), count(DISTINCT url), max(versions), max(revisits) FROM articles"
+    ) == [(3, 3, 1, 1)]
     assert query(schema, "SELECT count(*) FROM versions") == [(3,)]
     assert len(list((tmp_path / "archive").glob("127.0.0.1*/*/*/*/*/article.md"))) == 3
     taken = query(schema, "SELECT task_name, attempts FROM cluster_recoveries")
@@ -255,20 +291,30 @@ def test_workers_reconnect_and_carry_on_when_their_database_connections_are_cut(
     for n, page in enumerate(pages):
         publish_corpus(site, [page], f"/feed{n}.xml", prefix=f"/s{n}/")
     names = [f"s{n}" for n in range(3)]
-    config = cluster_config(tmp_path, schema, [{"name": name, "feed": site.url(f"/feed{n}.xml"),
-                                                "interval": "4s"} for n, name in enumerate(names)])  # fmt: skip
+    config = cluster_config(
+        tmp_path,
+        schema,
+        [
+            {"name": name, "feed": site.url(f"/feed{n}.xml"), "interval": "4s"}
+            for n, name in enumerate(names)
+        ],
+    )
     workers = Workers(config, tmp_path)
     polled_ok = "SELECT count(DISTINCT source) FROM polls WHERE ok AND at > %s"
     try:
         procs = [workers.start(), workers.start()]
         wait_for(lambda: query(schema, polled_ok, "-infinity") == [(3,)], 30, workers.log(0))
         (cut,) = query(schema, "SELECT date_trunc('second', now()) + interval '1 second'")[0]
-        dropped = query(schema, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
-                        "application_name = ANY(%s)", [f"scraper worker {n}" for n in
-                        (f"{socket.gethostname()}-{p.pid}" for p in procs)])  # fmt: skip
+        dropped = query(
+            schema,
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+            "application_name = ANY(%s)",
+            [f"scraper worker {n}" for n in (f"{socket.gethostname()}-{p.pid}" for p in procs)],
+        )
         assert len(dropped) >= 4  # each worker's queue, listener, leases and index connections
-        wait_for(lambda: query(schema, polled_ok, cut) == [(3,)], 25,
-                 workers.log(0) + workers.log(1))  # fmt: skip
+        wait_for(
+            lambda: query(schema, polled_ok, cut) == [(3,)], 25, workers.log(0) + workers.log(1)
+        )
     finally:
         codes = workers.stop()
     assert codes == [0, 0], workers.log(0)[-2000:] + workers.log(1)[-2000:]
@@ -307,8 +353,9 @@ async def test_site_is_built_again_only_after_the_archive_changed(schema: str) -
         apply_schema(conn)
         assert not apply_schema(conn)  # a second worker finds it done
     builds: list[int] = []
-    pool: AsyncConnectionPool[Any] = AsyncConnectionPool(info, kwargs={"autocommit": True},
-                                                         open=False)  # fmt: skip
+    pool: AsyncConnectionPool[Any] = AsyncConnectionPool(
+        info, kwargs={"autocommit": True}, open=False
+    )
     await pool.open()
     try:
         runtime = Runtime(None, pool, None, [], "test", build=lambda: builds.append(1))  # type: ignore[arg-type]
@@ -334,8 +381,9 @@ async def open_pool(schema: str) -> Any:
     info = make_conninfo(**connect_kwargs(POSTGRES_URL, schema))
     with psycopg.connect(info, autocommit=True) as conn:
         apply_schema(conn)
-    pool: AsyncConnectionPool[Any] = AsyncConnectionPool(info, kwargs={"autocommit": True},
-                                                         open=False)  # fmt: skip
+    pool: AsyncConnectionPool[Any] = AsyncConnectionPool(
+        info, kwargs={"autocommit": True}, open=False
+    )
     await pool.open()
     return pool
 
@@ -384,8 +432,10 @@ async def test_a_poll_whose_host_asked_to_wait_is_queued_again_for_then(schema: 
             runtime = Runtime(app, pool, pipeline, [source], "test")  # type: ignore[arg-type]
             await runtime.poll("busy")
             await runtime.poll("busy")  # asked again meanwhile: still one job waiting
-        jobs = query(schema, "SELECT task_name, args, queueing_lock, status, scheduled_at "
-                             "FROM procrastinate_jobs")  # fmt: skip
+        jobs = query(
+            schema,
+            "SELECT task_name, args, queueing_lock, status, scheduled_at FROM procrastinate_jobs",
+        )
         assert jobs == [("scraper:poll", {"source": "busy"}, "poll:busy", "todo", until)]
         assert runtime.polls == 0
     finally:
@@ -418,8 +468,10 @@ def test_pages_a_poll_worker_fetched_are_extracted_and_stored_by_the_extract_tie
     # (identical payload), whose bytes are not in its own record: they travel in the job.
     urls = publish_corpus(site, pages, "/a.xml", prefix="/a/")
     urls += publish_corpus(site, pages, "/b.xml", prefix="/b/")
-    sources = [{"name": "a", "feed": site.url("/a.xml"), "interval": "4s", "revisits": ["2s"]},
-               {"name": "b", "feed": site.url("/b.xml"), "interval": "4s"}]  # fmt: skip
+    sources = [
+        {"name": "a", "feed": site.url("/a.xml"), "interval": "4s", "revisits": ["2s"]},
+        {"name": "b", "feed": site.url("/b.xml"), "interval": "4s"},
+    ]
     edited = urlsplit(urls[0]).path  # changed after its first fetch: a revisit
     workers = Workers(cluster_config(tmp_path, schema, sources), tmp_path)
     poller = workers.start("--queues", "poll,fetch")
@@ -429,8 +481,11 @@ def test_pages_a_poll_worker_fetched_are_extracted_and_stored_by_the_extract_tie
         workers.wait_started(1)
         wait_for(lambda: len(site.requests_to(edited)) > 0, 60, workers.log(0))
         site.add(edited, pages[0].html.replace(" the ", " the edited "))  # every sentence
-        wait_for(lambda: query(schema, "SELECT count(*) FROM articles")[0][0] == len(urls), 60,
-                 workers.log(0) + workers.log(1))  # fmt: skip
+        wait_for(
+            lambda: query(schema, "SELECT count(*) FROM articles")[0][0] == len(urls),
+            60,
+            workers.log(0) + workers.log(1),
+        )
         versions = "SELECT versions FROM articles WHERE url = %s"
         wait_for(lambda: query(schema, versions, urls[0]) == [(2,)], 30, workers.log(1))
         assert extraction_processes(poller.pid) == []  # the poll tier never extracts
@@ -450,8 +505,11 @@ def test_pages_a_poll_worker_fetched_are_extracted_and_stored_by_the_extract_tie
     inline = set()  # pages whose bytes were in an earlier record: they came in the job
     for path in (tmp_path / "archive" / "warc").glob("*.warc.gz"):
         with path.open("rb") as handle:
-            inline |= {PurePosixPath(r.rec_headers.get_header("WARC-Target-URI")).name
-                       for r in ArchiveIterator(handle) if r.rec_type == "revisit"}  # fmt: skip
+            inline |= {
+                PurePosixPath(r.rec_headers.get_header("WARC-Target-URI")).name
+                for r in ArchiveIterator(handle)
+                if r.rec_type == "revisit"
+            }
     assert {PurePosixPath(url).name for url in urls} <= inline
     fetches = Counter(r.path for r in site.requests if r.path.startswith(("/a/", "/b/")))
     assert fetches[edited] >= 2 and max(n for p, n in fetches.items() if p.startswith("/b/")) == 1

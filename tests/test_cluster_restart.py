@@ -61,8 +61,10 @@ def test_workers_outlive_a_postgresql_restart_and_archive_every_article_once(
         return int(sql("SELECT count(*) FROM articles")[0][0])  # type: ignore[call-overload]
 
     publish(before)
-    sources = [{"name": f"s{n}", "feed": site.url(f"/feed{n}.xml"), "interval": "2s"}
-               for n in range(SOURCES)]  # fmt: skip
+    sources = [
+        {"name": f"s{n}", "feed": site.url(f"/feed{n}.xml"), "interval": "2s"}
+        for n in range(SOURCES)
+    ]
     config = cluster_config(tmp_path, SCHEMA, sources, index_url=server.url, interval=2.0)
     workers = Workers(config, tmp_path)
 
@@ -83,11 +85,17 @@ def test_workers_outlive_a_postgresql_restart_and_archive_every_article_once(
         (back,) = sql("SELECT date_trunc('second', now())")[0]
         publish(after)
         polled_after = "SELECT count(DISTINCT source) FROM polls WHERE ok AND at > %s"
-        wait_for(lambda: archived() == 3 * SOURCES and sql(polled_after, back) == [(SOURCES,)],
-                 40, logs() + server.log())  # fmt: skip
+        wait_for(
+            lambda: archived() == 3 * SOURCES and sql(polled_after, back) == [(SOURCES,)],
+            40,
+            logs() + server.log(),
+        )
         names = [f"scraper worker {socket.gethostname()}-{proc.pid}" for proc in procs]
-        connected = sql("SELECT DISTINCT application_name FROM pg_stat_activity "
-                        "WHERE application_name = ANY(%s)", names)  # fmt: skip
+        connected = sql(
+            "SELECT DISTINCT application_name FROM pg_stat_activity "
+            "WHERE application_name = ANY(%s)",
+            names,
+        )
         assert sorted(connected) == sorted((name,) for name in names)  # both reconnected
         assert all(proc.poll() is None for proc in procs), logs()
     finally:

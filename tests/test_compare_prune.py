@@ -16,13 +16,21 @@ def test_compare_shows_what_a_republisher_changed(site: TestSite, tmp_path, cli)
     copy = page.html.replace(first_sentence, first_sentence + " Republished with permission.", 1)
     site.add("/original.html", page.html)
     site.add("/copy.html", copy)
-    items = [FeedItem(site.url("/original.html"), page_title(page)),
-             FeedItem(site.url("/copy.html"), page_title(page))]  # fmt: skip
+    items = [
+        FeedItem(site.url("/original.html"), page_title(page)),
+        FeedItem(site.url("/copy.html"), page_title(page)),
+    ]
     site.add("/feed.xml", rss_feed(items), content_type="application/rss+xml")
     config = write_config(tmp_path, [{"name": "s", "feed": site.url("/feed.xml")}])
     cli("fetch", "--config", str(config))
-    result = cli("compare", site.url("/original.html"), site.url("/copy.html"), "--no-color",
-                 "--config", str(config))  # fmt: skip
+    result = cli(
+        "compare",
+        site.url("/original.html"),
+        site.url("/copy.html"),
+        "--no-color",
+        "--config",
+        str(config),
+    )
     assert result.code == 0 and "{+Republished with permission.+}" in result.out
     assert cli("compare", "nope", site.url("/copy.html"), "--config", str(config)).code == 1
 
@@ -39,8 +47,9 @@ def test_prune_says_what_it_removes_and_dry_run_removes_nothing(
     site.add("/feed.xml", rss_feed(items), content_type="application/rss+xml")
     config = write_config(tmp_path, [{"name": "s", "feed": site.url("/feed.xml")}])
     cli("fetch", "--config", str(config))
-    dry = cli("prune", "--source", "s", "--before", "2999-01-01", "--dry-run", "--config",
-              str(config))  # fmt: skip
+    dry = cli(
+        "prune", "--source", "s", "--before", "2999-01-01", "--dry-run", "--config", str(config)
+    )
     assert dry.code == 0 and dry.out.count("would remove ") == 3  # two lines and the total
     assert len(cli("export", "--config", str(config)).jsonl()) == 2
     kept = cli("prune", "--source", "s", "--before", "2000-01-01", "--config", str(config))

@@ -20,8 +20,13 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def scraper(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "scraper", *args], cwd=REPO, capture_output=True,
-                          text=True, timeout=timeout)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "scraper", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def orphaned_workers() -> list[int]:
@@ -54,13 +59,19 @@ def test_kill_9_twenty_times_loses_nothing_and_duplicates_nothing(
     # next ones a 304 and the pages it had not stored yet lost.
     urls = publish_corpus(site, pages, "/feed.xml", "rss", etag="feed-v1")
     site.latency = 0.1
-    config = write_config(tmp_path, [{"name": "victim", "feed": site.url("/feed.xml")}],
-                          http={"per_host_concurrency": 2})  # fmt: skip
+    config = write_config(
+        tmp_path,
+        [{"name": "victim", "feed": site.url("/feed.xml")}],
+        http={"per_host_concurrency": 2},
+    )
     rng = random.Random(20261125)
     for _ in range(20):
-        process = subprocess.Popen([sys.executable, "-m", "scraper", "fetch", "--config",
-                                    str(config)], cwd=REPO, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL)  # fmt: skip
+        process = subprocess.Popen(
+            [sys.executable, "-m", "scraper", "fetch", "--config", str(config)],
+            cwd=REPO,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(rng.uniform(0.4, 2.2))
         process.kill()
         process.wait()
@@ -89,8 +100,12 @@ def test_kill_9_twenty_times_loses_nothing_and_duplicates_nothing(
 
 def _mount_tmpfs(where: Path, size: str) -> bool:
     where.mkdir()
-    return subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)],
-                          capture_output=True).returncode == 0  # fmt: skip
+    return (
+        subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)], capture_output=True
+        ).returncode
+        == 0
+    )
 
 
 def test_a_full_disk_gives_a_clear_error_and_the_next_run_recovers(
@@ -102,8 +117,11 @@ def test_a_full_disk_gives_a_clear_error_and_the_next_run_recovers(
         pytest.skip("cannot mount a tmpfs here (needs root); see the injected-error test")
     try:
         urls = publish_corpus(site, load_pages(30), "/feed.xml", "rss")
-        config = write_config(tmp_path, [{"name": "big", "feed": site.url("/feed.xml")}],
-                              archive=str(disk / "archive"))  # fmt: skip
+        config = write_config(
+            tmp_path,
+            [{"name": "big", "feed": site.url("/feed.xml")}],
+            archive=str(disk / "archive"),
+        )
         full = scraper("fetch", "--config", str(config))
         assert full.returncode == 1
         assert "No space left on device" in full.stderr or "disk is full" in full.stderr

@@ -25,8 +25,11 @@ REPO = Path(__file__).resolve().parents[1]
 def start(config: Path, *args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "scraper", "run", "--config", str(config), *args],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def wait_for(predicate, timeout: float = 30.0) -> None:  # type: ignore[no-untyped-def]
@@ -45,14 +48,24 @@ def stop(process: subprocess.Popen[str], signum: int = signal.SIGTERM) -> tuple[
 
 
 def export(config: Path) -> list[dict]:
-    out = subprocess.run([sys.executable, "-m", "scraper", "export", "--config", str(config)],
-                         cwd=REPO, capture_output=True, text=True, check=True).stdout  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-m", "scraper", "export", "--config", str(config)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return [json.loads(line) for line in out.splitlines()]
 
 
 def status(config: Path) -> dict:
-    out = subprocess.run([sys.executable, "-m", "scraper", "status", "--json", "--config",
-                          str(config)], cwd=REPO, capture_output=True, text=True, check=True)  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-m", "scraper", "status", "--json", "--config", str(config)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(out.stdout)
 
 
@@ -64,9 +77,11 @@ def two_sources(site: TestSite, tmp_path: Path) -> Path:
     publish_corpus(site, pages[2:], "/b.xml", "atom", prefix="/b/")
     return write_config(
         tmp_path,
-        [{"name": "a", "feed": site.url("/a.xml"), "interval": "1h"},
-         {"name": "b", "feed": site.url("/b.xml"), "interval": "1h"}],
-    )  # fmt: skip
+        [
+            {"name": "a", "feed": site.url("/a.xml"), "interval": "1h"},
+            {"name": "b", "feed": site.url("/b.xml"), "interval": "1h"},
+        ],
+    )
 
 
 def test_due_sources_are_polled_at_start_and_sigterm_stops_cleanly(
@@ -119,8 +134,11 @@ def test_a_second_daemon_on_the_same_archive_exits_with_a_clear_message(
         wait_for(lambda: status(two_sources)["daemon"]["running"])
         second = subprocess.run(
             [sys.executable, "-m", "scraper", "run", "--config", str(two_sources)],
-            cwd=REPO, capture_output=True, text=True, timeout=30,
-        )  # fmt: skip
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
     finally:
         stop(first)
     assert second.returncode == 1
@@ -134,8 +152,11 @@ def test_the_daemon_keeps_the_replay_index_current_while_it_runs(
     index = CdxjIndex(two_sources.parent / "archive" / "warc")
 
     def indexed_articles() -> set[str]:
-        return {str(line.fields["url"]) for line in index.lines()
-                if "/a/" in str(line.fields["url"]) or "/b/" in str(line.fields["url"])}  # fmt: skip
+        return {
+            str(line.fields["url"])
+            for line in index.lines()
+            if "/a/" in str(line.fields["url"]) or "/b/" in str(line.fields["url"])
+        }
 
     daemon = start(two_sources)
     try:
@@ -172,8 +193,11 @@ def test_sigint_during_slow_polls_leaves_a_consistent_archive(site: TestSite, tm
     require_corpus()
     publish_corpus(site, load_pages(6), "/feed.xml", "rss")
     site.latency = 0.5
-    config = write_config(tmp_path, [{"name": "slow", "feed": site.url("/feed.xml")}],
-                          http={"per_host_concurrency": 1})  # fmt: skip
+    config = write_config(
+        tmp_path,
+        [{"name": "slow", "feed": site.url("/feed.xml")}],
+        http={"per_host_concurrency": 1},
+    )
     daemon = start(config)
     wait_for(lambda: len(site.requests) >= 4)
     code, err = stop(daemon, signal.SIGINT)
@@ -184,8 +208,12 @@ def test_sigint_during_slow_polls_leaves_a_consistent_archive(site: TestSite, tm
     folders = list((tmp_path / "archive").rglob("metadata.json"))
     assert len(folders) == len(archived)
     site.latency = 0
-    subprocess.run([sys.executable, "-m", "scraper", "fetch", "--config", str(config)], cwd=REPO,
-                   check=True, capture_output=True)  # fmt: skip
+    subprocess.run(
+        [sys.executable, "-m", "scraper", "fetch", "--config", str(config)],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+    )
     assert len(export(config)) == 6
 
 
@@ -233,8 +261,9 @@ def test_a_source_whose_poll_outlasts_its_interval_keeps_being_polled(
     require_corpus()
     publish_corpus(site, load_pages(1), "/slow.xml", "rss", prefix="/s/")
     site.fault("/slow.xml", "latency", seconds=1.2)  # each poll takes longer than the interval
-    config = write_config(tmp_path, [{"name": "slow", "feed": site.url("/slow.xml"),
-                                      "interval": "1s"}])  # fmt: skip
+    config = write_config(
+        tmp_path, [{"name": "slow", "feed": site.url("/slow.xml"), "interval": "1s"}]
+    )
     with config.open("a", encoding="utf-8") as text:
         text.write('\n[daemon]\nmin_interval = "1s"\njitter = 0.0\n')
     daemon = start(config)
@@ -255,8 +284,11 @@ def test_the_daemon_cleans_a_new_source_s_first_pages_of_its_template_too(
 
     require_corpus()
     publish_about(site, long_pages(8))
-    config = write_config(tmp_path, [{"name": "exemple", "feed": site.url("/feed.xml")}],
-                          http={"per_host_delay": "0.2s"})  # fmt: skip
+    config = write_config(
+        tmp_path,
+        [{"name": "exemple", "feed": site.url("/feed.xml")}],
+        http={"per_host_delay": "0.2s"},
+    )
     daemon = start(config)
     try:
         wait_for(lambda: sum(s["articles"] for s in status(config)["sources"]) == 8)

@@ -26,8 +26,13 @@ def archive(site: TestSite, tmp_path, cli):  # type: ignore[no-untyped-def]
     require_corpus()
     publish_corpus(site, load_pages(4)[:2], "/a.xml", "rss", prefix="/a/")
     publish_corpus(site, load_pages(4)[2:], "/b.xml", "rss", prefix="/b/")
-    config = write_config(tmp_path, [{"name": "alpha", "feed": site.url("/a.xml")},
-                                     {"name": "beta", "feed": site.url("/b.xml")}])  # fmt: skip
+    config = write_config(
+        tmp_path,
+        [
+            {"name": "alpha", "feed": site.url("/a.xml")},
+            {"name": "beta", "feed": site.url("/b.xml")},
+        ],
+    )
     cli("fetch", "--config", str(config))
     return config, cli("export", "--config", str(config)).jsonl()
 
@@ -40,8 +45,9 @@ def test_the_json_api_answers_a_search_and_a_facet(site: TestSite, tmp_path, cli
 
     async def scenario() -> tuple[dict, dict, dict]:
         ds = Datasette([str(index)], metadata=datasette_metadata())
-        search = await ds.client.get(f"/{DATABASE}/articles.json", params={
-            "_search": f'"{phrase}"', "_shape": "objects"})  # fmt: skip
+        search = await ds.client.get(
+            f"/{DATABASE}/articles.json", params={"_search": f'"{phrase}"', "_shape": "objects"}
+        )
         facets = await ds.client.get(f"/{DATABASE}/articles.json?_facet=source&_size=0")
         stories = await ds.client.get(f"/{DATABASE}/stories.json?_shape=objects")
         return search.json(), facets.json(), stories.json()
@@ -58,9 +64,12 @@ def test_scraper_serve_starts_datasette_read_only(site: TestSite, tmp_path, cli)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "scraper", "serve", "--port", str(port),
-                               "--config", str(config)], cwd=REPO, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)  # fmt: skip
+    server = subprocess.Popen(
+        [sys.executable, "-m", "scraper", "serve", "--port", str(port), "--config", str(config)],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -80,8 +89,9 @@ def test_scraper_serve_starts_datasette_read_only(site: TestSite, tmp_path, cli)
         # (page_failures: the pages not archived yet, which a user wants to see)
         assert shown == {"articles", "versions", "fetch_log", "sources", "polls", "page_failures"}
         assert [v["name"] for v in database["views"]] == ["stories"]
-        write = httpx.post(f"http://127.0.0.1:{port}/{DATABASE}/-/query",
-                           data={"sql": "DELETE FROM articles"})  # fmt: skip
+        write = httpx.post(
+            f"http://127.0.0.1:{port}/{DATABASE}/-/query", data={"sql": "DELETE FROM articles"}
+        )
         assert write.status_code >= 400
     finally:
         server.terminate()

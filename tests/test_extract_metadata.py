@@ -97,20 +97,40 @@ def test_a_global_research_style_page_in_english() -> None:
 @pytest.mark.parametrize(
     ("byline", "when", "credit", "authors", "day", "source"),
     [
-        ("Von Hans Müller und Petra Schmidt", "19. Mai 2016",
-         'Dieser Artikel erschien zuerst bei <a href="https://taz.de/!5001/">taz</a>.',
-         ("Hans Müller", "Petra Schmidt"), "2016-05-19", "taz"),
-        ("Por Juan Pérez y María López", "21 de mayo de 2016",
-         'Publicado originalmente en <a href="https://elpais.com/a.html">El País</a>',
-         ("Juan Pérez", "María López"), "2016-05-21", "El País"),
-        ("Par Jean Dupont", "Jeudi 19 mai 2016",
-         "Cet article a été publié initialement par Le Monde diplomatique.",
-         ("Jean Dupont",), "2016-05-19", "Le Monde diplomatique"),
-        ("By Jane Doe, Staff Writer", "Thursday 19 May 2016 10.05 BST",
-         "This article was originally published on The Conversation.",
-         ("Jane Doe",), "2016-05-19", "The Conversation"),
+        (
+            "Von Hans Müller und Petra Schmidt",
+            "19. Mai 2016",
+            'Dieser Artikel erschien zuerst bei <a href="https://taz.de/!5001/">taz</a>.',
+            ("Hans Müller", "Petra Schmidt"),
+            "2016-05-19",
+            "taz",
+        ),
+        (
+            "Por Juan Pérez y María López",
+            "21 de mayo de 2016",
+            'Publicado originalmente en <a href="https://elpais.com/a.html">El País</a>',
+            ("Juan Pérez", "María López"),
+            "2016-05-21",
+            "El País",
+        ),
+        (
+            "Par Jean Dupont",
+            "Jeudi 19 mai 2016",
+            "Cet article a été publié initialement par Le Monde diplomatique.",
+            ("Jean Dupont",),
+            "2016-05-19",
+            "Le Monde diplomatique",
+        ),
+        (
+            "By Jane Doe, Staff Writer",
+            "Thursday 19 May 2016 10.05 BST",
+            "This article was originally published on The Conversation.",
+            ("Jane Doe",),
+            "2016-05-19",
+            "The Conversation",
+        ),
     ],
-)  # fmt: skip
+)
 def test_bylines_visible_dates_and_credits_in_several_languages(
     byline: str, when: str, credit: str, authors: tuple[str, ...], day: str, source: str
 ) -> None:
@@ -149,12 +169,22 @@ ENTRY = FeedEntry(url="https://example.com/x", published=datetime(2019, 11, 14, 
         (META_DATE, TIME, "https://example.com/2019/11/15/x", ENTRY, "2019-11-17"),
         ("", TIME, "https://example.com/2019/11/15/x", ENTRY, "2019-11-16"),
         ("", "", "https://example.com/2019/11/15/x", ENTRY, "2019-11-15"),
-        ("", "<h1>A title here</h1><p>13 November 2019</p>", "https://example.com/x", ENTRY,
-         "2019-11-14"),
-        ("", "<h1>A title here</h1><p>13 November 2019</p>", "https://example.com/x", None,
-         "2019-11-13"),
+        (
+            "",
+            "<h1>A title here</h1><p>13 November 2019</p>",
+            "https://example.com/x",
+            ENTRY,
+            "2019-11-14",
+        ),
+        (
+            "",
+            "<h1>A title here</h1><p>13 November 2019</p>",
+            "https://example.com/x",
+            None,
+            "2019-11-13",
+        ),
     ],
-)  # fmt: skip
+)
 def test_published_date_follows_the_documented_precedence(
     head: str, body: str, url: str, entry: FeedEntry | None, day: str
 ) -> None:
@@ -167,16 +197,21 @@ def test_published_date_follows_the_documented_precedence(
 def test_a_date_only_htmldate_finds_is_still_given() -> None:
     """Where our own rules find nothing, htmldate's reading of the markup is the fallback."""
     head = ""
-    body = ("<h2>Rainfall in the valley</h2>" + "<p>Text of the report goes on.</p>" * 20
-            + '<footer><abbr class="published" title="2021-03-03">3 weeks ago</abbr></footer>')  # fmt: skip
+    body = (
+        "<h2>Rainfall in the valley</h2>"
+        + "<p>Text of the report goes on.</p>" * 20
+        + '<footer><abbr class="published" title="2021-03-03">3 weeks ago</abbr></footer>'
+    )
     meta = extract_metadata(_page(head, body), "https://example.org/rain")
     assert meta.published == datetime(2021, 3, 3, tzinfo=UTC)
     assert extract_metadata(_page("", "<p>No date anywhere.</p>")).published is None
 
 
 def test_the_code_of_a_style_in_the_body_is_no_visible_date() -> None:
-    body = ("<h1>Token batching</h1><style>.css-2lv{margin:0;font-size:18px}</style>"
-            "<p>December 18, 2025</p>")  # fmt: skip
+    body = (
+        "<h1>Token batching</h1><style>.css-2lv{margin:0;font-size:18px}</style>"
+        "<p>December 18, 2025</p>"
+    )
     meta = extract_metadata(_page("", body), "https://example.com/blog/token-batching")
     assert meta.published is not None and meta.published.date().isoformat() == "2025-12-18"
 
@@ -192,9 +227,11 @@ def test_json_ld_graph_references_are_followed() -> None:
 
 
 def test_the_visible_headline_wins_and_site_suffixes_are_stripped() -> None:
-    head = ('<title>Opinion | Real headline - The Daily Example</title>'
-            '<meta property="og:title" content="Opinion | Real headline">'
-            '<meta property="og:site_name" content="The Daily Example">')  # fmt: skip
+    head = (
+        "<title>Opinion | Real headline - The Daily Example</title>"
+        '<meta property="og:title" content="Opinion | Real headline">'
+        '<meta property="og:site_name" content="The Daily Example">'
+    )
     assert extract_metadata(_page(head, "<h1>Real headline</h1>")).title == "Real headline"
     # without an <h1>, the site's name goes from the metadata title
     no_h1 = "<title>Real headline | The Daily Example</title>"
@@ -207,8 +244,9 @@ def test_the_visible_headline_wins_and_site_suffixes_are_stripped() -> None:
 
 
 def test_a_blog_s_name_in_the_only_h1_gives_way_to_the_headline() -> None:
-    head = ('<meta property="og:title" content="Small adventures with small language models '
-            '| Opinion">')  # fmt: skip
+    head = (
+        '<meta property="og:title" content="Small adventures with small language models | Opinion">'
+    )
     meta = extract_metadata(_page(head, "<h1>Engora Data Blog</h1><h2>Archive</h2>"))
     assert meta.title == "Small adventures with small language models"
     # an <h1> that says the same as the metadata title in other words stays the headline
@@ -222,8 +260,10 @@ def test_a_blog_s_name_in_the_only_h1_gives_way_to_the_headline() -> None:
 
 
 def test_a_time_without_zone_is_read_in_the_zone_the_page_states() -> None:
-    head = ('<meta property="article:published_time" content="2019-11-18 23:30">'
-            '<meta property="article:modified_time" content="2019-11-19T08:00:00+02:00">')  # fmt: skip
+    head = (
+        '<meta property="article:published_time" content="2019-11-18 23:30">'
+        '<meta property="article:modified_time" content="2019-11-19T08:00:00+02:00">'
+    )
     meta = extract_metadata(_page(head))
     assert meta.published == datetime(2019, 11, 18, 23, 30, tzinfo=timezone(timedelta(hours=2)))
     naive_only = '<meta property="article:published_time" content="2019-11-18 23:30">'
@@ -234,8 +274,10 @@ def test_a_time_without_zone_is_read_in_the_zone_the_page_states() -> None:
 
 def test_a_utc_timestamp_is_shown_on_the_day_readers_saw() -> None:
     head = '<meta name="datePublished" content="2019-11-19 02:24:00">'
-    body = ('<h1>Browns player on the fight</h1><time datetime="2019-11-19 02:24:00 UTC">'
-            "Nov 18, 2019 at 9:24 pm ET</time>")  # fmt: skip
+    body = (
+        '<h1>Browns player on the fight</h1><time datetime="2019-11-19 02:24:00 UTC">'
+        "Nov 18, 2019 at 9:24 pm ET</time>"
+    )
     meta = extract_metadata(_page(head, body))
     assert meta.published is not None
     assert meta.published.date().isoformat() == "2019-11-18"
@@ -243,10 +285,12 @@ def test_a_utc_timestamp_is_shown_on_the_day_readers_saw() -> None:
 
 
 def test_comment_authors_and_dates_are_not_the_article_s() -> None:
-    body = ('<h1>Some headline here</h1><p class="article-info__authors">Текст: Лида Буслаева</p>'
-            '<div class="comments"><span itemprop="author">Гость</span>'
-            '<time itemprop="datePublished" datetime="2018-11-05T19:17:10+03:00">05.11.18</time>'
-            "</div>")  # fmt: skip
+    body = (
+        '<h1>Some headline here</h1><p class="article-info__authors">Текст: Лида Буслаева</p>'
+        '<div class="comments"><span itemprop="author">Гость</span>'
+        '<time itemprop="datePublished" datetime="2018-11-05T19:17:10+03:00">05.11.18</time>'
+        "</div>"
+    )
     head = '<meta itemprop="datePublished" content="2018-10-11T08:53:00+03:00">'
     meta = extract_metadata(_page(head, body, "ru"))
     assert meta.authors == ("Лида Буслаева",)
@@ -258,10 +302,14 @@ def test_comment_authors_and_dates_are_not_the_article_s() -> None:
     [
         (["By TOM KRISHER, AP Auto Writer"], ("Tom Krisher",)),
         (["Par Moon of Alabama"], ("Moon of Alabama",)),
-        (["By LISA MASCARO, MARY CLARE JALONICK and ERIC TUCKER"],
-         ("Lisa Mascaro", "Mary Clare Jalonick", "Eric Tucker")),
-        (["by Bryan DeArdo @BryanDeArdo Nov 18, 2019 at 9:24 pm ET • 2 min read"],
-         ("Bryan DeArdo",)),
+        (
+            ["By LISA MASCARO, MARY CLARE JALONICK and ERIC TUCKER"],
+            ("Lisa Mascaro", "Mary Clare Jalonick", "Eric Tucker"),
+        ),
+        (
+            ["by Bryan DeArdo @BryanDeArdo Nov 18, 2019 at 9:24 pm ET • 2 min read"],
+            ("Bryan DeArdo",),
+        ),
         (["Sarah.Needleman@wsj.com", "https://www.facebook.com/x", "Posted by admin"], ()),
         (["Jean Dupont et Marie Curie", "Jean Dupont"], ("Jean Dupont", "Marie Curie")),
         (["Von Moritz Bachmann publiziert am 25. September 2018"], ("Moritz Bachmann",)),
@@ -270,8 +318,17 @@ def test_comment_authors_and_dates_are_not_the_article_s() -> None:
         (["Par Jeanne Martin et Paul Durand"], ("Jeanne Martin", "Paul Durand")),
         (["Ana García, Luis Pérez y Marta Ruiz"], ("Ana García", "Luis Pérez", "Marta Ruiz")),
         (["Redaktion", "Podium Staff", "following these simple strategies"], ()),
-        (["Photo: Jane Doe", "Foto: dpa", "Solen Feyissa on Unsplash", "Jane Doe / Getty Images",
-          "Reviewed by Robert Tschudi", "Government Websites by CivicPlus®"], ()),
+        (
+            [
+                "Photo: Jane Doe",
+                "Foto: dpa",
+                "Solen Feyissa on Unsplash",
+                "Jane Doe / Getty Images",
+                "Reviewed by Robert Tschudi",
+                "Government Websites by CivicPlus®",
+            ],
+            (),
+        ),
         (["By Anna Weber, Fotos: Max Muster"], ("Anna Weber",)),
         (["Recipe by PJ Hamel"], ("PJ Hamel",)),
         (["By Keith Barry Senior Autos Reporter"], ("Keith Barry",)),
@@ -279,14 +336,16 @@ def test_comment_authors_and_dates_are_not_the_article_s() -> None:
         (["Adrien Ramirez, software, laptops"], ("Adrien Ramirez",)),
         (["The Author"], ()),
     ],
-)  # fmt: skip
+)
 def test_author_names_are_cleaned(raw: list[str], names: tuple[str, ...]) -> None:
     assert clean_authors(raw, exclude=["Sputnik International"]) == names
 
 
 def test_a_personal_site_s_author_is_its_owner_but_a_desk_line_in_text_is_no_one() -> None:
-    head = ('<meta property="og:site_name" content="Sam Bossley">'
-            '<meta name="author" content="Sam Bossley">')  # fmt: skip
+    head = (
+        '<meta property="og:site_name" content="Sam Bossley">'
+        '<meta name="author" content="Sam Bossley">'
+    )
     meta = extract_metadata(_page(head, "<h1>Notes on Rust</h1>"), "https://bossley.com/rust")
     assert meta.authors == ("Sam Bossley",)
     # an organisation the markup names as author is kept; the same line in the text is not
@@ -298,25 +357,35 @@ def test_a_personal_site_s_author_is_its_owner_but_a_desk_line_in_text_is_no_one
 
 @pytest.mark.parametrize(
     ("name", "person"),
-    [("Sam Bossley", True), ("Jan van der Berg", True), ("J. R. Smith", True),
-     ("Global Research", False), ("Moon of Alabama", False), ("LinkNaija", False),
-     ("Sputnik International", False)],
-)  # fmt: skip
+    [
+        ("Sam Bossley", True),
+        ("Jan van der Berg", True),
+        ("J. R. Smith", True),
+        ("Global Research", False),
+        ("Moon of Alabama", False),
+        ("LinkNaija", False),
+        ("Sputnik International", False),
+    ],
+)
 def test_a_person_s_name_is_told_from_an_organisation_s(name: str, person: bool) -> None:
     assert looks_like_person(name) is person
 
 
 def test_a_byline_whose_names_sit_around_a_lone_by_is_read_whole() -> None:
-    body = ('<h1>Some headline here</h1><div class="author-by-line"><a class="author-link">'
-            '<span class="author-by-line-white">By</span> Scott Pletcher</a></div>'
-            '<li class="authorization-link">Sign In</li>')  # fmt: skip
+    body = (
+        '<h1>Some headline here</h1><div class="author-by-line"><a class="author-link">'
+        '<span class="author-by-line-white">By</span> Scott Pletcher</a></div>'
+        '<li class="authorization-link">Sign In</li>'
+    )
     assert extract_metadata(_page("", body)).authors == ("Scott Pletcher",)
 
 
 def test_the_site_itself_is_no_author() -> None:
-    head = ('<meta property="og:site_name" content="LinkNaija">'
-            '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "H",'
-            ' "author": {"@type": "Person", "name": "LinkNaija"}}</script>')  # fmt: skip
+    head = (
+        '<meta property="og:site_name" content="LinkNaija">'
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "H",'
+        ' "author": {"@type": "Person", "name": "LinkNaija"}}</script>'
+    )
     assert extract_metadata(_page(head), "https://www.linknaija.com/x").authors == ()
 
 
@@ -331,8 +400,13 @@ def test_language_is_declared_else_detected() -> None:
 
 
 def test_feed_entry_fills_what_the_page_does_not_say() -> None:
-    entry = FeedEntry(url="https://example.com/a", title="Feed title", authors=("Feed Author",),
-                      tags=("feedtag",), summary="From the feed.")  # fmt: skip
+    entry = FeedEntry(
+        url="https://example.com/a",
+        title="Feed title",
+        authors=("Feed Author",),
+        tags=("feedtag",),
+        summary="From the feed.",
+    )
     meta = extract_metadata("<html><body><p>Nothing here.</p></body></html>", entry.url, entry)
     assert meta.title == "Feed title"
     assert meta.authors == ("Feed Author",)

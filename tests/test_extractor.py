@@ -39,8 +39,15 @@ def pool_processes(cpus: set[int]) -> tuple[int, int]:
         print(extractor.workers, len(pids))
     """)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, timeout=120,
-                         capture_output=True, text=True, check=True).stdout  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     workers, processes = out.split()
     return int(workers), int(processes)
 
@@ -78,8 +85,13 @@ def test_the_command_reaps_the_extraction_forkserver_so_its_cpu_is_counted_with_
             alive = False
         print(len(article.text) > 1000, server is not None, alive, before, after)
     """)
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          cwd=Path(__file__).parents[1], timeout=120)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parents[1],
+        timeout=120,
+    )
     extracted, started, alive, before, after = done.stdout.split()
     assert (extracted, started, alive) == ("True", "True", "False"), done.stderr
     assert float(before) == 0.0 and float(after) > 0.2  # its preload and the page's extraction
@@ -91,8 +103,7 @@ def first_use_state() -> tuple[int, bool, int]:
 
     from scraper.dedupe import text
 
-    return (text._tables.cache_info().currsize, bool(trafilatura.external.JT_STOPLIST),
-            os.getpid())  # fmt: skip
+    return (text._tables.cache_info().currsize, bool(trafilatura.external.JT_STOPLIST), os.getpid())
 
 
 def test_extraction_processes_start_with_what_a_first_page_would_make_made_already() -> None:
@@ -107,6 +118,13 @@ def test_extraction_processes_start_with_what_a_first_page_would_make_made_alrea
         extractor.close()
     """)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, timeout=120,
-                         capture_output=True, text=True, check=True).stdout  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert out.count("(1, True,") == 2, out

@@ -42,8 +42,15 @@ def test_unchanged_pages_of_a_server_without_validators_make_no_version_though_t
     for n, page in enumerate(pages):
         path = f"/a/{n}.html"
         site.add(path, page.html)  # no ETag, no Last-Modified: every answer is a 200
-        items.append(FeedItem(site.url(path), page_title(page), guid=f"g{n}",
-                              published=start - timedelta(hours=n), authors=("b",)))  # fmt: skip
+        items.append(
+            FeedItem(
+                site.url(path),
+                page_title(page),
+                guid=f"g{n}",
+                published=start - timedelta(hours=n),
+                authors=("b",),
+            )
+        )
     feed_of(site, items)
     config = write_config(tmp_path, [{"name": "plain", "feed": site.url("/feed.xml")}])
     assert cli("fetch", "--config", str(config)).code == 0
@@ -58,7 +65,10 @@ def test_unchanged_pages_of_a_server_without_validators_make_no_version_though_t
     assert [r["versions"] for r in again.values()] == [1] * len(pages)
     for url, record in again.items():
         assert (record["title"], record["authors"], record["published"]) == (
-            first[url]["title"], first[url]["authors"], first[url]["published"])  # fmt: skip
+            first[url]["title"],
+            first[url]["authors"],
+            first[url]["published"],
+        )
 
 
 def test_a_revisit_that_finds_the_same_bytes_costs_no_extraction(
@@ -72,8 +82,13 @@ def test_a_revisit_that_finds_the_same_bytes_costs_no_extraction(
     extractor = Extractor(processes=False)
     calls: list[str] = []
 
-    async def counting(page: str | bytes, url: str, entry: FeedEntry | None,
-                       source: Source | None, content_type: str | None) -> Article:  # fmt: skip
+    async def counting(
+        page: str | bytes,
+        url: str,
+        entry: FeedEntry | None,
+        source: Source | None,
+        content_type: str | None,
+    ) -> Article:
         calls.append(url)
         return await extractor(page, url, entry, source, content_type)
 
@@ -142,8 +157,9 @@ def test_a_failing_page_is_tried_again_with_backoff_even_after_the_feed_drops_it
     site.add("/gone-from-feed.html", page.html)
     site.fault("/gone-from-feed.html", "status", status=500)
     feed_of(site, [FeedItem(site.url("/gone-from-feed.html"), "t", guid="x")])
-    config = write_config(tmp_path, [{"name": "s", "feed": site.url("/feed.xml")}],
-                          http={"retries": 0})  # fmt: skip
+    config = write_config(
+        tmp_path, [{"name": "s", "feed": site.url("/feed.xml")}], http={"retries": 0}
+    )
     assert cli("fetch", "--config", str(config)).code == 1  # attempt 1: due again at once
     feed_of(site, [])  # the feed moved on
     assert cli("fetch", "--config", str(config)).code == 1  # attempt 2: next in 5 minutes

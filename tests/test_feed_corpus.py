@@ -77,7 +77,7 @@ def test_every_feedparser_test_feed_is_ingested_without_a_crash(site: TestSite, 
                 "connect_timeout": "2s",
             },
             "sources": [{"name": f"f{i}", "feed": site.url(p)} for i, p in enumerate(paths)],
-        }  # fmt: skip
+        }
     )
     reports = run_all(config)
     assert len(reports) == len(files)

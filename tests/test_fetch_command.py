@@ -13,9 +13,23 @@ from tests.corpus import load_pages, require_corpus
 from tests.testsite import FeedItem, TestSite, publish_corpus, rss_feed
 
 EXPORT_KEYS = {
-    "id", "url", "source", "title", "authors", "published", "updated", "language", "tags",
-    "text", "canonical_url", "original_url", "story_id", "versions", "first_seen", "last_seen",
-}  # fmt: skip
+    "id",
+    "url",
+    "source",
+    "title",
+    "authors",
+    "published",
+    "updated",
+    "language",
+    "tags",
+    "text",
+    "canonical_url",
+    "original_url",
+    "story_id",
+    "versions",
+    "first_seen",
+    "last_seen",
+}
 
 
 def shingle_f1(truth: str, predicted: str) -> float:
@@ -169,8 +183,15 @@ def test_hostile_urls_and_titles_stay_inside_the_archive(site, tmp_path, cli) ->
     require_corpus()
     page = load_pages(1)[0]
     items = []
-    titles = ["../../../../tmp/evil", "/etc/passwd", "a\x00b", "..", "C:\\Windows\\x", "x" * 5000,
-              "\u2025\u2215\u2025\u2215evil"]  # fmt: skip
+    titles = [
+        "../../../../tmp/evil",
+        "/etc/passwd",
+        "a\x00b",
+        "..",
+        "C:\\Windows\\x",
+        "x" * 5000,
+        "\u2025\u2215\u2025\u2215evil",
+    ]
     for index, (path, title) in enumerate(zip(HOSTILE, titles, strict=True)):
         site.add(path, page.html.replace("<title>", f"<title>{title} ", 1))
         items.append(FeedItem(url=site.url(path), title=title, guid=f"g{index}"))
@@ -232,8 +253,9 @@ def test_a_page_that_failed_is_fetched_at_the_next_poll_though_the_feed_is_uncha
     urls = publish_corpus(site, load_pages(3), "/feed.xml", "rss", etag="feed-v1")
     failing = urls[1].removeprefix(site.base_url)
     site.fault(failing, "status", status=500)
-    config = write_config(tmp_path, [{"name": "flaky", "feed": site.url("/feed.xml")}],
-                          http={"retries": 0})  # fmt: skip
+    config = write_config(
+        tmp_path, [{"name": "flaky", "feed": site.url("/feed.xml")}], http={"retries": 0}
+    )
     first = cli("fetch", "--config", str(config))
     assert first.code == 1 and "HTTP 500" in first.err
     site.fault(failing, None)
@@ -255,14 +277,25 @@ def test_the_command_exits_with_its_code_and_all_its_output(site, tmp_path) -> N
     three_feeds(site)
     config = write_config(tmp_path, sources_for(site))
     site.fault("/atom.xml", "status", status=500)
-    done = subprocess.run([sys.executable, "-m", "scraper", "fetch", "--config", str(config)],
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "scraper", "fetch", "--config", str(config)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 1
     assert [line.split(":")[0] for line in done.stdout.splitlines()] == [
-        "rss-site", "atom-site", "json-site"]  # fmt: skip
+        "rss-site",
+        "atom-site",
+        "json-site",
+    ]
     assert "error: atom-site: " in done.stderr and "HTTP 500" in done.stderr
-    listed = subprocess.run([sys.executable, "-m", "scraper", "list", "--json", "--config",
-                             str(config)], capture_output=True, text=True, timeout=60)  # fmt: skip
+    listed = subprocess.run(
+        [sys.executable, "-m", "scraper", "list", "--json", "--config", str(config)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert listed.returncode == 0 and len(listed.stdout.splitlines()) == 8
 
 

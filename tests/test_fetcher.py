@@ -36,8 +36,12 @@ class Harness:
     def __init__(self, root: Path, **settings: object) -> None:
         self.root = root
         self.store = SQLiteStore(root)
-        self.warc = WarcWriterPool(root / "warc", root, lookup=self.store.find_payload,
-                                   remember=self.store.remember_payload)  # fmt: skip
+        self.warc = WarcWriterPool(
+            root / "warc",
+            root,
+            lookup=self.store.find_payload,
+            remember=self.store.remember_payload,
+        )
         self.settings = HttpSettings(**{**FAST, **settings})  # type: ignore[arg-type]
 
     def fetcher(self) -> Fetcher:
@@ -73,8 +77,13 @@ async def test_requests_name_the_product_never_httpx(site: TestSite, harness) ->
 
 
 async def test_second_poll_sends_if_none_match_and_gets_304(site: TestSite, harness) -> None:
-    site.add("/feed.xml", "<rss/>", content_type="application/rss+xml", etag='"v1"',
-             last_modified="Wed, 21 Oct 2026 07:28:00 GMT")  # fmt: skip
+    site.add(
+        "/feed.xml",
+        "<rss/>",
+        content_type="application/rss+xml",
+        etag='"v1"',
+        last_modified="Wed, 21 Oct 2026 07:28:00 GMT",
+    )
     h = harness()
     async with h.fetcher() as fetcher:
         first = await fetcher.fetch(site.url("/feed.xml"), conditional=True)
@@ -99,8 +108,7 @@ async def test_a_conditional_answer_s_validators_are_kept_only_when_its_caller_s
 
 
 async def test_servers_that_ignore_validators_still_work(site: TestSite, harness) -> None:
-    site.add("/feed.xml", "<rss/>", content_type="application/rss+xml",
-             headers={"ETag": '"x"'})  # fmt: skip
+    site.add("/feed.xml", "<rss/>", content_type="application/rss+xml", headers={"ETag": '"x"'})
     h = harness()
     await fetch(h, site.url("/feed.xml"), conditional=True)
     again = await fetch(h, site.url("/feed.xml"), conditional=True)
@@ -296,8 +304,18 @@ async def test_private_addresses_are_refused_by_default(site: TestSite, harness)
 async def test_a_redirect_to_a_private_address_is_refused(harness) -> None:
     from scraper.fetch.netguard import is_public_address
 
-    for address in ("127.0.0.1", "::1", "169.254.169.254", "10.1.2.3", "192.168.0.1",
-                    "172.16.5.4", "0.0.0.0", "::ffff:127.0.0.1", "fe80::1", "224.0.0.1"):  # fmt: skip
+    for address in (
+        "127.0.0.1",
+        "::1",
+        "169.254.169.254",
+        "10.1.2.3",
+        "192.168.0.1",
+        "172.16.5.4",
+        "0.0.0.0",
+        "::ffff:127.0.0.1",
+        "fe80::1",
+        "224.0.0.1",
+    ):
         assert not is_public_address(address), address
     assert is_public_address("93.184.216.34")
     h = harness(allow_private_addresses=False)
@@ -325,12 +343,26 @@ async def test_every_exchange_is_in_valid_warc_files(site: TestSite, harness) ->
     h.warc.close()
     files = sorted((h.root / "warc").glob("*.warc.gz"))
     assert files
-    check = subprocess.run([sys.executable, "-m", "warcio.cli", "check", "-v", *map(str, files)],
-                           capture_output=True, text=True)  # fmt: skip
+    check = subprocess.run(
+        [sys.executable, "-m", "warcio.cli", "check", "-v", *map(str, files)],
+        capture_output=True,
+        text=True,
+    )
     assert check.returncode == 0, check.stdout + check.stderr
-    index = subprocess.run([sys.executable, "-m", "warcio.cli", "index", "-f",
-                            "warc-type,warc-target-uri,http:status,warc-payload-digest",
-                            *map(str, files)], capture_output=True, text=True, check=True)  # fmt: skip
+    index = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "warcio.cli",
+            "index",
+            "-f",
+            "warc-type,warc-target-uri,http:status,warc-payload-digest",
+            *map(str, files),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     lines = index.stdout.splitlines()
     types = [line.split('"warc-type": "')[1].split('"')[0] for line in lines]
     assert types.count("request") == 4  # robots, a, b, e
@@ -344,10 +376,18 @@ def test_a_torn_warc_tail_is_cut_when_the_archive_reopens(tmp_path: Path) -> Non
     from scraper.store.warc import HttpCapture
 
     pool = WarcWriterPool(tmp_path / "warc", tmp_path)
-    capture = HttpCapture(url="http://example.org/", method="GET", target="/",
-                          request_headers=[("Host", "example.org")], http_version="HTTP/1.1",
-                          status=200, reason="OK", response_headers=[("Content-Type", "text/html")],
-                          payload=b"<html>x</html>", fetched_at=datetime.now(UTC))  # fmt: skip
+    capture = HttpCapture(
+        url="http://example.org/",
+        method="GET",
+        target="/",
+        request_headers=[("Host", "example.org")],
+        http_version="HTTP/1.1",
+        status=200,
+        reason="OK",
+        response_headers=[("Content-Type", "text/html")],
+        payload=b"<html>x</html>",
+        fetched_at=datetime.now(UTC),
+    )
     pool.write(capture)
     path = next((tmp_path / "warc").glob("*.warc.gz"))
     good = path.stat().st_size

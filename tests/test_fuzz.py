@@ -42,8 +42,10 @@ def _mutate(data: bytes, cuts: list[tuple[int, int]]) -> bytes:
 
 
 @FUZZ
-@given(st.binary(max_size=4000), st.sampled_from([None, "text/xml", "application/json",
-                                                  "application/rss+xml; charset=utf-16"]))  # fmt: skip
+@given(
+    st.binary(max_size=4000),
+    st.sampled_from([None, "text/xml", "application/json", "application/rss+xml; charset=utf-16"]),
+)
 def test_arbitrary_bytes_are_a_feed_or_a_parse_error(data: bytes, content_type) -> None:  # type: ignore[no-untyped-def]
     with contextlib.suppress(ParseError):
         parse_feed(data, "http://example.org/feed", content_type)
@@ -51,17 +53,22 @@ def test_arbitrary_bytes_are_a_feed_or_a_parse_error(data: bytes, content_type) 
 
 def test_a_namespace_cut_by_a_stray_byte_is_read_by_the_loose_parser() -> None:
     # Found by the fuzz test below: feedparser's strict parser raised ValueError on this.
-    damaged = (b'<rss version="2.0" xmlns:dc="h\xa0tp://purl.org/dc/elements/1.1/"><channel>'
-               b"<title>T</title><dc:contributor>C</dc:contributor><item><title>One</title>"
-               b"<link>http://example.org/a</link></item></channel></rss>")  # fmt: skip
+    damaged = (
+        b'<rss version="2.0" xmlns:dc="h\xa0tp://purl.org/dc/elements/1.1/"><channel>'
+        b"<title>T</title><dc:contributor>C</dc:contributor><item><title>One</title>"
+        b"<link>http://example.org/a</link></item></channel></rss>"
+    )
     feed = parse_feed(damaged, "http://example.org/feed", "text/xml")
     assert [e.url for e in feed.entries] == ["http://example.org/a"]
     assert feed.error
 
 
 @FUZZ
-@given(st.sampled_from(FEEDS), st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)),
-                                        max_size=20), st.integers(0, 5000))  # fmt: skip
+@given(
+    st.sampled_from(FEEDS),
+    st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), max_size=20),
+    st.integers(0, 5000),
+)
 def test_corrupted_real_feeds_never_crash_the_parser(feed: bytes, cuts, keep: int) -> None:  # type: ignore[no-untyped-def]
     try:
         result = parse_feed(_mutate(feed, cuts)[:keep], "http://example.org/feed", "text/xml")
@@ -80,8 +87,11 @@ def test_arbitrary_text_as_html_gives_an_article(text: str) -> None:
 
 
 @FUZZ
-@given(st.sampled_from(PAGES), st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)),
-                                        max_size=30), st.integers(0, 20000))  # fmt: skip
+@given(
+    st.sampled_from(PAGES),
+    st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), max_size=30),
+    st.integers(0, 20000),
+)
 def test_corrupted_real_pages_never_crash_extraction(page: str, cuts, keep: int) -> None:  # type: ignore[no-untyped-def]
     html = _mutate(page.encode("utf-8"), cuts)[:keep].decode("utf-8", errors="replace")
     assert isinstance(extract_article(html, "http://example.org/a"), Article)
@@ -111,8 +121,13 @@ NASTY = [
 
 
 @FUZZ
-@given(st.text(max_size=300), st.one_of(st.text(max_size=300), st.builds(
-    lambda a, b: a + b, st.sampled_from(NASTY), st.text(max_size=40))))  # fmt: skip
+@given(
+    st.text(max_size=300),
+    st.one_of(
+        st.text(max_size=300),
+        st.builds(lambda a, b: a + b, st.sampled_from(NASTY), st.text(max_size=40)),
+    ),
+)
 def test_urls_never_crash_identity(base: str, href: str) -> None:
     url = absolute_url("http://example.org/" + base, href)
     if url is not None:

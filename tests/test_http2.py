@@ -37,8 +37,13 @@ class H2Site:
             return
         self.seen.append((scope["path"], scope["http_version"], scope["client"][1]))
         await asyncio.sleep(0.05)  # requests overlap, so a second connection would be needed
-        await send({"type": "http.response.start", "status": 200,
-                    "headers": [(b"content-type", b"text/html; charset=utf-8")]})  # fmt: skip
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"text/html; charset=utf-8")],
+            }
+        )
         await send({"type": "http.response.body", "body": PAGE})
 
 
@@ -83,8 +88,9 @@ async def test_https_fetch_speaks_http2_and_shares_one_connection(
     tmp_path: Path, h2_server: tuple[str, H2Site, Any]
 ) -> None:
     base, site, context = h2_server
-    settings = HttpSettings(allow_private_addresses=True, per_host_delay=0.0,
-                            per_host_concurrency=2, obey_robots=False)  # fmt: skip
+    settings = HttpSettings(
+        allow_private_addresses=True, per_host_delay=0.0, per_host_concurrency=2, obey_robots=False
+    )
     store = SQLiteStore(tmp_path)
     warc = WarcWriterPool(tmp_path / "warc", tmp_path)
     try:

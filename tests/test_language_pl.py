@@ -16,10 +16,13 @@ from scraper.store.versions import without_noise
 # (credit line as HTML, source expected, URL expected): test_attribution checks that every
 # language's credit pattern has an example in its tests/test_language_*.py.
 CREDIT_EXAMPLES = [
-    ('Artykuł został pierwotnie opublikowany na <a href="https://oko.press/a/b">OKO.press</a>.',
-     "OKO.press", "https://oko.press/a/b"),
+    (
+        'Artykuł został pierwotnie opublikowany na <a href="https://oko.press/a/b">OKO.press</a>.',
+        "OKO.press",
+        "https://oko.press/a/b",
+    ),
     ("Źródło oryginalne: Krytyka Polityczna", "Krytyka Polityczna", None),
-]  # fmt: skip
+]
 
 
 def test_polish_is_one_table_in_the_registry() -> None:
@@ -47,23 +50,27 @@ def test_polish_dates_are_read(text: str, day: str) -> None:
     [
         (["Autor: Jan Kowalski"], ("Jan Kowalski",)),
         (["Jan Kowalski i Anna Nowak"], ("Jan Kowalski", "Anna Nowak")),
-        (["Tekst: Jan Kowalski, Anna Nowak oraz Piotr Wiśniewski"],
-         ("Jan Kowalski", "Anna Nowak", "Piotr Wiśniewski")),
+        (
+            ["Tekst: Jan Kowalski, Anna Nowak oraz Piotr Wiśniewski"],
+            ("Jan Kowalski", "Anna Nowak", "Piotr Wiśniewski"),
+        ),
         (["Redakcja"], ()),
         (["Jan Kowalski, dziennikarz"], ("Jan Kowalski",)),
         (["Anna Nowak Aktualizacja: 5 maja 2021"], ("Anna Nowak",)),
         (["Jan Kowalski, wtorek, 5 maja 2021"], ("Jan Kowalski",)),
         (["Fot. Anna Nowak"], ()),
     ],
-)  # fmt: skip
+)
 def test_polish_bylines_give_the_people(raw: list[str], names: tuple[str, ...]) -> None:
     assert clean_authors(raw) == names
 
 
 def test_a_polish_article_s_byline_and_date() -> None:
-    html = ('<html lang="pl"><head><title>Wybory w Krakowie</title></head><body><article>'
-            "<h1>Wybory w Krakowie</h1><p>Autor: Jan Kowalski i Anna Nowak</p>"
-            "<p>5 maja 2021</p><p>Treść artykułu.</p></article></body></html>")  # fmt: skip
+    html = (
+        '<html lang="pl"><head><title>Wybory w Krakowie</title></head><body><article>'
+        "<h1>Wybory w Krakowie</h1><p>Autor: Jan Kowalski i Anna Nowak</p>"
+        "<p>5 maja 2021</p><p>Treść artykułu.</p></article></body></html>"
+    )
     meta = extract_metadata(html, "https://wiadomosci.example.pl/wybory")
     assert meta.authors == ("Jan Kowalski", "Anna Nowak")
     assert meta.published is not None and meta.published.date().isoformat() == "2021-05-05"

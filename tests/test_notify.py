@@ -68,8 +68,11 @@ def notify_config(tmp_path, site: TestSite, rules: list[str]):  # type: ignore[n
 def publish_one(site: TestSite):  # type: ignore[no-untyped-def]
     page = load_pages(1)[0]
     site.add("/a.html", page.html)
-    site.add("/feed.xml", rss_feed([FeedItem(site.url("/a.html"), page_title(page))]),
-             content_type="application/rss+xml")  # fmt: skip
+    site.add(
+        "/feed.xml",
+        rss_feed([FeedItem(site.url("/a.html"), page_title(page))]),
+        content_type="application/rss+xml",
+    )
     return page
 
 
@@ -78,9 +81,16 @@ def test_new_articles_and_new_versions_reach_a_json_webhook(
 ) -> None:
     require_corpus()
     page = publish_one(site)
-    config = notify_config(tmp_path, site, [
-        "[[notify]]", f'urls = ["{receiver.url}"]',
-        'events = ["new_article", "new_version"]', 'sources = ["origin"]'])  # fmt: skip
+    config = notify_config(
+        tmp_path,
+        site,
+        [
+            "[[notify]]",
+            f'urls = ["{receiver.url}"]',
+            'events = ["new_article", "new_version"]',
+            'sources = ["origin"]',
+        ],
+    )
     assert cli("fetch", "--config", str(config)).code == 0
     assert len(receiver.bodies) == 1
     body = receiver.bodies[0]
@@ -96,17 +106,25 @@ def test_new_articles_and_new_versions_reach_a_json_webhook(
 def test_keywords_filter_new_articles(site: TestSite, tmp_path, cli, receiver: Receiver) -> None:
     require_corpus()
     publish_one(site)
-    config = notify_config(tmp_path, site, [
-        "[[notify]]", f'urls = ["{receiver.url}"]', 'events = ["new_article"]',
-        'keywords = ["zzzz-not-in-any-article"]'])  # fmt: skip
+    config = notify_config(
+        tmp_path,
+        site,
+        [
+            "[[notify]]",
+            f'urls = ["{receiver.url}"]',
+            'events = ["new_article"]',
+            'keywords = ["zzzz-not-in-any-article"]',
+        ],
+    )
     assert cli("fetch", "--config", str(config)).code == 0
     assert receiver.bodies == []
 
 
 def test_a_failing_source_is_notified_once(site: TestSite, tmp_path, cli, receiver) -> None:
     site.fault("/feed.xml", "status", status=404)
-    config = notify_config(tmp_path, site, [
-        "[[notify]]", f'urls = ["{receiver.url}"]', 'events = ["source_failing"]'])  # fmt: skip
+    config = notify_config(
+        tmp_path, site, ["[[notify]]", f'urls = ["{receiver.url}"]', 'events = ["source_failing"]']
+    )
     for _ in range(4):
         cli("fetch", "--config", str(config))
     assert len(receiver.bodies) == 1 and "Source failing" in receiver.bodies[0]["title"]
@@ -120,8 +138,9 @@ def test_a_broken_receiver_never_holds_the_pipeline_up(
     publish_one(site)
     broken = Receiver(mode)
     try:
-        config = notify_config(tmp_path, site, [
-            "[[notify]]", f'urls = ["{broken.url}"]', 'events = ["new_article"]'])  # fmt: skip
+        config = notify_config(
+            tmp_path, site, ["[[notify]]", f'urls = ["{broken.url}"]', 'events = ["new_article"]']
+        )
         began = time.monotonic()
         result = cli("fetch", "--config", str(config))
         assert result.code == 0 and "origin: 1 new" in result.out
@@ -132,7 +151,8 @@ def test_a_broken_receiver_never_holds_the_pipeline_up(
 
 
 def test_a_bad_notify_config_names_the_key(site: TestSite, tmp_path, cli) -> None:
-    config = notify_config(tmp_path, site, ["[[notify]]", 'urls = ["json://127.0.0.1:9/x"]',
-                                            'events = ["new_tweet"]'])  # fmt: skip
+    config = notify_config(
+        tmp_path, site, ["[[notify]]", 'urls = ["json://127.0.0.1:9/x"]', 'events = ["new_tweet"]']
+    )
     result = cli("fetch", "--config", str(config))
     assert result.code == 2 and "notify[0].events: unknown event 'new_tweet'" in result.err

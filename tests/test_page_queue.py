@@ -30,12 +30,20 @@ def test_a_poll_ends_before_its_pages_are_extracted_and_the_stage_stores_them_al
 ) -> None:
     require_corpus()
     urls = publish_corpus(site, load_pages(6), "/feed.xml")
-    config = load_config(write_config(tmp_path, [{"name": "s", "feed": site.url("/feed.xml")}],
-                                      http={"per_host_delay": "0s"}))  # fmt: skip
+    config = load_config(
+        write_config(
+            tmp_path, [{"name": "s", "feed": site.url("/feed.xml")}], http={"per_host_delay": "0s"}
+        )
+    )
     extractor = Extractor(processes=False)
 
-    async def slow_extract(page: str | bytes, url: str, entry: FeedEntry | None,
-                           source: Source | None, content_type: str | None) -> Article:  # fmt: skip
+    async def slow_extract(
+        page: str | bytes,
+        url: str,
+        entry: FeedEntry | None,
+        source: Source | None,
+        content_type: str | None,
+    ) -> Article:
         await asyncio.sleep(0.5)  # a backlog of extraction
         return await extractor(page, url, entry, source, content_type)
 
@@ -78,8 +86,11 @@ def test_pages_waiting_when_the_daemon_died_are_queued_again_at_the_next_start(
     (`grouped`: a new source's first pages went over together, noted one by one)."""
     require_corpus()
     urls = publish_corpus(site, load_pages(4), "/feed.xml", etag='"v1"')
-    config = load_config(write_config(tmp_path, [{"name": "s", "feed": site.url("/feed.xml")}],
-                                      http={"per_host_delay": "0s"}))  # fmt: skip
+    config = load_config(
+        write_config(
+            tmp_path, [{"name": "s", "feed": site.url("/feed.xml")}], http={"per_host_delay": "0s"}
+        )
+    )
     journal = tmp_path / "archive" / ".pages-queued.jsonl"
 
     async def scenario() -> tuple[int, int, int]:
@@ -125,8 +136,11 @@ def test_a_page_cut_off_by_the_stop_stays_in_the_journal_for_the_next_start(
 ) -> None:
     require_corpus()
     publish_corpus(site, load_pages(2), "/feed.xml")
-    config = load_config(write_config(tmp_path, [{"name": "s", "feed": site.url("/feed.xml")}],
-                                      http={"per_host_delay": "0s"}))  # fmt: skip
+    config = load_config(
+        write_config(
+            tmp_path, [{"name": "s", "feed": site.url("/feed.xml")}], http={"per_host_delay": "0s"}
+        )
+    )
     journal = tmp_path / "archive" / ".pages-queued.jsonl"
 
     async def never_done(*_: object) -> Article:
@@ -185,13 +199,21 @@ def test_a_new_source_s_later_pages_wait_until_its_first_ones_are_learned(
 
     require_corpus()
     publish_about(site, long_pages(7))
-    config = load_config(write_config(tmp_path, [{"name": "s", "feed": site.url("/feed.xml")}],
-                                      http={"per_host_delay": "0s"}))  # fmt: skip
+    config = load_config(
+        write_config(
+            tmp_path, [{"name": "s", "feed": site.url("/feed.xml")}], http={"per_host_delay": "0s"}
+        )
+    )
     extractor = Extractor(processes=False)
     calls = 0
 
-    async def first_ones_slow(page: str | bytes, url: str, entry: FeedEntry | None,
-                              source: Source | None, content_type: str | None) -> Article:  # fmt: skip
+    async def first_ones_slow(
+        page: str | bytes,
+        url: str,
+        entry: FeedEntry | None,
+        source: Source | None,
+        content_type: str | None,
+    ) -> Article:
         nonlocal calls
         calls += 1
         await asyncio.sleep(0.6 if calls <= 4 else 0)  # the group's extraction takes a while
@@ -199,8 +221,11 @@ def test_a_new_source_s_later_pages_wait_until_its_first_ones_are_learned(
 
     async def scenario() -> list[str]:
         try:
-            async with grouping_stage(config, first_ones_slow, tasks=3) as (archive, pipeline,
-                                                                            stage):  # fmt: skip
+            async with grouping_stage(config, first_ones_slow, tasks=3) as (
+                archive,
+                pipeline,
+                stage,
+            ):
                 report = await pipeline.poll(config.sources[0])
                 assert report.queued == 7
                 while stage.backlog:
@@ -221,8 +246,11 @@ def test_a_poll_cut_short_makes_the_next_read_the_whole_feed_and_archive_what_is
     to a conditional poll, so its validators are forgotten and the next poll lists them."""
     require_corpus()
     urls = publish_corpus(site, load_pages(3), "/feed.xml", etag='"v1"')
-    config = load_config(write_config(tmp_path, [{"name": "s", "feed": site.url("/feed.xml")}],
-                                      http={"per_host_delay": "0s"}))  # fmt: skip
+    config = load_config(
+        write_config(
+            tmp_path, [{"name": "s", "feed": site.url("/feed.xml")}], http={"per_host_delay": "0s"}
+        )
+    )
     extractor = Extractor(processes=False)
 
     async def stuck(*_: object) -> Article:
@@ -259,8 +287,11 @@ def test_a_source_that_grows_a_page_a_poll_has_every_page_stored(
     was never told: the soak lost 1,243 pages so)."""
     require_corpus()
     pages = load_pages(6)
-    config = load_config(write_config(tmp_path, [{"name": "s", "feed": site.url("/feed.xml")}],
-                                      http={"per_host_delay": "0s"}))  # fmt: skip
+    config = load_config(
+        write_config(
+            tmp_path, [{"name": "s", "feed": site.url("/feed.xml")}], http={"per_host_delay": "0s"}
+        )
+    )
     extractor = Extractor(processes=False)
 
     async def scenario() -> list[int]:

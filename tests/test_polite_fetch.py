@@ -38,8 +38,11 @@ def test_retry_after_is_persisted_between_runs_and_force_overrides(
     assert second.code == 1 and "asked us to wait" in second.err and "next try after" in second.err
     assert not site.requests
     site.fault("/feed.xml", None)
-    site.add("/feed.xml", "<rss version='2.0'><channel><title>t</title></channel></rss>",
-             content_type="application/rss+xml")  # fmt: skip
+    site.add(
+        "/feed.xml",
+        "<rss version='2.0'><channel><title>t</title></channel></rss>",
+        content_type="application/rss+xml",
+    )
     forced = cli("fetch", "--force", "--config", str(config))
     assert forced.code == 0, forced.err
 

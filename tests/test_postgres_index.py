@@ -119,8 +119,11 @@ def test_migrate_copies_everything_and_the_commands_answer_the_same(
     assert answers(cli, pg, stable=True) == answers(cli, lite, stable=True)
     assert cli("verify", "--config", str(pg)).code == 0
     ids = [r["id"] for r in cli("export", "--config", str(lite)).jsonl()]
-    for command in (["diff", ids[0], "1", "1", "--no-color"], ["compare", ids[0], ids[1], "--no-color"],
-                    ["prune", "--source", "one", "--before", "2999-01-01", "--dry-run"]):  # fmt: skip
+    for command in (
+        ["diff", ids[0], "1", "1", "--no-color"],
+        ["compare", ids[0], ids[1], "--no-color"],
+        ["prune", "--source", "one", "--before", "2999-01-01", "--dry-run"],
+    ):
         on_pg, on_lite = cli(*command, "--config", str(pg)), cli(*command, "--config", str(lite))
         assert (on_pg.code, on_pg.out) == (on_lite.code, on_lite.out) and on_pg.code == 0
     built = cli("build-site", "--full", "--config", str(pg))

@@ -50,8 +50,9 @@ def index_lines(archive: Path) -> dict[str, list[str]]:
 
 
 def indexed_urls(archive: Path) -> set[str]:
-    return {parse_line(line).fields["url"] for lines in index_lines(archive).values()
-            for line in lines}  # fmt: skip
+    return {
+        parse_line(line).fields["url"] for lines in index_lines(archive).values() for line in lines
+    }
 
 
 @dataclass
@@ -81,10 +82,18 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
     pages = [p for p in load_pages(40) if _has_sentence(p)][:4]
     with TestSite() as site:
         urls = publish_corpus(site, pages[:3], "/one.xml", "rss", prefix="/one/")
-        config = write_config(folder, [{"name": "one", "feed": site.url("/one.xml")},
-                                       {"name": "two", "feed": site.url("/two.xml")}])  # fmt: skip
-        site.add("/two.xml", b"<rss version='2.0'><channel><title>t</title></channel></rss>",
-                 content_type="application/rss+xml")  # fmt: skip
+        config = write_config(
+            folder,
+            [
+                {"name": "one", "feed": site.url("/one.xml")},
+                {"name": "two", "feed": site.url("/two.xml")},
+            ],
+        )
+        site.add(
+            "/two.xml",
+            b"<rss version='2.0'><channel><title>t</title></channel></rss>",
+            content_type="application/rss+xml",
+        )
         original = httpx.get(urls[0]).content
         scraper("fetch", "--config", str(config))
         archive = folder / "archive"
@@ -102,8 +111,19 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
         assert scraper("fetch", "--revisit", "--config", str(config)) == 0
         urls += [site.url(f"/two/{page.id[:12]}.html") for page in (pages[3], pages[1])]
         stamps = version_stamps(archive, urls[0])
-        yield Built(site, config, archive, pages, urls, original, edited, stamps, after_first,
-                    stat_after_first, state_after_first)  # fmt: skip
+        yield Built(
+            site,
+            config,
+            archive,
+            pages,
+            urls,
+            original,
+            edited,
+            stamps,
+            after_first,
+            stat_after_first,
+            state_after_first,
+        )
 
 
 def _has_sentence(page: CorpusPage) -> bool:
@@ -164,11 +184,18 @@ def test_an_undone_edit_is_a_version_indexed_as_a_revisit(built: Built) -> None:
 
 
 def _capture(url: str, payload: bytes, when: datetime) -> HttpCapture:
-    return HttpCapture(url=url, method="GET", target="/" + url.rsplit("/", 1)[1],
-                       request_headers=[("Host", "127.0.0.1")], http_version="HTTP/1.1",
-                       status=200, reason="OK",
-                       response_headers=[("Content-Type", "text/html; charset=utf-8")],
-                       payload=payload, fetched_at=when)  # fmt: skip
+    return HttpCapture(
+        url=url,
+        method="GET",
+        target="/" + url.rsplit("/", 1)[1],
+        request_headers=[("Host", "127.0.0.1")],
+        http_version="HTTP/1.1",
+        status=200,
+        reason="OK",
+        response_headers=[("Content-Type", "text/html; charset=utf-8")],
+        payload=payload,
+        fetched_at=when,
+    )
 
 
 def three_written(
@@ -198,8 +225,9 @@ def test_a_growing_warc_file_is_indexed_only_from_where_the_last_update_stopped(
         pool.write(_capture(f"http://127.0.0.1/{page.id}", page.html.encode(), datetime.now(UTC)))
     whole = warc.stat().st_size
     spare = WarcWriterPool(tmp_path / "spare", tmp_path)
-    spare.write(_capture(f"http://127.0.0.1/{pages[5].id}", pages[5].html.encode(),
-                         datetime.now(UTC)))  # fmt: skip
+    spare.write(
+        _capture(f"http://127.0.0.1/{pages[5].id}", pages[5].html.encode(), datetime.now(UTC))
+    )
     spare.close()
     [spare_file] = list((tmp_path / "spare").glob("*.warc.gz"))
     member = spare_file.read_bytes()[_first_member_end(spare_file) :]
@@ -302,9 +330,21 @@ def test_verify_finds_an_index_pointing_past_its_warc_and_repair_rebuilds_it(
 def wacz_file(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wacz") / "news.wacz"
     result = subprocess.run(
-        [sys.executable, "-m", "scraper", "export", "--format", "wacz", "-o", str(out),
-         "--config", str(built.config)], capture_output=True, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "scraper",
+            "export",
+            "--format",
+            "wacz",
+            "-o",
+            str(out),
+            "--config",
+            str(built.config),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     assert "warning" not in result.stderr and result.stdout == ""
     assert "5 articles, 7 pages" in result.stderr
@@ -312,8 +352,9 @@ def wacz_file(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_the_wacz_passes_py_wacz_validation(wacz_file: Path) -> None:
-    result = subprocess.run([BIN / "wacz", "validate", "-f", str(wacz_file)],
-                            capture_output=True, text=True)  # fmt: skip
+    result = subprocess.run(
+        [BIN / "wacz", "validate", "-f", str(wacz_file)], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Validation succeeded, the passed WACZ is valid" in result.stdout
 
@@ -321,8 +362,12 @@ def test_the_wacz_passes_py_wacz_validation(wacz_file: Path) -> None:
 def test_wacz_pages_list_every_version_with_its_record(built: Built, wacz_file: Path) -> None:
     with zipfile.ZipFile(wacz_file) as wacz:
         names = set(wacz.namelist())
-        assert {"archive/data.warc.gz", "pages/pages.jsonl", "datapackage.json",
-                "datapackage-digest.json"} <= names  # fmt: skip
+        assert {
+            "archive/data.warc.gz",
+            "pages/pages.jsonl",
+            "datapackage.json",
+            "datapackage-digest.json",
+        } <= names
         header, *pages = [json.loads(x) for x in wacz.read("pages/pages.jsonl").splitlines()]
         index = gzip.decompress(wacz.read("indexes/index.cdx.gz")).decode().splitlines()
     assert header["format"] == "json-pages-1.0" and header["hasText"] is True
@@ -340,9 +385,23 @@ def two_wacz(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Source `two` alone: its copy's revisit record needs `one`'s response to replay."""
     out = tmp_path_factory.mktemp("wacz") / "two.wacz"
     result = subprocess.run(
-        [sys.executable, "-m", "scraper", "export", "--format", "wacz", "--source", "two",
-         "-o", str(out), "--config", str(built.config)], capture_output=True, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "scraper",
+            "export",
+            "--format",
+            "wacz",
+            "--source",
+            "two",
+            "-o",
+            str(out),
+            "--config",
+            str(built.config),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     assert "2 articles, 2 pages" in result.stderr and "(1 revisit originals)" in result.stderr
     return out
@@ -351,23 +410,35 @@ def two_wacz(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_a_source_s_wacz_brings_the_originals_of_its_revisits(built: Built, two_wacz: Path) -> None:
     with zipfile.ZipFile(two_wacz) as wacz:
         pages = [json.loads(p) for p in wacz.read("pages/pages.jsonl").splitlines()[1:]]
-        index = [parse_line(x) for x in
-                 gzip.decompress(wacz.read("indexes/index.cdx.gz")).decode().splitlines()]  # fmt: skip
+        index = [
+            parse_line(x)
+            for x in gzip.decompress(wacz.read("indexes/index.cdx.gz")).decode().splitlines()
+        ]
     assert sorted(p["url"] for p in pages) == sorted(built.urls[3:])
     kinds = {(x.fields["url"], x.fields["mime"]) for x in index}
     assert (built.urls[4], "warc/revisit") in kinds  # the copy
     assert (built.urls[1], "text/html") in kinds  # the response it refers to, from source one
     assert not any(x.fields["url"] in (built.urls[0], built.urls[2]) for x in index)
-    validate = subprocess.run([BIN / "wacz", "validate", "-f", str(two_wacz)],
-                              capture_output=True, text=True)  # fmt: skip
+    validate = subprocess.run(
+        [BIN / "wacz", "validate", "-f", str(two_wacz)], capture_output=True, text=True
+    )
     assert validate.returncode == 0, validate.stdout
 
 
 def test_wacz_export_refuses_bad_requests_with_one_line(built: Built, tmp_path: Path, cli) -> None:
     missing = cli("export", "--format", "wacz", "--config", str(built.config))
     assert missing.code == 2 and "-o FILE" in missing.err and missing.err.count("\n") == 1
-    nothing = cli("export", "--format", "wacz", "--since", "2999-01-01", "-o",
-                  str(tmp_path / "none.wacz"), "--config", str(built.config))  # fmt: skip
+    nothing = cli(
+        "export",
+        "--format",
+        "wacz",
+        "--since",
+        "2999-01-01",
+        "-o",
+        str(tmp_path / "none.wacz"),
+        "--config",
+        str(built.config),
+    )
     assert nothing.code == 1 and "no archived article matches" in nothing.err
     assert list(tmp_path.iterdir()) == []  # nothing written, no temporary file left
 
@@ -377,13 +448,21 @@ def test_every_format_can_be_written_atomically_to_a_file(
 ) -> None:
     for fmt in ("jsonl", "csv", "markdown"):
         shown = cli("export", "--format", fmt, "--config", str(built.config))
-        written = cli("export", "--format", fmt, "-o", str(tmp_path / f"out.{fmt}"),
-                      "--config", str(built.config))  # fmt: skip
+        written = cli(
+            "export",
+            "--format",
+            fmt,
+            "-o",
+            str(tmp_path / f"out.{fmt}"),
+            "--config",
+            str(built.config),
+        )
         assert written.code == 0 and written.out == ""
         assert (tmp_path / f"out.{fmt}").read_text(encoding="utf-8") == shown.out
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv", "out.jsonl", "out.markdown"]
-    nowhere = cli("export", "-o", str(tmp_path / "no" / "such" / "dir.jsonl"),
-                  "--config", str(built.config))  # fmt: skip
+    nowhere = cli(
+        "export", "-o", str(tmp_path / "no" / "such" / "dir.jsonl"), "--config", str(built.config)
+    )
     assert nowhere.code == 1 and "cannot write" in nowhere.err and "Traceback" not in nowhere.err
 
 
@@ -408,12 +487,20 @@ def pywb(
     for coll, wacz in (("wacz", wacz_file), ("two", two_wacz)):
         for part in ("archive", "indexes"):  # what `wb-manager init` makes, minus a process
             (root / "collections" / coll / part).mkdir(parents=True)
-        subprocess.run([BIN / "wb-manager", "add", "--unpack-wacz", coll, str(wacz)],
-                       cwd=root, check=True, capture_output=True)  # fmt: skip
+        subprocess.run(
+            [BIN / "wb-manager", "add", "--unpack-wacz", coll, str(wacz)],
+            cwd=root,
+            check=True,
+            capture_output=True,
+        )
     port = _free_port()
     log = (root / "pywb.log").open("w")
-    server = subprocess.Popen([BIN / "wayback", "-b", "127.0.0.1", "-p", str(port)],
-                              cwd=root, stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+    server = subprocess.Popen(
+        [BIN / "wayback", "-b", "127.0.0.1", "-p", str(port)],
+        cwd=root,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 20
@@ -476,8 +563,9 @@ def test_threads_writing_at_once_leave_one_full_record_per_payload_and_revisits(
     require_corpus()
     pages = load_pages(4)
     store = SQLiteStore(tmp_path)
-    pool = WarcWriterPool(tmp_path / "warc", tmp_path, lookup=store.find_payload,
-                          remember=store.remember_payload)  # fmt: skip
+    pool = WarcWriterPool(
+        tmp_path / "warc", tmp_path, lookup=store.find_payload, remember=store.remember_payload
+    )
     jobs = [(f"http://127.0.0.1/{p.id}-{n}", p.html.encode()) for n in range(6) for p in pages]
     with ThreadPoolExecutor(8) as threads:
         places = list(threads.map(lambda job: pool.write(_capture(*job, datetime.now(UTC))), jobs))
@@ -524,9 +612,21 @@ def _varied_captures(pages: list[CorpusPage]) -> list[HttpCapture]:
     when = datetime.now(UTC)
     body = [p.html.encode() for p in pages]
     shapes = [
-        ("http://127.0.0.1:8080/a?b=1&A=2", 200, "OK", [("Content-Type", "text/html; charset=utf-8")], body[0]),
+        (
+            "http://127.0.0.1:8080/a?b=1&A=2",
+            200,
+            "OK",
+            [("Content-Type", "text/html; charset=utf-8")],
+            body[0],
+        ),
         ("http://Example.ORG/Path/Story.html", 200, "OK", [("content-type", "TEXT/HTML")], body[1]),
-        ("http://127.0.0.1/feed.xml", 200, "OK", [("Content-Type", "application/rss+xml")], body[2]),
+        (
+            "http://127.0.0.1/feed.xml",
+            200,
+            "OK",
+            [("Content-Type", "application/rss+xml")],
+            body[2],
+        ),
         ("http://127.0.0.1/none", 200, "OK", [], body[3]),
         ("http://127.0.0.1/gone", 404, "Not Found", [("Content-Type", "text/plain")], b"gone"),
         ("http://127.0.0.1/moved", 301, "Moved Permanently", [("Location", "/a")], b""),
@@ -534,11 +634,22 @@ def _varied_captures(pages: list[CorpusPage]) -> list[HttpCapture]:
         ("http://127.0.0.1/copy", 200, "OK", [("Content-Type", "text/html")], body[0]),  # a revisit
         ("http://127.0.0.1/%E2%9C%93?q=%20", 200, "OK", [("Content-Type", "text/html")], body[4]),
         ("http://127.0.0.1/ff", 200, "OK", [("Content-Type", "\x0ctext/html;x")], b"h2 lets it"),
-    ]  # fmt: skip
-    return [HttpCapture(url=url, method="GET", target="/" + url.split("/", 3)[3],
-                        request_headers=[("Host", "127.0.0.1")], http_version="HTTP/1.1",
-                        status=status, reason=reason, response_headers=headers, payload=payload,
-                        fetched_at=when) for url, status, reason, headers, payload in shapes]  # fmt: skip
+    ]
+    return [
+        HttpCapture(
+            url=url,
+            method="GET",
+            target="/" + url.split("/", 3)[3],
+            request_headers=[("Host", "127.0.0.1")],
+            http_version="HTTP/1.1",
+            status=status,
+            reason=reason,
+            response_headers=headers,
+            payload=payload,
+            fetched_at=when,
+        )
+        for url, status, reason, headers, payload in shapes
+    ]
 
 
 def test_the_writer_s_index_lines_are_those_cdxj_indexer_reads_from_the_file(
@@ -551,8 +662,9 @@ def test_the_writer_s_index_lines_are_those_cdxj_indexer_reads_from_the_file(
 
     require_corpus()
     store = SQLiteStore(tmp_path)
-    pool = WarcWriterPool(tmp_path / "warc", tmp_path, lookup=store.find_payload,
-                          remember=store.remember_payload)  # fmt: skip
+    pool = WarcWriterPool(
+        tmp_path / "warc", tmp_path, lookup=store.find_payload, remember=store.remember_payload
+    )
     captures = _varied_captures(load_pages(5))
     for capture in captures:
         pool.write(capture)
@@ -609,11 +721,13 @@ def test_a_warc_file_rolls_over_at_its_size_and_every_record_is_indexed(tmp_path
     require_corpus()
     pages = load_pages(4)
     pool = WarcWriterPool(tmp_path / "warc", tmp_path, max_size=5_000)
-    captures = [_capture(f"http://127.0.0.1/{p.id}", p.html.encode(), datetime.now(UTC))
-                for p in pages]  # fmt: skip
+    captures = [
+        _capture(f"http://127.0.0.1/{p.id}", p.html.encode(), datetime.now(UTC)) for p in pages
+    ]
     places: list[WarcLocation] = []
-    writing = threading.Thread(target=lambda: places.extend(pool.write(c) for c in captures),
-                               daemon=True)  # fmt: skip
+    writing = threading.Thread(
+        target=lambda: places.extend(pool.write(c) for c in captures), daemon=True
+    )
     writing.start()
     writing.join(30)
     assert not writing.is_alive(), "the writer hung rolling its file over"

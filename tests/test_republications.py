@@ -9,16 +9,20 @@ from tests.conftest import write_config
 from tests.corpus import CorpusPage, load_pages, require_corpus
 from tests.testsite import FeedItem, TestSite, rss_feed
 
-DISCLAIMER = ("Avis de non-responsabilité : Les opinions exprimées dans cet article n'engagent "
-              "que le ou les auteurs.")  # fmt: skip
+DISCLAIMER = (
+    "Avis de non-responsabilité : Les opinions exprimées dans cet article n'engagent "
+    "que le ou les auteurs."
+)
 
 
 def page_html(title: str, paragraphs: list[str], extra: str = "", date: str = "2026-11-20") -> str:
     body = "".join(f"<p>{html_lib.escape(p)}</p>" for p in paragraphs)
-    return (f'<html lang="en"><head><meta charset="utf-8"><title>{html_lib.escape(title)}</title>'
-            f'<meta property="article:published_time" content="{date}T10:00:00+00:00"></head>'
-            f"<body><nav><a href='/'>Home</a></nav><article><h1>{html_lib.escape(title)}</h1>"
-            f"{body}{extra}</article><footer>© site</footer></body></html>")  # fmt: skip
+    return (
+        f'<html lang="en"><head><meta charset="utf-8"><title>{html_lib.escape(title)}</title>'
+        f'<meta property="article:published_time" content="{date}T10:00:00+00:00"></head>'
+        f"<body><nav><a href='/'>Home</a></nav><article><h1>{html_lib.escape(title)}</h1>"
+        f"{body}{extra}</article><footer>© site</footer></body></html>"
+    )
 
 
 def paragraphs(page: CorpusPage) -> list[str]:
@@ -38,22 +42,46 @@ def test_a_credited_copy_and_an_excerpt_join_the_original_in_any_order(
     original_url = site.url("/2026/11/20/the-story.html")
     site.add("/2026/11/20/the-story.html", page_html("The story", text))
     site.add("/2026/11/21/another.html", page_html("Another story", paragraphs(other)))
-    credit = (f'<p>La source originale de cet article est <a href="{original_url}">Origin</a></p>'
-              f"<p>{DISCLAIMER}</p>")  # fmt: skip
-    site2.add("/republished/the-story-copy.html",
-              page_html("L'histoire, republiée", text, credit, date="2026-11-22"))  # fmt: skip
+    credit = (
+        f'<p>La source originale de cet article est <a href="{original_url}">Origin</a></p>'
+        f"<p>{DISCLAIMER}</p>"
+    )
+    site2.add(
+        "/republished/the-story-copy.html",
+        page_html("L'histoire, republiée", text, credit, date="2026-11-22"),
+    )
     excerpt = text[: max(2, len(text) // 4)]
-    site2.add("/excerpt/the-story-excerpt.html",
-              page_html("Excerpt", excerpt, "<p><a href='#'>Read more</a></p>"))  # fmt: skip
-    site.add("/feed.xml", rss_feed([FeedItem(original_url, "The story"),
-                                    FeedItem(site.url("/2026/11/21/another.html"), "Another")]),
-             content_type="application/rss+xml")  # fmt: skip
-    site2.add("/feed.xml", rss_feed([
-        FeedItem(site2.url("/republished/the-story-copy.html"), "copy"),
-        FeedItem(site2.url("/excerpt/the-story-excerpt.html"), "excerpt")]),
-        content_type="application/rss+xml")  # fmt: skip
-    config = write_config(tmp_path, [{"name": "origin", "feed": site.url("/feed.xml")},
-                                     {"name": "aggregator", "feed": site2.url("/feed.xml")}])  # fmt: skip
+    site2.add(
+        "/excerpt/the-story-excerpt.html",
+        page_html("Excerpt", excerpt, "<p><a href='#'>Read more</a></p>"),
+    )
+    site.add(
+        "/feed.xml",
+        rss_feed(
+            [
+                FeedItem(original_url, "The story"),
+                FeedItem(site.url("/2026/11/21/another.html"), "Another"),
+            ]
+        ),
+        content_type="application/rss+xml",
+    )
+    site2.add(
+        "/feed.xml",
+        rss_feed(
+            [
+                FeedItem(site2.url("/republished/the-story-copy.html"), "copy"),
+                FeedItem(site2.url("/excerpt/the-story-excerpt.html"), "excerpt"),
+            ]
+        ),
+        content_type="application/rss+xml",
+    )
+    config = write_config(
+        tmp_path,
+        [
+            {"name": "origin", "feed": site.url("/feed.xml")},
+            {"name": "aggregator", "feed": site2.url("/feed.xml")},
+        ],
+    )
     # The copies arrive first: they must be re-linked when the original arrives.
     assert cli("fetch", "--source", "aggregator", "--config", str(config)).code == 0
     assert cli("fetch", "--source", "origin", "--config", str(config)).code == 0

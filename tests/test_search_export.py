@@ -21,8 +21,13 @@ def archive(site: TestSite, tmp_path, cli):  # type: ignore[no-untyped-def]
     pages = load_pages(8)
     publish_corpus(site, pages[:4], "/one.xml", "rss", prefix="/one/")
     publish_corpus(site, pages[4:], "/two.xml", "atom", prefix="/two/")
-    config = write_config(tmp_path, [{"name": "one", "feed": site.url("/one.xml")},
-                                     {"name": "two", "feed": site.url("/two.xml")}])  # fmt: skip
+    config = write_config(
+        tmp_path,
+        [
+            {"name": "one", "feed": site.url("/one.xml")},
+            {"name": "two", "feed": site.url("/two.xml")},
+        ],
+    )
     assert cli("fetch", "--config", str(config)).code == 0
     records = cli("export", "--config", str(config)).jsonl()
     return config, records

@@ -25,17 +25,19 @@ PAGE_FAULTS: list[tuple[str, dict[str, Any], str]] = [
     ("bad_length", {"body": b"<html><p>short</p>", "claimed": 100_000}, "connection broken"),
     ("bad_gzip", {}, "invalid gzip body"),
     ("gzip_bomb", {"size": 300_000_000}, "decompressed body exceeds"),
-    ("huge", {"size": 100 * 1024 * 1024, "chunked": True, "content_length": False},
-     "exceeds the"),
+    ("huge", {"size": 100 * 1024 * 1024, "chunked": True, "content_length": False}, "exceeds the"),
     ("redirect_loop", {}, "redirects"),
     ("redirect_loop", {"cycle": True}, "redirect loop"),
     ("status", {"status": 500}, "HTTP 500"),
     ("status", {"status": 404}, "HTTP 404"),
-]  # fmt: skip
+]
 
 
-@pytest.mark.parametrize(("kind", "params", "message"), PAGE_FAULTS,
-                         ids=[f"{k}-{i}" for i, (k, _, _) in enumerate(PAGE_FAULTS)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("kind", "params", "message"),
+    PAGE_FAULTS,
+    ids=[f"{k}-{i}" for i, (k, _, _) in enumerate(PAGE_FAULTS)],
+)
 def test_a_faulty_page_is_one_clear_error_in_bounded_time(
     site: TestSite, tmp_path, cli, kind: str, params: dict[str, Any], message: str
 ) -> None:
@@ -45,9 +47,11 @@ def test_a_faulty_page_is_one_clear_error_in_bounded_time(
     site.fault("/bad.html", kind, **params)  # type: ignore[arg-type]
     items = [FeedItem(site.url("/bad.html"), "bad"), FeedItem(site.url("/good.html"), "good")]
     site.add("/feed.xml", rss_feed(items), content_type="application/rss+xml")
-    config = write_config(tmp_path, [{"name": "faulty", "feed": site.url("/feed.xml")}],
-                          http={"timeout": "2s", "read_timeout": "1s", "retries": 1,
-                                "max_redirects": 8})  # fmt: skip
+    config = write_config(
+        tmp_path,
+        [{"name": "faulty", "feed": site.url("/feed.xml")}],
+        http={"timeout": "2s", "read_timeout": "1s", "retries": 1, "max_redirects": 8},
+    )
     began = time.monotonic()
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     result = cli("fetch", "--config", str(config))
@@ -66,11 +70,14 @@ def test_a_faulty_page_is_one_clear_error_in_bounded_time(
     ("body", "content_type", "message"),
     [
         (b"", "application/rss+xml", "not a feed"),
-        (b"<!DOCTYPE html><html><body><p>Home page</p></body></html>", "application/rss+xml",
-         "the server sent an HTML page"),
+        (
+            b"<!DOCTYPE html><html><body><p>Home page</p></body></html>",
+            "application/rss+xml",
+            "the server sent an HTML page",
+        ),
         (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20, "text/html", "not a feed"),
     ],
-)  # fmt: skip
+)
 def test_feeds_that_are_not_feeds_are_clear_errors(
     site: TestSite, tmp_path, cli, body: bytes, content_type: str, message: str
 ) -> None:
@@ -95,8 +102,11 @@ def test_a_wrong_charset_header_does_not_make_mojibake(site: TestSite, tmp_path,
         f"<html><head><title>Été</title></head><body><article><p>{text}</p></article></body></html>"
     )
     site.add("/a.html", page.encode("utf-8"), content_type="text/html; charset=iso-8859-1")
-    site.add("/feed.xml", rss_feed([FeedItem(site.url("/a.html"), "a")]),
-             content_type="application/rss+xml")  # fmt: skip
+    site.add(
+        "/feed.xml",
+        rss_feed([FeedItem(site.url("/a.html"), "a")]),
+        content_type="application/rss+xml",
+    )
     config = write_config(tmp_path, [{"name": "s", "feed": site.url("/feed.xml")}])
     cli("fetch", "--config", str(config))
     [record] = cli("export", "--config", str(config)).jsonl()

@@ -86,8 +86,11 @@ def test_a_first_poll_stores_pages_as_they_come_and_cleans_its_first_pages_too(
     require_corpus()
     pages = long_pages(8)
     publish(site, pages)
-    config = write_config(tmp_path, [{"name": "exemple", "feed": site.url("/feed.xml")}],
-                          http={"per_host_delay": "0.3s"})  # fmt: skip
+    config = write_config(
+        tmp_path,
+        [{"name": "exemple", "feed": site.url("/feed.xml")}],
+        http={"per_host_delay": "0.3s"},
+    )
     assert cli("fetch", "--config", str(config)).code == 0
     to_wall = time.time() - time.monotonic()
     last_asked = max(r.started for r in site.requests if r.path.startswith("/art/")) + to_wall
@@ -95,8 +98,7 @@ def test_a_first_poll_stores_pages_as_they_come_and_cleans_its_first_pages_too(
     assert len(written) == 8
     assert sum(when < last_asked for when in written) >= 6
     records = cli("export", "--config", str(config)).jsonl()
-    assert not any("non-responsabilité" in r["text"] or "Tous droits" in r["text"]
-                   for r in records)  # fmt: skip
+    assert not any("non-responsabilité" in r["text"] or "Tous droits" in r["text"] for r in records)
 
 
 def test_css_overrides_select_the_body_and_drop_elements(site, tmp_path, cli) -> None:
@@ -105,9 +107,15 @@ def test_css_overrides_select_the_body_and_drop_elements(site, tmp_path, cli) ->
     publish(site, [page])
     config = write_config(
         tmp_path,
-        [{"name": "exact", "feed": site.url("/feed.xml"), "select": "article",
-          "drop": [".disclaimer", ".legal", ".share", "h1"]}],
-    )  # fmt: skip
+        [
+            {
+                "name": "exact",
+                "feed": site.url("/feed.xml"),
+                "select": "article",
+                "drop": [".disclaimer", ".legal", ".share", "h1"],
+            }
+        ],
+    )
     assert cli("fetch", "--config", str(config)).code == 0
     [record] = cli("export", "--config", str(config)).jsonl()
     assert "non-responsabilité" not in record["text"] and "droits" not in record["text"]
@@ -128,12 +136,18 @@ def test_a_long_fetch_brings_the_site_and_replay_index_up_to_date_as_it_goes(
     a long fetch is browsable meanwhile, and its end has only the last pages to add."""
     require_corpus()
     publish(site, long_pages(8))
-    config = write_config(tmp_path, [{"name": "exemple", "feed": site.url("/feed.xml")}],
-                          http={"per_host_delay": "0.5s"})  # fmt: skip
+    config = write_config(
+        tmp_path,
+        [{"name": "exemple", "feed": site.url("/feed.xml")}],
+        http={"per_host_delay": "0.5s"},
+    )
     archive = tmp_path / "archive"
-    process = subprocess.Popen([sys.executable, "-m", "scraper", "fetch", "--config", str(config)],
-                               cwd=Path(__file__).parents[1], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, "-m", "scraper", "fetch", "--config", str(config)],
+        cwd=Path(__file__).parents[1],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     shown: float | None = None  # when the site first listed 4 articles and the index held them
     while process.poll() is None:
         pages = list((archive / "site" / "articles").rglob("*.html"))
@@ -161,8 +175,14 @@ def with_about(page: CorpusPage, index: int) -> str:
 
 
 def publish_about(site: TestSite, pages: list[CorpusPage]) -> None:
-    items = [FeedItem(site.add(f"/art/{i}.html", with_about(p, i)), f"Article {i}",
-                      guid=site.url(f"/art/{i}.html")) for i, p in enumerate(pages)]  # fmt: skip
+    items = [
+        FeedItem(
+            site.add(f"/art/{i}.html", with_about(p, i)),
+            f"Article {i}",
+            guid=site.url(f"/art/{i}.html"),
+        )
+        for i, p in enumerate(pages)
+    ]
     site.add("/feed.xml", rss_feed(items), content_type="application/rss+xml")
 
 

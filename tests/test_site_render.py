@@ -40,23 +40,42 @@ T0 = datetime(2026, 3, 1, 12, tzinfo=UTC)
 
 def entry(number: int, **changes: object) -> Entry:
     values: dict[str, object] = {
-        "id": f"{number:016x}", "url": f"https://example.org/{number}", "source": "s",
-        "title": f"Article {number}", "published": T0 + timedelta(hours=number),
-        "first_seen": T0 + timedelta(hours=number), "last_seen": T0 + timedelta(hours=number),
-        "versions": 1, "story_id": f"{number:016x}", "original_url": None,
-    }  # fmt: skip
+        "id": f"{number:016x}",
+        "url": f"https://example.org/{number}",
+        "source": "s",
+        "title": f"Article {number}",
+        "published": T0 + timedelta(hours=number),
+        "first_seen": T0 + timedelta(hours=number),
+        "last_seen": T0 + timedelta(hours=number),
+        "versions": 1,
+        "story_id": f"{number:016x}",
+        "original_url": None,
+    }
     values.update(changes)
     return Entry(**values)  # type: ignore[arg-type]
 
 
 def stored(title: str, markdown: str, **changes: object) -> StoredArticle:
     values: dict[str, object] = {
-        "id": "00000000000000aa", "url": "https://example.org/a", "source": "s", "title": title,
-        "authors": (PAYLOADS[1],), "published": T0, "updated": None, "language": "en",
-        "tags": (PAYLOADS[0],), "text": markdown, "markdown": markdown, "canonical_url": None,
-        "original_url": None, "story_id": "00000000000000aa", "versions": 1, "first_seen": T0,
-        "last_seen": T0, "path": "example.org/2026/03/01/a",
-    }  # fmt: skip
+        "id": "00000000000000aa",
+        "url": "https://example.org/a",
+        "source": "s",
+        "title": title,
+        "authors": (PAYLOADS[1],),
+        "published": T0,
+        "updated": None,
+        "language": "en",
+        "tags": (PAYLOADS[0],),
+        "text": markdown,
+        "markdown": markdown,
+        "canonical_url": None,
+        "original_url": None,
+        "story_id": "00000000000000aa",
+        "versions": 1,
+        "first_seen": T0,
+        "last_seen": T0,
+        "path": "example.org/2026/03/01/a",
+    }
     values.update(changes)
     return StoredArticle(**values)  # type: ignore[arg-type]
 
@@ -95,11 +114,21 @@ def test_markdown_survives_deep_quotes_and_unclosed_marks() -> None:
 
 @pytest.mark.parametrize(
     ("url", "ok"),
-    [("https://example.org/a", True), ("http://x.org", True), ("javascript:alert(1)", False),
-     ("JaVaScRiPt:alert(1)", False), ("data:text/html,x", False), ("//evil.org/x", False),
-     ("https://x.org/\x00a", False), ("java\nscript:alert(1)", False), ("/relative", False),
-     (" https://x.org", False), ("vbscript:x", False), (None, False)],
-)  # fmt: skip
+    [
+        ("https://example.org/a", True),
+        ("http://x.org", True),
+        ("javascript:alert(1)", False),
+        ("JaVaScRiPt:alert(1)", False),
+        ("data:text/html,x", False),
+        ("//evil.org/x", False),
+        ("https://x.org/\x00a", False),
+        ("java\nscript:alert(1)", False),
+        ("/relative", False),
+        (" https://x.org", False),
+        ("vbscript:x", False),
+        (None, False),
+    ],
+)
 def test_only_absolute_http_urls_are_links(url: str | None, ok: bool) -> None:
     assert (safe_url(url) is not None) is ok
     assert ("<a " in ext_link(url)) is ok

@@ -20,8 +20,11 @@ HOME = "<html><head><title>Home</title>{head}</head><body><h1>News</h1>{body}</b
 def config_with_comments(tmp_path: Path) -> Path:
     path = write_config(tmp_path, [])
     text = path.read_text()
-    path.write_text("# My watch list: keep this comment\n" + text +
-                    "\n# sources below, added by hand or by scraper add\n")  # fmt: skip
+    path.write_text(
+        "# My watch list: keep this comment\n"
+        + text
+        + "\n# sources below, added by hand or by scraper add\n"
+    )
     return path
 
 
@@ -33,11 +36,18 @@ def feed_items(site: TestSite, n: int = 3) -> list[FeedItem]:
 def test_add_finds_a_declared_feed_and_keeps_the_config_comments(
     site: TestSite, tmp_path, cli, declared: str
 ) -> None:
-    kinds = {"rss": ("application/rss+xml", rss_feed), "atom": ("application/atom+xml", atom_feed),
-             "json": ("application/feed+json", json_feed)}  # fmt: skip
+    kinds = {
+        "rss": ("application/rss+xml", rss_feed),
+        "atom": ("application/atom+xml", atom_feed),
+        "json": ("application/feed+json", json_feed),
+    }
     mime, build = kinds[declared]
-    site.add("/", HOME.format(head=f'<link rel="alternate" type="{mime}" title="Main" '
-                                   f'href="/feeds/main">', body=""))  # fmt: skip
+    site.add(
+        "/",
+        HOME.format(
+            head=f'<link rel="alternate" type="{mime}" title="Main" href="/feeds/main">', body=""
+        ),
+    )
     site.add("/feeds/main", build(feed_items(site)), content_type=mime)
     config = config_with_comments(tmp_path)
     result = cli("add", site.url("/"), "--config", str(config))
@@ -92,8 +102,11 @@ def test_add_tries_feed_json_and_names_sources_after_their_feed_titles(
 def test_add_falls_back_to_the_news_sitemap_named_in_robots(site: TestSite, tmp_path, cli) -> None:
     site.add("/", HOME.format(head="", body="<p>Welcome</p>"))
     site.robots(f"User-agent: *\nAllow: /\nSitemap: {site.url('/sitemaps/news.xml')}\n")
-    site.add("/sitemaps/news.xml", news_sitemap([(site.url("/a/1"), "One", datetime.now(UTC))]),
-             content_type="application/xml")  # fmt: skip
+    site.add(
+        "/sitemaps/news.xml",
+        news_sitemap([(site.url("/a/1"), "One", datetime.now(UTC))]),
+        content_type="application/xml",
+    )
     config = write_config(tmp_path, [])
     result = cli("add", site.url("/"), "--config", str(config))
     assert result.code == 0, result.err
@@ -103,8 +116,9 @@ def test_add_falls_back_to_the_news_sitemap_named_in_robots(site: TestSite, tmp_
 
 
 def test_add_falls_back_to_a_section_page(site: TestSite, tmp_path, cli) -> None:
-    links = "".join(f'<a href="/2026/11/{i:02d}/a-long-story-title-{i}">Story {i}</a>'
-                    for i in range(1, 6))  # fmt: skip
+    links = "".join(
+        f'<a href="/2026/11/{i:02d}/a-long-story-title-{i}">Story {i}</a>' for i in range(1, 6)
+    )
     site.add("/politics/", HOME.format(head="", body=links))
     config = write_config(tmp_path, [])
     result = cli("add", site.url("/politics/"), "--config", str(config))
@@ -190,9 +204,11 @@ def news_sitemap(entries: list[tuple[str, str, datetime]]) -> str:
         f"<news:title>{t}</news:title></news:news></url>"
         for u, t, d in entries
     )
-    return ('<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/'
-            'schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
-            f"{urls}</urlset>")  # fmt: skip
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/'
+        'schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
+        f"{urls}</urlset>"
+    )
 
 
 def test_a_news_sitemap_index_with_gzip_children_fetches_only_recent_entries(
@@ -204,17 +220,26 @@ def test_a_news_sitemap_index_with_gzip_children_fetches_only_recent_entries(
     fresh, stale = [], []
     for index, page in enumerate(pages):
         url = site.add(f"/news/{index}.html", page.html)
-        (fresh if index < 2 else stale).append((url, f"Story {index}", now - timedelta(
-            hours=1 if index < 2 else 24 * 30)))  # fmt: skip
-    site.add("/sitemap-1.xml.gz", gzip.compress(news_sitemap(fresh).encode()),
-             content_type="application/gzip")  # fmt: skip
-    site.add("/sitemap-2.xml.gz", gzip.compress(news_sitemap(stale).encode()),
-             content_type="application/gzip")  # fmt: skip
-    index_xml = ('<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/'
-                 f'sitemap/0.9"><sitemap><loc>{site.url("/sitemap-1.xml.gz")}</loc></sitemap>'
-                 f'<sitemap><loc>{site.url("/sitemap-2.xml.gz")}</loc>'
-                 f"<lastmod>{(now - timedelta(days=30)).date()}</lastmod></sitemap>"
-                 "</sitemapindex>")  # fmt: skip
+        (fresh if index < 2 else stale).append(
+            (url, f"Story {index}", now - timedelta(hours=1 if index < 2 else 24 * 30))
+        )
+    site.add(
+        "/sitemap-1.xml.gz",
+        gzip.compress(news_sitemap(fresh).encode()),
+        content_type="application/gzip",
+    )
+    site.add(
+        "/sitemap-2.xml.gz",
+        gzip.compress(news_sitemap(stale).encode()),
+        content_type="application/gzip",
+    )
+    index_xml = (
+        '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/'
+        f'sitemap/0.9"><sitemap><loc>{site.url("/sitemap-1.xml.gz")}</loc></sitemap>'
+        f"<sitemap><loc>{site.url('/sitemap-2.xml.gz')}</loc>"
+        f"<lastmod>{(now - timedelta(days=30)).date()}</lastmod></sitemap>"
+        "</sitemapindex>"
+    )
     site.add("/sitemap-index.xml", index_xml, content_type="application/xml")
     config = write_config(tmp_path, [{"name": "news", "sitemap": site.url("/sitemap-index.xml")}])
     result = cli("fetch", "--config", str(config))
@@ -233,12 +258,14 @@ def test_a_section_page_harvests_new_links_between_polls(site: TestSite, tmp_pat
 
     def section(count: int) -> str:
         links = "".join(f'<li><a href="{p}">Story</a></li>' for p in paths[:count])
-        return HOME.format(head="", body=f'<nav><a href="/tag/x">tag</a></nav><ul class="list">'
-                                         f"{links}</ul>")  # fmt: skip
+        return HOME.format(
+            head="", body=f'<nav><a href="/tag/x">tag</a></nav><ul class="list">{links}</ul>'
+        )
 
     site.add("/world/", section(2))
-    config = write_config(tmp_path, [{"name": "world", "page": site.url("/world/"),
-                                      "links": "ul.list"}])  # fmt: skip
+    config = write_config(
+        tmp_path, [{"name": "world", "page": site.url("/world/"), "links": "ul.list"}]
+    )
     assert "world: 2 new" in cli("fetch", "--config", str(config)).out
     site.add("/world/", section(4))
     site.clear_log()
@@ -252,10 +279,18 @@ def test_an_article_found_by_feed_and_by_sitemap_is_archived_once(
     require_corpus()
     urls = publish_corpus(site, load_pages(2), "/feed.xml", "rss")
     now = datetime.now(UTC)
-    site.add("/news.xml", news_sitemap([(u + "?utm_source=sitemap", "t", now) for u in urls]),
-             content_type="application/xml")  # fmt: skip
-    config = write_config(tmp_path, [{"name": "by-feed", "feed": site.url("/feed.xml")},
-                                     {"name": "by-sitemap", "sitemap": site.url("/news.xml")}])  # fmt: skip
+    site.add(
+        "/news.xml",
+        news_sitemap([(u + "?utm_source=sitemap", "t", now) for u in urls]),
+        content_type="application/xml",
+    )
+    config = write_config(
+        tmp_path,
+        [
+            {"name": "by-feed", "feed": site.url("/feed.xml")},
+            {"name": "by-sitemap", "sitemap": site.url("/news.xml")},
+        ],
+    )
     cli("fetch", "--config", str(config))
     cli("fetch", "--config", str(config))
     records = cli("export", "--config", str(config)).jsonl()

@@ -53,10 +53,16 @@ def save(
     aliases = fields.pop("aliases", ())
     next_revisit = fields.pop("next_revisit", None)
     return store.save_article(
-        source=source, url=url, article=article(url, **fields), entry=entry,  # type: ignore[arg-type]
-        fetched_at=at, path=f"site/{article_id(url)}", aliases=aliases,  # type: ignore[arg-type]
-        warc=WarcLocation("warc/a.warc.gz", 10), next_revisit=next_revisit,  # type: ignore[arg-type]
-    )  # fmt: skip
+        source=source,
+        url=url,
+        article=article(url, **fields),
+        entry=entry,  # type: ignore[arg-type]
+        fetched_at=at,
+        path=f"site/{article_id(url)}",
+        aliases=aliases,  # type: ignore[arg-type]
+        warc=WarcLocation("warc/a.warc.gz", 10),
+        next_revisit=next_revisit,  # type: ignore[arg-type]
+    )
 
 
 def test_reopening_migrates_nothing_again_and_keeps_everything(store: Store) -> None:
@@ -108,20 +114,44 @@ def test_a_payload_digest_keeps_its_first_record(store: Store) -> None:
 
 def test_the_fetch_log_lists_newest_first_by_url_and_limit(store: Store) -> None:
     for i in range(3):
-        store.log_fetch(FetchRecord(f"https://a.example/{i % 2}", "one", T0 + timedelta(minutes=i),
-                                    200, None, 100 + i, WarcLocation("warc/a.warc.gz", 1000 * i, 99), "page"))  # fmt: skip
-    store.log_fetch(FetchRecord("https://a.example/robots.txt", None, T0, None, "timeout",
-                                kind="robots"))  # fmt: skip
+        store.log_fetch(
+            FetchRecord(
+                f"https://a.example/{i % 2}",
+                "one",
+                T0 + timedelta(minutes=i),
+                200,
+                None,
+                100 + i,
+                WarcLocation("warc/a.warc.gz", 1000 * i, 99),
+                "page",
+            )
+        )
+    store.log_fetch(
+        FetchRecord("https://a.example/robots.txt", None, T0, None, "timeout", kind="robots")
+    )
     log = store.fetch_log()
     assert [r.url for r in log] == [
-        "https://a.example/robots.txt", "https://a.example/0", "https://a.example/1",
+        "https://a.example/robots.txt",
         "https://a.example/0",
-    ]  # fmt: skip
-    assert log[0] == FetchRecord("https://a.example/robots.txt", None, T0, None, "timeout",
-                                 kind="robots")  # fmt: skip
+        "https://a.example/1",
+        "https://a.example/0",
+    ]
+    assert log[0] == FetchRecord(
+        "https://a.example/robots.txt", None, T0, None, "timeout", kind="robots"
+    )
     only = store.fetch_log("https://a.example/0", limit=1)
-    assert only == [FetchRecord("https://a.example/0", "one", T0 + timedelta(minutes=2), 200,
-                                None, 102, WarcLocation("warc/a.warc.gz", 2000, 99), "page")]  # fmt: skip
+    assert only == [
+        FetchRecord(
+            "https://a.example/0",
+            "one",
+            T0 + timedelta(minutes=2),
+            200,
+            None,
+            102,
+            WarcLocation("warc/a.warc.gz", 2000, 99),
+            "page",
+        )
+    ]
 
 
 def test_a_boilerplate_model_is_kept_per_source(store: Store) -> None:
@@ -135,8 +165,18 @@ def test_a_boilerplate_model_is_kept_per_source(store: Store) -> None:
 # -- sources --------------------------------------------------------------------------------
 def test_source_state_round_trips_and_counts_articles(store: Store) -> None:
     assert store.source_state("one") == SourceState("one")
-    state = SourceState("one", "https://a.example/feed", "https://a.example/moved", T0, T0,
-                        "HTTP 500", 2, T0 + timedelta(minutes=30), None, 1800.0)  # fmt: skip
+    state = SourceState(
+        "one",
+        "https://a.example/feed",
+        "https://a.example/moved",
+        T0,
+        T0,
+        "HTTP 500",
+        2,
+        T0 + timedelta(minutes=30),
+        None,
+        1800.0,
+    )
     store.save_source_state(state)
     store.save_source_state(SourceState("alpha", last_poll=T0))
     save(store, "https://a.example/1")
@@ -152,8 +192,7 @@ def test_health_reads_the_latest_polls_and_pages(store: Store) -> None:
         store.record_poll(
             "one", T0 + timedelta(hours=i), PollRecord(i != 3, 200 if i != 3 else 500, 10, 1)
         )
-    save(store, "https://a.example/1", text="word " * 300, authors=("Jane Doe",),
-         published=T0)  # fmt: skip
+    save(store, "https://a.example/1", text="word " * 300, authors=("Jane Doe",), published=T0)
     health = store.health("one")
     assert health.polls == 4 and health.last_status == 500
     assert health.failed_share == pytest.approx(0.25)
@@ -193,10 +232,19 @@ def test_health_counts_the_pages_that_failed_since_its_first_poll(store: Store) 
 def test_an_article_is_found_by_url_alias_guid_and_id(store: Store) -> None:
     url = "https://a.example/news/1?utm_source=feed"
     entry = FeedEntry(url=url, guid="tag:a.example,2024:1")
-    stored = save(store, url, entry=entry, aliases=("https://a.example/amp/1",),
-                  title="One", authors=("Jane Doe", "Li Wei"), tags=("world",),
-                  published=T0 - timedelta(days=1), canonical_url="https://a.example/news/1",
-                  description="About one", image="https://a.example/1.jpg")  # fmt: skip
+    stored = save(
+        store,
+        url,
+        entry=entry,
+        aliases=("https://a.example/amp/1",),
+        title="One",
+        authors=("Jane Doe", "Li Wei"),
+        tags=("world",),
+        published=T0 - timedelta(days=1),
+        canonical_url="https://a.example/news/1",
+        description="About one",
+        image="https://a.example/1.jpg",
+    )
     assert stored.id == article_id(url) and stored.story_id == stored.id and stored.versions == 1
     assert store.find_article("https://a.example/news/1") == stored.id  # normalised URL
     assert store.find_article("https://a.example/amp/1") == stored.id
@@ -219,8 +267,13 @@ def test_an_article_is_found_by_url_alias_guid_and_id(store: Store) -> None:
 def test_an_article_keeps_its_feed_entry_and_the_digest_of_the_page_last_compared(
     store: Store,
 ) -> None:
-    entry = FeedEntry(url="https://a.example/1", guid="g1", title="From the feed",
-                      published=T0 - timedelta(hours=3), authors=("B. Writer",))  # fmt: skip
+    entry = FeedEntry(
+        url="https://a.example/1",
+        guid="g1",
+        title="From the feed",
+        published=T0 - timedelta(hours=3),
+        authors=("B. Writer",),
+    )
     stored = save(store, "https://a.example/1", entry=entry)
     assert store.revisit_basis(stored.id) == (entry, None)
     store.set_revisit_basis(stored.id, "abc123")
@@ -233,12 +286,27 @@ def test_an_article_keeps_its_feed_entry_and_the_digest_of_the_page_last_compare
 
 def test_a_failed_page_stays_due_until_an_article_holds_one_of_its_urls(store: Store) -> None:
     entry = FeedEntry(url="https://a.example/2?utm_source=rss", guid="g2", title="Two")
-    failure = PageFailure(url=entry.url, source="one", entry=entry, kind="extraction",
-                          error="no article body found", status=200, attempts=1,
-                          first_failed=T0, last_failed=T0, next_try=T0)  # fmt: skip
+    failure = PageFailure(
+        url=entry.url,
+        source="one",
+        entry=entry,
+        kind="extraction",
+        error="no article body found",
+        status=200,
+        attempts=1,
+        first_failed=T0,
+        last_failed=T0,
+        next_try=T0,
+    )
     store.record_page_failure(failure)
-    later = replace(failure, attempts=2, last_failed=T0 + timedelta(minutes=5),
-                    next_try=T0 + timedelta(minutes=10), kind="fetch", error="HTTP 500")  # fmt: skip
+    later = replace(
+        failure,
+        attempts=2,
+        last_failed=T0 + timedelta(minutes=5),
+        next_try=T0 + timedelta(minutes=10),
+        kind="fetch",
+        error="HTTP 500",
+    )
     store.record_page_failure(later)
     assert store.page_failure("https://a.example/2") == later  # by its normalised URL
     assert store.page_failures("one") == [later] and store.page_failures("two") == []
@@ -260,8 +328,11 @@ def test_dates_read_back_in_the_zone_the_page_wrote_them(store: Store) -> None:
     assert stored.published == written and stored.published.utcoffset() == timedelta(hours=-5)
     assert stored.published.date().isoformat() == "2026-03-01"
     kolkata = timezone(timedelta(hours=5, minutes=30))
-    edited = article("https://a.example/ny", "An edited text.",
-                     published=datetime(2026, 3, 2, 9, 0, tzinfo=kolkata))  # fmt: skip
+    edited = article(
+        "https://a.example/ny",
+        "An edited text.",
+        published=datetime(2026, 3, 2, 9, 0, tzinfo=kolkata),
+    )
     after = store.add_version(stored.id, edited, fetched_at=T0, minor=False, diff="")
     assert after.published is not None and after.published.utcoffset() == timedelta(minutes=330)
     assert after.updated == written and after.updated.utcoffset() == timedelta(hours=-5)
@@ -288,9 +359,15 @@ def test_a_failing_before_commit_records_nothing(store: Store) -> None:
         raise OSError("disk full")
 
     with pytest.raises(OSError):
-        store.save_article(source="one", url="https://a.example/1", article=article(
-            "https://a.example/1"), entry=None, fetched_at=T0, path="p/1",
-            before_commit=write_files)  # fmt: skip
+        store.save_article(
+            source="one",
+            url="https://a.example/1",
+            article=article("https://a.example/1"),
+            entry=None,
+            fetched_at=T0,
+            path="p/1",
+            before_commit=write_files,
+        )
     assert seen == [1]
     assert store.get_article("https://a.example/1") is None
     assert store.find_article("https://a.example/1") is None and store.count_articles() == 0
@@ -299,18 +376,34 @@ def test_a_failing_before_commit_records_nothing(store: Store) -> None:
 def test_versions_major_and_minor(store: Store) -> None:
     stored = save(store, "https://a.example/1", title="One", text="First text.")
     later = T0 + timedelta(hours=6)
-    major = store.add_version(stored.id, article("https://a.example/1", "Second text.",
-                              title="One (updated)"), fetched_at=later, minor=False,
-                              diff="-First\n+Second", word_diff="[-First-]{+Second+}")  # fmt: skip
+    major = store.add_version(
+        stored.id,
+        article("https://a.example/1", "Second text.", title="One (updated)"),
+        fetched_at=later,
+        minor=False,
+        diff="-First\n+Second",
+        word_diff="[-First-]{+Second+}",
+    )
     assert (major.versions, major.title, major.text, major.last_seen) == (
-        2, "One (updated)", "Second text.", later)  # fmt: skip
-    minor = store.add_version(stored.id, article("https://a.example/1", "Second text!",
-                              title="One (updated)"), fetched_at=later + timedelta(hours=1),
-                              minor=True, diff="-text.\n+text!")  # fmt: skip
+        2,
+        "One (updated)",
+        "Second text.",
+        later,
+    )
+    minor = store.add_version(
+        stored.id,
+        article("https://a.example/1", "Second text!", title="One (updated)"),
+        fetched_at=later + timedelta(hours=1),
+        minor=True,
+        diff="-text.\n+text!",
+    )
     assert minor.versions == 2 and minor.text == "Second text."
     versions = list(store.iter_versions(stored.id))
     assert [(v.number, v.minor, v.text) for v in versions] == [
-        (1, False, "First text."), (2, False, "Second text."), (3, True, "Second text!")]  # fmt: skip
+        (1, False, "First text."),
+        (2, False, "Second text."),
+        (3, True, "Second text!"),
+    ]
     assert versions[0].warc == WarcLocation("warc/a.warc.gz", 10)
     assert versions[1].word_diff == "[-First-]{+Second+}" and versions[1].fetched_at == later
     recent = store.recent_versions()
@@ -322,15 +415,30 @@ def test_an_edit_updates_every_field_it_changes_and_keeps_what_the_page_no_longe
     store: Store,
 ) -> None:
     url = "https://a.example/1"
-    first = dict(title="One", description="The first summary.", tags=("world",),
-                 image="https://a.example/1.jpg", language="en", published=T0)  # fmt: skip
+    first = dict(
+        title="One",
+        description="The first summary.",
+        tags=("world",),
+        image="https://a.example/1.jpg",
+        language="en",
+        published=T0,
+    )
     stored = save(store, url, text="First text.", **first)
-    edited = article(url, "Second text.", title="One", description="A new summary.",
-                     tags=("world", "Syria"), language="en")  # fmt: skip
+    edited = article(
+        url,
+        "Second text.",
+        title="One",
+        description="A new summary.",
+        tags=("world", "Syria"),
+        language="en",
+    )
     later = T0 + timedelta(hours=6)
     major = store.add_version(stored.id, edited, fetched_at=later, minor=False, diff="")
     assert (major.description, major.tags, major.text) == (
-        "A new summary.", ("world", "Syria"), "Second text.")  # fmt: skip
+        "A new summary.",
+        ("world", "Syria"),
+        "Second text.",
+    )
     assert (major.extra["image"], major.published, major.language) == (first["image"], T0, "en")
     assert store.get_article(stored.id) == major
 
@@ -340,10 +448,15 @@ def test_recent_versions_are_major_edits_newest_first_with_their_article(store: 
     second = save(store, "https://a.example/2", title="Two", text="Two, first.")
 
     def edit(stored: StoredArticle, text: str, hours: int, minor: bool = False) -> None:
-        store.add_version(stored.id, article(stored.url, text, title=f"{stored.title}!"),
-                          fetched_at=T0 + timedelta(hours=hours), minor=minor, diff=f"+{text}",
-                          word_diff=None if minor else f"{{+{text}+}}",
-                          warc=WarcLocation("warc/b.warc.gz", hours))  # fmt: skip
+        store.add_version(
+            stored.id,
+            article(stored.url, text, title=f"{stored.title}!"),
+            fetched_at=T0 + timedelta(hours=hours),
+            minor=minor,
+            diff=f"+{text}",
+            word_diff=None if minor else f"{{+{text}+}}",
+            warc=WarcLocation("warc/b.warc.gz", hours),
+        )
 
     edit(first, "One, second.", 1)
     edit(second, "Two, second.", 2)
@@ -382,8 +495,15 @@ def test_iter_articles_filters_orders_and_limits(store: Store) -> None:
     ids = []
     for i in range(4):
         published = T0 - timedelta(days=10 - i) if i % 2 else None
-        ids.append(save(store, f"https://a.example/{i}", source="one" if i < 3 else "two",
-                        at=T0 + timedelta(hours=i), published=published).id)  # fmt: skip
+        ids.append(
+            save(
+                store,
+                f"https://a.example/{i}",
+                source="one" if i < 3 else "two",
+                at=T0 + timedelta(hours=i),
+                published=published,
+            ).id
+        )
     assert [a.id for a in store.iter_articles()] == ids
     assert [a.id for a in store.iter_articles(newest_first=True, limit=2)] == ids[::-1][:2]
     assert [a.id for a in store.iter_articles(source="two")] == [ids[3]]
@@ -394,8 +514,12 @@ def test_iter_articles_filters_orders_and_limits(store: Store) -> None:
 
 
 def test_deleting_articles_removes_their_aliases_guids_and_versions(store: Store) -> None:
-    gone = save(store, "https://a.example/1", entry=FeedEntry("https://a.example/1", guid="g1"),
-                aliases=("https://a.example/alias",))  # fmt: skip
+    gone = save(
+        store,
+        "https://a.example/1",
+        entry=FeedEntry("https://a.example/1", guid="g1"),
+        aliases=("https://a.example/alias",),
+    )
     kept = save(store, "https://a.example/2")
     store.delete_articles([gone.id])
     assert store.get_article(gone.id) is None and list(store.iter_versions(gone.id)) == []
@@ -409,17 +533,29 @@ def test_deleting_articles_removes_their_aliases_guids_and_versions(store: Store
 @pytest.fixture
 def searchable(store: Store) -> dict[str, StoredArticle]:
     docs = {
-        "ceasefire": ("Ceasefire talks resume", "Diplomats met in Doha to discuss a truce.",
-                      ("Amira Haddad",)),
-        "truce": ("Harvest report", "Farmers spoke of a truce between rival ceasefire plans "
-                  "and prices.", ()),
+        "ceasefire": (
+            "Ceasefire talks resume",
+            "Diplomats met in Doha to discuss a truce.",
+            ("Amira Haddad",),
+        ),
+        "truce": (
+            "Harvest report",
+            "Farmers spoke of a truce between rival ceasefire plans and prices.",
+            (),
+        ),
         "market": ("Markets rally", "Stocks rose sharply on Monday in Frankfurt.", ()),
-    }  # fmt: skip
+    }
     out = {}
     for i, (key, (title, text, authors)) in enumerate(docs.items()):
-        out[key] = save(store, f"https://a.example/{key}", source="two" if key == "market"
-                        else "one", at=T0 + timedelta(days=i), title=title, text=text,
-                        authors=authors)  # fmt: skip
+        out[key] = save(
+            store,
+            f"https://a.example/{key}",
+            source="two" if key == "market" else "one",
+            at=T0 + timedelta(days=i),
+            title=title,
+            text=text,
+            authors=authors,
+        )
     return out
 
 
@@ -470,14 +606,22 @@ def place(
     store: Store, deduper: object, stored: StoredArticle, credit: str | None = None
 ) -> Placement:
     """Place an article; `credit` is a credit line in its own text."""
-    doc = DedupeDoc(stored.id, stored.url, stored.text, stored.title, stored.published,
-                    credited_url=credit, first_seen=stored.first_seen)  # fmt: skip
+    doc = DedupeDoc(
+        stored.id,
+        stored.url,
+        stored.text,
+        stored.title,
+        stored.published,
+        credited_url=credit,
+        first_seen=stored.first_seen,
+    )
     doc = replace(doc, credit_in_text=credit is not None)
     return store.place_article(deduper, doc)  # type: ignore[arg-type]
 
 
-BODY = " ".join(f"Sentence {i} tells of the harbour, the council vote and the night ferry."
-                for i in range(40))  # fmt: skip
+BODY = " ".join(
+    f"Sentence {i} tells of the harbour, the council vote and the night ferry." for i in range(40)
+)
 
 
 def test_a_credited_copy_joins_its_original_in_one_story(store: Store) -> None:
@@ -485,8 +629,13 @@ def test_a_credited_copy_joins_its_original_in_one_story(store: Store) -> None:
     copy = save(store, "https://copy.example/a", at=T0, text=BODY, title="Copy")
     placed = place(store, deduper, copy, credit="https://orig.example/news/a")
     assert placed.members == (copy.id,) and store.stories() == []
-    original = save(store, "https://orig.example/news/a", at=T0 + timedelta(hours=1), text=BODY,
-                    title="Original")  # fmt: skip
+    original = save(
+        store,
+        "https://orig.example/news/a",
+        at=T0 + timedelta(hours=1),
+        text=BODY,
+        title="Original",
+    )
     placed = place(store, deduper, original)
     assert placed.story == original.id and set(placed.members) == {copy.id, original.id}
     view = store.story(original.id)
@@ -505,10 +654,12 @@ def test_merging_two_stories_keeps_every_link(store: Store) -> None:
     b = save(store, "https://b.example/y", at=T0 + timedelta(hours=1), text=BODY)
     place(store, deduper, a)
     first = place(store, deduper, b)
-    other = " ".join(f"Line {i} about a quite different matter of rail timetables."
-                     for i in range(40))  # fmt: skip
-    c = save(store, "https://c.example/z", at=T0 + timedelta(hours=2), text=other,
-             title="credits b")  # fmt: skip
+    other = " ".join(
+        f"Line {i} about a quite different matter of rail timetables." for i in range(40)
+    )
+    c = save(
+        store, "https://c.example/z", at=T0 + timedelta(hours=2), text=other, title="credits b"
+    )
     d = save(store, "https://d.example/w", at=T0 + timedelta(hours=3), text=other)
     place(store, deduper, c, credit=b.url)
     placed = place(store, deduper, d)
@@ -574,13 +725,21 @@ def test_the_engine_places_a_network_identically_on_both_backends(
             out = []
             for i, doc in enumerate(network_docs):
                 stored = store.save_article(
-                    source="net", url=doc.url, entry=None, path=f"net/{doc.id}",
+                    source="net",
+                    url=doc.url,
+                    entry=None,
+                    path=f"net/{doc.id}",
                     fetched_at=T0 + timedelta(minutes=i),
-                    article=Article(url=doc.url, text=doc.text, markdown=doc.text,
-                                    title=doc.title, published=doc.published,
-                                    original_url=doc.credited_url,
-                                    canonical_url=doc.canonical_url),
-                )  # fmt: skip
+                    article=Article(
+                        url=doc.url,
+                        text=doc.text,
+                        markdown=doc.text,
+                        title=doc.title,
+                        published=doc.published,
+                        original_url=doc.credited_url,
+                        canonical_url=doc.canonical_url,
+                    ),
+                )
                 out.append(place(store, deduper, stored, credit=doc.credited_url))
             return out
 
@@ -628,18 +787,31 @@ def test_two_workers_saving_one_article_at_once_make_one_article() -> None:
         outcome: list[object] = []
 
         def save_first() -> None:
-            outcome.append(first.save_article(source="one", url="https://a.example/1",
-                           article=article("https://a.example/1"), entry=None, fetched_at=T0,
-                           path="p/1", before_commit=slow_files))  # fmt: skip
+            outcome.append(
+                first.save_article(
+                    source="one",
+                    url="https://a.example/1",
+                    article=article("https://a.example/1"),
+                    entry=None,
+                    fetched_at=T0,
+                    path="p/1",
+                    before_commit=slow_files,
+                )
+            )
 
         thread = threading.Thread(target=save_first)
         thread.start()
         assert inside.wait(5)
         threading.Timer(0.3, release.set).start()  # the second insert waits on the first
         with pytest.raises(StorageError, match="already archived"):
-            second.save_article(source="one", url="https://a.example/1",
-                                article=article("https://a.example/1"), entry=None,
-                                fetched_at=T0, path="p/2")  # fmt: skip
+            second.save_article(
+                source="one",
+                url="https://a.example/1",
+                article=article("https://a.example/1"),
+                entry=None,
+                fetched_at=T0,
+                path="p/2",
+            )
         thread.join()
         assert second.count_articles() == 1 and len(outcome) == 1
         first.close()

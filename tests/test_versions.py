@@ -79,12 +79,22 @@ def test_an_edited_paragraph_makes_a_second_version_with_its_diff(
 def test_a_changed_title_makes_a_version(site: TestSite, one_page, tmp_path, cli) -> None:
     page, config = one_page
     cli("fetch", "--config", str(config))
-    html = re.sub(r"<title>(.*?)</title>", "<title>Retitled: a new headline</title>", page.html,
-                  count=1, flags=re.S)  # fmt: skip
-    html = re.sub(r'(<meta[^>]+property="og:title"[^>]+content=")[^"]*', r"\1Retitled: a new "
-                  "headline", html)  # fmt: skip
-    html = re.sub(r"<h1([^>]*)>.*?</h1>", r"<h1\1>Retitled: a new headline</h1>", html, count=1,
-                  flags=re.S)  # fmt: skip
+    html = re.sub(
+        r"<title>(.*?)</title>",
+        "<title>Retitled: a new headline</title>",
+        page.html,
+        count=1,
+        flags=re.S,
+    )
+    html = re.sub(
+        r'(<meta[^>]+property="og:title"[^>]+content=")[^"]*',
+        r"\1Retitled: a new "
+        "headline",
+        html,
+    )
+    html = re.sub(
+        r"<h1([^>]*)>.*?</h1>", r"<h1\1>Retitled: a new headline</h1>", html, count=1, flags=re.S
+    )
     site.add("/article.html", html)
     cli("fetch", "--revisit", "--config", str(config))
     versions = cli("export", "--versions", "--config", str(config)).jsonl()
@@ -99,8 +109,10 @@ def test_counters_timestamps_and_rotating_ads_make_no_version(
     sentence = editable_sentence(page)
 
     def with_noise(views: int, minutes: int, ad: str) -> str:
-        noise = (f"{sentence}</p><p>{views:,} views · Updated {minutes} minutes ago</p>"
-                 f"<div class='ad'>Advertisement: {ad}</div><p>")  # fmt: skip
+        noise = (
+            f"{sentence}</p><p>{views:,} views · Updated {minutes} minutes ago</p>"
+            f"<div class='ad'>Advertisement: {ad}</div><p>"
+        )
         return page.html.replace(sentence, noise, 1)
 
     site.add("/article.html", with_noise(1234, 5, "Buy the new phone today"))
@@ -119,8 +131,10 @@ def test_a_whitespace_only_edit_is_a_hidden_minor_version(
     page, config = one_page
     cli("fetch", "--config", str(config))
     sentence = editable_sentence(page)
-    site.add("/article.html", page.html.replace(sentence, sentence.replace(" ", "  ", 3)
-                                                .rstrip(".") + " .", 1))  # fmt: skip
+    site.add(
+        "/article.html",
+        page.html.replace(sentence, sentence.replace(" ", "  ", 3).rstrip(".") + " .", 1),
+    )
     cli("fetch", "--revisit", "--config", str(config))
     assert cli("export", "--config", str(config)).jsonl()[0]["versions"] == 1
     assert len(cli("export", "--versions", "--config", str(config)).jsonl()) == 1
@@ -134,8 +148,11 @@ def test_a_thousand_unchanged_revisits_add_no_files_only_fetch_log_rows(
     require_corpus()
     page = load_pages(1)[0]
     site.add("/article.html", page.html, etag='"same"')
-    site.add("/feed.xml", rss_feed([FeedItem(site.url("/article.html"), "t")]),
-             content_type="application/rss+xml")  # fmt: skip
+    site.add(
+        "/feed.xml",
+        rss_feed([FeedItem(site.url("/article.html"), "t")]),
+        content_type="application/rss+xml",
+    )
     config = load_config(write_config(tmp_path, [{"name": "s", "feed": site.url("/feed.xml")}]))
 
     async def scenario() -> tuple[list[str], int]:
