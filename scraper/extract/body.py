@@ -42,6 +42,7 @@ from scraper.extract.markdown import (
     to_markdown,
     to_text,
 )
+from scraper.extract.regions import holds_more, rest_of_article, restore_structure, shingles
 from scraper.models import Body
 
 MIN_BODY_WORDS = 5  # fewer words than this is a label or a link, not an article
@@ -49,7 +50,6 @@ MIN_BODY_CHARS = 500  # below this the fast pass is deemed to have missed the ar
 # when the page holds this many times more prose (long <p> text) than we kept, ask readability
 MISSED_RATIO = 2.0
 PROSE_AFTER_LIST = 3  # a link list with this many prose paragraphs after it is in the text
-HOLDER_LEVELS = 2  # how far above our paragraphs' common element the rest of the article may lie
 STANDFIRST_WORDS = 10  # a heading this long above the text is a standfirst, not a section's name
 BLOB_CHARS = 2500  # a single unbroken block this long is a layout cell, not a paragraph
 _WORD = re.compile(r"\w+")
@@ -101,11 +101,14 @@ def _extract(html: str, url: str | None) -> Body:
     if _chars(blocks) < MIN_BODY_CHARS and len(page.ld_body) > _chars(blocks):
         blocks = blocks_from_text(page.ld_body)
     kept = select_blocks(blocks, page)
+    kept = restore_structure(
+        tree, kept, lambda root: select_blocks(_trafilatura_blocks(root, url, True), page)
+    )
     prose_chars = _page_prose_chars(tree)
     if full is None and _chars(kept) * MISSED_RATIO < prose_chars:
         # the fast pass may have stopped part-way through the article: the full cascade's
         # cut replaces ours when what it adds sits in the element that holds ours
-        kept = _rest_of_article(
+        kept = rest_of_article(
             tree, kept, select_blocks(_trafilatura_blocks(tree, url, False), page)
         )
     if _is_blob(kept) or _chars(kept) * MISSED_RATIO < prose_chars:
@@ -227,78 +230,14 @@ def _second_opinion(html: str, url: str | None, page: Page, ours: list[Block]) -
     theirs = (
         select_blocks(blocks_from_html(lxml.html.fromstring(summary), url), page) if summary else []
     )
-    mine, other = _shingles(ours), _shingles(theirs)
+    mine, other = shingles(ours), shingles(theirs)
     if not other:
         return ours
-    if _holds_more(ours, theirs, mine, other):
+    if holds_more(ours, theirs, mine, other):
         return theirs
     if _is_blob(ours) and not _is_blob(theirs) and len(mine & other) >= 0.9 * len(other):
         return theirs if _chars(theirs) >= 0.3 * _chars(ours) else ours
     return ours
-
-
-def _holds_more(
-    ours: list[Block], theirs: list[Block], mine: set[tuple[str, ...]], other: set[tuple[str, ...]]
-) -> bool:
-    """Their cut holds (most of) ours and clearly more besides: we missed part of the article."""
-    return _chars(theirs) >= 1.5 * _chars(ours) and len(mine & other) >= 0.8 * len(mine)
-
-
-def _rest_of_article(tree: HtmlElement, ours: list[Block], theirs: list[Block]) -> list[Block]:
-    """Their cut when it holds ours and clearly more, and most of what it adds lies inside the
-    element that holds our paragraphs (the rest of one article, not the excerpts of other posts
-    or a promotion bar elsewhere on the page); else ours."""
-    mine = _shingles(ours)
-    if not _holds_more(ours, theirs, mine, _shingles(theirs)):
-        return ours
-    where = _paragraph_elements(tree)
-    found = [e for b in ours if (e := where.get(_lead(b.text))) is not None]
-    if len(found) < 2:  # one paragraph does not show which element holds the article
-        return ours
-    holder = _common_ancestor(found)
-    for _ in range(HOLDER_LEVELS):  # an article is often split in sibling sections or tabs
-        holder = holder.getparent() if holder.getparent() is not None else holder
-    inside = outside = 0
-    for block in theirs:
-        element = where.get(_lead(block.text))
-        if element is None or len(_shingles([block]) & mine) > 0:
-            continue
-        if any(a is holder for a in element.iterancestors()):
-            inside += len(block.text)
-        else:
-            outside += len(block.text)
-    return theirs if inside > 2 * outside else ours
-
-
-def _lead(text: str) -> str:
-    """The first words of a paragraph: enough to find its element in the page."""
-    return " ".join(_WORD.findall(text)[:8])
-
-
-def _paragraph_elements(tree: HtmlElement) -> dict[str, HtmlElement]:
-    """The page's <p> elements by the first words they show (a block's way back to the page)."""
-    found: dict[str, HtmlElement] = {}
-    for p in tree.iter("p"):
-        lead = _lead(p.text_content())
-        if lead.count(" ") >= 4:
-            found.setdefault(lead, p)
-    return found
-
-
-def _common_ancestor(elements: list[HtmlElement]) -> HtmlElement:
-    """The innermost element holding all of them (at least one)."""
-    chain = [elements[0], *elements[0].iterancestors()]
-    depth = len(chain) - 1
-    for element in elements[1:]:
-        ancestors = {id(a) for a in (element, *element.iterancestors())}
-        while depth > 0 and id(chain[len(chain) - 1 - depth]) not in ancestors:
-            depth -= 1
-    return chain[len(chain) - 1 - depth]
-
-
-def _shingles(blocks: list[Block]) -> set[tuple[str, ...]]:
-    words = _WORD.findall(" ".join(b.text for b in blocks))
-    return {tuple(words[i : i + 4]) for i in range(max(0, len(words) - 3))}
 
 
 # ------------------------------------------------------------------ page facts

@@ -1,0 +1,200 @@
+"""Where the kept paragraphs sit in the page, and what else that region holds.
+
+A candidate body is a list of blocks; the page is a tree. Finding the element that holds our
+paragraphs lets two kinds of evidence be read from the page itself, not from site lists:
+
+- the rest of one article: another cut adds text, and what it adds lies in the element holding
+  our paragraphs (the article split over sections or tabs), not elsewhere (other posts' excerpts);
+- the structure a recovery pass lost: when trafilatura finds no article container it falls back
+  to reading loose paragraphs, and drops the headings, lists and tables between them. Those sit
+  in the very element that holds our paragraphs, between them: they are the article's sections.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from copy import deepcopy
+
+import lxml.html
+from lxml.html import HtmlElement
+
+from scraper.extract.markdown import Block
+
+HOLDER_LEVELS = 2  # how far above our paragraphs' common element the rest of the article may lie
+MISSING_SHARE = 0.1  # structure lost between our paragraphs worth this share of ours: re-read
+MISSING_CHARS = 150  # ... and at least this many characters
+HOLDER_SHARE = 0.75  # the article's element holds this share of our paragraphs' text
+_WORD = re.compile(r"\w+")
+_STRUCTURE = ("h2", "h3", "h4", "h5", "h6", "li", "td", "th", "dt", "dd")
+# what cannot be an article's own structure, whatever sits between its paragraphs
+_NOT_TEXT = ("nav", "aside", "footer", "form", "script", "style", "noscript", "button", "select")
+
+
+def chars(blocks: list[Block]) -> int:
+    return sum(len(b.text) for b in blocks)
+
+
+def lead(text: str) -> str:
+    """The first words of a paragraph: enough to find its element in the page."""
+    return " ".join(_WORD.findall(text)[:8])
+
+
+def paragraph_elements(tree: HtmlElement) -> dict[str, HtmlElement]:
+    """The page's <p> elements by the first words they show (a block's way back to the page)."""
+    found: dict[str, HtmlElement] = {}
+    for p in tree.iter("p"):
+        first = lead(p.text_content())
+        if first.count(" ") >= 4:
+            found.setdefault(first, p)
+    return found
+
+
+def common_ancestor(elements: list[HtmlElement]) -> HtmlElement:
+    """The innermost element holding all of them (at least one)."""
+    chain = [elements[0], *elements[0].iterancestors()]
+    depth = len(chain) - 1
+    for element in elements[1:]:
+        ancestors = {id(a) for a in (element, *element.iterancestors())}
+        while depth > 0 and id(chain[len(chain) - 1 - depth]) not in ancestors:
+            depth -= 1
+    return chain[len(chain) - 1 - depth]
+
+
+def shingles(blocks: list[Block]) -> set[tuple[str, ...]]:
+    words = _WORD.findall(" ".join(b.text for b in blocks))
+    return {tuple(words[i : i + 4]) for i in range(max(0, len(words) - 3))}
+
+
+def holds_more(
+    ours: list[Block], theirs: list[Block], mine: set[tuple[str, ...]], other: set[tuple[str, ...]]
+) -> bool:
+    """Their cut holds (most of) ours and clearly more besides: we missed part of the article."""
+    return chars(theirs) >= 1.5 * chars(ours) and len(mine & other) >= 0.8 * len(mine)
+
+
+def _found(tree: HtmlElement, ours: list[Block]) -> tuple[dict[str, HtmlElement], list]:
+    where = paragraph_elements(tree)
+    return where, [e for b in ours if (e := where.get(lead(b.text))) is not None]
+
+
+def rest_of_article(tree: HtmlElement, ours: list[Block], theirs: list[Block]) -> list[Block]:
+    """Their cut when it holds ours and clearly more, and most of what it adds lies inside the
+    element that holds our paragraphs (the rest of one article, not the excerpts of other posts
+    or a promotion bar elsewhere on the page); else ours."""
+    mine = shingles(ours)
+    if not holds_more(ours, theirs, mine, shingles(theirs)):
+        return ours
+    where, found = _found(tree, ours)
+    if len(found) < 2:  # one paragraph does not show which element holds the article
+        return ours
+    holder = common_ancestor(found)
+    for _ in range(HOLDER_LEVELS):  # an article is often split in sibling sections or tabs
+        holder = holder.getparent() if holder.getparent() is not None else holder
+    inside = outside = 0
+    for block in theirs:
+        element = where.get(lead(block.text))
+        if element is None or len(shingles([block]) & mine) > 0:
+            continue
+        if any(a is holder for a in element.iterancestors()):
+            inside += len(block.text)
+        else:
+            outside += len(block.text)
+    return theirs if inside > 2 * outside else ours
+
+
+def _norm(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def lost_structure(holder: HtmlElement, first: HtmlElement, last: HtmlElement, ours: str) -> int:
+    """Characters of headings, list items and table cells lying between our first and last
+    paragraph in the holder whose words our text does not show."""
+    inside = False
+    missing = 0
+    for element in holder.iter():
+        if element is first:
+            inside = True
+        elif element is last:
+            break
+        elif inside and element.tag in _STRUCTURE:
+            text = _norm(element.text_content())
+            if len(text) >= 3 and text not in ours:
+                missing += len(text)
+    return missing
+
+
+def main_holder(found: list[HtmlElement]) -> HtmlElement:
+    """The innermost element holding most (`HOLDER_SHARE`) of these paragraphs' text: a stray
+    paragraph elsewhere (a footer line, a caption) does not widen it to the whole page."""
+    weight: dict[int, int] = {}
+    elements: dict[int, HtmlElement] = {}
+    for p in found:
+        size = len(p.text_content())
+        for a in (p, *p.iterancestors()):
+            weight[id(a)] = weight.get(id(a), 0) + size
+            elements[id(a)] = a
+    total = sum(len(p.text_content()) for p in found)
+    chosen = max(
+        (key for key, w in weight.items() if w >= HOLDER_SHARE * total),
+        key=lambda key: _depth(elements[key]),
+    )
+    return elements[chosen]
+
+
+def _depth(element: HtmlElement) -> int:
+    return sum(1 for _ in element.iterancestors())
+
+
+def restore_structure(
+    tree: HtmlElement,
+    ours: list[Block],
+    read: Callable[[HtmlElement], list[Block]],
+) -> list[Block]:
+    """The element holding our paragraphs read again as one article, when it holds headings,
+    lists or tables between our paragraphs that our cut lost. Their cut replaces our blocks from
+    that element, kept from their first to their last block that is ours (what a container adds
+    before or after its text is not body); our blocks outside it stay."""
+    where = paragraph_elements(tree)
+    located = [(i, e) for i, b in enumerate(ours) if (e := where.get(lead(b.text))) is not None]
+    if len(located) < 2:
+        return ours
+    holder = main_holder([e for _, e in located])
+    if holder.tag in ("body", "html") or holder.getparent() is None:
+        return ours
+    inside = [(i, e) for i, e in located if e is holder or _within(e, holder)]
+    if len(inside) < 2:
+        return ours
+    first, last = inside[0][0], inside[-1][0]
+    text = _norm(" ".join(b.text for b in ours[first : last + 1]))
+    missing = lost_structure(holder, inside[0][1], inside[-1][1], text)
+    if missing < max(MISSING_CHARS, MISSING_SHARE * len(text)):
+        return ours
+    theirs = read(_as_article(holder))
+    mine = shingles(ours[first : last + 1])
+    if len(mine & shingles(theirs)) < 0.9 * len(mine):
+        return ours
+    span = [i for i, b in enumerate(theirs) if shingles([b]) & mine or _norm(b.text) in text]
+    if not span:
+        return ours
+    return [*ours[:first], *theirs[span[0] : span[-1] + 1], *ours[last + 1 :]]
+
+
+def _within(element: HtmlElement, holder: HtmlElement) -> bool:
+    return any(a is holder for a in element.iterancestors())
+
+
+def _as_article(holder: HtmlElement) -> HtmlElement:
+    """A page made of a copy of the holder alone, marked as the article it is."""
+    copy = deepcopy(holder)
+    for element in list(copy.iter(*_NOT_TEXT)):
+        if element.getparent() is not None:
+            element.drop_tree()
+    copy.tail = None
+    page = lxml.html.Element("html")
+    body = lxml.html.Element("body")
+    article = lxml.html.Element("article")
+    page.append(body)
+    body.append(article)
+    article.append(copy)
+    return page

@@ -1,0 +1,70 @@
+"""Rules that read the page region holding the article: sections a cut lost are put back."""
+
+from __future__ import annotations
+
+import pytest
+
+from scraper.extract.body import extract_body
+
+# No <article>, <main> or "post"/"content" class: trafilatura's main pass finds no container and
+# its recovery keeps loose paragraphs only, dropping the headings and lists between them.
+SECTIONS = {
+    "en": (
+        [
+            "Choosing accounting software is one of the first decisions a freelancer makes, and "
+            "it shapes how much time the paperwork takes every single month of the year.",
+            "QuickBooks has been around for decades and most accountants already know it well, "
+            "which makes handing over the books at tax time a painless affair for everyone.",
+            "Wave costs nothing for its core features, which makes it a good start for anyone "
+            "whose business is still small and whose invoices are still few and simple.",
+        ],
+        "Features of QuickBooks",
+        [
+            "Invoicing customization: invoices that carry your brand and your own terms",
+            "Expense tracking: every receipt sorted into the right category automatically",
+            "Tax calculations: quarterly estimates prepared from the year's income so far",
+        ],
+    ),
+    "de": (
+        [
+            "Die Wahl der Buchhaltungssoftware ist eine der ersten Entscheidungen, die Selbstständige "
+            "treffen, und sie bestimmt, wie viel Zeit der Papierkram jeden Monat kostet.",
+            "Das erste Programm gibt es seit Jahrzehnten, und die meisten Steuerberater kennen es gut, "
+            "was die Übergabe der Bücher am Jahresende für alle Beteiligten erleichtert.",
+            "Das zweite Programm kostet für die Grundfunktionen nichts und eignet sich deshalb für "
+            "alle, deren Geschäft noch klein ist und deren Rechnungen noch einfach sind.",
+        ],
+        "Funktionen im Überblick",
+        [
+            "Rechnungen mit eigenem Logo und eigenen Zahlungsbedingungen gestalten",
+            "Ausgaben automatisch der richtigen Kategorie zuordnen lassen",
+            "Vierteljährliche Steuervorauszahlungen aus den bisherigen Einnahmen berechnen",
+        ],
+    ),
+}
+
+
+def _page(paragraphs: list[str], heading: str, items: list[str]) -> str:
+    listing = "".join(
+        f"<li><strong>{i.split(':')[0]}</strong>{i[len(i.split(':')[0]) :]}</li>" for i in items
+    )
+    return f"""<html><head><title>Software</title></head><body>
+    <div class="top"><a href="/">Home</a> <a href="/blog">Blog</a></div>
+    <section class="s1"><div class="wrap"><div class="rich">
+    <p>{paragraphs[0]}</p><h2>{heading}</h2><p>{paragraphs[1]}</p>
+    <ul>{listing}</ul><h2>{heading} 2</h2><p>{paragraphs[2]}</p>
+    </div></div></section>
+    <footer><p>Made with care in a small town by a small team of four.</p></footer>
+    </body></html>"""
+
+
+@pytest.mark.parametrize("language", sorted(SECTIONS))
+def test_headings_and_lists_between_paragraphs_are_kept_when_no_container_is_marked(
+    language: str,
+) -> None:
+    paragraphs, heading, items = SECTIONS[language]
+    text = extract_body(_page(paragraphs, heading, items), "https://example.com/a").text
+    order = [paragraphs[0], heading, paragraphs[1], *items, f"{heading} 2", paragraphs[2]]
+    assert [text.find(part) for part in order] == sorted(text.find(part) for part in order)
+    assert all(part in text for part in order)
+    assert "Made with care" not in text and "Home" not in text
