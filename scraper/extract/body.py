@@ -56,6 +56,7 @@ _WORD = re.compile(r"\w+")
 _TAGS = re.compile(r"<[^>]+>")
 # a short line that is mostly a date or a time: "UPDATED: Tue., Nov. 19, 2019", "5:45 AM PST"
 _DATELINE = re.compile(r"\b((19|20)\d\d|\d{1,2}[:h]\d\d|\d{1,2}[./]\d{1,2}[./]\d{2,4})\b")
+_STAMP = re.compile(r"[\d\W_]{2,}")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")
 _SHORTCODE = re.compile(r"\[/\w+\]|\[\w+ \w+=")
 # Chinese and Japanese are written without spaces between words: two Han or kana characters
@@ -364,11 +365,22 @@ def _is_dateline(text: str, words: int) -> bool:
 def _is_linky(block: Block, words: int) -> bool:
     """A short block made (almost) only of link text that is not a bare URL or citation."""
     return (
-        block.link_density >= 0.7
+        _link_share(block) >= 0.7
         and words <= 25
         and block.kind != "heading"
         and not block.text.lstrip().startswith(("http", "www.", "["))
     )
+
+
+def _wordy_chars(text: str) -> int:
+    """Length of a text with its runs of digits and punctuation counted as one character: the
+    date, time or comment count printed beside a linked headline is not text of its own."""
+    return len(_STAMP.sub(" ", text))
+
+
+def _link_share(block: Block) -> float:
+    """Link density of a block, a stamp beside its link not counted (see `_wordy_chars`)."""
+    return min(1.0, block.link_chars / max(1, _wordy_chars(block.text)))
 
 
 def _is_prose(block: Block, words: int) -> bool:
@@ -404,7 +416,7 @@ def _link_lists(blocks: list[Block], words: list[int]) -> set[int]:
         if b.kind == "item" and b.group:
             s = stats.setdefault(b.group, [0, 0, 0, 0, 0])
             s[0] += b.link_chars
-            s[1] += len(b.text)
+            s[1] += _wordy_chars(b.text)
             s[2] += w
             s[3] += 1
             s[4] += _is_teaser_item(b)
