@@ -68,3 +68,42 @@ def test_headings_and_lists_between_paragraphs_are_kept_when_no_container_is_mar
     assert [text.find(part) for part in order] == sorted(text.find(part) for part in order)
     assert all(part in text for part in order)
     assert "Made with care" not in text and "Home" not in text
+
+
+ANNOUNCED = {
+    "en": (
+        "The report lists the principles every set of accounts must follow, and auditors check "
+        "each of them before they sign. These are the principles:",
+        ["Regularity: conformity to the rules", "Sincerity: the accounts show what happened"],
+        "Each principle is applied the same way from one period to the next, auditors say.",
+    ),
+    "pl": (
+        "Raport wymienia zasady, których musi przestrzegać każde sprawozdanie finansowe, a "
+        "biegli rewidenci sprawdzają je przed podpisaniem. Oto te zasady:",
+        ["Prawidłowość: zgodność z przepisami", "Rzetelność: zapisy oddają rzeczywistość"],
+        "Każda zasada jest stosowana tak samo z okresu na okres, podkreślają biegli rewidenci.",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", sorted(ANNOUNCED))
+def test_a_list_a_paragraph_announces_with_a_colon_is_kept(language: str) -> None:
+    intro, items, after = ANNOUNCED[language]
+    filler = " ".join([after] * 3)
+    listing = "".join(f"<li><b>{i.split(':')[0]}:</b>{i.split(':')[1]}</li>" for i in items)
+    html = f"""<html><head><title>Principles</title></head><body>
+    <section class="s1"><div class="wrap"><div class="rich">
+    <p>{filler}</p><p>{intro}</p><ul>{listing}</ul></div></div></section>
+    <section class="s2"><div class="wrap"><div class="rich"><p>{after} {filler}</p></div></div>
+    </section></body></html>"""
+    text = extract_body(html, "https://example.com/principles").text
+    assert f"{intro}\n\n{items[0]}\n{items[1]}" in text
+
+
+def test_a_list_of_links_after_a_colon_is_still_navigation() -> None:
+    intro, _, after = ANNOUNCED["en"]
+    links = "".join(f'<li><a href="/p/{i}">Another story number {i}</a></li>' for i in range(4))
+    html = f"""<html><head><title>Principles</title></head><body><div class="x">
+    <p>{after} {after}</p><p>{intro}</p><ul>{links}</ul><p>{after} {after} {after}</p>
+    </div></body></html>"""
+    assert "Another story" not in extract_body(html, "https://example.com/principles").text

@@ -42,7 +42,13 @@ from scraper.extract.markdown import (
     to_markdown,
     to_text,
 )
-from scraper.extract.regions import holds_more, rest_of_article, restore_structure, shingles
+from scraper.extract.regions import (
+    announced_lists,
+    holds_more,
+    rest_of_article,
+    restore_structure,
+    shingles,
+)
 from scraper.models import Body
 
 MIN_BODY_WORDS = 5  # fewer words than this is a label or a link, not an article
@@ -105,6 +111,7 @@ def _extract(html: str, url: str | None) -> Body:
     kept = restore_structure(
         tree, kept, lambda root: select_blocks(_trafilatura_blocks(root, url, True), page)
     )
+    kept = announced_lists(tree, kept)
     prose_chars = _page_prose_chars(tree)
     if full is None and _chars(kept) * MISSED_RATIO < prose_chars:
         # the fast pass may have stopped part-way through the article: the full cascade's

@@ -15,19 +15,22 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from copy import deepcopy
+from dataclasses import replace
 
 import lxml.html
 from lxml.html import HtmlElement
 
-from scraper.extract.markdown import Block
+from scraper.extract.markdown import Block, blocks_from_html
 
 HOLDER_LEVELS = 2  # how far above our paragraphs' common element the rest of the article may lie
 MISSING_SHARE = 0.1  # structure lost between our paragraphs worth this share of ours: re-read
 MISSING_CHARS = 150  # ... and at least this many characters
+LINKY_LIST = 0.5  # a list this much link text is navigation, announced or not
 HOLDER_SHARE = 0.75  # the article's element holds this share of our paragraphs' text
 _WORD = re.compile(r"\w+")
 _STRUCTURE = ("h2", "h3", "h4", "h5", "h6", "li", "td", "th", "dt", "dd")
 # what cannot be an article's own structure, whatever sits between its paragraphs
+_LISTS = ("ul", "ol", "dl", "table")
 _NOT_TEXT = ("nav", "aside", "footer", "form", "script", "style", "noscript", "button", "select")
 
 
@@ -198,3 +201,47 @@ def _as_article(holder: HtmlElement) -> HtmlElement:
     body.append(article)
     article.append(copy)
     return page
+
+
+def announced_lists(tree: HtmlElement, ours: list[Block]) -> list[Block]:
+    """Ours with the lists and tables our paragraphs announce put back after them.
+
+    A paragraph ending in a colon ("These are the main findings:") introduces what follows it
+    in the page; when that is a list or table of text (not of links) that our cut dropped, it
+    is the article's own and goes back right after its paragraph."""
+    where: dict[str, HtmlElement] | None = None
+    out: list[Block] = []
+    text = ""
+    group = max((b.group for b in ours), default=0)
+    for i, block in enumerate(ours):
+        out.append(block)
+        if block.kind != "paragraph" or not block.text.rstrip().endswith((":", "：")):
+            continue
+        if i + 1 < len(ours) and ours[i + 1].kind in ("item", "table"):
+            continue
+        if where is None:
+            where, text = paragraph_elements(tree), _norm(" ".join(b.text for b in ours))
+        element = where.get(lead(block.text))
+        listing = _announced(element) if element is not None else None
+        if listing is None or _norm(" ".join(listing.itertext())) in text:
+            continue
+        wrapper = lxml.html.Element("div")
+        wrapper.append(deepcopy(listing))
+        added = blocks_from_html(wrapper)
+        out.extend(replace(b, group=b.group + group) for b in added)
+        group += max((b.group for b in added), default=0)
+    return out
+
+
+def _announced(paragraph: HtmlElement) -> HtmlElement | None:
+    """The list or table right after a paragraph (alone in a wrapper or not), if mostly text."""
+    following = paragraph.getnext()
+    while following is not None and not isinstance(following.tag, str):
+        following = following.getnext()
+    if following is not None and following.tag in ("div", "section") and len(following) == 1:
+        following = following[0]
+    if following is None or following.tag not in _LISTS:
+        return None
+    words = len(" ".join(following.itertext()))
+    links = sum(len(" ".join(a.itertext())) for a in following.iter("a"))
+    return following if words and links < LINKY_LIST * words else None
