@@ -31,7 +31,6 @@ import lxml.html
 from lxml.html import HtmlElement
 from readability import Document
 from trafilatura import bare_extraction
-from trafilatura.utils import load_html
 
 from scraper.extract.boilerplate import phrase_kind
 from scraper.extract.markdown import (
@@ -42,9 +41,11 @@ from scraper.extract.markdown import (
     to_markdown,
     to_text,
 )
+from scraper.extract.parse import load_page
 from scraper.extract.regions import (
     announced_lists,
     holds_more,
+    paragraph_elements,
     rest_of_article,
     restore_structure,
     shingles,
@@ -62,6 +63,7 @@ _WORD = re.compile(r"\w+")
 _TAGS = re.compile(r"<[^>]+>")
 # a short line that is mostly a date or a time: "UPDATED: Tue., Nov. 19, 2019", "5:45 AM PST"
 _DATELINE = re.compile(r"\b((19|20)\d\d|\d{1,2}[:h]\d\d|\d{1,2}[./]\d{1,2}[./]\d{2,4})\b")
+_ASCII_TEXT = re.compile(r"[\t\n\r\x20-\x7e]*")  # printable or space: no need to count
 _STAMP = re.compile(r"[\d\W_]{2,}")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")
 _SHORTCODE = re.compile(r"\[/\w+\]|\[\w+ \w+=")
@@ -92,7 +94,7 @@ def _extract(html: str, url: str | None) -> Body:
     problem = _input_problem(html)
     if problem:
         return Body("", "", problem)
-    tree = load_html(html)
+    tree = load_page(html)
     if tree is None or len(tree) == 0:
         return Body("", "", "unparseable HTML")
     page = _page_facts(tree)
@@ -108,16 +110,17 @@ def _extract(html: str, url: str | None) -> Body:
     if _chars(blocks) < MIN_BODY_CHARS and len(page.ld_body) > _chars(blocks):
         blocks = blocks_from_text(page.ld_body)
     kept = select_blocks(blocks, page)
+    where = paragraph_elements(tree)
     kept = restore_structure(
-        tree, kept, lambda root: select_blocks(_trafilatura_blocks(root, url, True), page)
+        where, kept, lambda root: select_blocks(_trafilatura_blocks(root, url, True), page)
     )
-    kept = announced_lists(tree, kept)
+    kept = announced_lists(where, kept)
     prose_chars = _page_prose_chars(tree)
     if full is None and _chars(kept) * MISSED_RATIO < prose_chars:
         # the fast pass may have stopped part-way through the article: the full cascade's
         # cut replaces ours when what it adds sits in the element that holds ours
         kept = rest_of_article(
-            tree, kept, select_blocks(_trafilatura_blocks(tree, url, False), page)
+            where, kept, select_blocks(_trafilatura_blocks(tree, url, False), page)
         )
     if _is_blob(kept) or _chars(kept) * MISSED_RATIO < prose_chars:
         kept = _second_opinion(html, url, page, kept)
@@ -161,8 +164,10 @@ def _is_ad_token(token: str) -> bool:
 def _drop_ad_slots(tree: HtmlElement) -> None:
     """Remove ad slots before extraction, so a rotated ad never reads as an edit."""
     for element in tree.xpath("//*[@class or @id]"):
-        tokens = (element.get("class") or "").split() + (element.get("id") or "").split()
-        if any(_is_ad_token(t) for t in tokens) and element.getparent() is not None:
+        names = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
+        if "ad" not in names and "sponsored" not in names and "dfp" not in names:
+            continue  # every ad token holds one of these: most elements need no splitting
+        if any(_is_ad_token(t) for t in names.split()) and element.getparent() is not None:
             element.drop_tree()
 
 
@@ -173,7 +178,10 @@ def _input_problem(html: object) -> str | None:
     head = html[:2048]
     if not html.strip():
         return "empty HTML"
-    if "\x00" in head or sum(not (c.isprintable() or c.isspace()) for c in head) > len(head) // 10:
+    if "\x00" in head or (
+        not (head.isascii() and _ASCII_TEXT.fullmatch(head))
+        and sum(not (c.isprintable() or c.isspace()) for c in head) > len(head) // 10
+    ):
         return "binary content, not HTML"
     if "<" not in html:
         return "no HTML markup"

@@ -76,19 +76,17 @@ def holds_more(
     return chars(theirs) >= 1.5 * chars(ours) and len(mine & other) >= 0.8 * len(mine)
 
 
-def _found(tree: HtmlElement, ours: list[Block]) -> tuple[dict[str, HtmlElement], list]:
-    where = paragraph_elements(tree)
-    return where, [e for b in ours if (e := where.get(lead(b.text))) is not None]
+Where = dict[str, HtmlElement]  # the page's paragraphs by their first words (see below)
 
 
-def rest_of_article(tree: HtmlElement, ours: list[Block], theirs: list[Block]) -> list[Block]:
+def rest_of_article(where: Where, ours: list[Block], theirs: list[Block]) -> list[Block]:
     """Their cut when it holds ours and clearly more, and most of what it adds lies inside the
     element that holds our paragraphs (the rest of one article, not the excerpts of other posts
     or a promotion bar elsewhere on the page); else ours."""
     mine = shingles(ours)
     if not holds_more(ours, theirs, mine, shingles(theirs)):
         return ours
-    where, found = _found(tree, ours)
+    found = [e for b in ours if (e := where.get(lead(b.text))) is not None]
     if len(found) < 2:  # one paragraph does not show which element holds the article
         return ours
     holder = common_ancestor(found)
@@ -150,7 +148,7 @@ def _depth(element: HtmlElement) -> int:
 
 
 def restore_structure(
-    tree: HtmlElement,
+    where: Where,
     ours: list[Block],
     read: Callable[[HtmlElement], list[Block]],
 ) -> list[Block]:
@@ -158,7 +156,6 @@ def restore_structure(
     lists or tables between our paragraphs that our cut lost. Their cut replaces our blocks from
     that element, kept from their first to their last block that is ours (what a container adds
     before or after its text is not body); our blocks outside it stay."""
-    where = paragraph_elements(tree)
     located = [(i, e) for i, b in enumerate(ours) if (e := where.get(lead(b.text))) is not None]
     if len(located) < 2:
         return ours
@@ -203,13 +200,12 @@ def _as_article(holder: HtmlElement) -> HtmlElement:
     return page
 
 
-def announced_lists(tree: HtmlElement, ours: list[Block]) -> list[Block]:
+def announced_lists(where: Where, ours: list[Block]) -> list[Block]:
     """Ours with the lists and tables our paragraphs announce put back after them.
 
     A paragraph ending in a colon ("These are the main findings:") introduces what follows it
     in the page; when that is a list or table of text (not of links) that our cut dropped, it
     is the article's own and goes back right after its paragraph."""
-    where: dict[str, HtmlElement] | None = None
     out: list[Block] = []
     text = ""
     group = max((b.group for b in ours), default=0)
@@ -219,8 +215,8 @@ def announced_lists(tree: HtmlElement, ours: list[Block]) -> list[Block]:
             continue
         if i + 1 < len(ours) and ours[i + 1].kind in ("item", "table"):
             continue
-        if where is None:
-            where, text = paragraph_elements(tree), _norm(" ".join(b.text for b in ours))
+        if not text:
+            text = _norm(" ".join(b.text for b in ours))
         element = where.get(lead(block.text))
         listing = _announced(element) if element is not None else None
         if listing is None or _norm(" ".join(listing.itertext())) in text:
