@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from bench import wcxb
 from scraper.extract.body import extract_body
+
+needs_wcxb = pytest.mark.skipif(not wcxb.available(), reason=f"corpus not found: {wcxb.CORPUS}")
 
 # No <article>, <main> or "post"/"content" class: trafilatura's main pass finds no container and
 # its recovery keeps loose paragraphs only, dropping the headings and lists between them.
@@ -107,3 +110,12 @@ def test_a_list_of_links_after_a_colon_is_still_navigation() -> None:
     <p>{after} {after}</p><p>{intro}</p><ul>{links}</ul><p>{after} {after} {after}</p>
     </div></body></html>"""
     assert "Another story" not in extract_body(html, "https://example.com/principles").text
+
+
+@needs_wcxb
+def test_sections_put_back_do_not_repeat_blocks_already_kept() -> None:
+    # a health page whose references follow the sections trafilatura's recovery dropped
+    page = next(p for p in wcxb.pages(kind=None, half="tune") if p.id == "0348")
+    blocks = extract_body(page.html(), page.url).text.split("\n\n")
+    assert "What are meditation and mindfulness?" in blocks
+    assert len(blocks) == len(set(blocks))

@@ -155,7 +155,7 @@ def restore_structure(
     """The element holding our paragraphs read again as one article, when it holds headings,
     lists or tables between our paragraphs that our cut lost. Their cut replaces our blocks from
     that element, kept from their first to their last block that is ours (what a container adds
-    before or after its text is not body); our blocks outside it stay."""
+    before or after its text is not body); our blocks outside it stay, and are not repeated."""
     located = [(i, e) for i, b in enumerate(ours) if (e := where.get(lead(b.text))) is not None]
     if len(located) < 2:
         return ours
@@ -177,7 +177,9 @@ def restore_structure(
     span = [i for i, b in enumerate(theirs) if shingles([b]) & mine or _norm(b.text) in text]
     if not span:
         return ours
-    return [*ours[:first], *theirs[span[0] : span[-1] + 1], *ours[last + 1 :]]
+    outside = {_norm(b.text) for b in (*ours[:first], *ours[last + 1 :])}
+    middle = [b for b in theirs[span[0] : span[-1] + 1] if _norm(b.text) not in outside]
+    return [*ours[:first], *middle, *ours[last + 1 :]]
 
 
 def _within(element: HtmlElement, holder: HtmlElement) -> bool:
