@@ -119,3 +119,88 @@ def test_sections_put_back_do_not_repeat_blocks_already_kept() -> None:
     blocks = extract_body(page.html(), page.url).text.split("\n\n")
     assert "What are meditation and mindfulness?" in blocks
     assert len(blocks) == len(set(blocks))
+
+
+# (the article's paragraphs, a paragraph of the page's own: an editor's note, a promotion)
+FAR = {
+    "en": (
+        [
+            "The city council approved the new budget on Tuesday after a debate that lasted "
+            "well into the night, with the final vote split along familiar lines.",
+            "Spending on public transport rises by a tenth, while the money set aside for road "
+            "repairs stays where it was last year, the finance committee said.",
+            "The mayor called the plan a fair compromise and promised that the first new bus "
+            "lines would open before the end of the coming summer season.",
+            "Residents welcomed the new lines, though shop owners along the planned routes asked "
+            "the council to keep the building works short and to tell them the dates early.",
+        ],
+        "Our newsroom is funded by readers like you: every contribution, however small, keeps "
+        "independent local reporting free for everyone in the region.",
+    ),
+    "pl": (
+        [
+            "Rada miasta przyjęła we wtorek nowy budżet po debacie, która trwała do późnej nocy, "
+            "a głosowanie podzieliło radnych tak jak zwykle.",
+            "Wydatki na transport publiczny wzrosną o jedną dziesiątą, a pieniądze na remonty "
+            "dróg pozostaną na poziomie z ubiegłego roku, poinformowała komisja finansów.",
+            "Prezydent miasta nazwał plan uczciwym kompromisem i zapowiedział, że pierwsze nowe "
+            "linie autobusowe ruszą jeszcze przed końcem lata.",
+            "Mieszkańcy przyjęli nowe linie z zadowoleniem, choć sklepikarze z ulic na trasie "
+            "poprosili radę, by prace budowlane były krótkie, a ich terminy znane wcześniej.",
+        ],
+        "Nasza redakcja utrzymuje się dzięki czytelnikom: każde wsparcie, nawet najmniejsze, "
+        "pozwala nam dalej pisać o sprawach regionu bez opłat dla nikogo.",
+    ),
+    "ru": (
+        [
+            "Городской совет во вторник утвердил новый бюджет после дебатов, которые длились "
+            "до поздней ночи, а голоса разделились как обычно.",
+            "Расходы на общественный транспорт вырастут на десятую часть, а средства на ремонт "
+            "дорог останутся на уровне прошлого года, сообщила финансовая комиссия.",
+            "Мэр назвал план честным компромиссом и пообещал, что первые новые автобусные "
+            "маршруты откроются еще до конца лета.",
+            "Жители приветствовали новые маршруты, хотя владельцы магазинов на будущих линиях "
+            "попросили совет сократить строительные работы и заранее сообщить их сроки.",
+        ],
+        "Наша редакция существует благодаря читателям: любая поддержка, даже самая малая, "
+        "позволяет нам и дальше писать о жизни региона бесплатно для всех.",
+    ),
+    "zh": (
+        [
+            "市议会周二在经过一场持续到深夜的辩论后批准了新的预算方案，最终投票结果与以往基本一致。"
+            "反对派议员认为预算过于保守，未能回应市民对公共服务的期待，但多数议员最终投了赞成票。",
+            "财政委员会表示，公共交通方面的支出将增加一成，而用于道路维修的资金将与去年持平。"
+            "委员会还建议在明年上半年对各区的交通需求进行一次全面调查，以便更准确地分配资金。",
+            "市长称该方案是一个公平的妥协，并承诺第一批新的公交线路将在今年夏季结束之前开通运营。"
+            "他同时表示，市政府将定期向议会报告预算执行情况，接受市民和媒体的监督。",
+            "不少市民对新增公交线路表示欢迎，认为这将缩短上下班时间，减少私家车出行带来的拥堵。"
+            "也有居民担心施工会影响周边商户的经营，希望有关部门提前做好沟通和补偿安排。",
+        ],
+        "本网站的新闻报道依靠读者的支持才能继续，每一份支持无论多少都能让地方新闻对所有人免费开放。",
+    ),
+}
+
+
+def _far_page(paragraphs: list[str], note: str, split: bool) -> str:
+    first, rest = (paragraphs[:2], paragraphs[2:]) if split else (paragraphs, [])
+    second = f'<div class="part"><p>{"</p><p>".join(rest)}</p></div>' if rest else ""
+    return f"""<html><head><title>{paragraphs[0][:20]}</title></head><body>
+    <div class="pg"><div class="cols"><div class="col-a"><div class="wrap">
+    <div class="part"><p>{"</p><p>".join(first)}</p></div>
+    <div class="share-tools"><span>•</span></div>{second}</div></div></div>
+    <div class="site-bottom"><div class="row"><div class="cell"><div class="box">
+    <p>{note}</p></div></div></div></div></div></body></html>"""
+
+
+@pytest.mark.parametrize("language", sorted(FAR))
+def test_a_paragraph_far_from_the_article_after_it_is_dropped(language: str) -> None:
+    paragraphs, note = FAR[language]
+    text = extract_body(_far_page(paragraphs, note, False), "https://example.org/a/1").text
+    assert text == "\n\n".join(paragraphs)
+
+
+@pytest.mark.parametrize("language", sorted(FAR))
+def test_an_article_split_over_two_containers_keeps_its_second_part(language: str) -> None:
+    paragraphs, note = FAR[language]
+    text = extract_body(_far_page(paragraphs, note, True), "https://example.org/a/1").text
+    assert text == "\n\n".join(paragraphs)

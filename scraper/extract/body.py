@@ -44,6 +44,7 @@ from scraper.extract.markdown import (
 from scraper.extract.parse import load_page
 from scraper.extract.regions import (
     announced_lists,
+    far_from_the_text,
     holds_more,
     paragraph_elements,
     rest_of_article,
@@ -114,7 +115,7 @@ def _extract(html: str, url: str | None) -> Body:
     kept = restore_structure(
         where, kept, lambda root: select_blocks(_trafilatura_blocks(root, url, True), page)
     )
-    kept = announced_lists(where, kept)
+    kept = announced_lists(where, far_from_the_text(where, kept))
     prose_chars = _page_prose_chars(tree)
     if full is None and _chars(kept) * MISSED_RATIO < prose_chars:
         # the fast pass may have stopped part-way through the article: the full cascade's

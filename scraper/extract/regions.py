@@ -26,6 +26,8 @@ HOLDER_LEVELS = 2  # how far above our paragraphs' common element the rest of th
 MISSING_SHARE = 0.02  # structure lost between our paragraphs worth this share of ours: re-read
 MISSING_CHARS = 150  # ... and at least this many characters
 LINKY_LIST = 0.5  # a list this much link text is navigation, announced or not
+FAR_AFTER = 2  # see far_from_the_text
+FAR_BEFORE = 4
 HOLDER_SHARE = 0.75  # the article's element holds this share of our paragraphs' text
 _WORD = re.compile(r"\w+")
 _STRUCTURE = ("h2", "h3", "h4", "h5", "h6", "li", "td", "th", "dt", "dd")
@@ -39,8 +41,14 @@ def chars(blocks: list[Block]) -> int:
 
 
 def lead(text: str) -> str:
-    """The first words of a paragraph: enough to find its element in the page."""
-    return " ".join(_WORD.findall(text)[:8])
+    """The first words of a paragraph: enough to find its element in the page (Chinese and
+    Japanese, written without spaces, give one long "word" per clause: cut at 60 characters)."""
+    return " ".join(_WORD.findall(text[:400])[:8])[:60]
+
+
+def _distinctive(first: str) -> bool:
+    """Five words, or a long unspaced run (a Chinese clause): a key no other paragraph shares."""
+    return first.count(" ") >= 4 or (len(first) >= 16 and not first.isascii())
 
 
 def paragraph_elements(tree: HtmlElement) -> dict[str, HtmlElement]:
@@ -48,7 +56,7 @@ def paragraph_elements(tree: HtmlElement) -> dict[str, HtmlElement]:
     found: dict[str, HtmlElement] = {}
     for p in tree.iter("p"):
         first = lead(p.text_content())
-        if first.count(" ") >= 4:
+        if _distinctive(first):
             found.setdefault(first, p)
     return found
 
@@ -243,3 +251,46 @@ def _announced(paragraph: HtmlElement) -> HtmlElement | None:
     words = len(" ".join(following.itertext()))
     links = sum(len(" ".join(a.itertext())) for a in following.iter("a"))
     return following if words and links < LINKY_LIST * words else None
+
+
+def far_from_the_text(where: Where, ours: list[Block]) -> list[Block]:
+    """Ours without the blocks that lie far from the element holding the article.
+
+    A paragraph after the article (in the page's order) whose nearest shared element with the
+    article's holder is `FAR_AFTER` levels above it or more (a footer, a sidebar, a newsletter
+    form, an author box in another column) is the page's, not the text's; before the text,
+    where standfirsts and intros sit in their own headers, only `FAR_BEFORE` levels or more. A
+    sibling container (one level up) is the same article split in parts and stays. Blocks that
+    cannot be found in the page (headings, items) outside the text go with the paragraph
+    before them.
+    """
+    located = [(i, e) for i, b in enumerate(ours) if (e := where.get(lead(b.text))) is not None]
+    if len(located) < 2:
+        return ours
+    holder = main_holder([e for _, e in located])
+    inside = [i for i, e in located if e is holder or _within(e, holder)]
+    if holder.tag in ("body", "html") or not inside:
+        return ours
+    far = {i: _is_far(holder, e) for i, e in located}
+    out: list[Block] = []
+    dropping = False
+    for i, block in enumerate(ours):
+        dropping = far.get(i, dropping and not inside[0] <= i <= inside[-1])
+        if not dropping:
+            out.append(block)
+    return out
+
+
+def _is_far(holder: HtmlElement, element: HtmlElement) -> bool:
+    """Whether an element lies `FAR_AFTER` levels from the holder after it, `FAR_BEFORE` before."""
+    if element is holder or _within(element, holder):
+        return False
+    chain = [element, *element.iterancestors()]  # alive: a node's proxy, and its id, stays one
+    ancestors = {id(a): n for n, a in enumerate(chain)}
+    branch = holder
+    for levels, shared in enumerate(holder.iterancestors(), start=1):
+        if id(shared) in ancestors:
+            after = shared.index(chain[ancestors[id(shared)] - 1]) > shared.index(branch)
+            return levels >= (FAR_AFTER if after else FAR_BEFORE)
+        branch = shared
+    return False
