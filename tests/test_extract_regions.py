@@ -204,3 +204,20 @@ def test_an_article_split_over_two_containers_keeps_its_second_part(language: st
     paragraphs, note = FAR[language]
     text = extract_body(_far_page(paragraphs, note, True), "https://example.org/a/1").text
     assert text == "\n\n".join(paragraphs)
+
+
+@pytest.mark.parametrize("language", sorted(SECTIONS))
+def test_sections_put_back_leave_out_galleries_comments_and_embeds(language: str) -> None:
+    paragraphs, heading, items = SECTIONS[language]
+    extras = (
+        '<div class="photo-gallery"><p>Image 1 of 5</p><p>Back to gallery</p></div>'
+        "<figure><img src='a.jpg'><figcaption>A photograph of the office at dusk.</figcaption>"
+        '</figure><blockquote class="instagram-media"><p>View this post on Instagram</p>'
+        '</blockquote><div id="comments"><p>Great article, thanks for writing it up so '
+        "clearly and for all the links!</p></div>"
+    )
+    html = _page(paragraphs, heading, items).replace("<ul>", f"{extras}<ul>", 1)
+    text = extract_body(html, "https://example.com/a").text
+    assert all(part in text for part in [*paragraphs, heading, *items])
+    for junk in ("Image 1 of 5", "photograph", "Instagram", "Great article"):
+        assert junk not in text

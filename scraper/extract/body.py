@@ -113,7 +113,7 @@ def _extract(html: str, url: str | None) -> Body:
     kept = select_blocks(blocks, page)
     where = paragraph_elements(tree)
     kept = restore_structure(
-        where, kept, lambda root: select_blocks(_trafilatura_blocks(root, url, True), page)
+        where, kept, lambda root: select_blocks(blocks_from_html(root, url), page)
     )
     kept = announced_lists(where, far_from_the_text(where, kept))
     prose_chars = _page_prose_chars(tree)

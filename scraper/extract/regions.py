@@ -33,7 +33,16 @@ _WORD = re.compile(r"\w+")
 _STRUCTURE = ("h2", "h3", "h4", "h5", "h6", "li", "td", "th", "dt", "dd")
 # what cannot be an article's own structure, whatever sits between its paragraphs
 _LISTS = ("ul", "ol", "dl", "table")
-_NOT_TEXT = ("nav", "aside", "footer", "form", "script", "style", "noscript", "button", "select")
+_NOT_TEXT = frozenset(
+    {"nav", "aside", "footer", "form", "script", "style", "noscript", "button", "select"}
+    | {"iframe", "svg", "template", "figure", "picture"}
+)
+# class or id names of boxes that sit inside an article's element without being its text
+_PAGE_PARTS = re.compile(
+    r"comment|respond|disqus|share|social|related|newsletter|subscribe|sidebar"
+    r"|gallery|carousel|slideshow|caption|lightbox|modal"
+)
+_EMBEDS = re.compile(r"instagram|twitter|tiktok|facebook")
 
 
 def chars(blocks: list[Block]) -> int:
@@ -160,8 +169,10 @@ def restore_structure(
     ours: list[Block],
     read: Callable[[HtmlElement], list[Block]],
 ) -> list[Block]:
-    """The element holding our paragraphs read again as one article, when it holds headings,
-    lists or tables between our paragraphs that our cut lost. Their cut replaces our blocks from
+    """The element holding our paragraphs read again, block by block (`_holder_copy`, then
+    `read`: our own reading of it, not trafilatura's, which prunes what it prunes the first time
+    and costs ten times more), when it holds headings, lists or tables between our paragraphs
+    that our cut lost. Their cut replaces our blocks from
     that element, kept from their first to their last block that is ours (what a container adds
     before or after its text is not body); our blocks outside it stay, and are not repeated."""
     located = [(i, e) for i, b in enumerate(ours) if (e := where.get(lead(b.text))) is not None]
@@ -178,9 +189,11 @@ def restore_structure(
     missing = lost_structure(holder, inside[0][1], inside[-1][1], text)
     if missing < max(MISSING_CHARS, MISSING_SHARE * len(text)):
         return ours
-    theirs = read(_as_article(holder))
-    mine = shingles(ours[first : last + 1])
-    if len(mine & shingles(theirs)) < 0.9 * len(mine):
+    theirs = read(_holder_copy(holder))
+    # shingles of each block apart: where blocks meet is no evidence (a block left out, or put
+    # back between two, changes the shingles across their boundary)
+    mine = _block_shingles(ours[first : last + 1])
+    if len(mine & _block_shingles(theirs)) < 0.9 * len(mine):
         return ours
     span = [i for i, b in enumerate(theirs) if shingles([b]) & mine or _norm(b.text) in text]
     if not span:
@@ -190,24 +203,33 @@ def restore_structure(
     return [*ours[:first], *middle, *ours[last + 1 :]]
 
 
+def _block_shingles(blocks: list[Block]) -> set[tuple[str, ...]]:
+    return set().union(*(shingles([b]) for b in blocks))
+
+
 def _within(element: HtmlElement, holder: HtmlElement) -> bool:
     return any(a is holder for a in element.iterancestors())
 
 
-def _as_article(holder: HtmlElement) -> HtmlElement:
-    """A page made of a copy of the holder alone, marked as the article it is."""
+def _holder_copy(holder: HtmlElement) -> HtmlElement:
+    """A copy of the holder, wrapped, without what sits in an article's element but is not its
+    text: navigation, forms and scripts, boxes named for comments, sharing, related links,
+    newsletters or a sidebar, and embedded posts (their text is the embed's fallback)."""
     copy = deepcopy(holder)
-    for element in list(copy.iter(*_NOT_TEXT)):
-        if element.getparent() is not None:
-            element.drop_tree()
     copy.tail = None
-    page = lxml.html.Element("html")
-    body = lxml.html.Element("body")
-    article = lxml.html.Element("article")
-    page.append(body)
-    body.append(article)
-    article.append(copy)
-    return page
+    for element in list(copy.iter()):
+        if element is copy or element.getparent() is None or not isinstance(element.tag, str):
+            continue
+        names = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
+        if (
+            element.tag in _NOT_TEXT
+            or _PAGE_PARTS.search(names)
+            or (element.tag == "blockquote" and _EMBEDS.search(names))
+        ):
+            element.drop_tree()
+    wrapper = lxml.html.Element("div")
+    wrapper.append(copy)
+    return wrapper
 
 
 def announced_lists(where: Where, ours: list[Block]) -> list[Block]:
