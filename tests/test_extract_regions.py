@@ -221,3 +221,19 @@ def test_sections_put_back_leave_out_galleries_comments_and_embeds(language: str
     assert all(part in text for part in [*paragraphs, heading, *items])
     for junk in ("Image 1 of 5", "photograph", "Instagram", "Great article"):
         assert junk not in text
+
+
+@pytest.mark.parametrize("language", ["en", "pl", "ru"])
+def test_a_paragraph_lost_between_two_of_ours_in_the_articles_element_is_put_back(
+    language: str,
+) -> None:
+    # a paragraph in a box whose class names it a "teaser": trafilatura prunes such boxes
+    paragraphs, _ = FAR[language]
+    lost = "".join(f"<p>{p}</p>" for p in paragraphs[1:3])
+    body = f'<p>{paragraphs[0]}</p><div class="teaser-text">{lost}</div>' + "".join(
+        f"<p>{p}</p>" for p in paragraphs[3:]
+    )
+    html = f"""<html><head><title>{paragraphs[0][:20]}</title></head><body>
+    <div class="pg"><article><div class="rich">{body}</div></article></div></body></html>"""
+    text = extract_body(html, "https://example.org/a/1").text
+    assert text == "\n\n".join(paragraphs)

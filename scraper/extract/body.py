@@ -396,6 +396,8 @@ def _wordy_chars(text: str) -> int:
 
 def _link_share(block: Block) -> float:
     """Link density of a block, a stamp beside its link not counted (see `_wordy_chars`)."""
+    if not block.link_chars:
+        return 0.0
     return min(1.0, block.link_chars / max(1, _wordy_chars(block.text)))
 
 

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from copy import deepcopy
 from dataclasses import replace
+from functools import lru_cache
 
 import lxml.html
 from lxml.html import HtmlElement
@@ -30,7 +31,8 @@ FAR_AFTER = 2  # see far_from_the_text
 FAR_BEFORE = 4
 HOLDER_SHARE = 0.75  # the article's element holds this share of our paragraphs' text
 _WORD = re.compile(r"\w+")
-_STRUCTURE = ("h2", "h3", "h4", "h5", "h6", "li", "td", "th", "dt", "dd")
+# what an article's element holds between its paragraphs: more paragraphs, and its structure
+_STRUCTURE = ("p", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "dt", "dd")
 # what cannot be an article's own structure, whatever sits between its paragraphs
 _LISTS = ("ul", "ol", "dl", "table")
 _NOT_TEXT = frozenset(
@@ -49,6 +51,7 @@ def chars(blocks: list[Block]) -> int:
     return sum(len(b.text) for b in blocks)
 
 
+@lru_cache(maxsize=4096)  # each block is looked up by three rules
 def lead(text: str) -> str:
     """The first words of a paragraph: enough to find its element in the page (Chinese and
     Japanese, written without spaces, give one long "word" per clause: cut at 60 characters)."""
@@ -125,21 +128,25 @@ def _norm(text: str) -> str:
     return " ".join(_WORD.findall(text.lower()))
 
 
-def lost_structure(holder: HtmlElement, first: HtmlElement, last: HtmlElement, ours: str) -> int:
-    """Characters of headings, list items and table cells lying between our first and last
-    paragraph in the holder whose words our text does not show."""
+def lost_structure(
+    holder: HtmlElement, first: HtmlElement, last: HtmlElement, ours: str, enough: float
+) -> bool:
+    """Whether the paragraphs, headings, list items and table cells lying between our first and
+    last paragraph in the holder, whose words our text does not show, reach `enough` characters."""
     inside = False
     missing = 0
-    for element in holder.iter():
+    for element in holder.iter(*_STRUCTURE):  # first and last are <p> elements
         if element is first:
             inside = True
         elif element is last:
             break
-        elif inside and element.tag in _STRUCTURE:
+        elif inside:
             text = _norm(element.text_content())
             if len(text) >= 3 and text not in ours:
                 missing += len(text)
-    return missing
+                if missing >= enough:
+                    return True
+    return False
 
 
 def main_holder(found: list[HtmlElement]) -> HtmlElement:
@@ -171,7 +178,7 @@ def restore_structure(
 ) -> list[Block]:
     """The element holding our paragraphs read again, block by block (`_holder_copy`, then
     `read`: our own reading of it, not trafilatura's, which prunes what it prunes the first time
-    and costs ten times more), when it holds headings, lists or tables between our paragraphs
+    and costs ten times more), when it holds paragraphs, headings, lists or tables between ours
     that our cut lost. Their cut replaces our blocks from
     that element, kept from their first to their last block that is ours (what a container adds
     before or after its text is not body); our blocks outside it stay, and are not repeated."""
@@ -186,25 +193,22 @@ def restore_structure(
         return ours
     first, last = inside[0][0], inside[-1][0]
     text = _norm(" ".join(b.text for b in ours[first : last + 1]))
-    missing = lost_structure(holder, inside[0][1], inside[-1][1], text)
-    if missing < max(MISSING_CHARS, MISSING_SHARE * len(text)):
+    enough = max(MISSING_CHARS, MISSING_SHARE * len(text))
+    if not lost_structure(holder, inside[0][1], inside[-1][1], text, enough):
         return ours
     theirs = read(_holder_copy(holder))
     # shingles of each block apart: where blocks meet is no evidence (a block left out, or put
     # back between two, changes the shingles across their boundary)
-    mine = _block_shingles(ours[first : last + 1])
-    if len(mine & _block_shingles(theirs)) < 0.9 * len(mine):
+    mine = set().union(*(shingles([b]) for b in ours[first : last + 1]))
+    each = [shingles([b]) for b in theirs]
+    if len(mine & set().union(*each)) < 0.9 * len(mine):
         return ours
-    span = [i for i, b in enumerate(theirs) if shingles([b]) & mine or _norm(b.text) in text]
+    span = [i for i, b in enumerate(theirs) if each[i] & mine or _norm(b.text) in text]
     if not span:
         return ours
     outside = {_norm(b.text) for b in (*ours[:first], *ours[last + 1 :])}
     middle = [b for b in theirs[span[0] : span[-1] + 1] if _norm(b.text) not in outside]
     return [*ours[:first], *middle, *ours[last + 1 :]]
-
-
-def _block_shingles(blocks: list[Block]) -> set[tuple[str, ...]]:
-    return set().union(*(shingles([b]) for b in blocks))
 
 
 def _within(element: HtmlElement, holder: HtmlElement) -> bool:
