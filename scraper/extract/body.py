@@ -44,6 +44,7 @@ from scraper.extract.markdown import (
 from scraper.extract.parse import load_page
 from scraper.extract.regions import (
     announced_lists,
+    article_holder,
     far_from_the_text,
     holds_more,
     paragraph_elements,
@@ -112,10 +113,11 @@ def _extract(html: str, url: str | None) -> Body:
         blocks = blocks_from_text(page.ld_body)
     kept = select_blocks(blocks, page)
     where = paragraph_elements(tree)
+    holder = article_holder(where, kept)
     kept = restore_structure(
-        where, kept, lambda root: select_blocks(blocks_from_html(root, url), page)
+        where, kept, holder, lambda root: select_blocks(blocks_from_html(root, url), page)
     )
-    kept = announced_lists(where, far_from_the_text(where, kept))
+    kept = announced_lists(where, far_from_the_text(where, kept, holder))
     prose_chars = _page_prose_chars(tree)
     if full is None and _chars(kept) * MISSED_RATIO < prose_chars:
         # the fast pass may have stopped part-way through the article: the full cascade's

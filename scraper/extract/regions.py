@@ -128,11 +128,11 @@ def _norm(text: str) -> str:
     return " ".join(_WORD.findall(text.lower()))
 
 
-def lost_structure(
-    holder: HtmlElement, first: HtmlElement, last: HtmlElement, ours: str, enough: float
-) -> bool:
-    """Whether the paragraphs, headings, list items and table cells lying between our first and
-    last paragraph in the holder, whose words our text does not show, reach `enough` characters."""
+def lost_structure(holder: HtmlElement, found: list[HtmlElement], ours: str, enough: float) -> bool:
+    """Whether the paragraphs, headings, list items and table cells lying between the first and
+    last of our paragraphs `found` in the holder, not ours and whose words our text does not
+    show, reach `enough` characters."""
+    first, last, kept = found[0], found[-1], {id(e) for e in found}  # found: alive, ids stable
     inside = False
     missing = 0
     for element in holder.iter(*_STRUCTURE):  # first and last are <p> elements
@@ -140,7 +140,7 @@ def lost_structure(
             inside = True
         elif element is last:
             break
-        elif inside:
+        elif inside and id(element) not in kept:
             text = _norm(element.text_content())
             if len(text) >= 3 and text not in ours:
                 missing += len(text)
@@ -171,9 +171,20 @@ def _depth(element: HtmlElement) -> int:
     return sum(1 for _ in element.iterancestors())
 
 
+def article_holder(where: Where, ours: list[Block]) -> HtmlElement | None:
+    """The element holding most of our paragraphs' text (`main_holder`), if it is not the whole
+    page: what the region rules below measure against."""
+    found = [e for b in ours if (e := where.get(lead(b.text))) is not None]
+    if len(found) < 2:
+        return None
+    holder = main_holder(found)
+    return None if holder.tag in ("body", "html") or holder.getparent() is None else holder
+
+
 def restore_structure(
     where: Where,
     ours: list[Block],
+    holder: HtmlElement | None,
     read: Callable[[HtmlElement], list[Block]],
 ) -> list[Block]:
     """The element holding our paragraphs read again, block by block (`_holder_copy`, then
@@ -182,19 +193,16 @@ def restore_structure(
     that our cut lost. Their cut replaces our blocks from
     that element, kept from their first to their last block that is ours (what a container adds
     before or after its text is not body); our blocks outside it stay, and are not repeated."""
+    if holder is None:
+        return ours
     located = [(i, e) for i, b in enumerate(ours) if (e := where.get(lead(b.text))) is not None]
-    if len(located) < 2:
-        return ours
-    holder = main_holder([e for _, e in located])
-    if holder.tag in ("body", "html") or holder.getparent() is None:
-        return ours
     inside = [(i, e) for i, e in located if e is holder or _within(e, holder)]
     if len(inside) < 2:
         return ours
     first, last = inside[0][0], inside[-1][0]
     text = _norm(" ".join(b.text for b in ours[first : last + 1]))
     enough = max(MISSING_CHARS, MISSING_SHARE * len(text))
-    if not lost_structure(holder, inside[0][1], inside[-1][1], text, enough):
+    if not lost_structure(holder, [e for _, e in inside], text, enough):
         return ours
     theirs = read(_holder_copy(holder))
     # shingles of each block apart: where blocks meet is no evidence (a block left out, or put
@@ -279,7 +287,7 @@ def _announced(paragraph: HtmlElement) -> HtmlElement | None:
     return following if words and links < LINKY_LIST * words else None
 
 
-def far_from_the_text(where: Where, ours: list[Block]) -> list[Block]:
+def far_from_the_text(where: Where, ours: list[Block], holder: HtmlElement | None) -> list[Block]:
     """Ours without the blocks that lie far from the element holding the article.
 
     A paragraph after the article (in the page's order) whose nearest shared element with the
@@ -290,12 +298,11 @@ def far_from_the_text(where: Where, ours: list[Block]) -> list[Block]:
     cannot be found in the page (headings, items) outside the text go with the paragraph
     before them.
     """
-    located = [(i, e) for i, b in enumerate(ours) if (e := where.get(lead(b.text))) is not None]
-    if len(located) < 2:
+    if holder is None:
         return ours
-    holder = main_holder([e for _, e in located])
+    located = [(i, e) for i, b in enumerate(ours) if (e := where.get(lead(b.text))) is not None]
     inside = [i for i, e in located if e is holder or _within(e, holder)]
-    if holder.tag in ("body", "html") or not inside:
+    if not inside:
         return ours
     far = {i: _is_far(holder, e) for i, e in located}
     out: list[Block] = []
