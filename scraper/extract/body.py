@@ -112,13 +112,12 @@ def _extract(html: str, url: str | None) -> Body:
     if _chars(blocks) < MIN_BODY_CHARS and len(page.ld_body) > _chars(blocks):
         blocks = blocks_from_text(page.ld_body)
     kept = select_blocks(blocks, page)
-    where = paragraph_elements(tree)
+    where, prose_chars = paragraph_elements(tree, _is_prose_text)
     holder = article_holder(where, kept)
     kept = restore_structure(
         where, kept, holder, lambda root: select_blocks(blocks_from_html(root, url), page)
     )
     kept = announced_lists(where, far_from_the_text(where, kept, holder))
-    prose_chars = _page_prose_chars(tree)
     if full is None and _chars(kept) * MISSED_RATIO < prose_chars:
         # the fast pass may have stopped part-way through the article: the full cascade's
         # cut replaces ours when what it adds sits in the element that holds ours
@@ -224,14 +223,9 @@ def _is_dump(blocks: list[Block]) -> bool:
     return lines >= 50 and _prose_share(blocks) < 0.3
 
 
-def _page_prose_chars(tree: HtmlElement) -> int:
-    """Characters of the page's prose paragraphs: a ceiling on what an article body can hold."""
-    total = 0
-    for p in tree.iter("p"):
-        text = p.text_content()
-        if len(text) > 80 and _gaps(text) >= 12:
-            total += len(text)
-    return total
+def _is_prose_text(text: str) -> bool:
+    """A page paragraph that is prose: the page's prose is a ceiling on what a body can hold."""
+    return len(text) > 80 and _gaps(text) >= 12
 
 
 def _is_blob(blocks: list[Block]) -> bool:

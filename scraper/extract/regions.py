@@ -63,14 +63,20 @@ def _distinctive(first: str) -> bool:
     return first.count(" ") >= 4 or (len(first) >= 16 and not first.isascii())
 
 
-def paragraph_elements(tree: HtmlElement) -> dict[str, HtmlElement]:
-    """The page's <p> elements by the first words they show (a block's way back to the page)."""
+def paragraph_elements(
+    tree: HtmlElement, is_prose: Callable[[str], bool] = bool
+) -> tuple[dict[str, HtmlElement], int]:
+    """The page's <p> elements by the first words they show (a block's way back to the page),
+    and the characters of those that are prose by `is_prose` (one pass over the paragraphs)."""
     found: dict[str, HtmlElement] = {}
+    prose = 0
     for p in tree.iter("p"):
-        first = lead(p.text_content())
+        text = p.text_content()
+        prose += len(text) if is_prose(text) else 0
+        first = lead(text)
         if _distinctive(first):
             found.setdefault(first, p)
-    return found
+    return found, prose
 
 
 def common_ancestor(elements: list[HtmlElement]) -> HtmlElement:
