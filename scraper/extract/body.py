@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import lxml.html
+from lxml import etree
 from lxml.html import HtmlElement
 from readability import Document
 from trafilatura import bare_extraction
@@ -156,6 +157,7 @@ _AD_TOKENS = frozenset(
     }
 )
 _AD_PREFIXES = ("ad-", "ads-", "advert-", "dfp-", "google-ad")
+_CLASS_OR_ID = etree.XPath("//@class | //@id")
 
 
 def _is_ad_token(token: str) -> bool:
@@ -165,10 +167,11 @@ def _is_ad_token(token: str) -> bool:
 
 def _drop_ad_slots(tree: HtmlElement) -> None:
     """Remove ad slots before extraction, so a rotated ad never reads as an edit."""
-    for element in tree.xpath("//*[@class or @id]"):
-        names = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
+    for value in _CLASS_OR_ID(tree):  # attribute values, no element made for the others
+        names = value.lower()
         if "ad" not in names and "sponsored" not in names and "dfp" not in names:
-            continue  # every ad token holds one of these: most elements need no splitting
+            continue  # every ad token holds one of these: most values need no splitting
+        element = value.getparent()
         if any(_is_ad_token(t) for t in names.split()) and element.getparent() is not None:
             element.drop_tree()
 
@@ -239,7 +242,9 @@ def _second_opinion(html: str, url: str | None, page: Page, ours: list[Block]) -
     Theirs wins when it holds ours and clearly more prose besides (we missed part of the
     article), or when ours is one undivided blob and theirs is a clean part of it.
     """
-    summary = Document(html, url=url).summary(html_partial=True)
+    # no url: readability would make every link of the page absolute (tens of ms on a large
+    # page); blocks_from_html resolves the links of the kept blocks only
+    summary = Document(html).summary(html_partial=True)
     theirs = (
         select_blocks(blocks_from_html(lxml.html.fromstring(summary), url), page) if summary else []
     )
