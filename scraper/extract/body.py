@@ -116,7 +116,7 @@ def _extract(html: str, url: str | None) -> Body:
     where, prose_chars = paragraph_elements(tree, _is_prose_text)
     holder = article_holder(where, kept)
     kept = restore_structure(
-        where, kept, holder, lambda root: select_blocks(blocks_from_html(root, url), page)
+        where, kept, holder, lambda copy: select_blocks(blocks_from_html(copy, url, True), page)
     )
     kept = announced_lists(where, far_from_the_text(where, kept, holder))
     if full is None and _chars(kept) * MISSED_RATIO < prose_chars:

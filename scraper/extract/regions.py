@@ -24,7 +24,7 @@ from lxml.html import HtmlElement
 from scraper.extract.markdown import Block, blocks_from_html
 
 HOLDER_LEVELS = 2  # how far above our paragraphs' common element the rest of the article may lie
-MISSING_SHARE = 0.02  # structure lost between our paragraphs worth this share of ours: re-read
+MISSING_SHARE = 0.05  # structure lost between our paragraphs worth this share of ours: re-read
 MISSING_CHARS = 150  # ... and at least this many characters
 LINKY_LIST = 0.5  # a list this much link text is navigation, announced or not
 FAR_AFTER = 2  # see far_from_the_text
