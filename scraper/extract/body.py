@@ -10,7 +10,11 @@ several full extractors on every page and voting costs too much time (each takes
    `boilerplate.PHRASES` (disclaimers, subscribe/share prompts, copyright and credit lines),
    position (a "Related" lead opens a teaser list; headings before the first prose paragraph are
    headline, kicker or standfirst) and short date or contact lines;
-3. other candidates are paid for only when the evidence says the first one failed: trafilatura's
+3. the element holding most of the kept paragraphs (`regions`) is weighed against them: text
+   lost between them in that element (the headings and lists trafilatura's recovery drops) is
+   read back from it, a list a paragraph announces with a colon is put back, and paragraphs far
+   from it (footers, sidebars, author boxes) are dropped;
+4. other candidates are paid for only when the evidence says the first one failed: trafilatura's
    full cascade when the fast pass found (almost) nothing or dumped navigation, a JSON-LD
    `articleBody` when both are short, the full cascade again when the page holds far more prose
    than we kept (its cut wins when what it adds lies in the element holding our paragraphs: the
