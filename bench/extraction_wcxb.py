@@ -106,8 +106,8 @@ def run_wcxb(
             p, r, f1 = (statistics.fmean(dump[i][name][k] for i in ids) for k in ("p", "r", "f1"))
             aeb = score.corpus_prf([score.match(gold[i], res[i]["text"]) for i in ids])[2]
             speed = f"{len(ids) / cpu:.1f}" if half == "all" and cpu else ""
-            print(f"| {name} | {half} | {len(ids)} | {p:.3f} | {r:.3f} | {f1:.3f} | {aeb:.3f} "
-                  f"| {speed} |")  # fmt: skip
+            cells = [name, half, str(len(ids)), *(f"{x:.3f}" for x in (p, r, f1, aeb)), speed]
+            print("| " + " | ".join(cells) + " |")
         print(flush=True)
     if args.dump:
         args.dump.write_text(json.dumps(dump, ensure_ascii=False))

@@ -10,7 +10,11 @@ several full extractors on every page and voting costs too much time (each takes
    `boilerplate.PHRASES` (disclaimers, subscribe/share prompts, copyright and credit lines),
    position (a "Related" lead opens a teaser list; headings before the first prose paragraph are
    headline, kicker or standfirst) and short date or contact lines;
-3. other candidates are paid for only when the evidence says the first one failed: trafilatura's
+3. the element holding most of the kept paragraphs (`regions`) is weighed against them: text
+   lost between them in that element (the headings and lists trafilatura's recovery drops) is
+   read back from it, a list a paragraph announces with a colon is put back, and paragraphs far
+   from it (footers, sidebars, author boxes) are dropped;
+4. other candidates are paid for only when the evidence says the first one failed: trafilatura's
    full cascade when the fast pass found (almost) nothing or dumped navigation, a JSON-LD
    `articleBody` when both are short, the full cascade again when the page holds far more prose
    than we kept (its cut wins when what it adds lies in the element holding our paragraphs: the
@@ -28,10 +32,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import lxml.html
+from lxml import etree
 from lxml.html import HtmlElement
 from readability import Document
 from trafilatura import bare_extraction
-from trafilatura.utils import load_html
 
 from scraper.extract.boilerplate import phrase_kind
 from scraper.extract.markdown import (
@@ -42,6 +46,17 @@ from scraper.extract.markdown import (
     to_markdown,
     to_text,
 )
+from scraper.extract.parse import load_page
+from scraper.extract.regions import (
+    announced_lists,
+    article_holder,
+    far_from_the_text,
+    holds_more,
+    paragraph_elements,
+    rest_of_article,
+    restore_structure,
+    shingles,
+)
 from scraper.models import Body
 
 MIN_BODY_WORDS = 5  # fewer words than this is a label or a link, not an article
@@ -49,13 +64,14 @@ MIN_BODY_CHARS = 500  # below this the fast pass is deemed to have missed the ar
 # when the page holds this many times more prose (long <p> text) than we kept, ask readability
 MISSED_RATIO = 2.0
 PROSE_AFTER_LIST = 3  # a link list with this many prose paragraphs after it is in the text
-HOLDER_LEVELS = 2  # how far above our paragraphs' common element the rest of the article may lie
 STANDFIRST_WORDS = 10  # a heading this long above the text is a standfirst, not a section's name
 BLOB_CHARS = 2500  # a single unbroken block this long is a layout cell, not a paragraph
 _WORD = re.compile(r"\w+")
 _TAGS = re.compile(r"<[^>]+>")
 # a short line that is mostly a date or a time: "UPDATED: Tue., Nov. 19, 2019", "5:45 AM PST"
 _DATELINE = re.compile(r"\b((19|20)\d\d|\d{1,2}[:h]\d\d|\d{1,2}[./]\d{1,2}[./]\d{2,4})\b")
+_ASCII_TEXT = re.compile(r"[\t\n\r\x20-\x7e]*")  # printable or space: no need to count
+_STAMP = re.compile(r"[\d\W_]{2,}")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")
 _SHORTCODE = re.compile(r"\[/\w+\]|\[\w+ \w+=")
 # Chinese and Japanese are written without spaces between words: two Han or kana characters
@@ -85,7 +101,7 @@ def _extract(html: str, url: str | None) -> Body:
     problem = _input_problem(html)
     if problem:
         return Body("", "", problem)
-    tree = load_html(html)
+    tree = load_page(html)
     if tree is None or len(tree) == 0:
         return Body("", "", "unparseable HTML")
     page = _page_facts(tree)
@@ -101,12 +117,17 @@ def _extract(html: str, url: str | None) -> Body:
     if _chars(blocks) < MIN_BODY_CHARS and len(page.ld_body) > _chars(blocks):
         blocks = blocks_from_text(page.ld_body)
     kept = select_blocks(blocks, page)
-    prose_chars = _page_prose_chars(tree)
+    where, prose_chars = paragraph_elements(tree, _is_prose_text)
+    holder = article_holder(where, kept)
+    kept = restore_structure(
+        where, kept, holder, lambda copy: select_blocks(blocks_from_html(copy, url, True), page)
+    )
+    kept = announced_lists(where, far_from_the_text(where, kept, holder))
     if full is None and _chars(kept) * MISSED_RATIO < prose_chars:
         # the fast pass may have stopped part-way through the article: the full cascade's
         # cut replaces ours when what it adds sits in the element that holds ours
-        kept = _rest_of_article(
-            tree, kept, select_blocks(_trafilatura_blocks(tree, url, False), page)
+        kept = rest_of_article(
+            where, kept, select_blocks(_trafilatura_blocks(tree, url, False), page)
         )
     if _is_blob(kept) or _chars(kept) * MISSED_RATIO < prose_chars:
         kept = _second_opinion(html, url, page, kept)
@@ -140,6 +161,7 @@ _AD_TOKENS = frozenset(
     }
 )
 _AD_PREFIXES = ("ad-", "ads-", "advert-", "dfp-", "google-ad")
+_CLASS_OR_ID = etree.XPath("//@class | //@id")
 
 
 def _is_ad_token(token: str) -> bool:
@@ -149,9 +171,12 @@ def _is_ad_token(token: str) -> bool:
 
 def _drop_ad_slots(tree: HtmlElement) -> None:
     """Remove ad slots before extraction, so a rotated ad never reads as an edit."""
-    for element in tree.xpath("//*[@class or @id]"):
-        tokens = (element.get("class") or "").split() + (element.get("id") or "").split()
-        if any(_is_ad_token(t) for t in tokens) and element.getparent() is not None:
+    for value in _CLASS_OR_ID(tree):  # attribute values, no element made for the others
+        names = value.lower()
+        if "ad" not in names and "sponsored" not in names and "dfp" not in names:
+            continue  # every ad token holds one of these: most values need no splitting
+        element = value.getparent()
+        if any(_is_ad_token(t) for t in names.split()) and element.getparent() is not None:
             element.drop_tree()
 
 
@@ -162,7 +187,10 @@ def _input_problem(html: object) -> str | None:
     head = html[:2048]
     if not html.strip():
         return "empty HTML"
-    if "\x00" in head or sum(not (c.isprintable() or c.isspace()) for c in head) > len(head) // 10:
+    if "\x00" in head or (
+        not (head.isascii() and _ASCII_TEXT.fullmatch(head))
+        and sum(not (c.isprintable() or c.isspace()) for c in head) > len(head) // 10
+    ):
         return "binary content, not HTML"
     if "<" not in html:
         return "no HTML markup"
@@ -202,14 +230,9 @@ def _is_dump(blocks: list[Block]) -> bool:
     return lines >= 50 and _prose_share(blocks) < 0.3
 
 
-def _page_prose_chars(tree: HtmlElement) -> int:
-    """Characters of the page's prose paragraphs: a ceiling on what an article body can hold."""
-    total = 0
-    for p in tree.iter("p"):
-        text = p.text_content()
-        if len(text) > 80 and _gaps(text) >= 12:
-            total += len(text)
-    return total
+def _is_prose_text(text: str) -> bool:
+    """A page paragraph that is prose: the page's prose is a ceiling on what a body can hold."""
+    return len(text) > 80 and _gaps(text) >= 12
 
 
 def _is_blob(blocks: list[Block]) -> bool:
@@ -223,82 +246,20 @@ def _second_opinion(html: str, url: str | None, page: Page, ours: list[Block]) -
     Theirs wins when it holds ours and clearly more prose besides (we missed part of the
     article), or when ours is one undivided blob and theirs is a clean part of it.
     """
-    summary = Document(html, url=url).summary(html_partial=True)
+    # no url: readability would make every link of the page absolute (tens of ms on a large
+    # page); blocks_from_html resolves the links of the kept blocks only
+    summary = Document(html).summary(html_partial=True)
     theirs = (
         select_blocks(blocks_from_html(lxml.html.fromstring(summary), url), page) if summary else []
     )
-    mine, other = _shingles(ours), _shingles(theirs)
+    mine, other = shingles(ours), shingles(theirs)
     if not other:
         return ours
-    if _holds_more(ours, theirs, mine, other):
+    if holds_more(ours, theirs, mine, other):
         return theirs
     if _is_blob(ours) and not _is_blob(theirs) and len(mine & other) >= 0.9 * len(other):
         return theirs if _chars(theirs) >= 0.3 * _chars(ours) else ours
     return ours
-
-
-def _holds_more(
-    ours: list[Block], theirs: list[Block], mine: set[tuple[str, ...]], other: set[tuple[str, ...]]
-) -> bool:
-    """Their cut holds (most of) ours and clearly more besides: we missed part of the article."""
-    return _chars(theirs) >= 1.5 * _chars(ours) and len(mine & other) >= 0.8 * len(mine)
-
-
-def _rest_of_article(tree: HtmlElement, ours: list[Block], theirs: list[Block]) -> list[Block]:
-    """Their cut when it holds ours and clearly more, and most of what it adds lies inside the
-    element that holds our paragraphs (the rest of one article, not the excerpts of other posts
-    or a promotion bar elsewhere on the page); else ours."""
-    mine = _shingles(ours)
-    if not _holds_more(ours, theirs, mine, _shingles(theirs)):
-        return ours
-    where = _paragraph_elements(tree)
-    found = [e for b in ours if (e := where.get(_lead(b.text))) is not None]
-    if len(found) < 2:  # one paragraph does not show which element holds the article
-        return ours
-    holder = _common_ancestor(found)
-    for _ in range(HOLDER_LEVELS):  # an article is often split in sibling sections or tabs
-        holder = holder.getparent() if holder.getparent() is not None else holder
-    inside = outside = 0
-    for block in theirs:
-        element = where.get(_lead(block.text))
-        if element is None or len(_shingles([block]) & mine) > 0:
-            continue
-        if any(a is holder for a in element.iterancestors()):
-            inside += len(block.text)
-        else:
-            outside += len(block.text)
-    return theirs if inside > 2 * outside else ours
-
-
-def _lead(text: str) -> str:
-    """The first words of a paragraph: enough to find its element in the page."""
-    return " ".join(_WORD.findall(text)[:8])
-
-
-def _paragraph_elements(tree: HtmlElement) -> dict[str, HtmlElement]:
-    """The page's <p> elements by the first words they show (a block's way back to the page)."""
-    found: dict[str, HtmlElement] = {}
-    for p in tree.iter("p"):
-        lead = _lead(p.text_content())
-        if lead.count(" ") >= 4:
-            found.setdefault(lead, p)
-    return found
-
-
-def _common_ancestor(elements: list[HtmlElement]) -> HtmlElement:
-    """The innermost element holding all of them (at least one)."""
-    chain = [elements[0], *elements[0].iterancestors()]
-    depth = len(chain) - 1
-    for element in elements[1:]:
-        ancestors = {id(a) for a in (element, *element.iterancestors())}
-        while depth > 0 and id(chain[len(chain) - 1 - depth]) not in ancestors:
-            depth -= 1
-    return chain[len(chain) - 1 - depth]
-
-
-def _shingles(blocks: list[Block]) -> set[tuple[str, ...]]:
-    words = _WORD.findall(" ".join(b.text for b in blocks))
-    return {tuple(words[i : i + 4]) for i in range(max(0, len(words) - 3))}
 
 
 # ------------------------------------------------------------------ page facts
@@ -425,11 +386,24 @@ def _is_dateline(text: str, words: int) -> bool:
 def _is_linky(block: Block, words: int) -> bool:
     """A short block made (almost) only of link text that is not a bare URL or citation."""
     return (
-        block.link_density >= 0.7
+        _link_share(block) >= 0.7
         and words <= 25
         and block.kind != "heading"
         and not block.text.lstrip().startswith(("http", "www.", "["))
     )
+
+
+def _wordy_chars(text: str) -> int:
+    """Length of a text with its runs of digits and punctuation counted as one character: the
+    date, time or comment count printed beside a linked headline is not text of its own."""
+    return len(_STAMP.sub(" ", text))
+
+
+def _link_share(block: Block) -> float:
+    """Link density of a block, a stamp beside its link not counted (see `_wordy_chars`)."""
+    if not block.link_chars:
+        return 0.0
+    return min(1.0, block.link_chars / max(1, _wordy_chars(block.text)))
 
 
 def _is_prose(block: Block, words: int) -> bool:
@@ -465,7 +439,7 @@ def _link_lists(blocks: list[Block], words: list[int]) -> set[int]:
         if b.kind == "item" and b.group:
             s = stats.setdefault(b.group, [0, 0, 0, 0, 0])
             s[0] += b.link_chars
-            s[1] += len(b.text)
+            s[1] += _wordy_chars(b.text)
             s[2] += w
             s[3] += 1
             s[4] += _is_teaser_item(b)

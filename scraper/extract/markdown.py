@@ -192,9 +192,12 @@ _HTML_TO_XML = {
 _BLOCK_TAGS = {"p", "list", "quote", "code", "table", "head", "div"}
 
 
-def blocks_from_html(root: etree._Element, base_url: str | None = None) -> list[Block]:
-    """Blocks of a clean HTML fragment (readability's summary), via trafilatura's dialect."""
-    root = deepcopy(root)  # a private copy: tags are renamed in place
+def blocks_from_html(
+    root: etree._Element, base_url: str | None = None, private: bool = False
+) -> list[Block]:
+    """Blocks of a clean HTML fragment (readability's summary), via trafilatura's dialect.
+    Tags are renamed in place: a `private` tree (a copy nobody else holds) is used as is."""
+    root = root if private else deepcopy(root)
     for el in root.iter():
         tag = el.tag if isinstance(el.tag, str) else ""
         new = _HTML_TO_XML.get(tag, "div" if tag in ("div", "section", "article", "main") else "")
