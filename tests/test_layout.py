@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import re
 from pathlib import Path
 
 import pytest
@@ -151,6 +152,38 @@ def test_no_private_name_is_imported_from_another_module() -> None:
     assert crossings == []
 
 
+PACKED = re.compile(r"#\s*fmt:\s*(?:skip|off)")
+MAX_MODULE_LINES = 500
+MAX_FUNCTION_LINES = 60
+MAX_CLI_LINES = 100
+
+
 def test_no_code_is_packed_past_the_formatter() -> None:
-    packed = [str(p) for p in MODULES.values() if "fmt: skip" in p.read_text(encoding="utf-8")]
+    trees = [PACKAGE, PACKAGE.parent / "tests", PACKAGE.parent / "bench"]
+    packed = [
+        f"{path}:{number}"
+        for tree in trees
+        for path in sorted(tree.rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if PACKED.search(line)
+    ]
     assert packed == []
+
+
+def test_every_module_fits_in_one_head_and_the_cli_only_assembles() -> None:
+    lines = {
+        name: len(path.read_text(encoding="utf-8").splitlines()) for name, path in MODULES.items()
+    }
+    assert {name: n for name, n in lines.items() if n > MAX_MODULE_LINES} == {}
+    assert lines["scraper.cli"] < MAX_CLI_LINES
+
+
+def test_no_function_is_longer_than_a_screen() -> None:
+    long = []
+    for name, path in MODULES.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = (node.end_lineno or node.lineno) - node.lineno + 1
+                if length > MAX_FUNCTION_LINES:
+                    long.append(f"{name}.{node.name}: {length} lines")
+    assert long == []
