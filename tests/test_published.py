@@ -71,7 +71,7 @@ def _filler(n: int) -> str:
 def test_a_date_written_far_from_the_headline_is_found_by_the_second_opinion(
     line: str, day: str
 ) -> None:
-    """Our rules look next to the headline; htmldate's extensive search reads the whole text."""
+    """Our rules look next to the headline; the second opinion reads the whole text."""
     body = "<h1>Rainfall in the valley</h1>" + _filler(40) + f"<div><p>{line}</p></div>"
     meta = extract_metadata(_page("", body), "https://example.org/rain")
     assert meta.published is not None
@@ -155,10 +155,11 @@ def test_a_comment_s_date_under_the_headline_is_no_shown_date() -> None:
     assert meta.published.date().isoformat() == "2013-03-11"
 
 
-def test_the_extensive_search_is_paid_only_where_the_text_holds_a_date(
+def test_the_second_opinion_never_pays_for_htmldate_s_extensive_search(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """htmldate's extensive search costs ~25 ms: a page whose text shows no date skips it."""
+    """htmldate's extensive search costs 0.1-0.3 s a page (dateparser): the date written in the
+    text is read by our own finder instead, and a page without one costs one quick look."""
     import htmldate
 
     searches: list[bool] = []
@@ -176,7 +177,7 @@ def test_the_extensive_search_is_paid_only_where_the_text_holds_a_date(
     dated = undated + _filler(30) + "<p>Last edited on 3 March 2019.</p>"
     meta = extract_metadata(_page("", dated), "https://example.org/rain")
     assert meta.published is not None and meta.published.date().isoformat() == "2019-03-03"
-    assert searches == [False, True]
+    assert searches == [False]
 
 
 def test_a_date_shown_after_the_page_was_last_modified_is_an_event_s() -> None:

@@ -422,21 +422,21 @@ def url_date(url: str | None) -> datetime | None:
 def second_opinion(
     tree: lxml_html.HtmlElement, url: str | None, tz: tzinfo = UTC, *, text: str = ""
 ) -> datetime | None:
-    """htmldate's publication day for a page our rules find no date in, at midnight in `tz`.
+    """A publication day for a page our rules find no date in: htmldate's, else the first date
+    written anywhere in the page's visible `text`, at midnight in `tz` (the time, when given).
 
-    htmldate weighs the dates in the page's markup by its own heuristics (~3 ms a page); where
-    that finds nothing and the page's visible `text` holds a date at all, its "extensive" search
-    reads the dates written anywhere in the text (~25 ms; dateparser's first call costs a second
-    more, once). That search ends, when all else fails, with the footer's copyright year as
-    1 January: a year is no publication date, so a 1 January only it finds is refused. htmldate
-    works on a copy of the tree.
+    htmldate weighs the dates in the page's markup by its own heuristics (~3 ms a page). Where
+    it finds nothing, its "extensive" search reads the text with dateparser (0.1-0.3 s a page,
+    a second more on the first call) and ends with the footer's copyright year as 1 January;
+    our own multilingual `find_date` over the text answers the same pages of wcxb-dev's halves
+    as often (tune 0.895, check 0.869 either way) at no cost, and reads no year as a date.
+    htmldate works on a copy of the tree.
     """
     day = _htmldate(tree, url, extensive=False)
-    if day is None and find_date(text) is not None:
-        day = _htmldate(tree, url, extensive=True)
-        if day is not None and day.endswith("-01-01"):
-            day = None
-    return datetime.strptime(day, "%Y-%m-%d").replace(tzinfo=tz) if day else None
+    if day is not None:
+        return datetime.strptime(day, "%Y-%m-%d").replace(tzinfo=tz)
+    found = find_date(text, tz=tz)
+    return found.value if found is not None else None
 
 
 def _htmldate(tree: lxml_html.HtmlElement, url: str | None, extensive: bool) -> str | None:
