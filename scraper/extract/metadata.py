@@ -49,7 +49,9 @@ from scraper.models import FeedEntry, Metadata
 
 __all__ = ["PRECEDENCE", "extract_metadata"]
 
-# Field -> evidence sources, strongest first. The code below follows this order.
+# Field -> evidence sources, strongest first. The code below follows this order, but for one
+# exception (`published.published_date`): the date shown right under the headline, not labelled
+# as an update, beats any of the first five more than a day away from it.
 PRECEDENCE: dict[str, tuple[str, ...]] = {
     "title": (
         "<h1> agreeing with a metadata title",
@@ -79,7 +81,8 @@ PRECEDENCE: dict[str, tuple[str, ...]] = {
         "date in the URL",
         "feed entry",
         "visible date after the title",
-        "htmldate's guess",
+        "htmldate's guess from the markup",
+        "the first date written in the text",
     ),
     "updated": ("JSON-LD dateModified", "article:modified_time & similar meta", "feed entry"),
     "language": (
