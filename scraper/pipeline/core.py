@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from scraper.config.settings import DEFAULT_REVISITS, DaemonSettings
 from scraper.fetch.fetcher import Fetcher
@@ -19,6 +20,7 @@ from scraper.models import Exchange, FeedEntry, Notice, Source, StoredArticle
 from scraper.pipeline.boilerplate_models import SourceModels
 from scraper.pipeline.failures import Failures
 from scraper.pipeline.handoff import PageHandoff
+from scraper.pipeline.page_jobs import read_page
 from scraper.pipeline.pages import NewPages
 from scraper.pipeline.parts import ExtractFn, Parts
 from scraper.pipeline.poll import Poller
@@ -127,6 +129,11 @@ class Pipeline:
         """Extract a revisited page another process fetched and handed on; store a version if
         a reader would see a change. Returns the outcome, as `revisit` does."""
         return await self.revisits.archive(source, article_id, exchange)
+
+    async def read_handed_off(self, job: dict[str, Any]) -> tuple[FeedEntry | str, Exchange]:
+        """A handed-on page's entry (or revisited article's id) and exchange, its bytes read back
+        from this archive's WARC under the fetcher's body size limit."""
+        return await read_page(job, self.tree.root, self.fetcher.settings.max_body_size)
 
     async def archive_handed_off(
         self, source: Source, exchange: Exchange, entry: FeedEntry | str

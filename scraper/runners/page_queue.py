@@ -24,7 +24,7 @@ from scraper.errors import ScraperError
 from scraper.logs import event
 from scraper.models import Exchange, FeedEntry, Source
 from scraper.pipeline.core import Pipeline
-from scraper.pipeline.page_jobs import page_job, read_page
+from scraper.pipeline.page_jobs import page_job
 
 log = logging.getLogger("scraper.daemon")
 
@@ -201,8 +201,7 @@ class PageQueue:
         pages = []
         for job in jobs:
             try:
-                root, limit = self.pipeline.tree.root, self.pipeline.fetcher.settings.max_body_size
-                entry, exchange = await read_page(job, root, limit)
+                entry, exchange = await self.pipeline.read_handed_off(job)
             except ScraperError as error:
                 if len(jobs) == 1:
                     raise

@@ -24,7 +24,6 @@ from scraper.errors import ScraperError
 from scraper.logs import event
 from scraper.models import Source
 from scraper.pipeline.core import Pipeline
-from scraper.pipeline.page_jobs import read_page
 from scraper.runners.cluster.claims import claim_due_revisits, claim_due_sources, ensure_sources
 from scraper.runners.cluster.queue import NAMESPACE
 from scraper.urls import host_of
@@ -203,9 +202,7 @@ class Runtime:
             event(log, logging.INFO, name, url, "not in this worker's config; page dropped")
             return
         try:
-            root = self.pipeline.tree.root
-            limit = self.pipeline.fetcher.settings.max_body_size
-            entry, exchange = await read_page(page, root, limit)
+            entry, exchange = await self.pipeline.read_handed_off(page)
         except ScraperError as error:  # the shared volume is not shared, say
             event(log, logging.ERROR, name, url, f"cannot read the fetched page: {error}")
             raise
