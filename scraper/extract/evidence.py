@@ -163,6 +163,7 @@ class PageEvidence:
         self.anchor = self.h1  # the headline element; `find_anchor` moves it to the real one
         self._times = [t for t in tree.iter("time") if not in_comments(t)][:10]
         self._time_values: list[str] | None = None
+        self._after: list[Any] | None = None  # text nodes after the anchor, read once
 
     def _flatten(self, value: Any) -> None:
         if isinstance(value, list):
@@ -235,12 +236,20 @@ class PageEvidence:
             return
         for el in self.h1_elements:
             if name_key(el.text_content()) == key:
-                self.anchor = el
+                self.anchor, self._after = el, None
                 return
         for el in self.tree.xpath(_HEADINGS)[:40]:
             if name_key(el.text_content()) == key:
-                self.anchor = el
+                self.anchor, self._after = el, None
                 return
+
+    def after_anchor(self) -> list[Any]:
+        """The first 20 text nodes readers see after the headline (none without one): where
+        bylines and shown dates are; read once for every rule that looks there."""
+        if self._after is None:
+            shown = f"following::text(){_SHOWN}[position() <= 20]"
+            self._after = [] if self.anchor is None else self.anchor.xpath(shown)
+        return self._after
 
     def visible_dates(self) -> list[str]:
         """Dates as readers see them: itemprop/`<time>` texts, the text after the headline, then
@@ -248,7 +257,7 @@ class PageEvidence:
         texts = [" ".join(t.text_content().split()) for t in self.tree.xpath(_DATE_TEXTS)[:3]]
         texts += [" ".join(t.text_content().split()) for t in self._times]
         if self.anchor is not None:
-            after = self.anchor.xpath(f"following::text(){_SHOWN}[position() <= 20]")
+            after = self.after_anchor()
             before = self.anchor.xpath(f"preceding::text(){_SHOWN}[position() <= 12]")
             texts.append(" ".join(" ".join(after).split())[:400])
             texts.append(" ".join(" ".join(before).split())[-300:])

@@ -41,7 +41,6 @@ _UPDATE_LABEL = re.compile(
     r"(?:" + alternation(words("update_labels")) + r")\b[^\w]*(?:\w+[^\w]+){0,2}$",
     re.IGNORECASE,
 )
-_AFTER_HEADLINE = "following::text()[normalize-space()][not(parent::script or parent::style)]"
 SHOWN_CHARS = 250  # a date this far into the text after the headline is no longer its byline's
 
 
@@ -89,11 +88,7 @@ def shown_date(p: PageEvidence, languages: Sequence[str], tz: tzinfo) -> datetim
     """The date readers see right under the headline, unless it is labelled as an update."""
     if p.anchor is None:
         return None
-    texts = [
-        t
-        for t in p.anchor.xpath(f"{_AFTER_HEADLINE}[position() <= 20]")
-        if not _in_comments(t.getparent())
-    ]
+    texts = [t for t in p.after_anchor() if not _in_comments(t.getparent())]
     text = " ".join(" ".join(texts).split())[: SHOWN_CHARS + 40]
     found = find_date(text, languages=languages, tz=tz)
     if found is None or found.start > SHOWN_CHARS:
