@@ -105,6 +105,11 @@ def holds_more(
 Where = dict[str, HtmlElement]  # the page's paragraphs by their first words (see below)
 
 
+def locate(where: Where, blocks: list[Block]) -> list[tuple[int, HtmlElement]]:
+    """Each block found in the page, with its index: the element its first words open."""
+    return [(i, e) for i, b in enumerate(blocks) if (e := where.get(lead(b.text))) is not None]
+
+
 def rest_of_article(where: Where, ours: list[Block], theirs: list[Block]) -> list[Block]:
     """Their cut when it holds ours and clearly more, and most of what it adds lies inside the
     element that holds our paragraphs (the rest of one article, not the excerpts of other posts
@@ -112,7 +117,7 @@ def rest_of_article(where: Where, ours: list[Block], theirs: list[Block]) -> lis
     mine = shingles(ours)
     if not holds_more(ours, theirs, mine, shingles(theirs)):
         return ours
-    found = [e for b in ours if (e := where.get(lead(b.text))) is not None]
+    found = [e for _, e in locate(where, ours)]
     if len(found) < 2:  # one paragraph does not show which element holds the article
         return ours
     holder = common_ancestor(found)
@@ -180,7 +185,7 @@ def _depth(element: HtmlElement) -> int:
 def article_holder(where: Where, ours: list[Block]) -> HtmlElement | None:
     """The element holding most of our paragraphs' text (`main_holder`), if it is not the whole
     page: what the region rules below measure against."""
-    found = [e for b in ours if (e := where.get(lead(b.text))) is not None]
+    found = [e for _, e in locate(where, ours)]
     if len(found) < 2:
         return None
     holder = main_holder(found)
@@ -201,7 +206,7 @@ def restore_structure(
     before or after its text is not body); our blocks outside it stay, and are not repeated."""
     if holder is None:
         return ours
-    located = [(i, e) for i, b in enumerate(ours) if (e := where.get(lead(b.text))) is not None]
+    located = locate(where, ours)
     inside = [(i, e) for i, e in located if e is holder or _within(e, holder)]
     if len(inside) < 2:
         return ours
@@ -306,7 +311,7 @@ def far_from_the_text(where: Where, ours: list[Block], holder: HtmlElement | Non
     """
     if holder is None:
         return ours
-    located = [(i, e) for i, b in enumerate(ours) if (e := where.get(lead(b.text))) is not None]
+    located = locate(where, ours)
     inside = [i for i, e in located if e is holder or _within(e, holder)]
     if not inside:
         return ours
