@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import lxml.html
 import pytest
 
 from bench import wcxb
 from scraper.extract.body import extract_body
+from scraper.extract.parse import load_page
+from scraper.extract.regions import article_region, paragraph_elements
 
 needs_wcxb = pytest.mark.skipif(not wcxb.available(), reason=f"corpus not found: {wcxb.CORPUS}")
 
@@ -237,3 +240,64 @@ def test_a_paragraph_lost_between_two_of_ours_in_the_articles_element_is_put_bac
     <div class="pg"><article><div class="rich">{body}</div></article></div></body></html>"""
     text = extract_body(html, "https://example.org/a/1").text
     assert text == "\n\n".join(paragraphs)
+
+
+# ------------------------------------------------------------------ the region trafilatura reads
+
+_PROSE = [
+    "The council voted on Tuesday to close the old bridge for repairs that are expected to last "
+    "most of the coming year, a decision that will lengthen many commutes across the river.",
+    "Engineers found cracks in two of the supporting piers during an inspection last spring and "
+    "recommended that traffic be kept off the span until the steel could be replaced properly.",
+    "Local shops near the bridge worry that fewer people will pass their doors, and the council "
+    "has promised a small fund to help those that lose the most trade while the work goes on.",
+]
+
+
+def _region_page(headline_in_header: bool = False, prose_below: int = 0) -> str:
+    below = "".join(f"<p>{_PROSE[i % 3]} (more {i})</p>" for i in range(prose_below))
+    top = "<h1>Old bridge to close for a year</h1>" if headline_in_header else ""
+    inner = "" if headline_in_header else "<h1>Old bridge to close for a year</h1>"
+    return f"""<html><head><title>Bridge</title></head><body>
+    <header>{top}<nav><a href="/">Home</a> <a href="/news">News</a></nav></header>
+    <div class="layout"><article class="story">{inner}<div class="text">
+    {"".join(f"<p>{p}</p>" for p in _PROSE)}<form><input name="q"></form></div></article>
+    <aside class="more"><ul><li><a href="/a">Another story</a></li></ul></aside></div>
+    <div class="more-news">{below}</div><footer><p>Copyright the town paper.</p></footer>
+    </body></html>"""
+
+
+def _region(html: str) -> lxml.html.HtmlElement | None:
+    tree = load_page(html)
+    assert tree is not None
+    _, prose = paragraph_elements(tree, lambda text: len(text) > 80)
+    return article_region(tree, prose)
+
+
+def test_trafilatura_reads_only_the_element_holding_the_headline_and_the_prose() -> None:
+    html = _region_page()
+    region = _region(html)
+    assert region is not None
+    assert [e.tag for e in region[0]] == ["article"]  # a page of its own: <html><body><article>
+    text = region.text_content()
+    assert all(p in text for p in _PROSE) and "Old bridge to close" in text
+    assert "Another story" not in text and "Home" not in text and "Copyright" not in text
+    # a copy: the page itself keeps its header, sidebar and footer for the other rules
+    assert "Another story" in load_page(html).text_content()  # type: ignore[union-attr]
+    # the copy keeps the classes chosen in C (lxml.html's own would make <form> a FormElement)
+    assert type(region.find(".//form")) is lxml.html.HtmlElement
+
+
+def test_a_headline_in_the_site_header_leaves_the_whole_page_to_read() -> None:
+    assert _region(_region_page(headline_in_header=True)) is None
+
+
+def test_prose_spread_over_the_page_leaves_the_whole_page_to_read() -> None:
+    assert _region(_region_page(prose_below=3)) is None
+
+
+def test_the_body_of_a_page_read_through_its_region_is_the_article() -> None:
+    body = extract_body(_region_page(), "https://example.org/bridge")
+    assert body.error is None
+    assert all(p in body.text for p in _PROSE)
+    assert "Another story" not in body.text and "Copyright" not in body.text

@@ -4,7 +4,10 @@ Trafilatura finds the article region well but keeps what sits inside it: the hea
 standfirst, newsletter boxes, "Related:" lists, share bars, copyright lines, date stamps. Running
 several full extractors on every page and voting costs too much time (each takes 10-20 ms), so:
 
-1. trafilatura runs once, in its fast mode, on a tree parsed once;
+1. trafilatura runs once, in its fast mode, on a tree parsed once, cut to the article's region
+   when the page shows one (`regions.article_region`: the element holding the headline and most
+   of the page's prose; trafilatura's cost grows with the elements it reads, and the header,
+   menus, sidebars and footer around that element are never body);
 2. each block is weighed on cheap evidence (`verdicts`): the page's own title and JSON-LD
    headline, link density (navigation and teaser lists are mostly link text, prose is not),
    `boilerplate.PHRASES` (disclaimers, subscribe/share prompts, copyright and credit lines),
@@ -19,8 +22,9 @@ several full extractors on every page and voting costs too much time (each takes
    `articleBody` when both are short, the full cascade again when the page holds far more prose
    than we kept (its cut wins when what it adds lies in the element holding our paragraphs: the
    rest of the article, not other posts' excerpts), and readability-lxml when the page still
-   holds far more prose than we kept or our text is one undivided layout cell. Readability's cut replaces ours only
-   when the two agree: it contains ours and more, or it is a clean part of our blob.
+   holds far more prose than we kept or our text is one undivided layout cell (readability
+   reads the whole page: on the region alone it did worse). Its cut replaces ours only when
+   the two agree: it contains ours and more, or it is a clean part of our blob.
 """
 
 from __future__ import annotations
@@ -50,6 +54,7 @@ from scraper.extract.parse import load_page
 from scraper.extract.regions import (
     announced_lists,
     article_holder,
+    article_region,
     far_from_the_text,
     holds_more,
     paragraph_elements,
@@ -106,10 +111,14 @@ def _extract(html: str, url: str | None) -> Body:
         return Body("", "", "unparseable HTML")
     page = _page_facts(tree)
     _drop_ad_slots(tree)
-    blocks = _trafilatura_blocks(tree, url, fast=True)
+    where, prose = paragraph_elements(tree, _is_prose_text)
+    prose_chars = sum(n for _, n in prose)
+    region = article_region(tree, prose)
+    article = tree if region is None else region  # what trafilatura reads
+    blocks = _trafilatura_blocks(article, url, fast=True)
     full: list[Block] | None = None
     if _chars(blocks) < MIN_BODY_CHARS or _is_dump(blocks):
-        full = _trafilatura_blocks(tree, url, fast=False)
+        full = _trafilatura_blocks(article, url, fast=False)
         if _is_dump(blocks):
             blocks = full if _prose_share(full) > _prose_share(blocks) else blocks
         else:
@@ -117,7 +126,6 @@ def _extract(html: str, url: str | None) -> Body:
     if _chars(blocks) < MIN_BODY_CHARS and len(page.ld_body) > _chars(blocks):
         blocks = blocks_from_text(page.ld_body)
     kept = select_blocks(blocks, page)
-    where, prose_chars = paragraph_elements(tree, _is_prose_text)
     holder = article_holder(where, kept)
     kept = restore_structure(
         where, kept, holder, lambda copy: select_blocks(blocks_from_html(copy, url, True), page)
@@ -127,7 +135,7 @@ def _extract(html: str, url: str | None) -> Body:
         # the fast pass may have stopped part-way through the article: the full cascade's
         # cut replaces ours when what it adds sits in the element that holds ours
         kept = rest_of_article(
-            where, kept, select_blocks(_trafilatura_blocks(tree, url, False), page)
+            where, kept, select_blocks(_trafilatura_blocks(article, url, False), page)
         )
     if _is_blob(kept) or _chars(kept) * MISSED_RATIO < prose_chars:
         kept = _second_opinion(html, url, page, kept)

@@ -22,6 +22,7 @@ import lxml.html
 from lxml.html import HtmlElement
 
 from scraper.extract.markdown import Block, blocks_from_html
+from scraper.extract.parse import PARSER
 
 HOLDER_LEVELS = 2  # how far above our paragraphs' common element the rest of the article may lie
 MISSING_SHARE = 0.05  # structure lost between our paragraphs worth this share of ours: re-read
@@ -30,6 +31,7 @@ LINKY_LIST = 0.5  # a list this much link text is navigation, announced or not
 FAR_AFTER = 2  # see far_from_the_text
 FAR_BEFORE = 4
 HOLDER_SHARE = 0.75  # the article's element holds this share of our paragraphs' text
+REGION_SHARE = 0.9  # the article's region holds this share of the page's prose
 _WORD = re.compile(r"\w+")
 # what an article's element holds between its paragraphs: more paragraphs, and its structure
 _STRUCTURE = ("p", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "dt", "dd")
@@ -65,18 +67,42 @@ def _distinctive(first: str) -> bool:
 
 def paragraph_elements(
     tree: HtmlElement, is_prose: Callable[[str], bool] = bool
-) -> tuple[dict[str, HtmlElement], int]:
+) -> tuple[dict[str, HtmlElement], list[tuple[HtmlElement, int]]]:
     """The page's <p> elements by the first words they show (a block's way back to the page),
-    and the characters of those that are prose by `is_prose` (one pass over the paragraphs)."""
+    and those that are prose by `is_prose` with their characters (one pass over the paragraphs)."""
     found: dict[str, HtmlElement] = {}
-    prose = 0
+    prose: list[tuple[HtmlElement, int]] = []
     for p in tree.iter("p"):
         text = p.text_content()
-        prose += len(text) if is_prose(text) else 0
+        if is_prose(text):
+            prose.append((p, len(text)))
         first = lead(text)
         if _distinctive(first):
             found.setdefault(first, p)
     return found, prose
+
+
+def article_region(tree: HtmlElement, prose: list[tuple[HtmlElement, int]]) -> HtmlElement | None:
+    """The element holding the headline and most of the page's prose paragraphs, copied into a
+    page of its own: a reader of the article needs nothing around it, and trafilatura reads it
+    in a fraction of the time the whole page takes. None when that element is the whole page
+    (prose spread over the page, or a headline in the site's header)."""
+    if len(prose) < 2:
+        return None
+    region = main_holder([p for p, _ in prose])
+    headline = next(tree.iter("h1"), None)
+    if headline is not None:
+        region = common_ancestor([region, headline])
+    if region.tag in ("body", "html") or region.getparent() is None:
+        return None
+    inside = sum(n for p, n in prose if p is region or _within(p, region))
+    if inside < REGION_SHARE * sum(n for _, n in prose):
+        return None
+    page = PARSER.makeelement("html")  # the parser's own classes, chosen in C (see parse.py)
+    body = PARSER.makeelement("body")
+    page.append(body)
+    body.append(deepcopy(region))
+    return page
 
 
 def common_ancestor(elements: list[HtmlElement]) -> HtmlElement:
