@@ -230,3 +230,16 @@ def test_distinct_publication_and_modification_stamps_keep_the_publication_date(
     meta = extract_metadata(_page(head, body), "https://example.org/meals")
     assert meta.published is not None
     assert meta.published.date().isoformat() == "2025-11-13"
+
+
+@pytest.mark.parametrize(
+    ("lang", "day"),
+    [("en-US", "2024-01-04"), ("en-GB", "2024-04-01"), ("de", "2024-04-01")],
+)
+def test_the_second_opinion_reads_numeric_dates_in_the_page_s_language(lang: str, day: str) -> None:
+    """'01-04-2024' is 4 January in American English, 1 April in most other places."""
+    body = "<h1>How fast do e-boards go</h1>" + _filler(40) + "<div>Post time: 01-04-2024</div>"
+    html = f'<html lang="{lang}"><head></head><body>{body}</body></html>'
+    meta = extract_metadata(html, "https://example.org/e-boards")
+    assert meta.published is not None
+    assert meta.published.date().isoformat() == day

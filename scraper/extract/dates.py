@@ -420,7 +420,12 @@ def url_date(url: str | None) -> datetime | None:
 
 
 def second_opinion(
-    tree: lxml_html.HtmlElement, url: str | None, tz: tzinfo = UTC, *, text: str = ""
+    tree: lxml_html.HtmlElement,
+    url: str | None,
+    tz: tzinfo = UTC,
+    *,
+    text: str = "",
+    languages: Sequence[str] | None = None,
 ) -> datetime | None:
     """A publication day for a page our rules find no date in: htmldate's, else the first date
     written anywhere in the page's visible `text`, at midnight in `tz` (the time, when given).
@@ -435,7 +440,7 @@ def second_opinion(
     day = _htmldate(tree, url, extensive=False)
     if day is not None:
         return datetime.strptime(day, "%Y-%m-%d").replace(tzinfo=tz)
-    found = find_date(text, tz=tz)
+    found = find_date(text, languages=languages, tz=tz)
     return found.value if found is not None else None
 
 

@@ -157,5 +157,7 @@ def published_date(
             local = localise(published, seen)
             published = on_url_day(published, url) if local is published else local
     if published is None:  # a second opinion, paid for only on the few pages our rules miss
-        published = second_opinion(p.tree, url, tz, text=" ".join(p.text.nodes))
+        published = second_opinion(
+            p.tree, url, tz, text=" ".join(p.text.nodes), languages=languages
+        )
     return published
