@@ -243,3 +243,21 @@ def test_the_second_opinion_reads_numeric_dates_in_the_page_s_language(lang: str
     meta = extract_metadata(html, "https://example.org/e-boards")
     assert meta.published is not None
     assert meta.published.date().isoformat() == day
+
+
+def test_a_modified_date_is_no_publication_date_when_the_text_shows_an_earlier_one() -> None:
+    """htmldate falls back on the modified stamp; the page's own earlier date is nearer."""
+    head = '<meta property="article:modified_time" content="2025-12-23T07:02:15+00:00">'
+    body = "<h1>How fast do e-boards go</h1>" + _filler(40) + "<div>Post time: 4 January 2024</div>"
+    meta = extract_metadata(_page(head, body), "https://example.org/e-boards")
+    assert meta.published is not None
+    assert meta.published.date().isoformat() == "2024-01-04"
+    assert meta.updated is not None and meta.updated.date().isoformat() == "2025-12-23"
+
+
+def test_a_modified_date_stands_when_the_text_shows_no_earlier_one() -> None:
+    head = '<meta property="article:modified_time" content="2025-12-23T07:02:15+00:00">'
+    body = "<h1>How fast do e-boards go</h1>" + _filler(40)
+    meta = extract_metadata(_page(head, body), "https://example.org/e-boards")
+    assert meta.published is not None
+    assert meta.published.date().isoformat() == "2025-12-23"

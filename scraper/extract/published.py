@@ -158,6 +158,6 @@ def published_date(
             published = on_url_day(published, url) if local is published else local
     if published is None:  # a second opinion, paid for only on the few pages our rules miss
         published = second_opinion(
-            p.tree, url, tz, text=" ".join(p.text.nodes), languages=languages
+            p.tree, url, tz, text=" ".join(p.text.nodes), languages=languages, modified=updated
         )
     return published
