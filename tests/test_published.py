@@ -188,3 +188,76 @@ def test_a_date_shown_after_the_page_was_last_modified_is_an_event_s() -> None:
     meta = extract_metadata(_page(head, body), "https://example.org/fair")
     assert meta.published is not None
     assert meta.published.date().isoformat() == "2025-01-10"
+
+
+def _saved(stamp: str) -> str:
+    """Metadata giving one stamp as both publication and modification."""
+    return _meta_date(stamp) + f'<meta property="article:modified_time" content="{stamp}">'
+
+
+@pytest.mark.parametrize(
+    ("body", "day"),
+    [
+        # the page's own update line under the headline: updated before it was "published"
+        (
+            "<h1>Seven days of meals</h1><p>By Tracy Doe, Page updated: 12 November 2025</p>",
+            "2025-11-12",
+        ),
+        # a <time> in the title bar, above the headline
+        (
+            '<div><time datetime="2024-03-01">March 1, 2024</time></div><h1>Healthy eating</h1>',
+            "2024-03-01",
+        ),
+        # a date shown after the stamp is an event's: the stamp stays
+        ("<h1>Seven days of meals</h1><p>Book fair · 20 December 2025</p>", "2025-11-13"),
+    ],
+)
+def test_a_stamp_given_as_both_publication_and_modification_yields_to_an_earlier_shown_date(
+    body: str, day: str
+) -> None:
+    """One stamp for both is the time the page was saved; what readers see before it is older."""
+    html = _page(_saved("2025-11-13T09:21:40Z"), body + _filler(3))
+    meta = extract_metadata(html, "https://example.org/meals")
+    assert meta.published is not None
+    assert meta.published.date().isoformat() == day
+
+
+def test_distinct_publication_and_modification_stamps_keep_the_publication_date() -> None:
+    head = _meta_date("2025-11-13T09:21:40Z") + (
+        '<meta property="article:modified_time" content="2025-11-14T10:00:00Z">'
+    )
+    body = "<h1>Seven days of meals</h1><p>By Tracy Doe, Page updated: 12 November 2025</p>"
+    meta = extract_metadata(_page(head, body), "https://example.org/meals")
+    assert meta.published is not None
+    assert meta.published.date().isoformat() == "2025-11-13"
+
+
+@pytest.mark.parametrize(
+    ("lang", "day"),
+    [("en-US", "2024-01-04"), ("en-GB", "2024-04-01"), ("de", "2024-04-01")],
+)
+def test_the_second_opinion_reads_numeric_dates_in_the_page_s_language(lang: str, day: str) -> None:
+    """'01-04-2024' is 4 January in American English, 1 April in most other places."""
+    body = "<h1>How fast do e-boards go</h1>" + _filler(40) + "<div>Post time: 01-04-2024</div>"
+    html = f'<html lang="{lang}"><head></head><body>{body}</body></html>'
+    meta = extract_metadata(html, "https://example.org/e-boards")
+    assert meta.published is not None
+    assert meta.published.date().isoformat() == day
+
+
+def test_a_modified_date_is_no_publication_date_when_the_text_shows_an_earlier_one() -> None:
+    """htmldate falls back on the modified stamp; the page's own earlier date is nearer."""
+    head = '<meta property="article:modified_time" content="2025-12-23T07:02:15+00:00">'
+    body = "<h1>How fast do e-boards go</h1>" + _filler(40) + "<div>Post time: 4 January 2024</div>"
+    meta = extract_metadata(_page(head, body), "https://example.org/e-boards")
+    assert meta.published is not None
+    assert meta.published.date().isoformat() == "2024-01-04"
+    assert meta.updated is not None and meta.updated.date().isoformat() == "2025-12-23"
+
+
+def test_a_modified_date_stands_when_the_text_shows_no_earlier_one() -> None:
+    head = '<meta property="article:modified_time" content="2025-12-23T07:02:15+00:00">'
+    body = "<h1>How fast do e-boards go</h1>" + _filler(40)
+    meta = extract_metadata(_page(head, body), "https://example.org/e-boards")
+    assert meta.published is not None
+    assert meta.published.date().isoformat() == "2025-12-23"

@@ -420,10 +420,18 @@ def url_date(url: str | None) -> datetime | None:
 
 
 def second_opinion(
-    tree: lxml_html.HtmlElement, url: str | None, tz: tzinfo = UTC, *, text: str = ""
+    tree: lxml_html.HtmlElement,
+    url: str | None,
+    tz: tzinfo = UTC,
+    *,
+    text: str = "",
+    languages: Sequence[str] | None = None,
+    modified: datetime | None = None,
 ) -> datetime | None:
     """A publication day for a page our rules find no date in: htmldate's, else the first date
     written anywhere in the page's visible `text`, at midnight in `tz` (the time, when given).
+    htmldate falls back on the page's `modified` date where it finds no other: a date written in
+    the text on an earlier day is nearer the publication.
 
     htmldate weighs the dates in the page's markup by its own heuristics (~3 ms a page). Where
     it finds nothing, its "extensive" search reads the text with dateparser (0.1-0.3 s a page,
@@ -433,10 +441,13 @@ def second_opinion(
     htmldate works on a copy of the tree.
     """
     day = _htmldate(tree, url, extensive=False)
-    if day is not None:
-        return datetime.strptime(day, "%Y-%m-%d").replace(tzinfo=tz)
-    found = find_date(text, tz=tz)
-    return found.value if found is not None else None
+    guess = datetime.strptime(day, "%Y-%m-%d").replace(tzinfo=tz) if day else None
+    if guess is not None and (modified is None or guess.date() != modified.date()):
+        return guess
+    found = find_date(text, languages=languages, tz=tz)
+    if found is not None and (guess is None or found.value.date() < guess.date()):
+        return found.value
+    return guess
 
 
 def _htmldate(tree: lxml_html.HtmlElement, url: str | None, extensive: bool) -> str | None:

@@ -251,11 +251,15 @@ class PageEvidence:
             self._after = [] if self.anchor is None else self.anchor.xpath(shown)
         return self._after
 
+    def time_texts(self) -> list[str]:
+        """What readers see of the page's `<time>` elements (not the comments')."""
+        return [" ".join(t.text_content().split()) for t in self._times]
+
     def visible_dates(self) -> list[str]:
         """Dates as readers see them: itemprop/`<time>` texts, the text after the headline, then
         the text just before it."""
         texts = [" ".join(t.text_content().split()) for t in self.tree.xpath(_DATE_TEXTS)[:3]]
-        texts += [" ".join(t.text_content().split()) for t in self._times]
+        texts += self.time_texts()
         if self.anchor is not None:
             after = self.after_anchor()
             before = self.anchor.xpath(f"preceding::text(){_SHOWN}[position() <= 12]")

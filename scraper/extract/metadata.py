@@ -49,9 +49,11 @@ from scraper.models import FeedEntry, Metadata
 
 __all__ = ["PRECEDENCE", "extract_metadata"]
 
-# Field -> evidence sources, strongest first. The code below follows this order, but for one
-# exception (`published.published_date`): the date shown right under the headline, not labelled
-# as an update, beats any of the first five more than a day away from it.
+# Field -> evidence sources, strongest first. The code below follows this order, but for
+# exceptions (`published.published_date`): the date shown right under the headline, not labelled
+# as an update, beats any of the first five more than a day away from it; a metadata stamp given
+# as both published and modified yields to a date shown on an earlier day; htmldate's guess that
+# is the modified day yields to an earlier date written in the text.
 PRECEDENCE: dict[str, tuple[str, ...]] = {
     "title": (
         "<h1> agreeing with a metadata title",
