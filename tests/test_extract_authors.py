@@ -351,6 +351,15 @@ def test_a_shown_byline_beats_markup_naming_someone_the_page_never_shows(
     assert _authors(f"<p>{byline}</p>", head, lang) == names
 
 
+def test_a_byline_element_beats_a_markup_login_the_page_never_shows() -> None:
+    head = _meta(("author", "andrew.keaveney"))
+    body = '<div class="author-info"><img src="/d.png" alt=""> <span>Denise Everheart</span></div>'
+    assert _authors(body, head) == ("Denise Everheart",)
+    # the same person written otherwise ('Jeff T. Kaufman' shown as 'Jeff Kaufman'): the markup
+    same = _meta(("author", "Jeff T. Kaufman"))
+    assert _authors('<div class="author">Jeff Kaufman</div>', same) == ("Jeff T. Kaufman",)
+
+
 def test_markup_naming_someone_the_page_shows_beats_the_byline() -> None:
     head = _meta(("author", "Stef Keegan"))
     body = "<p>By Lizzie Streit</p><p>Posted by Stef Keegan in Recipes</p>"

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from lxml import html as lxml_html
 
 from scraper.extract.authors import (
+    byline_names,
     clean_authors,
     in_comments,
     looks_like_person,
@@ -114,10 +115,15 @@ def ld_authors(p: PageEvidence, exclude: Iterable[str]) -> list[str]:
 def shown_or_byline(
     names: tuple[str, ...], p: PageEvidence, exclude: Iterable[str]
 ) -> tuple[str, ...]:
-    """The markup's authors, unless the page shows none of them and its 'By' line names other
-    people: then the markup names the account that posted the page, the byline who wrote it."""
+    """The markup's authors, unless the page shows none of them and its byline (a 'By' line
+    after the title, else a byline element) names other people: then the markup names the
+    account that posted the page, the byline who wrote it. A byline sharing a family name with
+    the markup ('Jeff Kaufman' for 'Jeff T. Kaufman') names the same person: the markup stays."""
     shown = p.text.text.casefold()
     if any(n.casefold() in shown for n in names):
         return names
-    byline = text_byline(p.anchor, exclude)
-    return byline if byline and all(looks_like_person(n) for n in byline) else names
+    byline = text_byline(p.anchor, exclude) or byline_names(p.tree, exclude)
+    if not byline or not all(looks_like_person(n) for n in byline):
+        return names
+    families = {name_key(n.split()[-1]) for n in names if n.split()}
+    return names if any(name_key(n.split()[-1]) in families for n in byline) else byline
