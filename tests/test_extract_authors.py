@@ -408,3 +408,39 @@ def test_an_organisation_author_is_kept_unless_it_is_the_publisher_itself() -> N
     # a person may bear the site's name: a personal site's owner
     person = _ld('{"@type": "Person", "name": "Sam Bossley"}', publisher="Sam Bossley")
     assert _authors("", person) == ("Sam Bossley",)
+
+
+@pytest.mark.parametrize(
+    ("body", "names"),
+    [
+        (
+            '<div><span>2025-12-17</span><span>·</span><a title="Trond Teigen">'
+            "<div>Trond Teigen</div></a></div>",
+            ("Trond Teigen",),
+        ),
+        ("<p>Aaron Ricadela | Senior Writer | July 2, 2025</p>", ("Aaron Ricadela",)),
+        (
+            "<div><div>Jack Shepherd</div><div>Co-Founder &amp; Marketing Director</div>"
+            "<div>Updated on 23 Oct 2025</div></div>",
+            ("Jack Shepherd",),
+        ),
+    ],
+)
+def test_a_name_alone_beside_the_date_under_the_headline_is_the_byline(
+    body: str, names: tuple[str, ...]
+) -> None:
+    assert _authors(body) == names
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<p>Apr 21, 2017 | Products Liability</p>",
+        '<p><a href="/category/home-improvement">Home Improvement</a> · May 2, 2024</p>',
+        "<p>Julia Gralberg</p>",  # no date beside it: a caption, a heading, anything
+    ],
+)
+def test_a_section_after_the_date_a_linked_section_or_an_undated_name_is_no_byline(
+    body: str,
+) -> None:
+    assert _authors(body) == ()

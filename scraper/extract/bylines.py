@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 from urllib.parse import urlsplit
 
 from lxml import html as lxml_html
@@ -24,10 +25,11 @@ from scraper.extract.authors import (
     name_key,
     text_byline,
 )
+from scraper.extract.dates import find_date
 from scraper.extract.evidence import PageEvidence, ld_text
 from scraper.extract.languages import alternation, words
 
-__all__ = ["author_links", "ld_authors", "shown_or_byline"]
+__all__ = ["author_links", "dated_name", "ld_authors", "shown_or_byline"]
 
 _AUTHOR_PATH = re.compile(
     r"/(?:" + alternation(words("author_paths")) + r")/([^/?#]{2,80})/?$", re.IGNORECASE
@@ -93,6 +95,45 @@ def author_links(anchor: lxml_html.HtmlElement | None, exclude: Iterable[str]) -
         if names:
             return names
     return ()
+
+
+# the texts under the headline where a name beside the date is looked for
+_UNDER = 6
+
+
+def dated_name(p: PageEvidence, exclude: Iterable[str]) -> tuple[str, ...]:
+    """A person's name standing alone under the headline beside the date ('2025-12-17 · Trond
+    Teigen', 'Aaron Ricadela | Senior Writer | July 2, 2025'): the byline of a template that marks
+    it with neither a class nor a 'By'. A name in a link that leads elsewhere than to an author's
+    page is a section's or a tag's, and so is one after the date in its text ('Apr 21, 2017 |
+    Products Liability')."""
+    nodes = p.after_anchor()[:_UNDER]
+    texts = [str(t) for t in nodes]
+    dates = [find_date(t) for t in texts]
+    excluded = list(exclude)
+    for index, text in enumerate(texts):
+        if not any(dates[max(0, index - 2) : index + 3]) or _in_other_link(nodes[index]):
+            continue
+        names = clean_authors([text], exclude=excluded)
+        if len(names) != 1 or not looks_like_person(names[0]):
+            continue
+        own = dates[index]
+        if own is None or text.find(names[0]) < own.start:
+            return names
+    return ()
+
+
+def _in_other_link(node: Any) -> bool:
+    """Whether a text node is a link's that leads elsewhere than to an author's page."""
+    el = node.getparent()
+    if el is not None and node.is_tail:
+        el = el.getparent()
+    if el is None:
+        return False
+    for a in (el, *el.iterancestors()):
+        if a.tag == "a" and a.get("href"):
+            return not _AUTHOR_PATH.search(_path(a.get("href", "")))
+    return False
 
 
 def ld_authors(p: PageEvidence, exclude: Iterable[str]) -> list[str]:
