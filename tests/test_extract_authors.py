@@ -444,3 +444,31 @@ def test_a_section_after_the_date_a_linked_section_or_an_undated_name_is_no_byli
     body: str,
 ) -> None:
     assert _authors(body) == ()
+
+
+def _after_article(box: str) -> str:
+    return (
+        "<html><head><title>A story</title></head><body><article><h1>A story worth telling</h1>"
+        + "<p>The text of the article.</p>" * 30
+        + f"</article>{box}</body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("box", "names"),
+    [
+        ('<div class="box"><p>Written by John Crenshaw</p></div>', ("John Crenshaw",)),
+        (
+            "<section><h3>Written by Cassidy Horton</h3><p>Cassidy writes.</p></section>",
+            ("Cassidy Horton",),
+        ),
+        ('<div><p>Écrit par <a href="/a">Jeanne Martin</a></p></div>', ("Jeanne Martin",)),
+        ("<aside><p>Written by John Crenshaw</p></aside>", ()),
+        ('<div id="comments"><p>Written by John Crenshaw</p></div>', ()),
+        ("<div><p>Written by hand in 1820, the letter survived.</p></div>", ()),
+    ],
+)
+def test_a_written_by_line_after_the_article_names_its_author_unless_aside_or_in_comments(
+    box: str, names: tuple[str, ...]
+) -> None:
+    assert extract_metadata(_after_article(box), URL).authors == names

@@ -27,6 +27,7 @@ from scraper.extract.dates import find_date
 from scraper.extract.languages import alternation, words
 
 __all__ = [
+    "byline_line",
     "byline_names",
     "clean_authors",
     "in_comments",
@@ -420,6 +421,15 @@ def _line_text(node: Any) -> str:
             break  # the lead's own line is all there is: the caller reads the next text
         el, text = el.getparent(), outer
     return text if 0 < len(text) <= 200 else " ".join(str(node).split())
+
+
+def byline_line(node: Any, exclude: Iterable[str]) -> tuple[str, ...]:
+    """Names of the byline a text node opens, its line read whole ('<p>Written by <a>Jane
+    Doe</a></p>'); none where the line only opens with a lead standing alone."""
+    text = _line_text(node)
+    if not _BYLINE_START.match(text) or _LEAD_ALONE.match(text):
+        return ()
+    return clean_authors([text], exclude=exclude)
 
 
 def text_byline(anchor: lxml_html.HtmlElement | None, exclude: Iterable[str]) -> tuple[str, ...]:

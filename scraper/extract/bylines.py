@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from lxml import html as lxml_html
 
 from scraper.extract.authors import (
+    byline_line,
     byline_names,
     clean_authors,
     in_comments,
@@ -29,7 +30,7 @@ from scraper.extract.dates import find_date
 from scraper.extract.evidence import PageEvidence, ld_text
 from scraper.extract.languages import alternation, words
 
-__all__ = ["author_links", "dated_name", "ld_authors", "shown_or_byline"]
+__all__ = ["author_links", "dated_name", "ld_authors", "shown_or_byline", "written_by"]
 
 _AUTHOR_PATH = re.compile(
     r"/(?:" + alternation(words("author_paths")) + r")/([^/?#]{2,80})/?$", re.IGNORECASE
@@ -134,6 +135,26 @@ def _in_other_link(node: Any) -> bool:
         if a.tag == "a" and a.get("href"):
             return not _AUTHOR_PATH.search(_path(a.get("href", "")))
     return False
+
+
+# leads of several words ('written by', 'écrit par'): a bare 'by' opens too many other phrases
+_WRITTEN = tuple(
+    form for lead in words("byline_leads") if " " in lead for form in (lead, lead.capitalize())
+)
+
+
+def written_by(p: PageEvidence, exclude: Iterable[str]) -> tuple[str, ...]:
+    """People a 'Written by Jane Doe' line names anywhere in the page (an author box after the
+    article), outside menus, asides, footers and comments, where it names someone else."""
+    excluded = list(exclude)
+    for node in p.text.nodes_with(_WRITTEN, limit=8):
+        el = node.getparent()
+        if el is None or in_comments(el) or any(a.tag in _OUTSIDE for a in el.iterancestors()):
+            continue
+        names = byline_line(node, excluded)
+        if names and all(looks_like_person(n) for n in names):
+            return names
+    return ()
 
 
 def ld_authors(p: PageEvidence, exclude: Iterable[str]) -> list[str]:
