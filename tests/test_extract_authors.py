@@ -139,6 +139,16 @@ def test_a_citation_author_is_one_person_written_family_name_first() -> None:
     assert _authors("", _meta(("author", "Jane Doe, John Roe"))) == ("Jane Doe", "John Roe")
 
 
+def test_every_author_of_a_citation_authors_list_is_kept_beside_a_lone_author_meta() -> None:
+    head = _meta(
+        ("author", "Jennifer Huberty"),
+        ("citation_authors", "Jennifer Huberty"),
+        ("citation_authors", "Jeni Green"),
+        ("citation_authors", "Glissmann, Christine"),
+    )
+    assert _authors("", head) == ("Jennifer Huberty", "Jeni Green", "Christine Glissmann")
+
+
 @pytest.mark.parametrize(
     ("login", "names"),
     [

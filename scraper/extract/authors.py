@@ -302,7 +302,7 @@ _MENUS = frozenset(("menu", "submenu", "navbar", "navigation"))
 _FAMILY_FIRST = re.compile(
     r"^([^\W\d_][\w'’-]+),\s*([^\W\d_][\w.'’-]*(?:\s[^\W\d_][\w.'’-]*){0,2})$"
 )
-_ONE_PER_VALUE = frozenset(("citation_author", "dc.creator", "dcterms.creator"))
+_ONE_PER_VALUE = frozenset(("citation_author", "citation_authors", "dc.creator", "dcterms.creator"))
 
 
 def meta_authors(meta: dict[str, list[str]], keys: Iterable[str]) -> list[str]:

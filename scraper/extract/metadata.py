@@ -172,6 +172,7 @@ _AUTHOR_META = (
     "parsely-author",
     "sailthru.author",
     "citation_author",
+    "citation_authors",
     "byl",
     "analyticsattributes.author",
 )
