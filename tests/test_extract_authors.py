@@ -82,6 +82,16 @@ def test_a_byline_box_keeps_its_name_beside_its_date_and_avatar() -> None:
     assert _authors(body) == ("Nicole Burke",)
 
 
+def test_a_line_break_in_a_byline_box_parts_its_authors() -> None:
+    body = (
+        '<div class="article-byline__written-by"><strong>Written by</strong><br>'
+        '<strong><a href="/authors/adrien-ramirez">Adrien Ramirez</a></strong>, 4+ years covering '
+        "computer hardware, software, and science<br><strong>Joanna Nelius</strong>, senior editor"
+        "</div>"
+    )
+    assert _authors(body) == ("Adrien Ramirez", "Joanna Nelius")
+
+
 def test_a_biography_that_opens_with_a_lead_is_a_byline() -> None:
     body = (
         '<div class="author-bio">This post was written by Danielle Padula, Head of Marketing.</div>'
