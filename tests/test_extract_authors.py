@@ -47,6 +47,16 @@ def test_a_byline_lead_standing_alone_takes_the_names_after_it(
     assert _authors(body, lang=lang) == names
 
 
+def test_a_label_standing_alone_over_a_list_takes_every_item_as_an_author() -> None:
+    body = (
+        "<div><h6>Author(s)</h6><ul>"
+        '<li><a href="/library/?_author=John%20A.%20Alic">John A. Alic</a></li>'
+        "<li><a>David C. Mowery</a></li><li><a>Edward S. Rubin</a></li></ul></div>"
+    )
+    assert _authors(body) == ("John A. Alic", "David C. Mowery", "Edward S. Rubin")
+    assert _authors("<p>Author(s): Jane Doe</p>") == ("Jane Doe",)
+
+
 @pytest.mark.parametrize(
     "body",
     [

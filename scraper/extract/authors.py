@@ -41,7 +41,8 @@ __all__ = [
 _LEADS = words("byline_leads")
 # Lead-in words of a byline and labels before names ("By", "Par", "Von", "Texto:", "Author:").
 _LEAD = re.compile(
-    r"^(?:" + alternation(_LEADS + words("author_labels")) + r")\b\s*[:：\-–]?\s*", re.IGNORECASE
+    r"^(?:" + alternation(_LEADS + words("author_labels")) + r")(?!\w)\s*[:：\-–]?\s*",
+    re.IGNORECASE,
 )
 # Separators between names: punctuation, a spaced dash, "and" in every language, a full stop.
 _SPLIT = re.compile(
@@ -425,6 +426,20 @@ def _line_text(node: Any) -> str:
     return text if 0 < len(text) <= 200 else " ".join(str(node).split())
 
 
+def _next_names(node: Any) -> str:
+    """The names after a lead standing alone: the next text, or every item of the list it opens
+    ('Author(s)' over '<ul><li>John A. Alic</li><li>David C. Mowery</li></ul>')."""
+    item = node.getparent()
+    for _ in range(2):
+        if item is None or item.tag == "li":
+            break
+        item = item.getparent()
+    if item is None or item.tag != "li" or item.getparent() is None:
+        return " ".join(str(node).split())
+    items = (" ".join(li.text_content().split()) for li in item.getparent().iterchildren("li"))
+    return "; ".join(items)[:300]
+
+
 def byline_line(node: Any, exclude: Iterable[str]) -> tuple[str, ...]:
     """Names of the byline a text node opens, its line read whole ('<p>Written by <a>Jane
     Doe</a></p>'); none where the line only opens with a lead standing alone."""
@@ -451,7 +466,7 @@ def text_byline(anchor: lxml_html.HtmlElement | None, exclude: Iterable[str]) ->
         if not _BYLINE_START.match(text):
             continue
         if _LEAD_ALONE.match(text) and index + 1 < len(nodes):
-            text = f"{text} {' '.join(str(nodes[index + 1]).split())}"
+            text = f"{text} {_next_names(nodes[index + 1])}"
         names = clean_authors([text], exclude=excluded)
         if names:
             return names
