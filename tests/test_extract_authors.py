@@ -47,6 +47,16 @@ def test_a_byline_lead_standing_alone_takes_the_names_after_it(
     assert _authors(body, lang=lang) == names
 
 
+def test_a_label_standing_alone_over_a_list_takes_every_item_as_an_author() -> None:
+    body = (
+        "<div><h6>Author(s)</h6><ul>"
+        '<li><a href="/library/?_author=John%20A.%20Alic">John A. Alic</a></li>'
+        "<li><a>David C. Mowery</a></li><li><a>Edward S. Rubin</a></li></ul></div>"
+    )
+    assert _authors(body) == ("John A. Alic", "David C. Mowery", "Edward S. Rubin")
+    assert _authors("<p>Author(s): Jane Doe</p>") == ("Jane Doe",)
+
+
 @pytest.mark.parametrize(
     "body",
     [
@@ -80,6 +90,16 @@ def test_a_byline_box_keeps_its_name_beside_its_date_and_avatar() -> None:
         "</div>"
     )
     assert _authors(body) == ("Nicole Burke",)
+
+
+def test_a_line_break_in_a_byline_box_parts_its_authors() -> None:
+    body = (
+        '<div class="article-byline__written-by"><strong>Written by</strong><br>'
+        '<strong><a href="/authors/adrien-ramirez">Adrien Ramirez</a></strong>, 4+ years covering '
+        "computer hardware, software, and science<br><strong>Joanna Nelius</strong>, senior editor"
+        "</div>"
+    )
+    assert _authors(body) == ("Adrien Ramirez", "Joanna Nelius")
 
 
 def test_a_biography_that_opens_with_a_lead_is_a_byline() -> None:
@@ -137,6 +157,16 @@ def test_a_citation_author_is_one_person_written_family_name_first() -> None:
     assert _authors("", head) == ("Aniruddha Roy", "Jyoti R. Patel", "Anna Lena Müller")
     # a plain author meta with two names in one value stays two names
     assert _authors("", _meta(("author", "Jane Doe, John Roe"))) == ("Jane Doe", "John Roe")
+
+
+def test_every_author_of_a_citation_authors_list_is_kept_beside_a_lone_author_meta() -> None:
+    head = _meta(
+        ("author", "Jennifer Huberty"),
+        ("citation_authors", "Jennifer Huberty"),
+        ("citation_authors", "Jeni Green"),
+        ("citation_authors", "Glissmann, Christine"),
+    )
+    assert _authors("", head) == ("Jennifer Huberty", "Jeni Green", "Christine Glissmann")
 
 
 @pytest.mark.parametrize(
@@ -351,6 +381,15 @@ def test_a_shown_byline_beats_markup_naming_someone_the_page_never_shows(
     assert _authors(f"<p>{byline}</p>", head, lang) == names
 
 
+def test_a_byline_element_beats_a_markup_login_the_page_never_shows() -> None:
+    head = _meta(("author", "andrew.keaveney"))
+    body = '<div class="author-info"><img src="/d.png" alt=""> <span>Denise Everheart</span></div>'
+    assert _authors(body, head) == ("Denise Everheart",)
+    # the same person written otherwise ('Jeff T. Kaufman' shown as 'Jeff Kaufman'): the markup
+    same = _meta(("author", "Jeff T. Kaufman"))
+    assert _authors('<div class="author">Jeff Kaufman</div>', same) == ("Jeff T. Kaufman",)
+
+
 def test_markup_naming_someone_the_page_shows_beats_the_byline() -> None:
     head = _meta(("author", "Stef Keegan"))
     body = "<p>By Lizzie Streit</p><p>Posted by Stef Keegan in Recipes</p>"
@@ -399,3 +438,67 @@ def test_an_organisation_author_is_kept_unless_it_is_the_publisher_itself() -> N
     # a person may bear the site's name: a personal site's owner
     person = _ld('{"@type": "Person", "name": "Sam Bossley"}', publisher="Sam Bossley")
     assert _authors("", person) == ("Sam Bossley",)
+
+
+@pytest.mark.parametrize(
+    ("body", "names"),
+    [
+        (
+            '<div><span>2025-12-17</span><span>·</span><a title="Trond Teigen">'
+            "<div>Trond Teigen</div></a></div>",
+            ("Trond Teigen",),
+        ),
+        ("<p>Aaron Ricadela | Senior Writer | July 2, 2025</p>", ("Aaron Ricadela",)),
+        (
+            "<div><div>Jack Shepherd</div><div>Co-Founder &amp; Marketing Director</div>"
+            "<div>Updated on 23 Oct 2025</div></div>",
+            ("Jack Shepherd",),
+        ),
+    ],
+)
+def test_a_name_alone_beside_the_date_under_the_headline_is_the_byline(
+    body: str, names: tuple[str, ...]
+) -> None:
+    assert _authors(body) == names
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<p>Apr 21, 2017 | Products Liability</p>",
+        '<p><a href="/category/home-improvement">Home Improvement</a> · May 2, 2024</p>',
+        "<p>Julia Gralberg</p>",  # no date beside it: a caption, a heading, anything
+    ],
+)
+def test_a_section_after_the_date_a_linked_section_or_an_undated_name_is_no_byline(
+    body: str,
+) -> None:
+    assert _authors(body) == ()
+
+
+def _after_article(box: str) -> str:
+    return (
+        "<html><head><title>A story</title></head><body><article><h1>A story worth telling</h1>"
+        + "<p>The text of the article.</p>" * 30
+        + f"</article>{box}</body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("box", "names"),
+    [
+        ('<div class="box"><p>Written by John Crenshaw</p></div>', ("John Crenshaw",)),
+        (
+            "<section><h3>Written by Cassidy Horton</h3><p>Cassidy writes.</p></section>",
+            ("Cassidy Horton",),
+        ),
+        ('<div><p>Écrit par <a href="/a">Jeanne Martin</a></p></div>', ("Jeanne Martin",)),
+        ("<aside><p>Written by John Crenshaw</p></aside>", ()),
+        ('<div id="comments"><p>Written by John Crenshaw</p></div>', ()),
+        ("<div><p>Written by hand in 1820, the letter survived.</p></div>", ()),
+    ],
+)
+def test_a_written_by_line_after_the_article_names_its_author_unless_aside_or_in_comments(
+    box: str, names: tuple[str, ...]
+) -> None:
+    assert extract_metadata(_after_article(box), URL).authors == names

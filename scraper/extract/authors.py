@@ -27,6 +27,7 @@ from scraper.extract.dates import find_date
 from scraper.extract.languages import alternation, words
 
 __all__ = [
+    "byline_line",
     "byline_names",
     "clean_authors",
     "in_comments",
@@ -40,7 +41,8 @@ __all__ = [
 _LEADS = words("byline_leads")
 # Lead-in words of a byline and labels before names ("By", "Par", "Von", "Texto:", "Author:").
 _LEAD = re.compile(
-    r"^(?:" + alternation(_LEADS + words("author_labels")) + r")\b\s*[:：\-–]?\s*", re.IGNORECASE
+    r"^(?:" + alternation(_LEADS + words("author_labels")) + r")(?!\w)\s*[:：\-–]?\s*",
+    re.IGNORECASE,
 )
 # Separators between names: punctuation, a spaced dash, "and" in every language, a full stop.
 _SPLIT = re.compile(
@@ -301,7 +303,7 @@ _MENUS = frozenset(("menu", "submenu", "navbar", "navigation"))
 _FAMILY_FIRST = re.compile(
     r"^([^\W\d_][\w'’-]+),\s*([^\W\d_][\w.'’-]*(?:\s[^\W\d_][\w.'’-]*){0,2})$"
 )
-_ONE_PER_VALUE = frozenset(("citation_author", "dc.creator", "dcterms.creator"))
+_ONE_PER_VALUE = frozenset(("citation_author", "citation_authors", "dc.creator", "dcterms.creator"))
 
 
 def meta_authors(meta: dict[str, list[str]], keys: Iterable[str]) -> list[str]:
@@ -356,14 +358,16 @@ def _name_text(el: lxml_html.HtmlElement) -> str:
         for d in el.iterdescendants()
         if isinstance(d.tag, str) and _marks(d) & (_NOT_NAME_PARTS | _PROSE)
     ]
-    texts = _ordered_text(el, {id(d) for d in marked}) if marked else el.itertext()
+    texts = _ordered_text(el, {id(d) for d in marked})
     return " ".join(" ".join(texts).split())
 
 
 def _ordered_text(el: lxml_html.HtmlElement, skip: set[int]) -> Iterable[str]:
-    """The texts of an element in reading order, without the subtrees in `skip`."""
+    """The texts of an element in reading order, without the subtrees in `skip`; a line break
+    parts names as a comma does ('Written by<br>Adrien Ramirez, 4+ years covering hardware<br>
+    Joanna Nelius, senior editor')."""
     if id(el) not in skip and isinstance(el.tag, str):
-        yield el.text or ""
+        yield ";" if el.tag == "br" else el.text or ""
         for child in el:
             yield from _ordered_text(child, skip)
             yield child.tail or ""
@@ -422,6 +426,29 @@ def _line_text(node: Any) -> str:
     return text if 0 < len(text) <= 200 else " ".join(str(node).split())
 
 
+def _next_names(node: Any) -> str:
+    """The names after a lead standing alone: the next text, or every item of the list it opens
+    ('Author(s)' over '<ul><li>John A. Alic</li><li>David C. Mowery</li></ul>')."""
+    item = node.getparent()
+    for _ in range(2):
+        if item is None or item.tag == "li":
+            break
+        item = item.getparent()
+    if item is None or item.tag != "li" or item.getparent() is None:
+        return " ".join(str(node).split())
+    items = (" ".join(li.text_content().split()) for li in item.getparent().iterchildren("li"))
+    return "; ".join(items)[:300]
+
+
+def byline_line(node: Any, exclude: Iterable[str]) -> tuple[str, ...]:
+    """Names of the byline a text node opens, its line read whole ('<p>Written by <a>Jane
+    Doe</a></p>'); none where the line only opens with a lead standing alone."""
+    text = _line_text(node)
+    if not _BYLINE_START.match(text) or _LEAD_ALONE.match(text):
+        return ()
+    return clean_authors([text], exclude=exclude)
+
+
 def text_byline(anchor: lxml_html.HtmlElement | None, exclude: Iterable[str]) -> tuple[str, ...]:
     """Names of a 'By Jane Doe' / 'Par Moon of Alabama' / 'Author: ...' line among the first
     texts after the headline; a lead standing alone ('Written by') takes the next text as its
@@ -439,7 +466,7 @@ def text_byline(anchor: lxml_html.HtmlElement | None, exclude: Iterable[str]) ->
         if not _BYLINE_START.match(text):
             continue
         if _LEAD_ALONE.match(text) and index + 1 < len(nodes):
-            text = f"{text} {' '.join(str(nodes[index + 1]).split())}"
+            text = f"{text} {_next_names(nodes[index + 1])}"
         names = clean_authors([text], exclude=excluded)
         if names:
             return names

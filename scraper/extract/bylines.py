@@ -12,21 +12,25 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 from urllib.parse import urlsplit
 
 from lxml import html as lxml_html
 
 from scraper.extract.authors import (
+    byline_line,
+    byline_names,
     clean_authors,
     in_comments,
     looks_like_person,
     name_key,
     text_byline,
 )
+from scraper.extract.dates import find_date
 from scraper.extract.evidence import PageEvidence, ld_text
 from scraper.extract.languages import alternation, words
 
-__all__ = ["author_links", "ld_authors", "shown_or_byline"]
+__all__ = ["author_links", "dated_name", "ld_authors", "shown_or_byline", "written_by"]
 
 _AUTHOR_PATH = re.compile(
     r"/(?:" + alternation(words("author_paths")) + r")/([^/?#]{2,80})/?$", re.IGNORECASE
@@ -94,6 +98,65 @@ def author_links(anchor: lxml_html.HtmlElement | None, exclude: Iterable[str]) -
     return ()
 
 
+# the texts under the headline where a name beside the date is looked for
+_UNDER = 6
+
+
+def dated_name(p: PageEvidence, exclude: Iterable[str]) -> tuple[str, ...]:
+    """A person's name standing alone under the headline beside the date ('2025-12-17 · Trond
+    Teigen', 'Aaron Ricadela | Senior Writer | July 2, 2025'): the byline of a template that marks
+    it with neither a class nor a 'By'. A name in a link that leads elsewhere than to an author's
+    page is a section's or a tag's, and so is one after the date in its text ('Apr 21, 2017 |
+    Products Liability')."""
+    nodes = p.after_anchor()[:_UNDER]
+    texts = [str(t) for t in nodes]
+    dates = [find_date(t) for t in texts]
+    excluded = list(exclude)
+    for index, text in enumerate(texts):
+        if not any(dates[max(0, index - 2) : index + 3]) or _in_other_link(nodes[index]):
+            continue
+        names = clean_authors([text], exclude=excluded)
+        if len(names) != 1 or not looks_like_person(names[0]):
+            continue
+        own = dates[index]
+        if own is None or text.find(names[0]) < own.start:
+            return names
+    return ()
+
+
+def _in_other_link(node: Any) -> bool:
+    """Whether a text node is a link's that leads elsewhere than to an author's page."""
+    el = node.getparent()
+    if el is not None and node.is_tail:
+        el = el.getparent()
+    if el is None:
+        return False
+    for a in (el, *el.iterancestors()):
+        if a.tag == "a" and a.get("href"):
+            return not _AUTHOR_PATH.search(_path(a.get("href", "")))
+    return False
+
+
+# leads of several words ('written by', 'écrit par'): a bare 'by' opens too many other phrases
+_WRITTEN = tuple(
+    form for lead in words("byline_leads") if " " in lead for form in (lead, lead.capitalize())
+)
+
+
+def written_by(p: PageEvidence, exclude: Iterable[str]) -> tuple[str, ...]:
+    """People a 'Written by Jane Doe' line names anywhere in the page (an author box after the
+    article), outside menus, asides, footers and comments, where it names someone else."""
+    excluded = list(exclude)
+    for node in p.text.nodes_with(_WRITTEN, limit=8):
+        el = node.getparent()
+        if el is None or in_comments(el) or any(a.tag in _OUTSIDE for a in el.iterancestors()):
+            continue
+        names = byline_line(node, excluded)
+        if names and all(looks_like_person(n) for n in names):
+            return names
+    return ()
+
+
 def ld_authors(p: PageEvidence, exclude: Iterable[str]) -> list[str]:
     """The JSON-LD article's authors, without an Organization that is the site itself: a person
     may share the site's name (a personal site), the publisher credited as author may not."""
@@ -114,10 +177,15 @@ def ld_authors(p: PageEvidence, exclude: Iterable[str]) -> list[str]:
 def shown_or_byline(
     names: tuple[str, ...], p: PageEvidence, exclude: Iterable[str]
 ) -> tuple[str, ...]:
-    """The markup's authors, unless the page shows none of them and its 'By' line names other
-    people: then the markup names the account that posted the page, the byline who wrote it."""
+    """The markup's authors, unless the page shows none of them and its byline (a 'By' line
+    after the title, else a byline element) names other people: then the markup names the
+    account that posted the page, the byline who wrote it. A byline sharing a family name with
+    the markup ('Jeff Kaufman' for 'Jeff T. Kaufman') names the same person: the markup stays."""
     shown = p.text.text.casefold()
     if any(n.casefold() in shown for n in names):
         return names
-    byline = text_byline(p.anchor, exclude)
-    return byline if byline and all(looks_like_person(n) for n in byline) else names
+    byline = text_byline(p.anchor, exclude) or byline_names(p.tree, exclude)
+    if not byline or not all(looks_like_person(n) for n in byline):
+        return names
+    families = {name_key(n.split()[-1]) for n in names if n.split()}
+    return names if any(name_key(n.split()[-1]) in families for n in byline) else byline

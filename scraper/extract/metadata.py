@@ -38,7 +38,13 @@ from scraper.extract.authors import (
     name_key,
     text_byline,
 )
-from scraper.extract.bylines import author_links, ld_authors, shown_or_byline
+from scraper.extract.bylines import (
+    author_links,
+    dated_name,
+    ld_authors,
+    shown_or_byline,
+    written_by,
+)
 from scraper.extract.dates import page_zone
 from scraper.extract.evidence import PageEvidence, first, ld_image, ld_text
 from scraper.extract.language import choose_language
@@ -73,7 +79,9 @@ PRECEDENCE: dict[str, tuple[str, ...]] = {
         "byline elements (class/rel author)",
         "'By ...' text after the title",
         "links to an author's page next to the title",
+        "a person's name alone beside the date under the title",
         "'By ...' text after the first <h1>, when the title is another heading",
+        "a 'Written by ...' line anywhere outside asides, footers and comments (an author box)",
         "feed entry",
     ),
     "published": (
@@ -166,6 +174,7 @@ _AUTHOR_META = (
     "parsely-author",
     "sailthru.author",
     "citation_author",
+    "citation_authors",
     "byl",
     "analyticsattributes.author",
 )
@@ -199,7 +208,9 @@ def _author_evidence(
         byline_names(p.tree, exclude)
         or text_byline(p.anchor, exclude)
         or author_links(p.anchor, exclude)
+        or dated_name(p, exclude)
         or (text_byline(p.h1, exclude) if p.h1 is not p.anchor else ())
+        or written_by(p, exclude)
         or clean_authors(entry.authors if entry else (), exclude=exclude)
     )
 

@@ -57,6 +57,7 @@ LANGUAGE = Language(
     author_labels=(
         "author",
         "authors",
+        "author(s)",
         "text",
         "posted",
         "written",
