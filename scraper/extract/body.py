@@ -141,7 +141,7 @@ def _extract(html: str, url: str | None) -> Body:
         kept = _second_opinion(html, url, page, kept)
     if not kept:
         return Body("", "", "no article body found" if not blocks else "body is all boilerplate")
-    if sum(len(_WORD.findall(b.text)) for b in kept) < MIN_BODY_WORDS:
+    if not _has_words(kept, MIN_BODY_WORDS):
         return Body("", "", "no article body found (only a few words)")
     return Body(to_text(kept), to_markdown(kept), None)
 
@@ -203,6 +203,16 @@ def _input_problem(html: object) -> str | None:
     if "<" not in html:
         return "no HTML markup"
     return None
+
+
+def _has_words(blocks: list[Block], least: int) -> bool:
+    """Whether the blocks hold at least `least` words (counted no further than that)."""
+    words = 0
+    for block in blocks:
+        words += len(_WORD.findall(block.text))
+        if words >= least:
+            return True
+    return False
 
 
 def _chars(blocks: list[Block]) -> int:

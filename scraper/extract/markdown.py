@@ -45,6 +45,8 @@ class Block:
 
 def clean_space(text: str) -> str:
     """Collapse runs of spaces inside lines and drop blank lines."""
+    if "\n" not in text:  # most blocks are one line
+        return _SPACES.sub(" ", text).strip()
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 

@@ -18,7 +18,6 @@ from copy import deepcopy
 from dataclasses import replace
 from functools import lru_cache
 
-import lxml.html
 from lxml.html import HtmlElement
 
 from scraper.extract.markdown import Block, blocks_from_html
@@ -276,7 +275,7 @@ def _holder_copy(holder: HtmlElement) -> HtmlElement:
             or (element.tag == "blockquote" and _EMBEDS.search(names))
         ):
             element.drop_tree()
-    wrapper = lxml.html.Element("div")
+    wrapper = PARSER.makeelement("div")
     wrapper.append(copy)
     return wrapper
 
@@ -302,7 +301,7 @@ def announced_lists(where: Where, ours: list[Block]) -> list[Block]:
         listing = _announced(element) if element is not None else None
         if listing is None or _norm(" ".join(listing.itertext())) in text:
             continue
-        wrapper = lxml.html.Element("div")
+        wrapper = PARSER.makeelement("div")
         wrapper.append(deepcopy(listing))
         added = blocks_from_html(wrapper)
         out.extend(replace(b, group=b.group + group) for b in added)
