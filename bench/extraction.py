@@ -7,8 +7,9 @@
 Prints precision, recall and F1 (the official scorer's word 4-gram shingle metric, imported
 from ../shared/bench/extraction/score.py), pages/s (wall clock, the scorer's) and pages per
 CPU-second of this process (pages/s on one core, robust to other load) and failures for each
-extractor (our body extractor alone, and the whole `extract_article` as the pipeline runs it), on the whole
-corpus and on its even- and odd-indexed halves (we tune on one half and check on the other).
+extractor (our body extractor alone, and the whole `extract_article` as the pipeline runs it,
+beside trafilatura's body alone and trafilatura's body with its metadata: the peer of each), on
+the whole corpus and on its even- and odd-indexed halves (we tune on one half and check on the other).
 `adapter` is the entry point for the official scorer's `--callable bench.extraction:adapter`.
 
 `--corpus wcxb` reads wcxb-dev (WCXB, Murrough Foley, CC-BY-4.0; see bench/wcxb.py) and reports
@@ -61,11 +62,21 @@ def load_scorer() -> ModuleType:
     return module
 
 
+def trafilatura_with_metadata(html: str, url: str | None = None) -> dict[str, str]:
+    """trafilatura's body and metadata (title, author, date, ...) in one call: the peer of the
+    whole `extract_article`, as `trafilatura` alone is the peer of our body extractor."""
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(html, url=url, with_metadata=True)
+    return {"text": (getattr(doc, "text", None) or "") if doc is not None else ""}
+
+
 def extractors(score: ModuleType) -> list[tuple[str, Callable[[str, str | None], Any]]]:
     return [
         ("scraper", adapter),
         ("scraper extract_article", article_adapter),
         ("trafilatura", score.builtin("trafilatura")),
+        ("trafilatura with metadata", trafilatura_with_metadata),
         ("trafilatura-precision", score.builtin("trafilatura-precision")),
     ]
 
