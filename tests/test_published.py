@@ -114,6 +114,13 @@ def test_the_date_shown_under_the_headline_beats_stale_metadata(
         ("en", "By Jane Doe · Updated on March 20, 2023"),
         ("en", "By Jane Doe | Last updated: 20 March 2023"),
         ("de", "Von Max Muster, aktualisiert am 20.03.2023"),
+        ("de", "Stand: 20.03.2023 14:05 Uhr"),
+        ("de", "Stand vom 20.03.2023"),
+        ("de", "Von Max Muster | Letzte Aktualisierung: 20.03.2023"),
+        ("de", "Zuletzt bearbeitet am 20. März 2023"),
+        ("de", "Update vom 20.03.2023, 14:05 Uhr"),
+        ("en", "Update: March 20, 2023"),
+        ("en", "By Jane Doe. Last update: March 20, 2023"),
         ("fr", "Par Jean Dupont, mis à jour le 20 mars 2023"),
         ("es", "Por Ana García. Actualizado el 20 de marzo de 2023"),
         ("pl", "Jan Kowalski. Zaktualizowano: 20 marca 2023"),
@@ -128,6 +135,27 @@ def test_an_update_date_under_the_headline_leaves_the_publication_date(
     meta = extract_metadata(html, "https://example.org/myths")
     assert meta.published is not None
     assert meta.published.date().isoformat() == "2013-03-11"
+
+
+def test_a_german_stand_line_under_the_headline_keeps_the_earlier_publication_date() -> None:
+    """German news pages put 'Stand: <date> Uhr', the last edit, under the headline; the
+    publication date in the markup is the earlier one and stays."""
+    ld = '{"@type": "NewsArticle", "datePublished": "2024-03-11T09:30:00+01:00"}'
+    head = f'<script type="application/ld+json">{ld}</script>'
+    body = "<h1>Bahnstreik beendet</h1><p>Stand: 12.03.2024 14:05 Uhr</p>" + _filler(5)
+    html = f'<html lang="de"><head>{head}</head><body>{body}</body></html>'
+    meta = extract_metadata(html, "https://example.de/bahnstreik")
+    assert meta.published is not None
+    assert meta.published.date().isoformat() == "2024-03-11"
+
+
+def test_a_word_ending_in_an_update_label_is_no_label() -> None:
+    """'Zustand' ends in 'stand' but labels nothing: the date after it is shown as written."""
+    body = "<h1>Nine common food myths</h1><p>Von Max Muster, Zustand 20.03.2023</p>" + _filler(5)
+    html = f'<html lang="de"><head>{META_2013}</head><body>{body}</body></html>'
+    meta = extract_metadata(html, "https://example.org/myths")
+    assert meta.published is not None
+    assert meta.published.date().isoformat() == "2023-03-20"
 
 
 def test_a_shown_date_a_day_off_the_metadata_is_the_zone_not_another_date() -> None:

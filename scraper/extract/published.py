@@ -39,9 +39,10 @@ from scraper.extract.languages import alternation, words
 
 __all__ = ["first_date", "on_url_day", "published_date", "shown_date"]
 
-# An update's label just before a date: "Updated on", "Last updated:", "mis à jour le".
+# An update's label just before a date: "Updated on", "Last updated:", "mis à jour le", "Stand:";
+# a whole word ("Stand", not "Zustand").
 _UPDATE_LABEL = re.compile(
-    r"(?:" + alternation(words("update_labels")) + r")\b[^\w]*(?:\w+[^\w]+){0,2}$",
+    r"\b(?:" + alternation(words("update_labels")) + r")\b[^\w]*(?:\w+[^\w]+){0,2}$",
     re.IGNORECASE,
 )
 SHOWN_CHARS = 250  # a date this far into the text after the headline is no longer its byline's

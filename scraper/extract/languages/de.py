@@ -16,9 +16,16 @@ LANGUAGE = Language(
     update_labels=(
         "aktualisiert",
         "zuletzt aktualisiert",
+        "aktualisierung",
+        "letzte aktualisierung",
         "geändert",
         "zuletzt geändert",
+        "letzte änderung",
         "überarbeitet",
+        "bearbeitet",
+        "zuletzt bearbeitet",
+        "stand",  # "Stand: 12.03.2024 14:05 Uhr", the German news page's last-edit line
+        "update",
     ),
     byline_leads=("von", "geschrieben von"),
     author_labels=("autor", "autorin", "verfasser", "über den autor", "über die autorin"),

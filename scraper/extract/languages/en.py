@@ -26,6 +26,8 @@ LANGUAGE = Language(
     update_labels=(
         "updated",
         "last updated",
+        "update",
+        "last update",
         "modified",
         "last modified",
         "revised",
