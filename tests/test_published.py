@@ -289,3 +289,43 @@ def test_a_modified_date_stands_when_the_text_shows_no_earlier_one() -> None:
     meta = extract_metadata(_page(head, body), "https://example.org/e-boards")
     assert meta.published is not None
     assert meta.published.date().isoformat() == "2025-12-23"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Jump to Latest 6.3K views 23 replies last post by ggery Sep 26, 2024",
+        "12 Antworten · Letzter Beitrag: 26.09.2024, 14:05",
+    ],
+)
+def test_a_thread_s_last_post_date_under_the_headline_is_no_publication_date(line: str) -> None:
+    """A forum thread shows its latest reply's date under the title; the thread began earlier."""
+    head = _meta_date("2024-01-03T11:23:42-05:00") + (
+        '<meta property="article:modified_time" content="2024-09-26T01:50:27-04:00">'
+    )
+    body = f"<h1>Replacement projector recommendations</h1><p>{line}</p>" + _filler(3)
+    meta = extract_metadata(_page(head, body), "https://example.org/threads/projectors.1/")
+    assert meta.published is not None
+    assert meta.published.date().isoformat() == "2024-01-03"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "galitsyn Posts: 138 Joined: 4. Jul 2012, 16:09",
+        "Kevin · Member since March 4, 2012",
+        "Max Muster · Mitglied seit 04.07.2012",
+    ],
+)
+def test_a_member_s_join_date_under_the_headline_is_no_publication_date(line: str) -> None:
+    """A post's header shows when its author joined the forum: a date, not the post's."""
+    body = (
+        "<h2>Discuss the 7.1.0 release here</h2>"
+        f"<p>{line}</p>"
+        '<p>Post by galitsyn <time datetime="2024-09-11T16:36:25+00:00">11 Sep 2024</time></p>'
+        + _filler(3)
+    )
+    head = "<title>Discuss the 7.1.0 release here</title>"
+    meta = extract_metadata(_page(head, body), "https://forums.example.org/viewtopic.php?t=1")
+    assert meta.published is not None
+    assert meta.published.date().isoformat() == "2024-09-11"

@@ -26,7 +26,10 @@ LANGUAGE = Language(
         "zuletzt bearbeitet",
         "stand",  # "Stand: 12.03.2024 14:05 Uhr", the German news page's last-edit line
         "update",
+        "letzter beitrag",
+        "letzte antwort",
     ),
+    member_labels=("mitglied seit", "dabei seit", "registriert seit"),
     byline_leads=("von", "geschrieben von"),
     author_labels=("autor", "autorin", "verfasser", "über den autor", "über die autorin"),
     photo_credits=("foto", "fotos", "bild", "bilder", "fotograf"),
