@@ -329,3 +329,24 @@ def test_a_member_s_join_date_under_the_headline_is_no_publication_date(line: st
     meta = extract_metadata(_page(head, body), "https://forums.example.org/viewtopic.php?t=1")
     assert meta.published is not None
     assert meta.published.date().isoformat() == "2024-09-11"
+
+
+def test_a_reply_s_microdata_date_is_no_publication_date() -> None:
+    """A forum marks its replies as schema.org Comments with their own datePublished; the
+    thread's first post, marked or not, is what the page published."""
+
+    def post(stamp: str, shown: str, reply: bool) -> str:
+        typed = ' itemscope itemtype="https://schema.org/Comment"' if reply else ""
+        prop = ' itemprop="datePublished"' if reply else ""
+        return f'<article{typed}><p><time datetime="{stamp}"{prop}>{shown}</time></p></article>'
+
+    body = (
+        "<h1>Digital cameras: a status symbol?</h1><p>Thread starter Kevin</p>"
+        + post("2024-01-10T12:47:16-0500", "Jan 10, 2024", reply=False)
+        + _filler(3)
+        + post("2024-01-11T19:11:34-0500", "Jan 11, 2024", reply=True)
+        + post("2024-01-12T16:01:49-0500", "Jan 12, 2024", reply=True)
+    )
+    meta = extract_metadata(_page("", body), "https://forum.example.org/threads/cameras.56948/")
+    assert meta.published is not None
+    assert meta.published.date().isoformat() == "2024-01-10"
