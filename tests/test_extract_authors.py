@@ -109,6 +109,16 @@ def test_a_biography_that_opens_with_a_lead_is_a_byline() -> None:
     assert _authors(body) == ("Danielle Padula",)
 
 
+def test_a_reply_s_microdata_author_is_not_the_page_s() -> None:
+    """A forum's replies are schema.org Comments with their own authors."""
+    reply = (
+        '<div itemscope itemtype="https://schema.org/Comment"><p>Great point.</p>'
+        '<span itemprop="author" itemscope itemtype="https://schema.org/Person">'
+        '<span itemprop="name">Rick Reply</span></span></div>'
+    )
+    assert "Rick Reply" not in _authors(reply)
+
+
 def test_a_menu_item_is_no_byline() -> None:
     body = (
         '<ul class="menu"><li class="menu-item authorities-board depth-3">'

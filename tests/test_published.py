@@ -114,6 +114,13 @@ def test_the_date_shown_under_the_headline_beats_stale_metadata(
         ("en", "By Jane Doe · Updated on March 20, 2023"),
         ("en", "By Jane Doe | Last updated: 20 March 2023"),
         ("de", "Von Max Muster, aktualisiert am 20.03.2023"),
+        ("de", "Stand: 20.03.2023 14:05 Uhr"),
+        ("de", "Stand vom 20.03.2023"),
+        ("de", "Von Max Muster | Letzte Aktualisierung: 20.03.2023"),
+        ("de", "Zuletzt bearbeitet am 20. März 2023"),
+        ("de", "Update vom 20.03.2023, 14:05 Uhr"),
+        ("en", "Update: March 20, 2023"),
+        ("en", "By Jane Doe. Last update: March 20, 2023"),
         ("fr", "Par Jean Dupont, mis à jour le 20 mars 2023"),
         ("es", "Por Ana García. Actualizado el 20 de marzo de 2023"),
         ("pl", "Jan Kowalski. Zaktualizowano: 20 marca 2023"),
@@ -128,6 +135,27 @@ def test_an_update_date_under_the_headline_leaves_the_publication_date(
     meta = extract_metadata(html, "https://example.org/myths")
     assert meta.published is not None
     assert meta.published.date().isoformat() == "2013-03-11"
+
+
+def test_a_german_stand_line_under_the_headline_keeps_the_earlier_publication_date() -> None:
+    """German news pages put 'Stand: <date> Uhr', the last edit, under the headline; the
+    publication date in the markup is the earlier one and stays."""
+    ld = '{"@type": "NewsArticle", "datePublished": "2024-03-11T09:30:00+01:00"}'
+    head = f'<script type="application/ld+json">{ld}</script>'
+    body = "<h1>Bahnstreik beendet</h1><p>Stand: 12.03.2024 14:05 Uhr</p>" + _filler(5)
+    html = f'<html lang="de"><head>{head}</head><body>{body}</body></html>'
+    meta = extract_metadata(html, "https://example.de/bahnstreik")
+    assert meta.published is not None
+    assert meta.published.date().isoformat() == "2024-03-11"
+
+
+def test_a_word_ending_in_an_update_label_is_no_label() -> None:
+    """'Zustand' ends in 'stand' but labels nothing: the date after it is shown as written."""
+    body = "<h1>Nine common food myths</h1><p>Von Max Muster, Zustand 20.03.2023</p>" + _filler(5)
+    html = f'<html lang="de"><head>{META_2013}</head><body>{body}</body></html>'
+    meta = extract_metadata(html, "https://example.org/myths")
+    assert meta.published is not None
+    assert meta.published.date().isoformat() == "2023-03-20"
 
 
 def test_a_shown_date_a_day_off_the_metadata_is_the_zone_not_another_date() -> None:
@@ -261,3 +289,64 @@ def test_a_modified_date_stands_when_the_text_shows_no_earlier_one() -> None:
     meta = extract_metadata(_page(head, body), "https://example.org/e-boards")
     assert meta.published is not None
     assert meta.published.date().isoformat() == "2025-12-23"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Jump to Latest 6.3K views 23 replies last post by ggery Sep 26, 2024",
+        "12 Antworten · Letzter Beitrag: 26.09.2024, 14:05",
+    ],
+)
+def test_a_thread_s_last_post_date_under_the_headline_is_no_publication_date(line: str) -> None:
+    """A forum thread shows its latest reply's date under the title; the thread began earlier."""
+    head = _meta_date("2024-01-03T11:23:42-05:00") + (
+        '<meta property="article:modified_time" content="2024-09-26T01:50:27-04:00">'
+    )
+    body = f"<h1>Replacement projector recommendations</h1><p>{line}</p>" + _filler(3)
+    meta = extract_metadata(_page(head, body), "https://example.org/threads/projectors.1/")
+    assert meta.published is not None
+    assert meta.published.date().isoformat() == "2024-01-03"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "galitsyn Posts: 138 Joined: 4. Jul 2012, 16:09",
+        "Kevin · Member since March 4, 2012",
+        "Max Muster · Mitglied seit 04.07.2012",
+    ],
+)
+def test_a_member_s_join_date_under_the_headline_is_no_publication_date(line: str) -> None:
+    """A post's header shows when its author joined the forum: a date, not the post's."""
+    body = (
+        "<h2>Discuss the 7.1.0 release here</h2>"
+        f"<p>{line}</p>"
+        '<p>Post by galitsyn <time datetime="2024-09-11T16:36:25+00:00">11 Sep 2024</time></p>'
+        + _filler(3)
+    )
+    head = "<title>Discuss the 7.1.0 release here</title>"
+    meta = extract_metadata(_page(head, body), "https://forums.example.org/viewtopic.php?t=1")
+    assert meta.published is not None
+    assert meta.published.date().isoformat() == "2024-09-11"
+
+
+def test_a_reply_s_microdata_date_is_no_publication_date() -> None:
+    """A forum marks its replies as schema.org Comments with their own datePublished; the
+    thread's first post, marked or not, is what the page published."""
+
+    def post(stamp: str, shown: str, reply: bool) -> str:
+        typed = ' itemscope itemtype="https://schema.org/Comment"' if reply else ""
+        prop = ' itemprop="datePublished"' if reply else ""
+        return f'<article{typed}><p><time datetime="{stamp}"{prop}>{shown}</time></p></article>'
+
+    body = (
+        "<h1>Digital cameras: a status symbol?</h1><p>Thread starter Kevin</p>"
+        + post("2024-01-10T12:47:16-0500", "Jan 10, 2024", reply=False)
+        + _filler(3)
+        + post("2024-01-11T19:11:34-0500", "Jan 11, 2024", reply=True)
+        + post("2024-01-12T16:01:49-0500", "Jan 12, 2024", reply=True)
+    )
+    meta = extract_metadata(_page("", body), "https://forum.example.org/threads/cameras.56948/")
+    assert meta.published is not None
+    assert meta.published.date().isoformat() == "2024-01-10"

@@ -323,10 +323,13 @@ def meta_authors(meta: dict[str, list[str]], keys: Iterable[str]) -> list[str]:
 
 
 def in_comments(el: lxml_html.HtmlElement) -> bool:
-    """Whether an element sits in a comment thread (whose authors are not the article's)."""
+    """Whether an element sits in a comment thread (whose authors are not the article's), or in
+    an item its microdata types as a comment or an answer (a forum's replies)."""
     for anc in el.iterancestors():
         marks = f"{anc.get('class', '')} {anc.get('id', '')}".lower()
         if "comment" in marks or "respond" in marks:
+            return True
+        if anc.get("itemtype", "").rstrip("/").rsplit("/", 1)[-1] in ("Comment", "Answer"):
             return True
     return False
 

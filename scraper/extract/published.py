@@ -39,9 +39,15 @@ from scraper.extract.languages import alternation, words
 
 __all__ = ["first_date", "on_url_day", "published_date", "shown_date"]
 
-# An update's label just before a date: "Updated on", "Last updated:", "mis à jour le".
+# An update's label just before a date: "Updated on", "Last updated:", "mis à jour le", "Stand:";
+# a whole word ("Stand", not "Zustand").
 _UPDATE_LABEL = re.compile(
-    r"(?:" + alternation(words("update_labels")) + r")\b[^\w]*(?:\w+[^\w]+){0,2}$",
+    r"\b(?:" + alternation(words("update_labels")) + r")\b[^\w]*(?:\w+[^\w]+){0,2}$",
+    re.IGNORECASE,
+)
+# A member's date in a forum post's header ("Joined: 4. Jul 2012"): neither publication nor update.
+_MEMBER_LABEL = re.compile(
+    r"\b(?:" + alternation(words("member_labels")) + r")\b[^\w]*(?:\w+[^\w]+){0,2}$",
     re.IGNORECASE,
 )
 SHOWN_CHARS = 250  # a date this far into the text after the headline is no longer its byline's
@@ -91,7 +97,7 @@ def shown_date(
     p: PageEvidence, languages: Sequence[str], tz: tzinfo, *, updates: bool = False
 ) -> datetime | None:
     """The date readers see right under the headline, unless it is labelled as an update (taken
-    too with `updates`)."""
+    too with `updates`) or as a member's ('Joined: 4. Jul 2012' in a forum post's header)."""
     if p.anchor is None:
         return None
     texts = [t for t in p.after_anchor() if not _in_comments(t.getparent())]
@@ -99,7 +105,8 @@ def shown_date(
     found = find_date(text, languages=languages, tz=tz)
     if found is None or found.start > SHOWN_CHARS:
         return None
-    if not updates and _UPDATE_LABEL.search(text[max(0, found.start - 40) : found.start]):
+    label = text[max(0, found.start - 40) : found.start]
+    if _MEMBER_LABEL.search(label) or (not updates and _UPDATE_LABEL.search(label)):
         return None
     return found.value
 

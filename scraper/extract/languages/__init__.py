@@ -45,6 +45,8 @@ class Language:
     date_leads: tuple[str, ...] = ()
     # labels of a date that is not the publication's: "updated", "mis à jour", "aktualisiert"
     update_labels: tuple[str, ...] = ()
+    # labels of a member's date, not the page's: "joined", "member since", "mitglied seit"
+    member_labels: tuple[str, ...] = ()
     # job titles after a name: "writer", "correspondent", "redakteur"
     roles: tuple[str, ...] = ()
     # accounts and desk lines that name no one: "admin", "staff", "redaktion"

@@ -14,7 +14,8 @@ LANGUAGE = Language(
     months=(
         "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
     ),
-    update_labels=("actualizado", "actualización", "modificado"),
+    update_labels=("actualizado", "actualización", "modificado", "último mensaje"),
+    member_labels=("miembro desde", "se unió"),
     byline_leads=("por", "publicado por", "escrito por", "texto"),
     author_labels=("autor", "autores", "sobre el autor"),
     photo_credits=("foto", "fotos", "fotografía", "imagen"),

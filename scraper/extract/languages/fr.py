@@ -13,7 +13,8 @@ LANGUAGE = Language(
     months=(
         "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
     ),
-    update_labels=("mis à jour", "mise à jour", "modifié", "actualisé"),
+    update_labels=("mis à jour", "mise à jour", "modifié", "actualisé", "dernier message"),
+    member_labels=("inscrit le", "inscrit depuis", "membre depuis", "inscription"),
     byline_leads=("par", "publié par", "écrit par", "texte"),
     author_labels=("auteur", "auteurs", "à propos de l'auteur"),
     photo_credits=("photo", "crédit photo", "crédits photo", "illustration"),
