@@ -189,22 +189,20 @@ def main_holder(found: list[HtmlElement]) -> HtmlElement:
     """The innermost element holding most (`HOLDER_SHARE`) of these paragraphs' text: a stray
     paragraph elsewhere (a footer line, a caption) does not widen it to the whole page."""
     weight: dict[int, int] = {}
-    elements: dict[int, HtmlElement] = {}
+    elements: dict[int, tuple[HtmlElement, int]] = {}  # id -> (element, depth)
+    total = 0
     for p in found:
         size = len(p.text_content())
-        for a in (p, *p.iterancestors()):
+        total += size
+        chain = [p, *p.iterancestors()]
+        for depth, a in enumerate(reversed(chain)):
             weight[id(a)] = weight.get(id(a), 0) + size
-            elements[id(a)] = a
-    total = sum(len(p.text_content()) for p in found)
+            elements[id(a)] = (a, depth)
     chosen = max(
         (key for key, w in weight.items() if w >= HOLDER_SHARE * total),
-        key=lambda key: _depth(elements[key]),
+        key=lambda key: elements[key][1],
     )
-    return elements[chosen]
-
-
-def _depth(element: HtmlElement) -> int:
-    return sum(1 for _ in element.iterancestors())
+    return elements[chosen][0]
 
 
 def article_holder(where: Where, ours: list[Block]) -> HtmlElement | None:
