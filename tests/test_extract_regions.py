@@ -76,6 +76,34 @@ def test_headings_and_lists_between_paragraphs_are_kept_when_no_container_is_mar
     assert "Made with care" not in text and "Home" not in text
 
 
+SHORT_HEADINGS = {
+    "en": ["Prices", "Setting up", "Support"],
+    "de": ["Preise", "Einrichtung", "Hilfe"],
+}
+
+
+@pytest.mark.parametrize("language", sorted(SECTIONS))
+def test_short_section_headings_lost_between_paragraphs_are_put_back(language: str) -> None:
+    # a long text whose lost headings are too short to weigh 5% of it: their number tells
+    paragraphs = SECTIONS[language][0]
+    headings = SHORT_HEADINGS[language]
+    sections = "".join(
+        f"<h3>{h}</h3>" + "".join(f"<p>{n}.{k} {paragraphs[(n + k) % 3]}</p>" for k in range(3))
+        for n, h in enumerate(headings)
+    )
+    html = f"""<html><head><title>Software</title></head><body>
+    <div class="top"><a href="/">Home</a> <a href="/blog">Blog</a></div>
+    <section class="s1"><div class="wrap"><div class="rich">
+    <p>{paragraphs[0]} {paragraphs[1]}</p>{sections}</div></div></section>
+    <footer><p>Made with care in a small town by a small team of four.</p></footer>
+    </body></html>"""
+    blocks = extract_body(html, "https://example.com/a").text.split("\n\n")
+    assert all(h in blocks for h in headings)
+    assert [blocks.index(h) for h in headings] == sorted(blocks.index(h) for h in headings)
+    assert blocks[blocks.index(headings[1]) + 1].startswith("1.0 ")
+    assert "Made with care" not in blocks and len(blocks) == len(set(blocks))
+
+
 ANNOUNCED = {
     "en": (
         "The report lists the principles every set of accounts must follow, and auditors check "

@@ -26,6 +26,7 @@ from scraper.extract.parse import PARSER
 HOLDER_LEVELS = 2  # how far above our paragraphs' common element the rest of the article may lie
 MISSING_SHARE = 0.05  # structure lost between our paragraphs worth this share of ours: re-read
 MISSING_CHARS = 150  # ... and at least this many characters
+MISSING_HEADINGS = 2  # or this many section headings lost between our paragraphs: re-read
 LINKY_LIST = 0.5  # a list this much link text is navigation, announced or not
 FAR_AFTER = 2  # see far_from_the_text
 FAR_BEFORE = 4
@@ -34,6 +35,7 @@ REGION_SHARE = 0.9  # the article's region holds this share of the page's prose
 _WORD = re.compile(r"\w+")
 # what an article's element holds between its paragraphs: more paragraphs, and its structure
 _STRUCTURE = ("p", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "dt", "dd")
+_HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 # what cannot be an article's own structure, whatever sits between its paragraphs
 _LISTS = ("ul", "ol", "dl", "table")
 _NOT_TEXT = frozenset(
@@ -167,10 +169,11 @@ def _norm(text: str) -> str:
 def lost_structure(holder: HtmlElement, found: list[HtmlElement], ours: str, enough: float) -> bool:
     """Whether the paragraphs, headings, list items and table cells lying between the first and
     last of our paragraphs `found` in the holder, not ours and whose words our text does not
-    show, reach `enough` characters."""
+    show, reach `enough` characters, or count `MISSING_HEADINGS` section headings (short, they
+    weigh little in a long text, yet they are its sections' names)."""
     first, last, kept = found[0], found[-1], {id(e) for e in found}  # found: alive, ids stable
     inside = False
-    missing = 0
+    missing = headings = 0
     for element in holder.iter(*_STRUCTURE):  # first and last are <p> elements
         if element is first:
             inside = True
@@ -180,7 +183,8 @@ def lost_structure(holder: HtmlElement, found: list[HtmlElement], ours: str, eno
             text = _norm(element.text_content())
             if len(text) >= 3 and text not in ours:
                 missing += len(text)
-                if missing >= enough:
+                headings += element.tag in _HEADINGS
+                if missing >= enough or headings >= MISSING_HEADINGS:
                     return True
     return False
 
