@@ -138,7 +138,7 @@ def _extract(html: str, url: str | None) -> Body:
             where, kept, select_blocks(_trafilatura_blocks(article, url, False), page)
         )
     if _is_blob(kept) or _chars(kept) * MISSED_RATIO < prose_chars:
-        kept = _second_opinion(html, url, page, kept)
+        kept = _second_opinion(tree, url, page, kept)
     if not kept:
         return Body("", "", "no article body found" if not blocks else "body is all boilerplate")
     if not _has_words(kept, MIN_BODY_WORDS):
@@ -258,15 +258,19 @@ def _is_blob(blocks: list[Block]) -> bool:
     return any(len(b.text) > BLOB_CHARS and b.kind in ("paragraph", "table") for b in blocks)
 
 
-def _second_opinion(html: str, url: str | None, page: Page, ours: list[Block]) -> list[Block]:
+def _second_opinion(
+    page_tree: HtmlElement, url: str | None, page: Page, ours: list[Block]
+) -> list[Block]:
     """Readability's body instead of ours, when the evidence says it is the better cut.
 
     Theirs wins when it holds ours and clearly more prose besides (we missed part of the
-    article), or when ours is one undivided blob and theirs is a clean part of it.
+    article), or when ours is one undivided blob and theirs is a clean part of it. Readability
+    reads the page as we parsed it, not a second parse; it changes the tree, so this is its
+    last use.
     """
     # no url: readability would make every link of the page absolute (tens of ms on a large
     # page); blocks_from_html resolves the links of the kept blocks only
-    summary = Document(html).summary(html_partial=True)
+    summary = Document(page_tree).summary(html_partial=True)
     theirs = (
         select_blocks(blocks_from_html(lxml.html.fromstring(summary), url), page) if summary else []
     )
