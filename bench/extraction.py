@@ -37,6 +37,7 @@ CORPUS = SHARED / "corpora" / "article-extraction-benchmark"
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
+from bench.extraction_wcxb import run_wcxb, speed_ratios  # noqa: E402
 from scraper.extract.body import extract_body  # noqa: E402
 
 
@@ -113,8 +114,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--fresh", action="store_true", help="wcxb: run trafilatura, not its cache")
     args = ap.parse_args(argv)
     if str(args.corpus) == "wcxb":
-        from bench.extraction_wcxb import run_wcxb
-
         return run_wcxb(load_scorer(), extractors, args)
     if not SCORER.exists() or not args.corpus.exists():
         print(
@@ -128,15 +127,18 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(docs)} pages of {args.corpus.name}; P/R/F1 per half, pages/s on the whole run\n")
     print("| extractor | half | precision | recall | F1 | pages/s | pages/CPU-s | failures |")
     print("|---|---|---|---|---|---|---|---|")
+    speeds: dict[str, float] = {}
     for name, extract in extractors(score):
         timed = CpuTimed(extract)
         res = score.evaluate(docs, timed, rounds=0, repeat=args.repeat)
         per_cpu_s = (len(docs) * max(1, args.repeat) + 1) / timed.seconds  # +1: the warm-up
+        speeds[name] = per_cpu_s
         for half, sel in halves.items():
             speed = f"{res['docs_per_s']:.1f} | {per_cpu_s:.1f}" if half == "all" else " | "
             fails = str(res["failures"]) if half == "all" else ""
             print(f"| {name} | {half} | {_prf(score, res['per_doc'], sel)} | {speed} | {fails} |")
         sys.stdout.flush()
+    print(f"\n{speed_ratios(speeds)}")
     return 0
 
 

@@ -72,6 +72,21 @@ def _run(
     return out
 
 
+# our extractor -> its peer: the body alone beside trafilatura's body, the whole extract_article
+# (body and metadata) beside trafilatura's body with its metadata
+PEER_OF = {"scraper": "trafilatura", "scraper extract_article": "trafilatura with metadata"}
+
+
+def speed_ratios(speeds: dict[str, float]) -> str:
+    """Each of ours in pages per CPU-second over its peer's, measured in the same run."""
+    cells = [
+        f"{ours} / {peer} = {speeds[ours] / speeds[peer]:.2f}"
+        for ours, peer in PEER_OF.items()
+        if speeds.get(ours) and speeds.get(peer)
+    ]
+    return "speed beside the peer, same run (pages/CPU-s): " + "; ".join(cells)
+
+
 def run_wcxb(
     score: ModuleType,
     extractors: Callable[[ModuleType], list[tuple[str, Extractor]]],
@@ -92,6 +107,7 @@ def run_wcxb(
     dump: dict[str, dict[str, Any]] = {
         p.id: {"half": p.half, "kind": p.kind, "url": p.url} for p in pages
     }
+    speeds: dict[str, float] = {}
     for name, extract in extractors(score):
         if name == "trafilatura-precision":
             continue
@@ -109,6 +125,8 @@ def run_wcxb(
             cells = [name, half, str(len(ids)), *(f"{x:.3f}" for x in (p, r, f1, aeb)), speed]
             print("| " + " | ".join(cells) + " |")
         print(flush=True)
+        speeds[name] = len(halves["all"]) / cpu if cpu else 0.0
+    print(speed_ratios(speeds) if args.fresh else "speed ratios: run with --fresh (peers cached)")
     if args.dump:
         args.dump.write_text(json.dumps(dump, ensure_ascii=False))
     return 0
