@@ -25,6 +25,8 @@ from lxml import html as lxml_html
 
 from scraper.extract.dates import find_date
 from scraper.extract.languages import alternation, words
+from scraper.extract.listitems import in_review_list
+from scraper.extract.phrases import opens_sentence, reads_as_phrase
 
 __all__ = [
     "byline_line",
@@ -205,14 +207,20 @@ def split_author(raw: str, *, from_markup: bool = False) -> list[str]:
         if in_title and _AND.match(pieces[2 * index - 1]):
             continue  # "Head of Marketing and Community Development": the title goes on
         in_title = any(w.casefold().strip(".,") in _ROLE_WORDS for w in part.split())
-        part = part.strip(" .,:;-–—|·•()[]\"'")
+        part = part.strip(" .,:;-–—|·•()[]\"'«»")
         for _ in range(2):  # "Posted by", "Words by:" -- lead-ins may stack
             part = _LEAD.sub("", part).strip(" .,:;-–—|")
         part = _once(_TRAIL.sub("", part))
         if _DOTTED_LOGIN.fullmatch(part):
             part = " ".join(w.capitalize() for w in part.split("."))
         if index == 0:
+            if not from_markup and opens_sentence(part, pieces[2::2]):
+                return []  # 'By default, items only show up...'
             part = _without_title(part)
+        if not from_markup and not in_title and reads_as_phrase(part):
+            if not names:  # 'Photos which were released online show ... Kate Henshaw'
+                return []  # a sentence; after a name, a biography ('4+ years covering')
+            continue
         if _plausible(part, from_markup):
             names.append(_fix_case(part))
     if not from_markup and len(names) > 1:
@@ -338,7 +346,7 @@ def itemprop_authors(tree: lxml_html.HtmlElement) -> list[str]:
     """Microdata authors outside comment threads: itemprop=name inside, else content or text."""
     out = []
     for el in _ITEMPROP_AUTHOR(tree)[:6]:
-        if in_comments(el):
+        if in_comments(el) or in_review_list(el):
             continue
         named = el.xpath(".//*[@itemprop='name']")
         target = named[0] if named else el

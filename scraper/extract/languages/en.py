@@ -43,6 +43,7 @@ LANGUAGE = Language(
     byline_leads=(
         "by",
         "posted by",
+        "post by",
         "written by",
         "reported by",
         "published by",
