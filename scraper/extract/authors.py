@@ -25,7 +25,7 @@ from lxml import html as lxml_html
 
 from scraper.extract.dates import find_date
 from scraper.extract.languages import alternation, words
-from scraper.extract.listitems import in_review_list
+from scraper.extract.listitems import in_review_list, schema_type
 from scraper.extract.phrases import opens_sentence, reads_as_phrase
 
 __all__ = [
@@ -337,7 +337,7 @@ def in_comments(el: lxml_html.HtmlElement) -> bool:
         marks = f"{anc.get('class', '')} {anc.get('id', '')}".lower()
         if "comment" in marks or "respond" in marks:
             return True
-        if anc.get("itemtype", "").rstrip("/").rsplit("/", 1)[-1] in ("Comment", "Answer"):
+        if schema_type(anc) in ("Comment", "Answer"):
             return True
     return False
 

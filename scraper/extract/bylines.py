@@ -42,6 +42,11 @@ _AFTER = 40
 _BEFORE = 12
 
 
+def _outside_text(el: lxml_html.HtmlElement) -> bool:
+    """Whether an element sits in a comment thread, a menu, a footer, an aside or a form."""
+    return in_comments(el) or any(a.tag in _OUTSIDE for a in el.iterancestors())
+
+
 def _path(href: str) -> str:
     """A link's path; none for a link that is no URL ('http://[x')."""
     try:
@@ -83,7 +88,7 @@ def author_links(anchor: lxml_html.HtmlElement | None, exclude: Iterable[str]) -
         text = " ".join(link.text_content().split())
         if not 2 <= len(text) <= 60 or not _slug_names(link.get("href", ""), text):
             continue
-        if in_comments(link) or any(a.tag in _OUTSIDE for a in link.iterancestors()):
+        if _outside_text(link):
             continue
         line = _line(link)
         peers = [link] if line is None else line.xpath(".//a[@href]")
@@ -149,7 +154,7 @@ def written_by(p: PageEvidence, exclude: Iterable[str]) -> tuple[str, ...]:
     excluded = list(exclude)
     for node in p.text.nodes_with(_WRITTEN, limit=8):
         el = node.getparent()
-        if el is None or in_comments(el) or any(a.tag in _OUTSIDE for a in el.iterancestors()):
+        if el is None or _outside_text(el):
             continue
         names = byline_line(node, excluded)
         if names and all(looks_like_person(n) for n in names):

@@ -8,11 +8,16 @@ from __future__ import annotations
 
 from lxml import html as lxml_html
 
-__all__ = ["in_review_list"]
+__all__ = ["in_review_list", "schema_type"]
+
+
+def schema_type(el: lxml_html.HtmlElement) -> str:
+    """The schema.org type an element's microdata names ("Review" for ".../Review"), or ""."""
+    return el.get("itemtype", "").rstrip("/").rsplit("/", 1)[-1]
 
 
 def _is_review(el: lxml_html.HtmlElement) -> bool:
-    return el.get("itemtype", "").rstrip("/").rsplit("/", 1)[-1] == "Review"
+    return schema_type(el) == "Review"
 
 
 def in_review_list(el: lxml_html.HtmlElement) -> bool:

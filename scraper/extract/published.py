@@ -39,17 +39,19 @@ from scraper.extract.languages import alternation, words
 
 __all__ = ["first_date", "on_url_day", "published_date", "shown_date"]
 
-# An update's label just before a date: "Updated on", "Last updated:", "mis à jour le", "Stand:";
-# a whole word ("Stand", not "Zustand").
-_UPDATE_LABEL = re.compile(
-    r"\b(?:" + alternation(words("update_labels")) + r")\b[^\w]*(?:\w+[^\w]+){0,2}$",
-    re.IGNORECASE,
-)
+
+def _label_before(key: str) -> re.Pattern[str]:
+    """One of a language table's labels (whole words: "Stand", not "Zustand") ending a text, but
+    for up to two words after it ("Updated on", "Stand vom"): the label of the date that follows."""
+    return re.compile(
+        r"\b(?:" + alternation(words(key)) + r")\b[^\w]*(?:\w+[^\w]+){0,2}$", re.IGNORECASE
+    )
+
+
+# An update's label just before a date: "Updated on", "Last updated:", "mis à jour le", "Stand:".
+_UPDATE_LABEL = _label_before("update_labels")
 # A member's date in a forum post's header ("Joined: 4. Jul 2012"): neither publication nor update.
-_MEMBER_LABEL = re.compile(
-    r"\b(?:" + alternation(words("member_labels")) + r")\b[^\w]*(?:\w+[^\w]+){0,2}$",
-    re.IGNORECASE,
-)
+_MEMBER_LABEL = _label_before("member_labels")
 SHOWN_CHARS = 250  # a date this far into the text after the headline is no longer its byline's
 
 
