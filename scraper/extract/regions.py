@@ -90,7 +90,7 @@ def article_region(tree: HtmlElement, prose: list[tuple[HtmlElement, int]]) -> H
     (prose spread over the page, or a headline in the site's header)."""
     if len(prose) < 2:
         return None
-    region = main_holder([p for p, _ in prose])
+    region = main_holder(prose)
     headline = next(tree.iter("h1"), None)
     if headline is not None:
         region = common_ancestor([region, headline])
@@ -189,14 +189,14 @@ def lost_structure(holder: HtmlElement, found: list[HtmlElement], ours: str, eno
     return False
 
 
-def main_holder(found: list[HtmlElement]) -> HtmlElement:
-    """The innermost element holding most (`HOLDER_SHARE`) of these paragraphs' text: a stray
-    paragraph elsewhere (a footer line, a caption) does not widen it to the whole page."""
+def main_holder(found: list[tuple[HtmlElement, int]]) -> HtmlElement:
+    """The innermost element holding most (`HOLDER_SHARE`) of these paragraphs' text (each
+    given with its length): a stray paragraph elsewhere (a footer line, a caption) does not
+    widen it to the whole page."""
     weight: dict[int, int] = {}
     elements: dict[int, tuple[HtmlElement, int]] = {}  # id -> (element, depth)
     total = 0
-    for p in found:
-        size = len(p.text_content())
+    for p, size in found:
         total += size
         chain = [p, *p.iterancestors()]
         for depth, a in enumerate(reversed(chain)):
@@ -215,7 +215,7 @@ def article_holder(where: Where, ours: list[Block]) -> HtmlElement | None:
     found = [e for _, e in locate(where, ours)]
     if len(found) < 2:
         return None
-    holder = main_holder(found)
+    holder = main_holder([(e, len(e.text_content())) for e in found])
     return None if holder.tag in ("body", "html") or holder.getparent() is None else holder
 
 
