@@ -6,10 +6,10 @@ none is found, htmldate's reading of the whole page. One exception: the date sho
 the headline, not labelled as an update, beats a date of those sources more than a day away
 from it (metadata keeps stale stamps on pages re-dated for readers). And metadata that gives one
 stamp as both publication and modification dates only the page's last save: a date readers see
-under the headline or in a `<time>`, on an earlier day, even an update's, is the nearer one (wcxb
-tune 0.895 -> 0.901, check 0.869 -> 0.872). The chosen instant is then
-shown in the page's own offset: a UTC timestamp takes the offset of the visible local time of
-the same instant (`dates.localise`) or, failing that, the day its URL gives.
+under the headline or in a `<time>`, on an earlier day, even an update's, is the nearer one.
+The chosen instant is then shown in the page's own offset: a UTC timestamp takes the offset of
+the visible local time of the same instant (`dates.localise`) or, failing that, the day its URL
+gives.
 
 Where our evidence and htmldate's reading of the markup disagree, ours is kept: on wcxb-dev's
 tune half ours was right on 28 such pages, htmldate on 10 (a visible or `<time>` date
